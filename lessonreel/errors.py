@@ -1,0 +1,65 @@
+"""Errors that lessonreel reports to people.
+
+::
+
+    LessonreelError            base: the CLI prints "Type: message" and exits 1
+    ├── UsageError             bad input from the user (exit 2)
+    │   ├── UnknownLessonError
+    │   └── UnknownSceneError
+    ├── LessonDeclarationError a lesson package declares something invalid
+    ├── NarrationError         speech could not be synthesised or read
+    ├── SceneRenderError       manim failed on one scene; names the scene and its log
+    └── AssemblyError          joining scenes into the lesson failed, or a rule was broken
+
+Anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LessonreelError(Exception):
+    """Base of every error lessonreel reports without a traceback."""
+
+    exit_code = 1
+
+
+class UsageError(LessonreelError):
+    """The user asked for something that does not exist or is malformed."""
+
+    exit_code = 2
+
+
+class UnknownLessonError(UsageError):
+    def __init__(self, slug: str, known: list[str]) -> None:
+        super().__init__(
+            f"unknown lesson {slug!r}; known lessons: {', '.join(sorted(known)) or '(none)'}"
+        )
+
+
+class UnknownSceneError(UsageError):
+    def __init__(self, name: str, lesson: str, known: list[str]) -> None:
+        super().__init__(
+            f"lesson {lesson!r} has no scene {name!r}; its scenes: {', '.join(known)}"
+        )
+
+
+class LessonDeclarationError(LessonreelError):
+    """A lesson package's declaration is invalid."""
+
+
+class NarrationError(LessonreelError):
+    """Speech could not be synthesised, cached or read back."""
+
+
+class SceneRenderError(LessonreelError):
+    def __init__(self, scene: str, log: Path, detail: str = "") -> None:
+        self.scene = scene
+        self.log = log
+        suffix = f" ({detail})" if detail else ""
+        super().__init__(f"scene {scene} failed to render{suffix}; see its log: {log}")
+
+
+class AssemblyError(LessonreelError):
+    """The rendered scenes could not be turned into a valid lesson."""

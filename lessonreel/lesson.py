@@ -1,0 +1,142 @@
+"""Lessons, their scenes, and the registry that finds them.
+
+A lesson package under ``scenes/`` declares ``LESSON = Lesson(...)`` in its
+``__init__.py``. Scenes are named by module and class, not imported, so
+listing lessons is instant and never loads Manim; docstrings are read from the
+source with :mod:`ast`.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from lessonreel.errors import LessonDeclarationError, UnknownLessonError, UnknownSceneError
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: YouTube's limit on a chapter title.
+MAX_CHAPTER_TITLE = 70
+LESSONS_PACKAGE = "scenes"
+
+
+@dataclass(frozen=True)
+class SceneRef:
+    """One scene of a lesson: where its class lives and the chapter title it gets."""
+
+    module: str
+    name: str
+    title: str
+    package: str = field(default="", compare=False)
+
+    @property
+    def qualified_module(self) -> str:
+        return f"{self.package}.{self.module}" if self.package else self.module
+
+    @cached_property
+    def file(self) -> Path:
+        spec = importlib.util.find_spec(self.qualified_module)
+        if spec is None or spec.origin is None:
+            raise LessonDeclarationError(
+                f"scene {self.name}: module {self.qualified_module} not found; "
+                "check the module name in the lesson's SceneRef"
+            )
+        return Path(spec.origin)
+
+    @cached_property
+    def doc(self) -> str:
+        """First line of the scene class's docstring, read without importing it."""
+        tree = ast.parse(self.file.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.name == self.name:
+                doc = ast.get_docstring(node) or ""
+                return doc.strip().splitlines()[0] if doc.strip() else ""
+        raise LessonDeclarationError(
+            f"scene {self.name} is not defined in {self.file}; "
+            "check the class name in the lesson's SceneRef"
+        )
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson: its slug, titles, and scenes in the order they play."""
+
+    slug: str
+    title: str
+    course: str
+    scenes: tuple[SceneRef, ...]
+    package: str
+    summary: str = ""
+
+    def __post_init__(self) -> None:
+        if not SLUG_PATTERN.match(self.slug):
+            raise LessonDeclarationError(
+                f"lesson slug {self.slug!r} must be lowercase words joined by hyphens"
+            )
+        if not self.scenes:
+            raise LessonDeclarationError(f"lesson {self.slug} declares no scenes")
+        names = [s.name for s in self.scenes]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise LessonDeclarationError(
+                f"lesson {self.slug} lists scenes twice: {', '.join(duplicates)}"
+            )
+        for scene in self.scenes:
+            if not scene.title or len(scene.title) > MAX_CHAPTER_TITLE:
+                raise LessonDeclarationError(
+                    f"scene {scene.name}: chapter title must be 1 to {MAX_CHAPTER_TITLE} "
+                    f"characters, got {len(scene.title)}"
+                )
+        # Scenes are declared relative to the lesson package.
+        object.__setattr__(
+            self,
+            "scenes",
+            tuple(
+                s if s.package else SceneRef(s.module, s.name, s.title, self.package)
+                for s in self.scenes
+            ),
+        )
+
+    @property
+    def scene_names(self) -> list[str]:
+        return [s.name for s in self.scenes]
+
+    def select(self, names: list[str] | tuple[str, ...] = ()) -> list[SceneRef]:
+        """The named scenes in lesson order, or all of them when none are named."""
+        if not names:
+            return list(self.scenes)
+        for name in names:
+            if name not in self.scene_names:
+                raise UnknownSceneError(name, self.slug, self.scene_names)
+        return [s for s in self.scenes if s.name in names]
+
+
+def discover(package: str = LESSONS_PACKAGE) -> dict[str, Lesson]:
+    """Every lesson declared by a sub-package of ``package``, by slug."""
+    root = importlib.import_module(package)
+    lessons: dict[str, Lesson] = {}
+    for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda i: i.name):
+        if not info.ispkg:
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        lesson = getattr(module, "LESSON", None)
+        if lesson is None:
+            continue
+        if not isinstance(lesson, Lesson):
+            raise LessonDeclarationError(f"{module.__name__}.LESSON is not a Lesson")
+        if lesson.slug in lessons:
+            raise LessonDeclarationError(f"two packages declare lesson {lesson.slug!r}")
+        lessons[lesson.slug] = lesson
+    return lessons
+
+
+def get_lesson(slug: str, package: str = LESSONS_PACKAGE) -> Lesson:
+    lessons = discover(package)
+    if slug not in lessons:
+        raise UnknownLessonError(slug, list(lessons))
+    return lessons[slug]

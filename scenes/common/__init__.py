@@ -1,0 +1,1 @@
+"""Furniture shared by every lesson: titles, readouts and layout helpers."""

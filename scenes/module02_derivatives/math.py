@@ -1,0 +1,187 @@
+"""Every value Module 2 puts on screen, computed exactly with SymPy.
+
+This module imports no manim: scenes convert what it returns (``float(v)``,
+``lambdify``) but never compute a number of their own. Values are exact
+(``Rational``), and the strings shown on screen are formatted from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from typing import Literal
+
+import sympy as sp
+
+x, y, h = sp.symbols("x y h", real=True)
+
+#: Derivatives whose magnitude is at most this are "nearly flat": nudging the
+#: input barely moves the output.
+FLAT_TOLERANCE = sp.Rational(1, 5)
+
+SlopeSign = Literal["increasing", "decreasing", "nearly flat"]
+
+
+def decimal_string(value: sp.Expr | int, max_places: int = 6) -> str:
+    """Format an exact number as the decimal a viewer reads.
+
+    Terminating decimals are written in full ("10.005", never
+    "10.004999999"); others are rounded to ``max_places`` digits. Trailing
+    zeros are dropped and negative zero is written as "0".
+    """
+    rational = sp.Rational(value)
+    with localcontext() as ctx:
+        ctx.prec = 50
+        exact = Decimal(int(rational.p)) / Decimal(int(rational.q))
+        quantum = Decimal(1).scaleb(-max_places)
+        rounded = exact.quantize(quantum)
+    text = format(rounded.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+def latex(expr: sp.Basic) -> str:
+    """The LaTeX that MathTex renders for ``expr`` (SymPy's own printer)."""
+    return sp.latex(expr)
+
+
+# --- y = 5x: sensitivity of a line ------------------------------------------
+
+LINE = 5 * x
+LINE_SLOPE = sp.diff(LINE, x)
+
+
+@dataclass(frozen=True)
+class LineNudge:
+    """A nudge of the input of ``y = 5x`` and what it does to the output."""
+
+    x0: sp.Rational
+    dx: sp.Rational
+    y0: sp.Rational
+    y1: sp.Rational
+
+    @property
+    def x1(self) -> sp.Rational:
+        return self.x0 + self.dx
+
+    @property
+    def dy(self) -> sp.Rational:
+        return self.y1 - self.y0
+
+    @property
+    def ratio(self) -> sp.Rational:
+        return self.dy / self.dx
+
+    def ratio_latex(self) -> str:
+        """Δy/Δx built up from the on-screen decimals, ending in the exact ratio."""
+        d = decimal_string
+        return (
+            r"\frac{\Delta y}{\Delta x}"
+            rf" = \frac{{{d(self.y1)} - {d(self.y0)}}}{{{d(self.x1)} - {d(self.x0)}}}"
+            rf" = \frac{{{d(self.dy)}}}{{{d(self.dx)}}}"
+            rf" = {latex(self.ratio)}"
+        )
+
+
+def nudge_line(x0: sp.Expr | int = 2, dx: sp.Expr | int = sp.Rational(1, 1000)) -> LineNudge:
+    """Move x from ``x0`` to ``x0 + dx`` on ``y = 5x``."""
+    x0 = sp.Rational(x0)
+    dx = sp.Rational(dx)
+    if dx == 0:
+        raise ValueError("dx must be non-zero: a ratio over no change is undefined")
+    return LineNudge(
+        x0=x0,
+        dx=dx,
+        y0=sp.Rational(LINE.subs(x, x0)),
+        y1=sp.Rational(LINE.subs(x, x0 + dx)),
+    )
+
+
+SENSITIVITY = nudge_line()
+LINE_LATEX = latex(sp.Eq(sp.Symbol("y"), LINE))
+
+
+# --- secant to tangent on f(x) = x^2 at x0 = 1 ------------------------------
+
+CURVE = x**2
+CURVE_X0 = sp.Integer(1)
+#: h values the secant visits on its way to the tangent, largest first.
+SECANT_STEPS: tuple[sp.Rational, ...] = tuple(
+    sp.Rational(v) for v in ("1", "1/2", "1/4", "1/10", "1/100", "1/1000")
+)
+
+
+def secant_slope_expr(curve: sp.Expr = CURVE, x0: sp.Expr = CURVE_X0) -> sp.Expr:
+    """Slope of the secant through x0 and x0 + h, simplified (``h + 2`` for x²)."""
+    return sp.simplify((curve.subs(x, x0 + h) - curve.subs(x, x0)) / h)
+
+
+SECANT_SLOPE = secant_slope_expr()
+
+
+def secant_slope(step: sp.Expr) -> sp.Rational:
+    """Exact secant slope for one non-zero step ``h``."""
+    if step == 0:
+        raise ValueError("h must be non-zero: at h = 0 there is no secant, only the limit")
+    return sp.Rational(SECANT_SLOPE.subs(h, step))
+
+
+def secant_table() -> list[tuple[sp.Rational, sp.Rational]]:
+    """(h, secant slope) for every step in :data:`SECANT_STEPS`."""
+    return [(step, secant_slope(step)) for step in SECANT_STEPS]
+
+
+TANGENT_SLOPE = sp.limit(SECANT_SLOPE, h, 0)
+DERIVATIVE_AT_X0 = sp.diff(CURVE, x).subs(x, CURVE_X0)
+TANGENT_LINE = sp.expand(CURVE.subs(x, CURVE_X0) + TANGENT_SLOPE * (x - CURVE_X0))
+
+CURVE_LATEX = latex(sp.Eq(sp.Symbol("y"), CURVE))
+SECANT_SLOPE_LATEX = (
+    r"\frac{f(1 + h) - f(1)}{h} = " + latex(SECANT_SLOPE)
+)
+LIMIT_LATEX = (
+    r"\lim_{h \to 0} \left(" + latex(SECANT_SLOPE) + r"\right) = " + latex(TANGENT_SLOPE)
+)
+TANGENT_LATEX = latex(sp.Eq(sp.Symbol("y"), TANGENT_LINE))
+DERIVATIVE_LATEX = r"f'(1) = " + latex(DERIVATIVE_AT_X0)
+
+
+# --- what the sign of the slope says ----------------------------------------
+
+SIGN_CURVE = x**3 / 3 - x
+SIGN_DERIVATIVE = sp.diff(SIGN_CURVE, x)
+#: One point where the curve rises, one where it falls, one where it is nearly flat.
+SIGN_POINTS: tuple[sp.Rational, ...] = (sp.Integer(-2), sp.Integer(0), sp.Rational(21, 20))
+
+
+def classify_slope(slope: sp.Expr, tolerance: sp.Expr = FLAT_TOLERANCE) -> SlopeSign:
+    """What increasing the input does to the output, judged by the slope."""
+    if abs(slope) <= tolerance:
+        return "nearly flat"
+    return "increasing" if slope > 0 else "decreasing"
+
+
+def slope_signs() -> list[tuple[sp.Rational, sp.Rational, SlopeSign]]:
+    """(x, exact slope, meaning) at each of :data:`SIGN_POINTS`."""
+    rows = []
+    for point in SIGN_POINTS:
+        slope = sp.Rational(SIGN_DERIVATIVE.subs(x, point))
+        rows.append((point, slope, classify_slope(slope)))
+    return rows
+
+
+# --- partial derivatives of f(x, y) = x^2 + y^2 -----------------------------
+
+SURFACE = x**2 + y**2
+PARTIAL_X = sp.diff(SURFACE, x)
+PARTIAL_Y = sp.diff(SURFACE, y)
+SLICE_Y = sp.Integer(1)
+SLICE_CURVE = SURFACE.subs(y, SLICE_Y)
+SLICE_X0 = sp.Integer(1)
+SLICE_SLOPE = sp.diff(SLICE_CURVE, x).subs(x, SLICE_X0)
+
+SURFACE_LATEX = "f(x, y) = " + latex(SURFACE)
+PARTIAL_X_LATEX = r"\frac{\partial f}{\partial x} = " + latex(PARTIAL_X)
+PARTIAL_Y_LATEX = r"\frac{\partial f}{\partial y} = " + latex(PARTIAL_Y)
+SLICE_LATEX = f"f(x, {latex(SLICE_Y)}) = " + latex(SLICE_CURVE)
