@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import wave
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from lessonreel.errors import NarrationError, UsageError
+from lessonreel.files import staged, write_atomically
 
 if TYPE_CHECKING:
     from manim import Scene
@@ -60,20 +60,6 @@ def split_sentences(text: str) -> list[str]:
 def cache_root() -> Path:
     """Where lessonreel caches audio and renders: $LESSONREEL_CACHE_DIR or ./.lessonreel-cache."""
     return Path(os.environ.get(CACHE_ENV) or Path.cwd() / ".lessonreel-cache")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` next to ``path`` under a temporary name, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 @dataclass(frozen=True)
@@ -218,19 +204,11 @@ class PiperSpeech(SpeechService):
             pieces.append(audio)
             durations.append(len(audio) / rate)
         samples = np.concatenate(pieces)
-        wav_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{wav_path.name}.", suffix=".tmp", dir=wav_path.parent)
-        os.close(fd)
-        try:
-            with wave.open(tmp, "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(rate)
-                out.writeframes(samples.tobytes())
-            os.replace(tmp, wav_path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+        with staged(wav_path) as tmp, wave.open(str(tmp), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes(samples.tobytes())
         timeline = _timeline(sentences, durations)
         return Speech(text=text, duration=len(samples) / rate, sentences=timeline, audio=wav_path)
 

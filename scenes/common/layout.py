@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import UP, LEFT, DecimalNumber, MathTex, Mobject, Text, VGroup, config
+from manim import RIGHT, UP, DecimalNumber, MathTex, Text, VGroup
 
 from lessonreel import theme
 
@@ -27,27 +27,8 @@ def readout(label_latex: str, value: float, places: int, color: str) -> VGroup:
     number = DecimalNumber(
         value, num_decimal_places=places, font_size=theme.LABEL_SIZE, color=color
     )
-    number.next_to(label, direction=[1, 0, 0], buff=0.15)
+    number.next_to(label, RIGHT, buff=0.15)
     # Centre digits on the equals sign, not on the label: letters such as y
     # have descenders that would drop the number below the baseline.
     number.set_y(label[0][-1].get_y())
     return VGroup(label, number)
-
-
-def fit_width(mobject: Mobject, share: float = 1.0) -> Mobject:
-    """Shrink ``mobject`` so it fits ``share`` of the frame width inside the margins."""
-    limit = (config.frame_width - 2 * theme.SAFE_MARGIN) * share
-    if mobject.width > limit:
-        mobject.scale_to_fit_width(limit)
-    return mobject
-
-
-def left_panel_center() -> list[float]:
-    return [-config.frame_width / 4, -0.3, 0]
-
-
-def right_panel_center() -> list[float]:
-    return [config.frame_width / 4, -0.3, 0]
-
-
-__all__ = ["scene_title", "prose", "formula", "readout", "fit_width", "LEFT", "UP"]

