@@ -1,0 +1,68 @@
+"""Construct every registered scene once (Manim's dry run, narration off) and record it."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from lessonreel import theme
+from lessonreel.layout import layout_problems
+from lessonreel.lesson import SceneRef, discover
+
+SCENES: list[SceneRef] = [scene for lesson in discover().values() for scene in lesson.scenes]
+
+
+@dataclass
+class ConstructedScene:
+    """A scene after a dry run: its beats, the sections Manim opened, captions, layout."""
+
+    scene: Any
+    sections: list[str] = field(default_factory=list)
+    layout: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def subcaptions(self) -> list[Any]:
+        return list(self.scene._get_manager().file_writer.subcaptions)
+
+
+_constructed: dict[str, ConstructedScene] = {}
+
+
+def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScene:
+    if ref.name in _constructed:
+        return _constructed[ref.name]
+    from manim import config, tempconfig
+    from manim.manager import Manager
+
+    monkeypatch.setenv("LESSONREEL_NARRATION", "none")
+    cls = getattr(importlib.import_module(ref.qualified_module), ref.name)
+    record = ConstructedScene(scene=None)
+    original = Manager.next_section
+
+    def check_layout(label: str, scene: Any) -> None:
+        record.layout[label] = layout_problems(
+            scene.mobjects, config.frame_width, config.frame_height, theme.SAFE_MARGIN - 0.01
+        )
+
+    def spy(manager: Any, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
+        if record.sections:
+            check_layout(f"end of section {record.sections[-1]!r}", manager.scene)
+        record.sections.append(name)
+        original(manager, name, *args, **kwargs)
+
+    with monkeypatch.context() as patch, tempconfig({"dry_run": True, "quality": "low_quality"}):
+        patch.setattr(Manager, "next_section", spy)
+        scene = cls()
+        scene.render()
+        record.scene = scene
+        check_layout(f"end of section {record.sections[-1]!r}", scene)
+    _constructed[ref.name] = record
+    return record
+
+
+@pytest.fixture(params=SCENES, ids=[s.name for s in SCENES])
+def constructed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> ConstructedScene:
+    return construct(request.param, monkeypatch)

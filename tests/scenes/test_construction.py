@@ -1,0 +1,47 @@
+"""Every registered scene constructs, speaks in beats, captions every beat, and lays out cleanly."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from lessonreel.lesson import SceneRef
+from tests.scenes.conftest import SCENES, ConstructedScene
+
+
+def test_every_lesson_has_scenes_registered() -> None:
+    assert any(s.name == "SensitivityOfFiveX" for s in SCENES)
+    assert any(s.name == "SecantBecomesTangent" for s in SCENES)
+
+
+def test_every_scene_has_a_one_line_docstring() -> None:
+    for scene in SCENES:
+        assert isinstance(scene, SceneRef)
+        assert 10 < len(scene.doc) <= 120, f"{scene.name}: {scene.doc!r}"
+
+
+def test_sections_are_the_beats_in_order(constructed: ConstructedScene) -> None:
+    beats = [beat.name for beat in constructed.scene.beats]
+    assert len(beats) >= 3
+    assert constructed.sections == beats
+
+
+def test_every_beat_is_captioned_inside_its_own_time(constructed: ConstructedScene) -> None:
+    cues = constructed.subcaptions
+    for beat in constructed.scene.beats:
+        assert beat.end is not None
+        start, end = timedelta(seconds=beat.start), timedelta(seconds=beat.end)
+        inside = [c for c in cues if start <= c.start and c.end <= end + timedelta(milliseconds=1)]
+        assert inside, f"beat {beat.name!r} has no caption"
+        assert " ".join(c.content for c in inside) == " ".join(beat.text.split())
+
+
+def test_no_beat_cuts_its_speech_short(constructed: ConstructedScene) -> None:
+    for beat in constructed.scene.beats:
+        assert beat.end is not None
+        assert beat.end - beat.start >= beat.speech.duration - 1e-6, beat.name
+
+
+def test_text_stays_inside_the_frame_and_never_overlaps(constructed: ConstructedScene) -> None:
+    problems = {moment: found for moment, found in constructed.layout.items() if found}
+    assert constructed.layout, "no section was checked"
+    assert not problems, problems

@@ -1,0 +1,88 @@
+"""Speech services and the audio cache, with the real offline Piper voice."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import pytest
+
+from lessonreel.errors import NarrationError, UsageError
+from lessonreel.narration import (
+    SENTENCE_PAUSE,
+    PiperSpeech,
+    SilentSpeech,
+    service_from_env,
+    split_sentences,
+    wav_duration,
+)
+
+TEXT = "Here is a straight line. Nudge x, and y follows at five times the pace."
+
+
+def test_sentences_split_on_full_stops_but_not_inside_numbers() -> None:
+    assert split_sentences("x moves to 2.001. Then y moves! Does it?  Yes.") == [
+        "x moves to 2.001.", "Then y moves!", "Does it?", "Yes."]
+
+
+def test_empty_narration_is_refused_with_a_fix() -> None:
+    with pytest.raises(NarrationError, match="write what the narrator says"):
+        split_sentences("   ")
+
+
+def test_silent_speech_estimates_duration_and_times_each_sentence() -> None:
+    speech = SilentSpeech().speak(TEXT)
+    assert speech.audio is None
+    first, second = speech.sentences
+    assert first.start == 0 and second.start == pytest.approx(first.end + SENTENCE_PAUSE)
+    assert speech.duration == second.end
+    # Ten words at 2.6 words per second.
+    assert second.end - second.start == pytest.approx(10 / 2.6, abs=1e-3)
+
+
+def test_piper_synthesises_real_speech_with_sentence_timings(tmp_path: Path) -> None:
+    speech = PiperSpeech(tmp_path).speak(TEXT)
+    assert speech.audio is not None and speech.audio.exists()
+    assert speech.duration == pytest.approx(wav_duration(speech.audio))
+    assert 2.0 < speech.duration < 12.0
+    with wave.open(str(speech.audio)) as wav:
+        frames = wav.readframes(wav.getnframes())
+    assert max(frames) > 0, "the synthesised audio is silent"
+    first, second = speech.sentences
+    assert first.text == "Here is a straight line."
+    assert second.start == pytest.approx(first.end + SENTENCE_PAUSE, abs=1e-3)
+    assert second.end == pytest.approx(speech.duration, abs=1e-3)
+
+
+def test_piper_reuses_its_cache_instead_of_synthesising_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = PiperSpeech(tmp_path).speak(TEXT)
+
+    def no_synthesis(*args: object) -> None:
+        raise AssertionError("synthesised again despite a valid cache entry")
+
+    monkeypatch.setattr(PiperSpeech, "_synthesize", no_synthesis)
+    again = PiperSpeech(tmp_path).speak(TEXT)
+    assert again == first
+
+
+def test_a_corrupt_cache_entry_is_synthesised_again(tmp_path: Path) -> None:
+    first = PiperSpeech(tmp_path).speak(TEXT)
+    assert first.audio is not None
+    first.audio.write_bytes(first.audio.read_bytes()[:1000])
+    again = PiperSpeech(tmp_path).speak(TEXT)
+    assert again.duration == pytest.approx(first.duration)
+    assert wav_duration(first.audio) == pytest.approx(first.duration)
+
+
+def test_cache_key_changes_with_text_and_voice(tmp_path: Path) -> None:
+    service = PiperSpeech(tmp_path)
+    assert service.cache_key("one") != service.cache_key("two")
+    assert service.identity()["voice"] == "en_US-joe-medium"
+
+
+def test_unknown_narration_engine_lists_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LESSONREEL_NARRATION", "espeak")
+    with pytest.raises(UsageError, match="choose one of: piper, none"):
+        service_from_env()
