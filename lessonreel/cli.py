@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lessonreel.errors import LessonreelError
-from lessonreel.lesson import LESSONS_PACKAGE, discover, get_lesson
+from lessonreel.lesson import discover, get_lesson, lessons_package
 from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
 from lessonreel.render import QUALITIES, SceneOutput, SceneTask, get_quality, plan, run_plan
 
@@ -25,7 +25,7 @@ def project_root() -> Path:
     """The folder holding the lesson packages: renders run from here."""
     import importlib
 
-    package = importlib.import_module(LESSONS_PACKAGE)
+    package = importlib.import_module(lessons_package())
     return Path(next(iter(package.__path__))).resolve().parent
 
 

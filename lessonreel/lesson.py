@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import os
 import pkgutil
 import re
 from dataclasses import dataclass, field
@@ -22,7 +23,13 @@ from lessonreel.errors import LessonDeclarationError, UnknownLessonError, Unknow
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: YouTube's limit on a chapter title.
 MAX_CHAPTER_TITLE = 70
+#: The package whose sub-packages declare lessons; LESSONREEL_LESSONS overrides it.
 LESSONS_PACKAGE = "scenes"
+LESSONS_ENV = "LESSONREEL_LESSONS"
+
+
+def lessons_package() -> str:
+    return os.environ.get(LESSONS_ENV) or LESSONS_PACKAGE
 
 
 @dataclass(frozen=True)
@@ -116,8 +123,9 @@ class Lesson:
         return [s for s in self.scenes if s.name in names]
 
 
-def discover(package: str = LESSONS_PACKAGE) -> dict[str, Lesson]:
+def discover(package: str | None = None) -> dict[str, Lesson]:
     """Every lesson declared by a sub-package of ``package``, by slug."""
+    package = package or lessons_package()
     root = importlib.import_module(package)
     lessons: dict[str, Lesson] = {}
     for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda i: i.name):
@@ -135,7 +143,7 @@ def discover(package: str = LESSONS_PACKAGE) -> dict[str, Lesson]:
     return lessons
 
 
-def get_lesson(slug: str, package: str = LESSONS_PACKAGE) -> Lesson:
+def get_lesson(slug: str, package: str | None = None) -> Lesson:
     lessons = discover(package)
     if slug not in lessons:
         raise UnknownLessonError(slug, list(lessons))

@@ -80,7 +80,8 @@ class SecantBecomesTangent(NarrationMixin, Scene):
         for number in (h_read[1], slope_read[1]):
             number.clear_updaters()
 
-        tangent = Line(*(axes.c2p(v, tangent_at(v)) for v in (-0.3, 2.3)), color=theme.TANGENT_COLOR)
+        tangent = Line(*(axes.c2p(v, tangent_at(v)) for v in (-0.3, 2.3)),
+                       color=theme.TANGENT_COLOR)
         limit = formula(m.LIMIT_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         limit.next_to(readouts, DOWN, buff=0.6).set_x(definition.get_x())
 

@@ -64,5 +64,7 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
 
 
 @pytest.fixture(params=SCENES, ids=[s.name for s in SCENES])
-def constructed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> ConstructedScene:
+def constructed(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> ConstructedScene:
     return construct(request.param, monkeypatch)

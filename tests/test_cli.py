@@ -1,0 +1,73 @@
+"""The command line as a user meets it: listing, bad input, and the doctor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from lessonreel.cli import cli
+from tests.conftest import ROOT, run_lessonreel
+
+
+def test_list_json_describes_lessons_and_scenes_in_order() -> None:
+    result = CliRunner().invoke(cli, ["list", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    lesson = next(x for x in data["lessons"] if x["slug"] == "module02-derivatives")
+    assert lesson["title"] == "Derivatives and Partial Derivatives"
+    names = [s["name"] for s in lesson["scenes"]]
+    assert names[:2] == ["SensitivityOfFiveX", "SecantBecomesTangent"]
+    first = lesson["scenes"][0]
+    assert set(first) == {"name", "title", "doc", "file"}
+    assert first["file"] == "scenes/module02_derivatives/sensitivity.py"
+    assert (ROOT / first["file"]).is_file()
+    assert "2.001" in first["doc"]
+
+
+def test_list_prints_each_scene_with_its_docstring() -> None:
+    result = CliRunner().invoke(cli, ["list"])
+    assert result.exit_code == 0
+    assert "module02-derivatives" in result.stdout
+    assert "SecantBecomesTangent" in result.stdout
+
+
+def test_unknown_lesson_exits_2_and_lists_the_known_ones() -> None:
+    result = CliRunner().invoke(cli, ["render", "module99-nothing", "-q", "low"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "UnknownLessonError: unknown lesson 'module99-nothing'; "
+        "known lessons: module02-derivatives"
+    )
+
+
+def test_unknown_scene_exits_2_and_lists_the_lessons_scenes() -> None:
+    result = CliRunner().invoke(cli, ["render", "module02-derivatives", "--scene", "Nope"])
+    assert result.exit_code == 2
+    assert "has no scene 'Nope'" in result.stderr
+    assert "SensitivityOfFiveX, SecantBecomesTangent" in result.stderr
+
+
+def test_unknown_quality_exits_2_with_the_choices() -> None:
+    result = CliRunner().invoke(cli, ["render", "module02-derivatives", "-q", "ultra"])
+    assert result.exit_code == 2
+    assert "'ultra' is not one of 'low', 'medium', 'high', '4k'" in result.stderr
+
+
+def test_doctor_passes_on_a_set_up_machine() -> None:
+    result = run_lessonreel("doctor")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("LaTeX", "dvisvgm", "ffprobe", "cairo", "pango", "PyAV", "Piper voice"):
+        assert f"ok      {name}" in result.stdout
+
+
+def test_doctor_names_what_is_missing_and_how_to_install_it(tmp_path: Path) -> None:
+    # lessonreel runs from its absolute interpreter path; PATH holds no latex, dvisvgm or ffmpeg.
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = run_lessonreel("doctor", env={"PATH": str(empty)})
+    assert result.returncode == 1
+    assert "missing LaTeX" in result.stdout
+    assert "apt-get install -y texlive-latex-base" in result.stdout
+    assert "missing ffprobe" in result.stdout
