@@ -190,3 +190,65 @@ SURFACE_LATEX = "f(x, y) = " + latex(SURFACE)
 PARTIAL_X_LATEX = r"\frac{\partial f}{\partial x} = " + latex(PARTIAL_X)
 PARTIAL_Y_LATEX = r"\frac{\partial f}{\partial y} = " + latex(PARTIAL_Y)
 SLICE_LATEX = f"f(x, {latex(SLICE_Y)}) = " + latex(SLICE_CURVE)
+
+
+# --- a tiny network: y = w1*x1 + w2*x2 ---------------------------------------
+
+w1, w2, x1, x2 = sp.symbols("w_1 w_2 x_1 x_2", real=True)
+NETWORK = w1 * x1 + w2 * x2
+#: The example's inputs and starting weights, and the nudge given to w1.
+NETWORK_INPUTS = {x1: sp.Integer(2), x2: sp.Integer(1)}
+NETWORK_WEIGHTS = {w1: sp.Rational(1, 2), w2: sp.Rational(3, 2)}
+WEIGHT_NUDGE = sp.Rational(1, 10)
+#: How the output changes per change of w1: the input it multiplies, x1.
+NETWORK_SENSITIVITY_W1 = sp.diff(NETWORK, w1)
+
+
+def network_output(weights: dict[sp.Symbol, sp.Expr] | None = None) -> sp.Rational:
+    """The output for the example inputs and the given (default: starting) weights."""
+    values = {**NETWORK_INPUTS, **NETWORK_WEIGHTS, **(weights or {})}
+    return sp.Rational(NETWORK.subs(values))
+
+
+NETWORK_OUTPUT = network_output()
+NUDGED_OUTPUT = network_output({w1: NETWORK_WEIGHTS[w1] + WEIGHT_NUDGE})
+NETWORK_OUTPUT_CHANGE = NUDGED_OUTPUT - NETWORK_OUTPUT
+NETWORK_LATEX = "y = " + latex(NETWORK)
+NETWORK_SENSITIVITY_LATEX = (
+    r"\frac{\partial y}{\partial w_1} = " + latex(NETWORK_SENSITIVITY_W1)
+    + " = " + latex(NETWORK_SENSITIVITY_W1.subs(NETWORK_INPUTS))
+)
+
+
+def network_sum_latex(weights: dict[sp.Symbol, sp.Expr] | None = None) -> str:
+    """The weighted sum written out with numbers, e.g. ``0.5 \\cdot 2 + 1.5 \\cdot 1 = 2.5``."""
+    values = {**NETWORK_WEIGHTS, **(weights or {})}
+    d = decimal_string
+    terms = [f"{d(values[w])} \\cdot {d(NETWORK_INPUTS[i])}" for w, i in ((w1, x1), (w2, x2))]
+    return " + ".join(terms) + f" = {d(network_output(values))}"
+
+
+# --- many inputs: y = f(x1, ..., xn) ----------------------------------------
+
+MANY_INPUTS_LATEX = r"y = f(x_1, x_2, \ldots, x_n)"
+PARTIAL_I_LATEX = r"\frac{\partial y}{\partial x_i}"
+
+
+# --- knobs: turning x, then y, on f(x, y) = x^2 + y^2 ----------------------
+
+KNOB_START = {x: sp.Integer(1), y: sp.Integer(1)}
+KNOB_X_END = sp.Integer(2)
+KNOB_Y_END = sp.Integer(2)
+
+
+def surface_value(x_value: sp.Expr, y_value: sp.Expr) -> sp.Rational:
+    return sp.Rational(SURFACE.subs({x: x_value, y: y_value}))
+
+
+# --- what comes next: the gradient ------------------------------------------
+
+GRADIENT = sp.Matrix([PARTIAL_X, PARTIAL_Y])
+GRADIENT_POINT = {x: sp.Integer(1), y: sp.Integer(1)}
+GRADIENT_AT_POINT = GRADIENT.subs(GRADIENT_POINT)
+GRADIENT_LATEX = r"\nabla f = " + latex(GRADIENT)
+GRADIENT_AT_POINT_LATEX = r"\nabla f(1, 1) = " + latex(GRADIENT_AT_POINT)

@@ -7,7 +7,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
-from scenes.common.layout import formula, readout, scene_title
+from scenes.common.layout import formula, prose, readout, scene_title
 from scenes.module02_derivatives import math as m
 
 X0 = float(m.CURVE_X0)
@@ -107,3 +107,81 @@ class SecantBecomesTangent(NarrationMixin, Scene):
             self.play(Write(name), run_time=tracker.duration * 0.4)
             self.play(Circumscribe(name, color=theme.TANGENT_COLOR),
                       run_time=tracker.duration * 0.2)
+
+
+sign_curve_at = sp.lambdify(m.x, m.SIGN_CURVE)
+sign_slope_at = sp.lambdify(m.x, m.SIGN_DERIVATIVE)
+#: What each verdict means for a weight we want to raise the output with.
+ADVICE = {
+    "increasing": ("slope > 0: increasing", "raise the input, the output rises"),
+    "decreasing": ("slope < 0: decreasing", "raise the input, the output falls"),
+    "nearly flat": ("slope ≈ 0: nearly flat", "changing the input has little effect"),
+}
+VERDICT_COLORS = {"increasing": theme.TANGENT_COLOR, "decreasing": theme.SECANT_COLOR,
+                  "nearly flat": theme.MUTED_TEXT_COLOR}
+
+
+class SlopeTellsDirection(NarrationMixin, Scene):
+    """A tangent slides along y = x³/3 − x while its live slope turns positive, negative, flat."""
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        title = scene_title("What the slope's sign tells us")
+        axes = Axes(
+            x_range=[-2.6, 2.6, 1], y_range=[-2, 2.4, 1], x_length=6.2, y_length=4.2,
+            axis_config={"color": theme.AXIS_COLOR, "include_numbers": True,
+                         "font_size": theme.SMALL_SIZE},
+        ).move_to([-3.35, 0.35, 0])
+        curve = axes.plot(sign_curve_at, x_range=[-2.35, 2.35], color=theme.CURVE_COLOR)
+        at = ValueTracker(-2.4)
+
+        def tangent() -> VGroup:
+            x0 = at.get_value()
+            point = axes.c2p(x0, sign_curve_at(x0))
+            direction = axes.c2p(x0 + 1, sign_curve_at(x0) + sign_slope_at(x0)) - point
+            direction = direction / np.linalg.norm(direction)
+            line = Line(point - 1.1 * direction, point + 1.1 * direction,
+                        color=theme.TANGENT_COLOR, stroke_width=5)
+            return VGroup(line, Dot(point, color=theme.HIGHLIGHT_COLOR))
+
+        touching = always_redraw(tangent)
+        slope_read = readout(r"\text{slope}", sign_slope_at(-2.4), 2, theme.TANGENT_COLOR)
+        slope_read.next_to(axes, DOWN, buff=0.35)
+
+        with self.voiceover(beat="tangent", text=(
+            "Geometrically, the derivative is the slope of the tangent line. Let's slide a "
+            "tangent along this curve and keep an eye on its slope."
+        )) as tracker:
+            self.play(Write(title), Create(axes), run_time=tracker.duration * 0.35)
+            self.play(Create(curve), FadeIn(touching), FadeIn(slope_read),
+                      run_time=tracker.duration * 0.4)
+
+        slope_read[1].add_updater(lambda n: n.set_value(sign_slope_at(at.get_value())))
+        verdicts = VGroup()
+        texts = [
+            "Here the slope is positive. Raising the input raises the output, so to get a "
+            "larger output we would turn this parameter up.",
+            "Now the slope is negative. Raising the input lowers the output, so the "
+            "parameter should move the other way.",
+            "Here the tangent is almost flat. A small change of the input barely moves the "
+            "output, so adjusting it has little effect.",
+        ]
+        for (point, _, verdict), text in zip(m.slope_signs(), texts, strict=True):
+            heading, advice = ADVICE[verdict]
+            row = VGroup(prose(heading, theme.LABEL_SIZE, VERDICT_COLORS[verdict]),
+                         prose(advice, theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR))
+            row.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            verdicts.add(row)
+            verdicts.arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.35, 0.4, 0])
+            with self.voiceover(beat=verdict.replace(" ", "-"), text=text) as tracker:
+                self.play(at.animate.set_value(float(point)), run_time=tracker.duration * 0.45)
+                self.play(FadeIn(row, shift=LEFT * 0.3), run_time=tracker.duration * 0.3)
+        slope_read[1].clear_updaters()
+
+        with self.voiceover(beat="update", text=(
+            "That is exactly what a learning system needs when it updates a weight: the sign "
+            "of the slope says which way to move it, and the size says how much the output "
+            "cares."
+        )) as tracker:
+            self.play(Circumscribe(verdicts, color=theme.HIGHLIGHT_COLOR),
+                      run_time=tracker.duration * 0.5)

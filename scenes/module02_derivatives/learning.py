@@ -1,0 +1,107 @@
+"""From computation to learning: a tiny network computes, then one weight is nudged."""
+
+from __future__ import annotations
+
+from manim import *
+
+from lessonreel import theme
+from lessonreel.narration import NarrationMixin
+from scenes.common.layout import formula, prose, readout, scene_title
+from scenes.module02_derivatives import math as m
+
+d = m.decimal_string
+W1_START = float(m.NETWORK_WEIGHTS[m.w1])
+W1_END = float(m.NETWORK_WEIGHTS[m.w1] + m.WEIGHT_NUDGE)
+
+
+def output_for(w1_value: float) -> float:
+    return float(m.network_output({m.w1: w1_value}))
+
+
+def node(label: str, color: str) -> VGroup:
+    circle = Circle(radius=0.42, color=color, stroke_width=4)
+    text = MathTex(label, font_size=theme.LABEL_SIZE, color=color).move_to(circle)
+    return VGroup(circle, text)
+
+
+def network_diagram() -> tuple[VGroup, list[MathTex]]:
+    """Two inputs, two weighted edges, a summing node, one output; and the weight labels."""
+    inputs = VGroup(node(r"x_1", theme.INPUT_COLOR), node(r"x_2", theme.INPUT_COLOR))
+    inputs.arrange(DOWN, buff=1.6).move_to([-5.6, -0.3, 0])
+    total = node(r"\Sigma", theme.TEXT_COLOR).move_to([-2.9, -0.3, 0])
+    output = node("y", theme.OUTPUT_COLOR).move_to([-0.9, -0.3, 0])
+    edges = VGroup(*(Arrow(i.get_right(), total.get_left(), buff=0.1, color=theme.AXIS_COLOR)
+                     for i in inputs))
+    out_edge = Arrow(total.get_right(), output.get_left(), buff=0.1, color=theme.AXIS_COLOR)
+    weights = [MathTex(name, font_size=theme.LABEL_SIZE, color=theme.HIGHLIGHT_COLOR)
+               .next_to(edge.get_center(), UP if k == 0 else DOWN, buff=0.2)
+               for k, (name, edge) in enumerate(zip(("w_1", "w_2"), edges, strict=True))]
+    return VGroup(inputs, edges, total, out_edge, output, *weights), weights
+
+
+class ComputationIsNotLearning(NarrationMixin, Scene):
+    """A two-input network computes y = w1·x1 + w2·x2; nudging w1 moves y by x1 times as much."""
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        title = scene_title("Computing is not learning")
+        diagram, _ = network_diagram()
+        rule = formula(m.NETWORK_LATEX, theme.BODY_SIZE).move_to([3.6, 2.0, 0])
+
+        with self.voiceover(beat="compute", text=(
+            "In the last lesson, network computations were built from vectors and dot "
+            "products. Here is the smallest one: two inputs, each multiplied by a weight, "
+            "then added up into a single output."
+        )) as tracker:
+            self.play(Write(title), run_time=tracker.duration * 0.2)
+            self.play(Create(diagram), run_time=tracker.duration * 0.5)
+            self.play(Write(rule), run_time=tracker.duration * 0.2)
+
+        numbers = formula(m.network_sum_latex(), theme.BODY_SIZE).next_to(rule, DOWN, buff=0.5)
+        with self.voiceover(beat="evaluate", text=(
+            "Give it the inputs two and one, with weights of one half and three halves. "
+            "The weighted sum, a dot product, comes out to two and a half."
+        )) as tracker:
+            self.play(Write(numbers), run_time=tracker.duration * 0.7)
+
+        w1 = ValueTracker(W1_START)
+        w1_read = readout("w_1", W1_START, 1, theme.HIGHLIGHT_COLOR)
+        y_read = readout("y", output_for(W1_START), 1, theme.OUTPUT_COLOR)
+        readouts = VGroup(w1_read, y_read).arrange(RIGHT, buff=0.9).next_to(numbers, DOWN, buff=0.6)
+        learn = prose("Learning = adjusting the weights", theme.BODY_SIZE, theme.HIGHLIGHT_COLOR)
+        learn.to_edge(DOWN, buff=0.6)
+
+        with self.voiceover(beat="learning", text=(
+            "Computing an answer, though, is not learning. A network learns by changing "
+            "its weights, a little at a time, until its answers get better."
+        )) as tracker:
+            self.play(FadeIn(learn, shift=UP * 0.3), run_time=tracker.duration * 0.4)
+            self.play(FadeIn(readouts), run_time=tracker.duration * 0.3)
+
+        with self.voiceover(beat="nudge", text=(
+            "So let's nudge one weight. Raise w one from one half to six tenths, and watch "
+            "the output rise from two and a half to two point seven."
+        )) as tracker:
+            w1_read[1].add_updater(lambda n: n.set_value(w1.get_value()))
+            y_read[1].add_updater(lambda n: n.set_value(output_for(w1.get_value())))
+            self.wait(tracker.duration * 0.3)
+            self.play(w1.animate.set_value(W1_END), run_time=tracker.duration * 0.5)
+            nudged = formula(m.network_sum_latex({m.w1: m.NETWORK_WEIGHTS[m.w1] + m.WEIGHT_NUDGE}),
+                             theme.BODY_SIZE).move_to(numbers)
+            self.play(ReplacementTransform(numbers, nudged), run_time=tracker.duration * 0.15)
+        for number in (w1_read[1], y_read[1]):
+            number.clear_updaters()
+
+        question = prose("How does the output change when a weight changes?",
+                         theme.BODY_SIZE, theme.TEXT_COLOR).move_to(learn)
+        answer = formula(m.NETWORK_SENSITIVITY_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
+        answer.next_to(readouts, DOWN, buff=0.5)
+
+        with self.voiceover(beat="question", text=(
+            f"The output moved {d(m.NETWORK_OUTPUT_CHANGE / m.WEIGHT_NUDGE)} times as far as "
+            "the weight did, because w one multiplies an input of two. To learn, we must "
+            "know how the output responds whenever a weight changes, and that sensitivity "
+            "is exactly what derivatives measure."
+        )) as tracker:
+            self.play(ReplacementTransform(learn, question), run_time=tracker.duration * 0.3)
+            self.play(Write(answer), run_time=tracker.duration * 0.4)
