@@ -230,8 +230,19 @@ def network_sum_latex(weights: dict[sp.Symbol, sp.Expr] | None = None) -> str:
 
 # --- many inputs: y = f(x1, ..., xn) ----------------------------------------
 
-MANY_INPUTS_LATEX = r"y = f(x_1, x_2, \ldots, x_n)"
-PARTIAL_I_LATEX = r"\frac{\partial y}{\partial x_i}"
+x_1, x_2, x_i, x_n = sp.symbols("x_1 x_2 x_i x_n", real=True)
+MANY_INPUTS_LATEX = rf"y = f({latex(x_1)}, {latex(x_2)}, \ldots, {latex(x_n)})"
+
+
+def partial_latex(variable: sp.Symbol) -> str:
+    return rf"\frac{{\partial y}}{{\partial {latex(variable)}}}"
+
+
+PARTIAL_I_LATEX = partial_latex(x_i)
+#: One sensitivity per variable.
+PARTIALS_LIST_LATEX = ", ".join(partial_latex(v) for v in (x_1, x_2)) + r", \ldots, " + (
+    partial_latex(x_n)
+)
 
 
 # --- knobs: turning x, then y, on f(x, y) = x^2 + y^2 ----------------------
@@ -252,3 +263,27 @@ GRADIENT_POINT = {x: sp.Integer(1), y: sp.Integer(1)}
 GRADIENT_AT_POINT = GRADIENT.subs(GRADIENT_POINT)
 GRADIENT_LATEX = r"\nabla f = " + latex(GRADIENT)
 GRADIENT_AT_POINT_LATEX = r"\nabla f(1, 1) = " + latex(GRADIENT_AT_POINT)
+
+
+# --- 3D slice view ------------------------------------------------------------
+
+#: The tangent to the slice curve f(x, 1) at x = SLICE_X0, as a function of x.
+SLICE_TANGENT = sp.expand(SLICE_CURVE.subs(x, SLICE_X0) + SLICE_SLOPE * (x - SLICE_X0))
+SLICE_SLOPE_LATEX = (
+    rf"\text{{slope}} = {latex(SLICE_SLOPE)} = \frac{{\partial f}}{{\partial x}}"
+    rf"({latex(SLICE_X0)}, {latex(SLICE_Y)})"
+)
+
+
+# --- overview scenes
+
+#: Levels of f(x, y) = x^2 + y^2 drawn as contour circles behind the gradient arrow,
+#: evenly spaced so the rings crowd together where f climbs faster. The first is
+#: the level through GRADIENT_POINT.
+GRADIENT_CONTOUR_LEVELS: tuple[sp.Integer, ...] = tuple(
+    surface_value(GRADIENT_POINT[x], GRADIENT_POINT[y]) * k for k in (1, 2, 3, 4)
+)
+#: Radius of each contour circle: on x^2 + y^2 = c the distance from the origin is sqrt(c).
+GRADIENT_CONTOUR_RADII: tuple[sp.Expr, ...] = tuple(
+    sp.sqrt(level) for level in GRADIENT_CONTOUR_LEVELS
+)
