@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from manim import LEFT, RIGHT, Dot, MathTex, Mobject, NumberLine, ValueTracker, VGroup
-from manim import always_redraw
+from manim import (
+    LEFT,
+    RIGHT,
+    Dot,
+    MathTex,
+    Mobject,
+    NumberLine,
+    ValueTracker,
+    VGroup,
+    always_redraw,
+)
 
 from lessonreel import theme
 

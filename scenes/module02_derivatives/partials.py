@@ -116,12 +116,12 @@ class OneKnobAtATime(NarrationMixin, Scene):
             self.play(Write(title), FadeIn(x_knob), FadeIn(y_knob), run_time=tracker.duration * 0.4)
             self.play(Write(rule), FadeIn(value), run_time=tracker.duration * 0.4)
 
-        for turning, frozen, tracker_of, end, rate_latex, rate_at, beat, text in (
-            (x_knob, y_knob, x, m.KNOB_X_END, m.PARTIAL_X_LATEX, df_dx_at, "turn-x",
+        for frozen, tracker_of, end, rate_latex, rate_at, beat, text in (
+            (y_knob, x, m.KNOB_X_END, m.PARTIAL_X_LATEX, df_dx_at, "turn-x",
              "Freeze y and turn only x, from one up to two. The value of f climbs from two to "
              "five, and at every moment it grows at the rate two x: that rate is the partial "
              "derivative of f with respect to x."),
-            (y_knob, x_knob, y, m.KNOB_Y_END, m.PARTIAL_Y_LATEX, df_dy_at, "turn-y",
+            (x_knob, y, m.KNOB_Y_END, m.PARTIAL_Y_LATEX, df_dy_at, "turn-y",
              "Now freeze x and turn y instead. This time f responds at the rate two y, the "
              "partial derivative with respect to y, and it finishes at eight."),
         ):
