@@ -25,6 +25,9 @@ from typing import Any
 
 import srt
 
+from lessonreel import chapters as chapter_rules
+from lessonreel.artwork import SheetEntry, grab_frame, make_contact_sheet, make_thumbnail
+from lessonreel.chapters import Chapter
 from lessonreel.errors import AssemblyError
 from lessonreel.files import staged, write_atomically
 from lessonreel.lesson import Lesson
@@ -77,14 +80,6 @@ def has_audio(path: Path) -> bool:
     return any(s["codec_type"] == "audio" for s in probe(path)["streams"])
 
 
-def clock(seconds: float) -> str:
-    """YouTube's chapter timestamp: ``m:ss`` or ``h:mm:ss``."""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 @dataclass(frozen=True)
 class PlacedScene:
     """A rendered scene and where it sits on the lesson's timeline."""
@@ -96,6 +91,10 @@ class PlacedScene:
     @property
     def end(self) -> float:
         return self.start + self.duration
+
+    @property
+    def chapter(self) -> Chapter:
+        return Chapter(self.output.title, self.start, self.end)
 
 
 def place(outputs: Sequence[SceneOutput]) -> list[PlacedScene]:
@@ -134,25 +133,6 @@ def to_webvtt(cues: Sequence[srt.Subtitle]) -> str:
     for cue in cues:
         blocks += [str(cue.index), f"{stamp(cue.start)} --> {stamp(cue.end)}", cue.content, ""]
     return "\n".join(blocks)
-
-
-def chapter_lines(placed: Sequence[PlacedScene]) -> list[str]:
-    return [f"{clock(scene.start)} {scene.output.title}" for scene in placed]
-
-
-def _ffmeta_escape(text: str) -> str:
-    return re.sub(r"([=;#\\\n])", r"\\\1", text)
-
-
-def ffmetadata(lesson: Lesson, placed: Sequence[PlacedScene]) -> str:
-    """Chapters in ffmpeg's metadata format, so players show them from the MP4 itself."""
-    lines = [";FFMETADATA1", f"title={_ffmeta_escape(lesson.title)}",
-             f"album={_ffmeta_escape(lesson.course)}"]
-    for scene in placed:
-        lines += ["[CHAPTER]", "TIMEBASE=1/1000",
-                  f"START={round(scene.start * 1000)}", f"END={round(scene.end * 1000)}",
-                  f"title={_ffmeta_escape(scene.output.title)}"]
-    return "\n".join(lines) + "\n"
 
 
 def versions() -> dict[str, str]:
@@ -228,6 +208,29 @@ class AssembledLesson:
     manifest: dict[str, Any]
 
 
+def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir: Path) -> None:
+    """thumbnail.png from the declared frame, contact-sheet.png from every chapter's end."""
+    spec = lesson.thumbnail
+    by_name = {p.output.name: p for p in placed}
+    source = by_name.get(spec.scene) if spec is not None else None
+    if source is None:
+        source = placed[0]
+    at = spec.at if spec is not None and source.output.name == spec.scene else None
+    if at is not None and at >= source.duration:
+        raise AssemblyError(
+            f"thumbnail time {at} s is past the end of {source.output.name} "
+            f"({source.duration:.1f} s); pick an earlier time in the lesson declaration"
+        )
+    frame = grab_frame(source.output.video, at, work / "thumbnail-frame.png")
+    make_thumbnail(frame, lesson.title, lesson.course, out_dir / "thumbnail.png")
+    entries = [
+        SheetEntry(p.output.title, p.start,
+                   grab_frame(p.output.video, None, work / f"last-{p.output.name}.png"))
+        for p in placed
+    ]
+    make_contact_sheet(entries, f"{lesson.course}: {lesson.title}", out_dir / "contact-sheet.png")
+
+
 def assemble(
     lesson: Lesson,
     quality: Quality,
@@ -235,16 +238,26 @@ def assemble(
     out_dir: Path,
     narration: str,
 ) -> AssembledLesson:
-    """Write lesson.mp4, captions, chapters.txt, the scene files and manifest.json."""
+    """Write lesson.mp4, captions, chapters, artwork, the scene files and manifest.json.
+
+    A render of the whole lesson must have chapters that YouTube accepts, or
+    nothing is written. A render of some scenes only is a preview: it gets no
+    chapters.txt, since its chapters would not be the lesson's.
+    """
     if not outputs:
         raise AssemblyError("no scenes were rendered, so there is nothing to assemble")
+    placed = place(outputs)
+    complete = [p.output.name for p in placed] == lesson.scene_names
+    chapters = [p.chapter for p in placed]
+    if complete:
+        chapter_rules.validate(chapters)
     out_dir.mkdir(parents=True, exist_ok=True)
     # Until the new manifest is written, the folder is not a complete lesson.
     (out_dir / "manifest.json").unlink(missing_ok=True)
-    placed = place(outputs)
+    if not complete:
+        (out_dir / "chapters.txt").unlink(missing_ok=True)
     total = placed[-1].end
     cues = merge_captions(placed)
-    chapters = chapter_lines(placed)
 
     with tempfile.TemporaryDirectory(prefix=".assemble-", dir=out_dir) as tmp:
         work = Path(tmp)
@@ -255,7 +268,9 @@ def assemble(
                     "-c", "copy", str(video_only)], "joining scene videos")
         audio = _build_audio(placed, work, narrated=narration != "none")
         meta = work / "chapters.ffmeta"
-        meta.write_text(ffmetadata(lesson, placed), encoding="utf-8")
+        meta.write_text(chapter_rules.ffmetadata(lesson.title, lesson.course, chapters),
+                        encoding="utf-8")
+        _artwork(lesson, placed, work, out_dir)
 
         scene_dir = out_dir / "scenes"
         scene_dir.mkdir(exist_ok=True)
@@ -280,8 +295,10 @@ def assemble(
         "fps": quality.fps,
         "narration": narration,
         "duration": round(total, 6),
+        "complete": complete,
         "files": {"video": "lesson.mp4", "srt": "lesson.srt", "vtt": "lesson.vtt",
-                  "chapters": "chapters.txt"},
+                  "thumbnail": "thumbnail.png", "contact_sheet": "contact-sheet.png",
+                  **({"chapters": "chapters.txt"} if complete else {})},
         "scenes": [
             {"name": p.output.name, "title": p.output.title,
              "file": f"scenes/{p.output.name}.mp4",
@@ -292,7 +309,8 @@ def assemble(
     }
     write_atomically(out_dir / "lesson.srt", srt.compose(cues).encode())
     write_atomically(out_dir / "lesson.vtt", to_webvtt(cues).encode())
-    write_atomically(out_dir / "chapters.txt", ("\n".join(chapters) + "\n").encode())
+    if complete:
+        write_atomically(out_dir / "chapters.txt", chapter_rules.youtube_text(chapters).encode())
     # The manifest goes last: its presence means the folder is complete.
     write_atomically(out_dir / "manifest.json", json.dumps(manifest, indent=2).encode())
     return AssembledLesson(out_dir=out_dir, video=out_dir / "lesson.mp4", manifest=manifest)

@@ -70,6 +70,15 @@ class SceneRef:
 
 
 @dataclass(frozen=True)
+class Thumbnail:
+    """Which frame of the lesson the thumbnail is made from."""
+
+    scene: str
+    #: Seconds into that scene; None takes its last frame.
+    at: float | None = None
+
+
+@dataclass(frozen=True)
 class Lesson:
     """A lesson: its slug, titles, and scenes in the order they play."""
 
@@ -79,6 +88,8 @@ class Lesson:
     scenes: tuple[SceneRef, ...]
     package: str
     summary: str = ""
+    #: The frame behind the title on the thumbnail; default: the first scene's last frame.
+    thumbnail: Thumbnail | None = None
 
     def __post_init__(self) -> None:
         if not SLUG_PATTERN.match(self.slug):
@@ -98,6 +109,16 @@ class Lesson:
                 raise LessonDeclarationError(
                     f"scene {scene.name}: chapter title must be 1 to {MAX_CHAPTER_TITLE} "
                     f"characters, got {len(scene.title)}"
+                )
+        if self.thumbnail is not None:
+            if self.thumbnail.scene not in names:
+                raise LessonDeclarationError(
+                    f"lesson {self.slug}: thumbnail scene {self.thumbnail.scene!r} is not one "
+                    f"of its scenes: {', '.join(names)}"
+                )
+            if self.thumbnail.at is not None and self.thumbnail.at < 0:
+                raise LessonDeclarationError(
+                    f"lesson {self.slug}: thumbnail time must be 0 or more seconds"
                 )
         # Scenes are declared relative to the lesson package.
         object.__setattr__(

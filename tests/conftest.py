@@ -23,3 +23,11 @@ def run_lessonreel(*args: str, env: dict[str, str] | None = None,
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # The two flags Manim's frames_comparison reads.
+    parser.addoption("--set_test", action="store_true", default=False,
+                     help="Write new control frames for frames_comparison tests (on purpose only).")
+    parser.addoption("--show_diff", action="store_true", default=False,
+                     help="Show a diff image when a frames_comparison test fails.")

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import srt
+from PIL import Image
 
-from lessonreel.assemble import (
-    PlacedScene,
-    assemble,
-    chapter_lines,
-    clock,
-    ffmetadata,
-    merge_captions,
-    to_webvtt,
-)
+from lessonreel import assemble as assemble_module
+from lessonreel.assemble import PlacedScene, assemble, merge_captions, to_webvtt
+from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
 from lessonreel.errors import AssemblyError
 from lessonreel.lesson import get_lesson
 from lessonreel.render import QUALITIES, SceneOutput, plan
@@ -29,7 +25,7 @@ def outputs_for(
     tasks = plan(lesson, lesson.scenes, QUALITIES["low"], "none", tmp_path / "work",
                  tmp_path, tmp_path / "cache")
     result = []
-    for task, video, caption in zip(tasks, videos, captions, strict=True):
+    for task, video, caption in zip(tasks, videos, captions, strict=False):
         path = None
         if caption is not None:
             path = video.with_suffix(".srt")
@@ -49,7 +45,7 @@ def test_captions_are_shifted_onto_the_lesson_timeline_and_clipped(tmp_path: Pat
     first = "1\n00:00:01,000 --> 00:00:03,000\nfirst scene\n"
     second = "1\n00:00:00,500 --> 00:00:20,000\nruns past the end\n"
     videos = [tmp_path / "a.mp4", tmp_path / "b.mp4"]
-    outputs = outputs_for(tmp_path, videos, [first, second])
+    outputs = outputs_for(tmp_path, videos, [first, second])[:2]
     placed = [PlacedScene(outputs[0], 0.0, 10.0), PlacedScene(outputs[1], 10.0, 5.0)]
     cues = merge_captions(placed)
     assert [(c.start, c.end, c.content) for c in cues] == [
@@ -59,23 +55,137 @@ def test_captions_are_shifted_onto_the_lesson_timeline_and_clipped(tmp_path: Pat
     assert [c.index for c in cues] == [1, 2]
     vtt = to_webvtt(cues)
     assert "00:00:10.500 --> 00:00:15.000\nruns past the end" in vtt
-    assert chapter_lines(placed) == ["0:00 Sensitivity: how y = 5x responds",
-                                     "0:10 From secant to tangent"]
-    meta = ffmetadata(get_lesson("module02-derivatives"), placed)
-    assert "START=10000\nEND=15000\ntitle=From secant to tangent" in meta
+    chapters = [p.chapter for p in placed]
+    assert youtube_text(chapters) == (
+        f"0:00 {outputs[0].title}\n0:10 {outputs[1].title}\n"
+    )
+    meta = ffmetadata("Lesson", "Course", chapters)
+    assert f"START=10000\nEND=15000\ntitle={outputs[1].title}" in meta
     assert srt.compose(cues)
 
 
-def test_failed_assembly_leaves_no_partial_lesson_behind(tmp_path: Path) -> None:
+def test_unreadable_scene_video_is_refused_before_anything_is_touched(tmp_path: Path) -> None:
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(b"\x00\x00\x00\x18ftypisom" + b"not really a video" * 100)
     out = tmp_path / "out"
     out.mkdir()
     (out / "lesson.mp4").write_bytes(b"previous lesson")
     (out / "manifest.json").write_text("{}")
-    outputs = outputs_for(tmp_path, [broken, broken], [None, None])
+    lesson = get_lesson("module02-derivatives")
+    outputs = outputs_for(tmp_path, [broken] * len(lesson.scenes), [None] * len(lesson.scenes))
     with pytest.raises(AssemblyError, match="cannot read"):
-        assemble(get_lesson("module02-derivatives"), QUALITIES["low"], outputs, out, "none")
+        assemble(lesson, QUALITIES["low"], outputs, out, "none")
     assert (out / "lesson.mp4").read_bytes() == b"previous lesson"
-    # Without a manifest the folder no longer claims to be a complete lesson.
-    assert sorted(p.name for p in out.iterdir()) == ["lesson.mp4"]
+    assert sorted(p.name for p in out.iterdir()) == ["lesson.mp4", "manifest.json"]
+
+
+@pytest.fixture
+def tiny_scene_videos(tmp_path: Path) -> list[Path]:
+    """One 11-second test-pattern video per Module 2 scene (long enough for a chapter)."""
+    lesson = get_lesson("module02-derivatives")
+    videos = []
+    for index in range(len(lesson.scenes)):
+        video = tmp_path / f"scene{index}.mp4"
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                        "testsrc=size=160x90:rate=15:duration=11", "-c:v", "libx264",
+                        "-pix_fmt", "yuv420p", str(video)], check=True)
+        videos.append(video)
+    return videos
+
+
+def test_interrupted_final_write_leaves_the_old_lesson_and_no_partial_files(
+    tmp_path: Path, tiny_scene_videos: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "lesson.mp4").write_bytes(b"previous lesson")
+    (out / "manifest.json").write_text("{}")
+    real_ffmpeg = assemble_module.run_ffmpeg
+
+    def dies_while_writing_the_lesson(args: list[str], what: str) -> object:
+        if what == "writing lesson.mp4":
+            Path(args[-1]).write_bytes(b"half a video")
+            raise KeyboardInterrupt
+        return real_ffmpeg(args, what)
+
+    monkeypatch.setattr(assemble_module, "run_ffmpeg", dies_while_writing_the_lesson)
+    lesson = get_lesson("module02-derivatives")
+    outputs = outputs_for(tmp_path, tiny_scene_videos, [None] * len(tiny_scene_videos))
+    with pytest.raises(KeyboardInterrupt):
+        assemble(lesson, QUALITIES["low"], outputs, out, "none")
+    assert (out / "lesson.mp4").read_bytes() == b"previous lesson"
+    leftovers = {p.name for p in out.iterdir()} - {"lesson.mp4", "scenes", "thumbnail.png",
+                                                     "contact-sheet.png"}
+    assert leftovers == set(), "a partial file or an outdated manifest was left behind"
+
+
+def test_a_lesson_with_too_short_chapters_is_refused_and_nothing_written(
+    tmp_path: Path, tiny_scene_videos: list[Path]
+) -> None:
+    short = tmp_path / "short.mp4"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "testsrc=size=160x90:rate=15:duration=4", "-c:v", "libx264",
+                    "-pix_fmt", "yuv420p", str(short)], check=True)
+    out = tmp_path / "out"
+    lesson = get_lesson("module02-derivatives")
+    outputs = outputs_for(tmp_path, [short, *tiny_scene_videos[1:]], [None] * len(lesson.scenes))
+    with pytest.raises(AssemblyError, match="lasts 4.0 s; YouTube needs at least 10 s"):
+        assemble(lesson, QUALITIES["low"], outputs, out, "none")
+    assert not out.exists()
+
+
+def test_complete_lesson_gets_chapters_thumbnail_and_contact_sheet(
+    tmp_path: Path, tiny_scene_videos: list[Path]
+) -> None:
+    out = tmp_path / "out"
+    lesson = get_lesson("module02-derivatives")
+    outputs = outputs_for(tmp_path, tiny_scene_videos, [None] * len(tiny_scene_videos))
+    result = assemble(lesson, QUALITIES["low"], outputs, out, "none")
+    lines = (out / "chapters.txt").read_text().splitlines()
+    assert lines[:2] == [f"0:00 {lesson.scenes[0].title}", f"0:11 {lesson.scenes[1].title}"]
+    assert result.manifest["complete"] is True
+    with Image.open(out / "thumbnail.png") as thumbnail:
+        assert thumbnail.size == (1280, 720)
+    assert (out / "thumbnail.png").stat().st_size < 2 * 1024 * 1024
+    with Image.open(out / "contact-sheet.png") as sheet:
+        rows = -(-len(lesson.scenes) // 3)
+        assert sheet.width == 3 * 480 + 4 * 24
+        assert sheet.height == 80 + rows * (270 + 44 + 24) + 24
+
+
+def test_a_partial_render_writes_no_chapters(tmp_path: Path, tiny_scene_videos: list[Path]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "chapters.txt").write_text("0:00 stale\n")
+    lesson = get_lesson("module02-derivatives")
+    outputs = outputs_for(tmp_path, tiny_scene_videos[:1], [None])
+    result = assemble(lesson, QUALITIES["low"], outputs, out, "none")
+    assert result.manifest["complete"] is False
+    assert "chapters" not in result.manifest["files"]
+    assert not (out / "chapters.txt").exists()
+    assert (out / "lesson.mp4").exists()
+
+
+def chapters_of(*lengths: float, titles: list[str] | None = None) -> list[Chapter]:
+    result, t = [], 0.0
+    for i, length in enumerate(lengths):
+        result.append(Chapter(titles[i] if titles else f"Chapter {i + 1}", t, t + length))
+        t += length
+    return result
+
+
+def test_valid_chapters_pass() -> None:
+    assert chapter_problems(chapters_of(10, 30, 12.5)) == []
+
+
+@pytest.mark.parametrize(("chapters", "complaint"), [
+    (chapters_of(30, 30), "YouTube needs at least 3"),
+    (chapters_of(30, 9.9, 30), "lasts 9.9 s"),
+    (chapters_of(30, 30, 30, titles=["A", "B" * 71, "C"]), "has 71 characters"),
+    (chapters_of(30, 30, 30, titles=["A", " ", "C"]), "use 1 to 70"),
+    ([Chapter("A", 5, 20), Chapter("B", 20, 40), Chapter("C", 40, 60)], "not 0:00"),
+    ([Chapter("A", 0, 20), Chapter("B", 20, 40), Chapter("C", 20, 60)], "does not start after"),
+])
+def test_chapter_rules_say_what_to_fix(chapters: list[Chapter], complaint: str) -> None:
+    problems = chapter_problems(chapters)
+    assert any(complaint in p for p in problems), problems

@@ -1,6 +1,6 @@
 """Module 2 of the Artificial Neural Networks course: derivatives and partial derivatives."""
 
-from lessonreel.lesson import Lesson, SceneRef
+from lessonreel.lesson import Lesson, SceneRef, Thumbnail
 
 LESSON = Lesson(
     slug="module02-derivatives",
@@ -9,10 +9,21 @@ LESSON = Lesson(
     package=__name__,
     summary=(
         "Why learning needs derivatives: sensitivity as a rate of change, the slope of "
-        "a tangent as the limit of secants, and partial derivatives for many inputs."
+        "a tangent as the limit of secants, what the slope's sign tells a learning system, "
+        "and partial derivatives for functions of many inputs, seen as slices of a surface."
     ),
+    # One scene per section of the lecture notes, in the order they are taught.
     scenes=(
+        SceneRef("overview", "LessonTitle", "Welcome and learning objectives"),
+        SceneRef("learning", "ComputationIsNotLearning", "From computation to learning"),
         SceneRef("sensitivity", "SensitivityOfFiveX", "Sensitivity: how y = 5x responds"),
         SceneRef("secant_tangent", "SecantBecomesTangent", "From secant to tangent"),
+        SceneRef("secant_tangent", "SlopeTellsDirection", "What the slope's sign tells a learner"),
+        SceneRef("partials", "WhyPartialDerivatives", "Why partial derivatives?"),
+        SceneRef("partials", "OneKnobAtATime", "One knob at a time"),
+        SceneRef("surface_slice", "SliceSurfaceAtYEqualsOne", "Slicing x² + y² at y = 1"),
+        SceneRef("overview", "QuickRevision", "Quick revision"),
+        SceneRef("overview", "NextUpGradient", "Next up: the gradient vector"),
     ),
+    thumbnail=Thumbnail(scene="SliceSurfaceAtYEqualsOne"),
 )

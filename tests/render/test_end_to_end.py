@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import struct
+import subprocess
 import textwrap
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +15,8 @@ import pytest
 import srt
 
 from lessonreel.assemble import probe, video_duration
+from lessonreel.chapters import Chapter, chapter_problems, youtube_text
+from lessonreel.lesson import get_lesson
 from tests.conftest import run_lessonreel
 
 pytestmark = pytest.mark.render
@@ -69,7 +73,7 @@ def test_moov_atom_comes_before_mdat(rendered: Path) -> None:
 
 def test_duration_is_the_sum_of_the_scenes(rendered: Path, manifest: dict[str, Any]) -> None:
     scenes = manifest["scenes"]
-    assert [s["name"] for s in scenes] == ["SensitivityOfFiveX", "SecantBecomesTangent"]
+    assert [s["name"] for s in scenes] == get_lesson(LESSON).scene_names
     total = sum(video_duration(rendered / s["file"]) for s in scenes)
     info = probe(rendered / "lesson.mp4")
     assert float(info["format"]["duration"]) == pytest.approx(total, abs=0.1)
@@ -77,9 +81,9 @@ def test_duration_is_the_sum_of_the_scenes(rendered: Path, manifest: dict[str, A
     for stream in info["streams"]:
         if stream["codec_type"] in ("video", "audio"):
             assert float(stream["duration"]) == pytest.approx(total, abs=0.1)
-    starts = [s["start"] for s in scenes]
-    assert starts[0] == 0
-    assert starts[1] == pytest.approx(scenes[0]["duration"], abs=1e-3)
+    assert scenes[0]["start"] == 0
+    for earlier, later in zip(scenes, scenes[1:], strict=False):
+        assert later["start"] == pytest.approx(earlier["start"] + earlier["duration"], abs=1e-3)
 
 
 def test_manifest_records_quality_scenes_and_versions(manifest: dict[str, Any]) -> None:
@@ -99,21 +103,57 @@ def test_captions_parse_in_order_inside_the_video(rendered: Path, manifest: dict
         assert earlier.start <= later.start
         assert earlier.end <= later.start + timedelta(milliseconds=1), "cues overlap"
     assert all(timedelta(0) <= c.start < c.end <= end for c in cues)
-    second_scene = timedelta(seconds=manifest["scenes"][1]["start"])
-    assert any(c.start >= second_scene and "secant" in c.content for c in cues)
+    secant = next(s for s in manifest["scenes"] if s["name"] == "SecantBecomesTangent")
+    window = (timedelta(seconds=secant["start"]),
+              timedelta(seconds=secant["start"] + secant["duration"]))
+    assert any(window[0] <= c.start < window[1] and "secant" in c.content for c in cues)
     vtt = (rendered / "lesson.vtt").read_text()
     assert vtt.startswith("WEBVTT\n")
     assert vtt.count(" --> ") == len(cues)
 
 
-def test_chapters_start_at_zero_and_follow_the_scenes(
+def test_chapters_obey_youtubes_rules_and_are_embedded(
     rendered: Path, manifest: dict[str, Any]
 ) -> None:
     lines = (rendered / "chapters.txt").read_text().splitlines()
     assert lines[0].startswith("0:00 ")
     assert [line.split(" ", 1)[1] for line in lines] == [s["title"] for s in manifest["scenes"]]
-    chapters = probe(rendered / "lesson.mp4")["chapters"]
-    assert [c["tags"]["title"] for c in chapters] == [s["title"] for s in manifest["scenes"]]
+    chapters = [Chapter(s["title"], s["start"], s["start"] + s["duration"])
+                for s in manifest["scenes"]]
+    assert chapter_problems(chapters) == []
+    assert youtube_text(chapters).splitlines() == lines
+    embedded = probe(rendered / "lesson.mp4")["chapters"]
+    assert [c["tags"]["title"] for c in embedded] == [s["title"] for s in manifest["scenes"]]
+    for chapter, scene in zip(embedded, manifest["scenes"], strict=True):
+        assert float(chapter["start_time"]) == pytest.approx(scene["start"], abs=0.01)
+
+
+def test_keyframes_come_at_least_every_half_second(rendered: Path) -> None:
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "packet=pts_time,flags", "-of", "csv=p=0", str(rendered / "lesson.mp4")],
+        capture_output=True, text=True, check=True)
+    packets = [line.split(",") for line in result.stdout.split()]
+    keyframes = sorted(float(t) for t, flags in packets if "K" in flags)
+    assert keyframes[0] == pytest.approx(0, abs=0.01)
+    gaps = [b - a for a, b in zip(keyframes, keyframes[1:], strict=False)]
+    # A GOP is half a second (fps / 2 frames); a new animation may start one sooner.
+    assert max(gaps) <= 0.5 + 1e-6
+    video = next(s for s in probe(rendered / "lesson.mp4")["streams"]
+                 if s["codec_type"] == "video")
+    assert video["has_b_frames"] == 2
+
+
+def test_thumbnail_and_contact_sheet(rendered: Path, manifest: dict[str, Any]) -> None:
+    from PIL import Image
+
+    thumbnail = rendered / manifest["files"]["thumbnail"]
+    with Image.open(thumbnail) as image:
+        assert image.size == (1280, 720) and image.format == "PNG"
+    assert thumbnail.stat().st_size < 2 * 1024 * 1024
+    with Image.open(rendered / manifest["files"]["contact_sheet"]) as sheet:
+        rows = -(-len(manifest["scenes"]) // 3)
+        assert sheet.size == (3 * 480 + 4 * 24, 80 + rows * (270 + 44 + 24) + 24)
 
 
 def test_audio_is_loudness_normalised(rendered: Path) -> None:
@@ -128,6 +168,13 @@ def test_audio_is_loudness_normalised(rendered: Path) -> None:
     samples = np.concatenate(chunks, axis=1).T  # fltp planar -> (samples, channels)
     loudness = pyloudnorm.Meter(rate).integrated_loudness(samples)
     assert loudness == pytest.approx(-16.0, abs=1.0)
+    # True peak from ffmpeg's EBU R128 meter (4x oversampled), not the sample peak.
+    report = subprocess.run(
+        ["ffmpeg", "-nostats", "-i", str(rendered / "lesson.mp4"), "-map", "0:a",
+         "-af", "ebur128=peak=true", "-f", "null", "-"],
+        capture_output=True, text=True, check=True).stderr
+    true_peak = float(re.findall(r"Peak:\s+(-?[\d.]+|-inf) dBFS", report)[-1])
+    assert true_peak <= -1.0
 
 
 def test_a_failing_scene_names_itself_and_its_log_and_writes_no_lesson(tmp_path: Path) -> None:

@@ -1,0 +1,57 @@
+"""The last frame of every scene at 854x480, compared with committed control frames.
+
+Uses Manim's own ``frames_comparison``. Control frames are refreshed only on
+purpose, after looking at the new frame: ``scripts/test tests/render/test_last_frames.py
+--set_test``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+from manim import ThreeDScene
+from manim.camera.three_d_camera import ThreeDCamera
+from manim.renderer.cairo_renderer import CairoRenderer
+from manim.utils.testing import frames_comparison as manim_frames
+from manim.utils.testing.frames_comparison import frames_comparison
+
+from lessonreel.lesson import SceneRef, discover
+
+__module_test__ = "lessons"
+
+# Manim skips frame tests on cairo older than 1.18 because *its* control frames were
+# drawn with 1.18. Ours are drawn here, with the cairo scripts/setup installs (Debian
+# 12 ships 1.16), so the comparison is exact on the machines that run it.
+manim_frames.MIN_CAIRO_VERSION = 0
+
+SCENES: list[SceneRef] = [s for lesson in discover().values() for s in lesson.scenes]
+
+
+class ThreeDCairoRenderer(CairoRenderer):
+    """frames_comparison picks the 3D camera only for ThreeDScene itself, not subclasses."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["camera_class"] = ThreeDCamera
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def silent_narration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LESSONREEL_NARRATION", "none")
+
+
+def last_frame_test(ref: SceneRef) -> Any:
+    cls = getattr(importlib.import_module(ref.qualified_module), ref.name)
+    renderer = ThreeDCairoRenderer if issubclass(cls, ThreeDScene) else CairoRenderer
+
+    def construct(scene: Any) -> None:
+        cls.construct(scene)
+
+    construct.__name__ = f"test_{ref.name}"
+    return frames_comparison(construct, base_scene=cls, renderer_class=renderer)
+
+
+for _ref in SCENES:
+    globals()[f"test_{_ref.name}_last_frame"] = last_frame_test(_ref)
