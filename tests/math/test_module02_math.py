@@ -127,3 +127,35 @@ def test_math_layer_imports_no_manim() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_nudging_w1_moves_the_output_by_x1_times_the_nudge() -> None:
+    assert m.NETWORK_OUTPUT == sp.Rational(5, 2)
+    assert m.NUDGED_OUTPUT == sp.Rational(27, 10)
+    assert m.NETWORK_SENSITIVITY_W1 == m.x1
+    assert m.NETWORK_OUTPUT_CHANGE == m.NETWORK_INPUTS[m.x1] * m.WEIGHT_NUDGE
+    assert m.network_sum_latex() == r"0.5 \cdot 2 + 1.5 \cdot 1 = 2.5"
+    assert m.network_sum_latex({m.w1: sp.Rational(3, 5)}) == r"0.6 \cdot 2 + 1.5 \cdot 1 = 2.7"
+    assert m.NETWORK_SENSITIVITY_LATEX == r"\frac{\partial y}{\partial w_1} = x_{1} = 2"
+
+
+def test_many_inputs_get_one_partial_each() -> None:
+    assert m.MANY_INPUTS_LATEX == r"y = f(x_{1}, x_{2}, \ldots, x_{n})"
+    assert m.PARTIAL_I_LATEX == r"\frac{\partial y}{\partial x_{i}}"
+    assert m.PARTIALS_LIST_LATEX.count(r"\partial y") == 3
+
+
+def test_turning_the_knobs_takes_f_from_2_to_5_to_8() -> None:
+    start = m.surface_value(m.KNOB_START[m.x], m.KNOB_START[m.y])
+    after_x = m.surface_value(m.KNOB_X_END, m.KNOB_START[m.y])
+    after_y = m.surface_value(m.KNOB_X_END, m.KNOB_Y_END)
+    assert (start, after_x, after_y) == (2, 5, 8)
+    # The change while turning x is the integral of the partial along the turn.
+    turned = sp.integrate(m.PARTIAL_X.subs(m.y, 1), (m.x, 1, 2))
+    assert after_x - start == turned == 3
+
+
+def test_gradient_collects_the_partials_and_is_2_2_at_1_1() -> None:
+    assert m.GRADIENT == sp.Matrix([2 * m.x, 2 * m.y])
+    assert m.GRADIENT_AT_POINT == sp.Matrix([2, 2])
+    assert m.GRADIENT_AT_POINT_LATEX.endswith(r"\left[\begin{matrix}2\\2\end{matrix}\right]")
