@@ -1,0 +1,188 @@
+"""The lesson's frame: title and objectives, a revision table, and a look ahead to the gradient."""
+
+from __future__ import annotations
+
+from manim import *
+
+from lessonreel import theme
+from lessonreel.narration import NarrationMixin
+from scenes.common.cards import centre_below, end_card, numbered_list, revision_table, title_card
+from scenes.common.layout import formula, scene_title
+from scenes.module02_derivatives import LESSON
+from scenes.module02_derivatives import math as m
+
+KEY = theme.HIGHLIGHT_COLOR
+
+#: (beat, objective on screen, key phrase, narration), paraphrasing the notes' four aims.
+OBJECTIVES: tuple[tuple[str, str, str, str], ...] = (
+    ("aim-sensitivity", "Read a derivative as sensitivity to change",
+     "sensitivity",
+     "First, you will read a derivative as sensitivity: a number that says how quickly "
+     "an output changes when its input moves."),
+    ("aim-learning", "Explain why learning depends on derivatives", "learning",
+     "Second, you will see why a network cannot learn without them, because they tell "
+     "us which way to adjust each weight."),
+    ("aim-partial", "Tell partial derivatives from ordinary ones",
+     "partial derivatives",
+     "Third, you will tell an ordinary derivative apart from a partial derivative."),
+    ("aim-many", "Interpret partial derivatives in networks with many variables",
+     "many variables",
+     "And fourth, you will learn what partial derivatives mean when a network's output "
+     "depends on many variables at once."),
+)
+
+#: (beat, concept, meaning, narration) for the revision table, one row per beat.
+SUMMARY: tuple[tuple[str, str, str, str], ...] = (
+    ("row-derivative", "Derivative", "How quickly the output reacts when one input moves",
+     "A derivative measures sensitivity. It tells you how quickly the output reacts when "
+     "you nudge a single input: the slope of the tangent at that point."),
+    ("row-multivariable", "Multivariable systems",
+     "Need a partial derivative for every variable",
+     "Real systems have many variables, so we need a partial derivative for each one, "
+     "found by moving that variable alone while the others stay frozen."),
+    ("row-learning", "Learning in neural networks",
+     "Guided by how sensitive the output is to each weight and bias",
+     "And that is what drives learning. A network improves by adjusting its weights and "
+     "biases, guided by how sensitive its output is to every one of them."),
+)
+SUMMARY_KEYS = {"one input": KEY, "partial derivative": KEY, "weight and bias": KEY}
+
+
+class LessonTitle(NarrationMixin, Scene):
+    """The Module 2 title card, then the four learning objectives appear one at a time."""
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        card = title_card(LESSON.course, "Module 2", LESSON.title)
+        course, module, title, rule = card
+
+        with self.voiceover(beat="welcome", text=(
+            "Welcome back to Artificial Neural Networks. Module two is about derivatives and "
+            "partial derivatives, the mathematics that lets a network learn."
+        )) as tracker:
+            self.play(FadeIn(course, shift=DOWN * 0.2), FadeIn(module, shift=DOWN * 0.2),
+                      run_time=tracker.duration * 0.3)
+            self.play(Write(title), GrowFromCenter(rule), run_time=tracker.duration * 0.5)
+
+        heading = scene_title("By the end of this lesson you can")
+        points = numbered_list([aim for _, aim, _, _ in OBJECTIVES],
+                               [{key: KEY} for _, _, key, _ in OBJECTIVES])
+        centre_below(points, heading)
+
+        for i, (beat, _, _, speech) in enumerate(OBJECTIVES):
+            with self.voiceover(beat=beat, text=speech) as tracker:
+                if i == 0:
+                    self.play(FadeOut(card, shift=UP * 0.3), FadeIn(heading),
+                              run_time=tracker.duration * 0.25)
+                # Earlier aims step back so the one being spoken about stands out.
+                earlier = [p.animate.set_opacity(0.45) for p in points[:i]]
+                self.play(*earlier, FadeIn(points[i], shift=RIGHT * 0.3),
+                          run_time=tracker.duration * 0.3)
+        self.play(*(p.animate.set_opacity(1) for p in points[:-1]), run_time=0.8)
+        self.wait(0.5)
+
+
+class QuickRevision(NarrationMixin, Scene):
+    """A concept-and-meaning table that summarises the lesson, filled in one row at a time."""
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        title = scene_title("Quick revision")
+        table = revision_table(("Concept", "Meaning"), [row[1:3] for row in SUMMARY],
+                               SUMMARY_KEYS)
+        centre_below(table, title)
+        header, rows = table[0], table[1:]
+
+        with self.voiceover(beat="revision", text=(
+            "Before moving on, let's gather the lesson into one small table: each idea on "
+            "the left, and what it means on the right."
+        )) as tracker:
+            self.play(Write(title), run_time=tracker.duration * 0.35)
+            self.play(FadeIn(header[:2]), Create(header[2]), run_time=tracker.duration * 0.35)
+
+        for (beat, _, _, speech), row in zip(SUMMARY, rows, strict=True):
+            concept, meaning, rule = row
+            with self.voiceover(beat=beat, text=speech) as tracker:
+                self.play(FadeIn(concept, shift=RIGHT * 0.2), run_time=tracker.duration * 0.2)
+                self.play(FadeIn(meaning, shift=RIGHT * 0.2), Create(rule),
+                          run_time=tracker.duration * 0.3)
+
+
+class NextUpGradient(NarrationMixin, Scene):
+    """2x and 2y stack into ∇f, drawn at (1, 1) as (2, 2) across contours; then the end card."""
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        title = scene_title("Coming up: the gradient")
+        plane = NumberPlane(
+            x_range=[-3.5, 3.5, 1], y_range=[-3.5, 3.5, 1], x_length=6.3, y_length=6.3,
+            background_line_style={"stroke_color": theme.GRID_COLOR, "stroke_width": 1},
+            # No tick numbers: the rings would run through them; the grid gives the scale.
+            axis_config={"color": theme.AXIS_COLOR},
+        ).move_to([-3.3, -0.5, 0])
+        unit = plane.x_axis.get_unit_size()
+        # Contours of f are circles about the origin: f is the same all round each one.
+        rings = VGroup(*(Circle(radius=float(r) * unit, color=theme.OUTPUT_COLOR,
+                                stroke_width=2, stroke_opacity=0.8).move_to(plane.c2p(0, 0))
+                         for r in m.GRADIENT_CONTOUR_RADII))
+        surface = formula(m.SURFACE_LATEX, theme.BODY_SIZE, theme.OUTPUT_COLOR)
+        partials = VGroup(formula(m.PARTIAL_X_LATEX), formula(m.PARTIAL_Y_LATEX))
+        partials.arrange(RIGHT, buff=0.7)
+        panel_x = 3.75
+        surface.move_to([panel_x, 2.35, 0])
+        partials.move_to([panel_x, 1.05, 0])
+
+        with self.voiceover(beat="partials", text=(
+            "One last look ahead. For f of x and y equals x squared plus y squared, the two "
+            "partial derivatives are two x and two y."
+        )) as tracker:
+            self.play(Write(title), Create(plane), run_time=tracker.duration * 0.3)
+            self.play(Create(rings), Write(surface), run_time=tracker.duration * 0.3)
+            self.play(Write(partials), run_time=tracker.duration * 0.3)
+
+        gradient = formula(m.GRADIENT_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
+        gradient.move_to([panel_x, -0.45, 0])
+
+        with self.voiceover(beat="collect", text=(
+            "Stack them into a single vector and you have the gradient, written with an "
+            "upside-down triangle called nabla."
+        )) as tracker:
+            self.play(TransformFromCopy(partials, gradient), run_time=tracker.duration * 0.5)
+
+        px, py = float(m.GRADIENT_POINT[m.x]), float(m.GRADIENT_POINT[m.y])
+        gx, gy = (float(v) for v in m.GRADIENT_AT_POINT)
+        point = Dot(plane.c2p(px, py), color=theme.HIGHLIGHT_COLOR)
+        arrow = Arrow(plane.c2p(px, py), plane.c2p(px + gx, py + gy), buff=0,
+                      color=theme.TANGENT_COLOR, stroke_width=6)
+        value = formula(m.GRADIENT_AT_POINT_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
+        value.move_to([panel_x, -2.35, 0])
+        where = formula(rf"({m.latex(m.GRADIENT_POINT[m.x])}, {m.latex(m.GRADIENT_POINT[m.y])})",
+                        theme.LABEL_SIZE, theme.HIGHLIGHT_COLOR)
+        where.next_to(point, DOWN + RIGHT, buff=0.12)
+        # A contour ring runs through the point; the label sits on a patch of background.
+        where.add_background_rectangle(color=theme.BACKGROUND, opacity=1, buff=0.05)
+        ray = DashedLine(plane.c2p(0, 0), plane.c2p(px, py), color=theme.MUTED_TEXT_COLOR)
+
+        with self.voiceover(beat="evaluate", text=(
+            "At the point one, one, the gradient is the vector two, two. Drawn from that "
+            "point, it aims straight away from the origin, crossing the circles where f "
+            "stays constant."
+        )) as tracker:
+            self.play(FadeIn(point, scale=2), FadeIn(where), TransformFromCopy(gradient, value),
+                      run_time=tracker.duration * 0.35)
+            self.play(GrowArrow(arrow), Create(ray), run_time=tracker.duration * 0.35)
+
+        with self.voiceover(beat="steepest", text=(
+            "That is no accident: the gradient always points the way f climbs fastest."
+        )) as tracker:
+            self.play(Indicate(arrow, color=theme.HIGHLIGHT_COLOR, scale_factor=1.1),
+                      run_time=tracker.duration * 0.6)
+
+        card = end_card(LESSON.course, "The Gradient Vector")
+
+        with self.voiceover(beat="next", text=(
+            "Collecting every partial derivative into that one vector is where we pick up "
+            "next time. See you in the next lesson."
+        )) as tracker:
+            self.play(FadeOut(Group(*self.mobjects)), run_time=tracker.duration * 0.25)
+            self.play(FadeIn(card, shift=UP * 0.2), run_time=tracker.duration * 0.4)

@@ -1,0 +1,233 @@
+"""A partial derivative in 3D: slice the bowl x² + y² at y = 1 and measure the cut's slope."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from manim import *
+
+from lessonreel import theme
+from lessonreel.narration import NarrationMixin
+from scenes.common.layout import formula, prose, scene_title
+from scenes.module02_derivatives import math as m
+
+X0 = float(m.SLICE_X0)
+Y0 = float(m.SLICE_Y)
+height_at = sp.lambdify((m.x, m.y), m.SURFACE)
+slice_at = sp.lambdify(m.x, m.SLICE_CURVE)
+tangent_at = sp.lambdify(m.x, m.SLICE_TANGENT)
+
+#: The bowl is drawn out to this radius; its circular rim keeps it compact on screen.
+RIM = 2.0
+#: Where the bowl's vertical axis (at mid-height) sits on screen, left of the text column.
+VIEW_CENTER = np.array([-3.4, 0.1, 0.0])
+BOWL_MID = RIM**2 / 2
+#: Heights are drawn squashed so the bowl leaves room for a line of text below it.
+HEIGHT_SCALE = 0.8
+COLUMN_X = 3.85
+
+
+def bowl_axes() -> ThreeDAxes:
+    # No numbers: they would turn with the camera instead of staying readable.
+    axes = ThreeDAxes(
+        x_range=[-2.6, 2.6, 1], y_range=[-2.6, 2.6, 1], z_range=[0, 4.8, 1],
+        x_length=5.2, y_length=5.2, z_length=4.8 * HEIGHT_SCALE, num_axis_pieces=8,
+        axis_config={"color": theme.AXIS_COLOR, "include_ticks": False},
+    )
+    # Manim's sheen makes every axis piece recompute a gradient from the whole axis on
+    # every frame, about a third of this scene's render time; flat grey looks the same.
+    for piece in axes.family_members_with_points():
+        piece.set_sheen(0, family=False)
+    return axes
+
+
+def bowl(axes: ThreeDAxes) -> Surface:
+    def point(r: float, angle: float) -> np.ndarray:
+        u, v = r * np.cos(angle), r * np.sin(angle)
+        return axes.c2p(u, v, height_at(u, v))
+
+    shade = ManimColor(theme.SURFACE_COLOR)
+    return Surface(
+        point, u_range=(0, RIM), v_range=(0, TAU), resolution=(8, 24),
+        checkerboard_colors=[shade, shade.darker(0.35)], fill_opacity=0.8,
+        stroke_color=shade.lighter(0.3), stroke_width=0.4,
+    )
+
+
+def slice_plane(axes: ThreeDAxes) -> VGroup:
+    # A little wider and taller than the bowl, and below the z letter.
+    wide, tall = RIM + 0.4, RIM**2 + 0.4
+    corners = [(-wide, 0), (wide, 0), (wide, tall), (-wide, tall)]
+    # Split into patches so depth sorting can put parts of it in front of the bowl and
+    # parts behind; a single big face would sit wholly in front or wholly behind.
+    sheet = Surface(
+        lambda u, w: axes.c2p(u, Y0, w), u_range=(-wide, wide), v_range=(0, tall),
+        resolution=(6, 4), checkerboard_colors=False, fill_color=theme.SLICE_COLOR,
+        fill_opacity=0.18, stroke_width=0,
+    )
+    edge = Polygon(*(axes.c2p(u, Y0, w) for u, w in corners),
+                   color=theme.SLICE_COLOR, stroke_width=2, stroke_opacity=0.7)
+    return VGroup(sheet, edge)
+
+
+def slice_cut(axes: ThreeDAxes) -> ParametricFunction:
+    """The curve where the plane y = 1 meets the bowl, from rim to rim."""
+    half = float(np.sqrt(RIM**2 - Y0**2))
+    return ParametricFunction(lambda t: axes.c2p(t, Y0, slice_at(t)), t_range=[-half, half],
+                              color=theme.SLICE_COLOR, stroke_width=7)
+
+
+def slice_tangent(axes: ThreeDAxes) -> tuple[Dot, Line]:
+    """The point at x = 1 on the cut, and the tangent to the cut there, in the plane y = 1."""
+    dot = Dot(axes.c2p(X0, Y0, slice_at(X0)), color=theme.TANGENT_COLOR, radius=0.1)
+    line = Line(*(axes.c2p(v, Y0, tangent_at(v)) for v in (X0 - 0.9, X0 + 0.9)),
+                color=theme.TANGENT_COLOR, stroke_width=6)
+    return dot, line
+
+
+def screen_point(camera: ThreeDCamera, point: np.ndarray) -> np.ndarray:
+    # The camera caches its rotation when it captures a frame; mid-animation that is stale.
+    camera.reset_rotation_matrix()
+    projected = camera.project_point(np.asarray(point, dtype=float))
+    return np.array([projected[0], projected[1], 0.0])
+
+
+def keep_in_view(world: Mobject, axes: ThreeDAxes, camera: ThreeDCamera,
+                 letters: VGroup) -> None:
+    """Shift the 3D picture so it turns in place at VIEW_CENTER; carry the axis letters along.
+
+    Manim turns the camera about the world origin, which would swing a picture drawn
+    off-centre across the text column.
+    """
+    camera.reset_rotation_matrix()
+    world.shift(camera.get_rotation_matrix().T @ VIEW_CENTER - axes.c2p(0, 0, BOWL_MID))
+    tips = [axes.c2p(3.0, 0, 0), axes.c2p(0, 3.0, 0), axes.c2p(0, 0, 5.2)]
+    for letter, tip in zip(letters, tips, strict=True):
+        letter.move_to(screen_point(camera, tip))
+
+
+def slice_panel() -> VGroup:
+    """The slice drawn flat: x² + 1 with its tangent at x = 1 and a run-and-rise step."""
+    axes = Axes(
+        x_range=[-2, 2.4, 1], y_range=[0, 5, 2], x_length=4.4, y_length=3.3,
+        axis_config={"color": theme.AXIS_COLOR, "include_numbers": True,
+                     "font_size": theme.SMALL_SIZE},
+    )
+    curve = axes.plot(slice_at, x_range=[-2, 2], color=theme.SLICE_COLOR, stroke_width=5)
+    tangent = axes.plot(tangent_at, x_range=[X0 - 0.9, X0 + 1.1], color=theme.TANGENT_COLOR)
+    run_end = axes.c2p(X0 + 1, slice_at(X0))
+    run = Line(axes.c2p(X0, slice_at(X0)), run_end, color=theme.INPUT_COLOR)
+    rise = Line(run_end, axes.c2p(X0 + 1, tangent_at(X0 + 1)), color=theme.OUTPUT_COLOR)
+    dot = Dot(axes.c2p(X0, slice_at(X0)), color=theme.TANGENT_COLOR)
+    return VGroup(axes, curve, tangent, run, rise, dot)
+
+
+class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
+    """The bowl x² + y² is cut by the plane y = 1; the cut x² + 1 has slope 2 at x = 1."""
+
+    def turn_camera(self, run_time: float, **angles: float) -> None:
+        # Following the camera as an animation, not an updater, leaves nothing running
+        # afterwards: a wait over a still picture then renders a single frame.
+        follow = UpdateFromFunc(
+            Mobject(), lambda _: keep_in_view(self.world, self.axes, self.camera, self.letters))
+        self.move_camera(**angles, run_time=run_time, added_anims=[follow])
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        self.set_camera_orientation(phi=70 * DEGREES, theta=-15 * DEGREES)
+        self.axes = bowl_axes()
+        self.world = VGroup(self.axes)
+        self.letters = VGroup(*(formula(n, theme.LABEL_SIZE, theme.MUTED_TEXT_COLOR)
+                                for n in "xyz"))
+        keep_in_view(self.world, self.axes, self.camera, self.letters)
+        title = scene_title("Slicing a surface")
+        surface_label = formula(m.SURFACE_LATEX).move_to([COLUMN_X, 2.3, 0])
+        self.add_fixed_in_frame_mobjects(title, self.letters, surface_label)
+        surface = bowl(self.axes)
+        self.world.add(surface)
+
+        with self.voiceover(beat="surface", text=(
+            "Here is a function of two inputs: f of x and y equals x squared plus y squared. "
+            "Drawn as heights above the floor, it forms a round bowl that bottoms out at "
+            "the origin."
+        )) as tracker:
+            self.play(Write(title), Create(self.axes), FadeIn(self.letters),
+                      run_time=tracker.duration * 0.25)
+            self.play(Create(surface), Write(surface_label), run_time=tracker.duration * 0.35)
+            self.turn_camera(tracker.duration * 0.35, theta=-50 * DEGREES)
+
+        plane = slice_plane(self.axes)
+        self.world.add(plane)
+        held = formula(rf"y = {m.latex(m.SLICE_Y)} \text{{ (held fixed)}}",
+                       theme.BODY_SIZE, theme.HIGHLIGHT_COLOR)
+        held.next_to(surface_label, DOWN, buff=0.5)
+        self.add_fixed_in_frame_mobjects(held)
+
+        with self.voiceover(beat="plane", text=(
+            "To watch x on its own, we hold y still. Fixing y at one picks out an upright "
+            "plane that cuts straight through the bowl."
+        )) as tracker:
+            self.play(FadeIn(plane), Write(held), run_time=tracker.duration * 0.5)
+
+        cut = slice_cut(self.axes)
+        self.world.add(cut)
+        cut_label = formula(m.SLICE_LATEX, theme.BODY_SIZE, theme.SLICE_COLOR)
+        cut_label.next_to(held, DOWN, buff=0.5)
+        self.add_fixed_in_frame_mobjects(cut_label)
+
+        with self.voiceover(beat="cut", text=(
+            "Plane and surface meet along a curve. With y frozen at one, its height is x "
+            "squared plus one, a parabola in x alone."
+        )) as tracker:
+            self.play(Create(cut), run_time=tracker.duration * 0.5)
+            self.play(Write(cut_label), run_time=tracker.duration * 0.3)
+
+        dot, tangent = slice_tangent(self.axes)
+        # A flat dot would squash to an ellipse as the camera tilts; keep it facing us.
+        self.add_fixed_orientation_mobjects(dot)
+        self.world.add(dot, tangent)
+        slope_label = formula(m.SLICE_SLOPE_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
+        slope_label.next_to(cut_label, DOWN, buff=0.5)
+        self.add_fixed_in_frame_mobjects(slope_label)
+
+        with self.voiceover(beat="tangent", text=(
+            "At x equals one the curve sits two units high. The tangent there rises two for "
+            "every step of one in x, so its slope is two."
+        )) as tracker:
+            self.play(FadeIn(dot, scale=2), run_time=tracker.duration * 0.2)
+            self.play(Create(tangent), run_time=tracker.duration * 0.35)
+            self.play(Write(slope_label), run_time=tracker.duration * 0.3)
+
+        panel = slice_panel().move_to([COLUMN_X, 0.05, 0])
+        self.add_fixed_in_frame_mobjects(panel)
+        self.remove(panel)
+
+        with self.voiceover(beat="flat", text=(
+            "Turn to look along the y axis and the slice lies flat: x squared plus one, with "
+            "slope two at x equals one. That two is the partial derivative, two x, at the "
+            "point one, one."
+        )) as tracker:
+            # Seen along y, the y axis shrinks to a stub inside the bowl: drop its letter.
+            self.play(FadeOut(plane), FadeOut(surface_label), FadeOut(held),
+                      self.letters[1].animate.set_opacity(0),
+                      run_time=tracker.duration * 0.1)
+            self.world.remove(plane)
+            self.turn_camera(tracker.duration * 0.3, phi=84 * DEGREES, theta=-90 * DEGREES)
+            # Labels first, so they never slide across the panel as it appears.
+            self.play(cut_label.animate.move_to([COLUMN_X, 2.3, 0]),
+                      slope_label.animate.move_to([COLUMN_X, -2.45, 0]),
+                      run_time=tracker.duration * 0.15)
+            self.play(FadeIn(panel), run_time=tracker.duration * 0.25)
+
+        takeaway = prose("A partial derivative is the slope along a slice.", theme.BODY_SIZE,
+                         theme.HIGHLIGHT_COLOR).to_edge(DOWN, buff=theme.SAFE_MARGIN + 0.05)
+        self.add_fixed_in_frame_mobjects(takeaway)
+        self.remove(takeaway)
+
+        with self.voiceover(beat="meaning", text=(
+            "So a partial derivative is the slope along a slice, with the other input held "
+            "fixed. Slice the other way, freezing x, and you get the partial derivative in y."
+        )) as tracker:
+            self.play(FadeIn(takeaway, shift=UP * 0.2), run_time=tracker.duration * 0.3)
+            self.play(Circumscribe(slope_label, color=theme.TANGENT_COLOR),
+                      run_time=tracker.duration * 0.3)
