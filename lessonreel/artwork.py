@@ -77,12 +77,14 @@ def make_thumbnail(frame: Image.Image, title: str, course: str, target: Path) ->
 
     draw = ImageDraw.Draw(image)
     margin = 64
-    title_font, course_font = _font(True, 84), _font(False, 40)
+    size = 84
+    title_font, course_font = _font(True, size), _font(False, 40)
     lines = _wrap(draw, title, title_font, width - 2 * margin)
-    while len(lines) > 3 and title_font.size > 48:
-        title_font = _font(True, title_font.size - 8)
+    while len(lines) > 3 and size > 48:
+        size -= 8
+        title_font = _font(True, size)
         lines = _wrap(draw, title, title_font, width - 2 * margin)
-    line_height = int(title_font.size * 1.15)
+    line_height = int(size * 1.15)
     y = height - margin - line_height * len(lines)
     draw.text((margin, y - 62), course, font=course_font, fill=_hex(theme.HIGHLIGHT_COLOR))
     for line in lines:

@@ -18,12 +18,16 @@ def test_list_json_describes_lessons_and_scenes_in_order() -> None:
     lesson = next(x for x in data["lessons"] if x["slug"] == "module02-derivatives")
     assert lesson["title"] == "Derivatives and Partial Derivatives"
     names = [s["name"] for s in lesson["scenes"]]
-    assert names[:2] == ["SensitivityOfFiveX", "SecantBecomesTangent"]
-    first = lesson["scenes"][0]
-    assert set(first) == {"name", "title", "doc", "file"}
-    assert first["file"] == "scenes/module02_derivatives/sensitivity.py"
-    assert (ROOT / first["file"]).is_file()
-    assert "2.001" in first["doc"]
+    assert names == [
+        "LessonTitle", "ComputationIsNotLearning", "SensitivityOfFiveX", "SecantBecomesTangent",
+        "SlopeTellsDirection", "WhyPartialDerivatives", "OneKnobAtATime",
+        "SliceSurfaceAtYEqualsOne", "QuickRevision", "NextUpGradient",
+    ]
+    sensitivity = lesson["scenes"][2]
+    assert set(sensitivity) == {"name", "title", "doc", "file"}
+    assert sensitivity["file"] == "scenes/module02_derivatives/sensitivity.py"
+    assert all((ROOT / scene["file"]).is_file() for scene in lesson["scenes"])
+    assert "2.001" in sensitivity["doc"]
 
 
 def test_list_prints_each_scene_with_its_docstring() -> None:
@@ -46,7 +50,7 @@ def test_unknown_scene_exits_2_and_lists_the_lessons_scenes() -> None:
     result = CliRunner().invoke(cli, ["render", "module02-derivatives", "--scene", "Nope"])
     assert result.exit_code == 2
     assert "has no scene 'Nope'" in result.stderr
-    assert "SensitivityOfFiveX, SecantBecomesTangent" in result.stderr
+    assert "LessonTitle, ComputationIsNotLearning, SensitivityOfFiveX" in result.stderr
 
 
 def test_unknown_quality_exits_2_with_the_choices() -> None:
