@@ -71,7 +71,8 @@ def make_thumbnail(frame: Image.Image, title: str, course: str, target: Path) ->
     # A band that darkens toward the bottom keeps the title readable over any frame.
     shade = Image.new("L", (1, height))
     for row in range(height):
-        shade.putpixel((0, row), int(235 * max(0.0, (row - height * 0.35) / (height * 0.65))))
+        ramp = min(1.0, max(0.0, (row - height * 0.3) / (height * 0.25)))
+        shade.putpixel((0, row), int(232 * ramp))
     overlay = Image.new("RGB", (width, height), _hex(theme.BACKGROUND))
     image = Image.composite(overlay, image, shade.resize((width, height)))
 
