@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from manim import RIGHT, UP, DecimalNumber, MathTex, Text, VGroup
+from typing import Any
+
+from manim import RIGHT, UP, Axes, DecimalNumber, MathTex, Text, VGroup
 
 from lessonreel import theme
 
@@ -32,3 +34,11 @@ def readout(label_latex: str, value: float, places: int, color: str) -> VGroup:
     # have descenders that would drop the number below the baseline.
     number.set_y(label[0][-1].get_y())
     return VGroup(label, number)
+
+
+def themed_axes(*, numbers: bool = True, **kwargs: Any) -> Axes:
+    """Axes in the theme's axis colour, numbered at a size that reads at 480p."""
+    axis_config: dict[str, Any] = {"color": theme.AXIS_COLOR}
+    if numbers:
+        axis_config |= {"include_numbers": True, "font_size": theme.SMALL_SIZE}
+    return Axes(axis_config=axis_config, **kwargs)

@@ -7,7 +7,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
-from scenes.common.layout import formula, prose, readout, scene_title
+from scenes.common.layout import formula, prose, readout, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
 X0 = float(m.CURVE_X0)
@@ -22,10 +22,8 @@ class SecantBecomesTangent(NarrationMixin, Scene):
     def construct(self) -> None:
         self.camera.background_color = theme.BACKGROUND
         title = scene_title("From secant to tangent")
-        axes = Axes(
+        axes = themed_axes(
             x_range=[-0.5, 2.5, 1], y_range=[-1, 6, 1], x_length=5.6, y_length=5.0,
-            axis_config={"color": theme.AXIS_COLOR, "include_numbers": True,
-                         "font_size": theme.SMALL_SIZE},
         ).move_to([-3.4, -0.45, 0])
         curve = axes.plot(curve_at, x_range=[-0.5, 2.4], color=theme.CURVE_COLOR)
         curve_label = formula(m.CURVE_LATEX, theme.LABEL_SIZE).next_to(
@@ -127,10 +125,8 @@ class SlopeTellsDirection(NarrationMixin, Scene):
     def construct(self) -> None:
         self.camera.background_color = theme.BACKGROUND
         title = scene_title("What the slope's sign tells us")
-        axes = Axes(
+        axes = themed_axes(
             x_range=[-2.6, 2.6, 1], y_range=[-2, 2.4, 1], x_length=6.2, y_length=4.2,
-            axis_config={"color": theme.AXIS_COLOR, "include_numbers": True,
-                         "font_size": theme.SMALL_SIZE},
         ).move_to([-3.35, 0.35, 0])
         curve = axes.plot(sign_curve_at, x_range=[-2.35, 2.35], color=theme.CURVE_COLOR)
         at = ValueTracker(-2.4)

@@ -6,7 +6,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
-from scenes.common.layout import formula, prose, readout, scene_title
+from scenes.common.layout import formula, prose, readout, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
 NUDGE = m.SENSITIVITY
@@ -23,10 +23,8 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
     def construct(self) -> None:
         self.camera.background_color = theme.BACKGROUND
         title = scene_title("How sensitive is y to x?")
-        axes = Axes(
+        axes = themed_axes(
             x_range=[0, 3, 1], y_range=[0, 15, 5], x_length=5.2, y_length=4.2,
-            axis_config={"color": theme.AXIS_COLOR, "include_numbers": True,
-                         "font_size": theme.SMALL_SIZE},
         ).move_to([-3.55, 0.2, 0])
         graph = axes.plot(lambda v: line_value(v), x_range=[0, 3], color=theme.CURVE_COLOR)
         graph_label = formula(m.LINE_LATEX, theme.LABEL_SIZE).next_to(
@@ -42,11 +40,10 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
             self.play(FadeIn(point, scale=2), run_time=tracker.duration * 0.2)
 
         # A window a thousand times closer around (2, 10), so a change of 0.001 is visible.
-        zoom = Axes(
+        zoom = themed_axes(
             x_range=[float(NUDGE.x0) - 0.0003, float(NUDGE.x1) + 0.0009, 0.0005],
             y_range=[float(NUDGE.y0) - 0.0012, float(NUDGE.y1) + 0.0012, 0.0025],
-            x_length=5.0, y_length=3.4, tips=False,
-            axis_config={"color": theme.AXIS_COLOR},
+            x_length=5.0, y_length=3.4, tips=False, numbers=False,
         ).move_to([3.35, 0.45, 0])
         frame = SurroundingRectangle(zoom, color=theme.MUTED_TEXT_COLOR, buff=0.15)
         zoom_note = prose("zoomed in 1000×", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)

@@ -8,7 +8,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
-from scenes.common.layout import formula, prose, scene_title
+from scenes.common.layout import formula, prose, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
 X0 = float(m.SLICE_X0)
@@ -108,11 +108,7 @@ def keep_in_view(world: Mobject, axes: ThreeDAxes, camera: ThreeDCamera,
 
 def slice_panel() -> VGroup:
     """The slice drawn flat: x² + 1 with its tangent at x = 1 and a run-and-rise step."""
-    axes = Axes(
-        x_range=[-2, 2.4, 1], y_range=[0, 5, 2], x_length=4.4, y_length=3.3,
-        axis_config={"color": theme.AXIS_COLOR, "include_numbers": True,
-                     "font_size": theme.SMALL_SIZE},
-    )
+    axes = themed_axes(x_range=[-2, 2.4, 1], y_range=[0, 5, 2], x_length=4.4, y_length=3.3)
     curve = axes.plot(slice_at, x_range=[-2, 2], color=theme.SLICE_COLOR, stroke_width=5)
     tangent = axes.plot(tangent_at, x_range=[X0 - 0.9, X0 + 1.1], color=theme.TANGENT_COLOR)
     run_end = axes.c2p(X0 + 1, slice_at(X0))
