@@ -10,6 +10,7 @@ into place, so an interrupted run never leaves a half-written file behind.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 import shutil
@@ -18,12 +19,12 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import srt
+from PIL import Image
 
 from lessonreel import chapters as chapter_rules
 from lessonreel.artwork import SheetEntry, grab_frame, make_contact_sheet, make_thumbnail
@@ -31,6 +32,7 @@ from lessonreel.chapters import Chapter
 from lessonreel.errors import AssemblyError
 from lessonreel.files import staged, write_atomically
 from lessonreel.lesson import Lesson
+from lessonreel.media import has_audio, video_duration
 from lessonreel.render import Quality, SceneOutput
 
 #: Loudness target for the lesson's audio (EBU R128 style, as streaming platforms use).
@@ -50,34 +52,6 @@ def run_ffmpeg(args: Sequence[str], what: str) -> subprocess.CompletedProcess[st
         tail = result.stderr.strip().splitlines()[-3:]
         raise AssemblyError(f"ffmpeg failed while {what}: {' | '.join(tail)}")
     return result
-
-
-def probe(path: Path) -> dict[str, Any]:
-    """ffprobe's description of ``path``: format, streams and chapters."""
-    result = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
-         "-show_streams", "-show_chapters", str(path)],
-        capture_output=True, text=True, check=False,
-    )
-    if result.returncode != 0:
-        raise AssemblyError(f"ffprobe cannot read {path}: {result.stderr.strip()}")
-    info: dict[str, Any] = json.loads(result.stdout)
-    return info
-
-
-def video_duration(path: Path) -> float:
-    """Exact duration of the video stream: frames divided by frame rate."""
-    info = probe(path)
-    for stream in info["streams"]:
-        if stream["codec_type"] == "video":
-            if "nb_frames" in stream:
-                return float(int(stream["nb_frames"]) / Fraction(stream["r_frame_rate"]))
-            return float(stream["duration"])
-    raise AssemblyError(f"{path} has no video stream")
-
-
-def has_audio(path: Path) -> bool:
-    return any(s["codec_type"] == "audio" for s in probe(path)["streams"])
 
 
 @dataclass(frozen=True)
@@ -206,6 +180,8 @@ class AssembledLesson:
     out_dir: Path
     video: Path
     manifest: dict[str, Any]
+    #: True when nothing had changed and the earlier files were kept as they were.
+    reused: bool = False
 
 
 def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir: Path) -> None:
@@ -213,22 +189,60 @@ def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir:
     spec = lesson.thumbnail
     by_name = {p.output.name: p for p in placed}
     source = by_name.get(spec.scene) if spec is not None else None
-    if source is None:
-        source = placed[0]
-    at = spec.at if spec is not None and source.output.name == spec.scene else None
+    at = spec.at if spec is not None and source is not None else None
+    source = source or placed[0]
     if at is not None and at >= source.duration:
         raise AssemblyError(
             f"thumbnail time {at} s is past the end of {source.output.name} "
             f"({source.duration:.1f} s); pick an earlier time in the lesson declaration"
         )
-    frame = grab_frame(source.output.video, at, work / "thumbnail-frame.png")
+    if at is None:
+        with Image.open(source.output.last_frame) as image:
+            frame = image.convert("RGB")
+    else:
+        frame = grab_frame(source.output.video, at, work / "thumbnail-frame.png")
     make_thumbnail(frame, lesson.title, lesson.course, out_dir / "thumbnail.png")
-    entries = [
-        SheetEntry(p.output.title, p.start,
-                   grab_frame(p.output.video, None, work / f"last-{p.output.name}.png"))
-        for p in placed
-    ]
+    entries = []
+    for p in placed:
+        with Image.open(p.output.last_frame) as image:
+            entries.append(SheetEntry(p.output.title, p.start, image.convert("RGB")))
     make_contact_sheet(entries, f"{lesson.course}: {lesson.title}", out_dir / "contact-sheet.png")
+
+
+#: Engine modules whose code shapes the assembled files.
+_ASSEMBLY_SOURCES = ("assemble.py", "chapters.py", "artwork.py", "theme.py", "files.py")
+OUTPUT_FILES = ("lesson.mp4", "lesson.srt", "lesson.vtt", "thumbnail.png", "contact-sheet.png")
+
+
+def assembly_key(lesson: Lesson, quality: Quality, narration: str,
+                 outputs: Sequence[SceneOutput]) -> str:
+    """Changes whenever anything that goes into the assembled lesson changes."""
+    engine = Path(__file__).parent
+    payload = {
+        "scenes": [[o.name, o.title, o.task.key] for o in outputs],
+        "lesson": [lesson.slug, lesson.title, lesson.course, repr(lesson.thumbnail)],
+        "quality": quality.name,
+        "narration": narration,
+        "engine": {name: hashlib.sha256((engine / name).read_bytes()).hexdigest()
+                   for name in _ASSEMBLY_SOURCES},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def up_to_date(out_dir: Path, key: str) -> dict[str, Any] | None:
+    """The manifest of an earlier assembly with this key whose files are all intact."""
+    try:
+        manifest: dict[str, Any] = json.loads((out_dir / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if manifest.get("assembly_key") != key:
+        return None
+    sizes: dict[str, int] = manifest.get("sizes", {})
+    for name, size in sizes.items():
+        path = out_dir / name
+        if not path.is_file() or path.stat().st_size != size:
+            return None
+    return manifest
 
 
 def assemble(
@@ -246,6 +260,11 @@ def assemble(
     """
     if not outputs:
         raise AssemblyError("no scenes were rendered, so there is nothing to assemble")
+    key = assembly_key(lesson, quality, narration, outputs)
+    earlier = up_to_date(out_dir, key)
+    if earlier is not None:
+        return AssembledLesson(out_dir=out_dir, video=out_dir / "lesson.mp4", manifest=earlier,
+                               reused=True)
     placed = place(outputs)
     complete = [p.output.name for p in placed] == lesson.scene_names
     chapters = [p.chapter for p in placed]
@@ -306,11 +325,15 @@ def assemble(
             for p in placed
         ],
         "versions": versions(),
+        "assembly_key": key,
     }
     write_atomically(out_dir / "lesson.srt", srt.compose(cues).encode())
     write_atomically(out_dir / "lesson.vtt", to_webvtt(cues).encode())
     if complete:
         write_atomically(out_dir / "chapters.txt", chapter_rules.youtube_text(chapters).encode())
+    names = [*OUTPUT_FILES, *(["chapters.txt"] if complete else []),
+             *(scene["file"] for scene in manifest["scenes"])]
+    manifest["sizes"] = {name: (out_dir / name).stat().st_size for name in names}
     # The manifest goes last: its presence means the folder is complete.
     write_atomically(out_dir / "manifest.json", json.dumps(manifest, indent=2).encode())
     return AssembledLesson(out_dir=out_dir, video=out_dir / "lesson.mp4", manifest=manifest)

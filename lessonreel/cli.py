@@ -16,7 +16,7 @@ from rich.table import Table
 from lessonreel.errors import LessonreelError
 from lessonreel.lesson import discover, get_lesson, lessons_package
 from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
-from lessonreel.render import QUALITIES, SceneOutput, SceneTask, get_quality, plan, run_plan
+from lessonreel.render import QUALITIES, get_quality, plan, run_plan
 
 console = Console(stderr=True)
 
@@ -82,10 +82,17 @@ def list_lessons(as_json: bool) -> None:
               help="Output folder. Default: build/<lesson>/<quality>/.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               envvar=CACHE_ENV, help="Cache folder. Default: .lessonreel-cache/.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default="number of cores", help="Scenes rendered at the same time.")
 def render(lesson: str, scenes: tuple[str, ...], quality: str, narration: str,
-           out_dir: Path | None, cache_dir: Path | None) -> None:
-    """Render LESSON's scenes and assemble them into one lesson video."""
+           out_dir: Path | None, cache_dir: Path | None, jobs: int) -> None:
+    """Render LESSON's scenes and assemble them into one lesson video.
+
+    Scenes whose code, narration and settings have not changed come from the
+    cache; the others render in parallel, one Manim process per scene.
+    """
     from lessonreel.assemble import assemble
+    from lessonreel.progress import progress_for
 
     root = project_root()
     chosen = get_lesson(lesson)
@@ -93,28 +100,28 @@ def render(lesson: str, scenes: tuple[str, ...], quality: str, narration: str,
     level = get_quality(quality)
     cache = (cache_dir or root / ".lessonreel-cache").resolve()
     target = (out_dir or root / "build" / chosen.slug / level.name).resolve()
-    tasks = plan(chosen, selected, level, narration, cache / "work", root, cache)
-
     started = time.monotonic()
-    count = len(tasks)
+    tasks = plan(chosen, selected, level, narration, root, cache)
 
-    def on_start(task: SceneTask) -> None:
-        console.print(f"[{tasks.index(task) + 1}/{count}] rendering {task.scene.name} …")
-
-    def on_done(output: SceneOutput) -> None:
-        console.print(f"      [green]done[/green] {output.name} in {output.seconds:.1f} s")
-
-    outputs = run_plan(tasks, on_start, on_done)
-    console.print("assembling the lesson …")
+    with progress_for(tasks, console) as progress:
+        outputs = run_plan(tasks, jobs, progress)
     result = assemble(chosen, level, outputs, target, narration)
-    table = Table(title=f"{chosen.title} ({level.name})")
-    for column in ("start", "scene", "duration"):
-        table.add_column(column)
-    for scene in result.manifest["scenes"]:
-        table.add_row(f"{scene['start']:.1f}", scene["title"], f"{scene['duration']:.1f} s")
-    console.print(table)
-    console.print(f"wrote {result.video} ({result.manifest['duration']:.1f} s of video) "
-                  f"in {time.monotonic() - started:.1f} s")
+    rendered = sum(not o.cached for o in outputs)
+    if result.reused:
+        console.print(f"nothing changed: {result.video} is up to date")
+    else:
+        table = Table(title=f"{chosen.title} ({level.name})")
+        for column in ("start", "chapter", "duration", "source"):
+            table.add_column(column)
+        by_name = {o.name: o for o in outputs}
+        for scene in result.manifest["scenes"]:
+            source = "cache" if by_name[scene["name"]].cached else "rendered"
+            table.add_row(f"{scene['start']:.1f}", scene["title"], f"{scene['duration']:.1f} s",
+                          source)
+        console.print(table)
+    console.print(f"{result.video}: {result.manifest['duration']:.1f} s of video; "
+                  f"{rendered} of {len(outputs)} scenes rendered, "
+                  f"{time.monotonic() - started:.1f} s in all")
     click.echo(str(result.video))
 
 

@@ -9,6 +9,7 @@
     ├── LessonDeclarationError a lesson package declares something invalid
     ├── NarrationError         speech could not be synthesised or read
     ├── SceneRenderError       manim failed on one scene; names the scene and its log
+    ├── RenderFailedError      several scenes failed; names each with its log
     └── AssemblyError          joining scenes into the lesson failed, or a rule was broken
 
 Anything else that escapes is a bug and keeps its traceback.
@@ -59,6 +60,16 @@ class SceneRenderError(LessonreelError):
         self.log = log
         suffix = f" ({detail})" if detail else ""
         super().__init__(f"scene {scene} failed to render{suffix}; see its log: {log}")
+
+
+class RenderFailedError(LessonreelError):
+    """Several scenes failed; each is named with its log."""
+
+    def __init__(self, failures: list[SceneRenderError]) -> None:
+        self.failures = failures
+        names = ", ".join(f.scene for f in failures)
+        logs = "; ".join(f"{f.scene}: {f.log}" for f in failures)
+        super().__init__(f"{len(failures)} scenes failed to render ({names}); logs: {logs}")
 
 
 class AssemblyError(LessonreelError):

@@ -11,26 +11,31 @@ import srt
 from PIL import Image
 
 from lessonreel import assemble as assemble_module
+from lessonreel.artwork import grab_frame
 from lessonreel.assemble import PlacedScene, assemble, merge_captions, to_webvtt
 from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
 from lessonreel.errors import AssemblyError
 from lessonreel.lesson import get_lesson
 from lessonreel.render import QUALITIES, SceneOutput, plan
+from tests.conftest import ROOT
 
 
 def outputs_for(
     tmp_path: Path, videos: list[Path], captions: list[str | None]
 ) -> list[SceneOutput]:
     lesson = get_lesson("module02-derivatives")
-    tasks = plan(lesson, lesson.scenes, QUALITIES["low"], "none", tmp_path / "work",
-                 tmp_path, tmp_path / "cache")
+    tasks = plan(lesson, lesson.scenes, QUALITIES["low"], "none", ROOT, tmp_path / "cache")
     result = []
     for task, video, caption in zip(tasks, videos, captions, strict=False):
         path = None
         if caption is not None:
             path = video.with_suffix(".srt")
             path.write_text(caption)
-        result.append(SceneOutput(task=task, video=video, captions=path, seconds=0.0))
+        last_frame = video.with_suffix(".png")
+        if video.exists() and not last_frame.exists() and video.stat().st_size > 10_000:
+            grab_frame(video, None, last_frame)
+        result.append(SceneOutput(task=task, video=video, captions=path, last_frame=last_frame,
+                                  seconds=0.0, cached=False))
     return result
 
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import srt
 
-from lessonreel.assemble import probe, video_duration
 from lessonreel.chapters import Chapter, chapter_problems, youtube_text
 from lessonreel.lesson import get_lesson
+from lessonreel.media import probe, video_duration
 from tests.conftest import run_lessonreel
 
 pytestmark = pytest.mark.render

