@@ -374,8 +374,9 @@ def run_plan(tasks: Sequence[SceneTask], jobs: int, reporter: Reporter) -> list[
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    if tasks:
-        shutil.rmtree(tasks[0].run_dir, ignore_errors=not failures)
+    if tasks and not failures:
+        # Failed scenes keep their folder of this run: the log named in the error is there.
+        shutil.rmtree(tasks[0].run_dir, ignore_errors=True)
     if len(failures) == 1:
         raise failures[0]
     if failures:
