@@ -32,7 +32,7 @@ from lessonreel.chapters import Chapter
 from lessonreel.errors import AssemblyError
 from lessonreel.files import staged, write_atomically
 from lessonreel.lesson import Lesson
-from lessonreel.media import has_audio, video_duration
+from lessonreel.media import video_duration
 from lessonreel.render import Quality, SceneOutput
 
 #: Loudness target for the lesson's audio (EBU R128 style, as streaming platforms use).
@@ -119,12 +119,12 @@ def versions() -> dict[str, str]:
 
 
 def _build_audio(placed: Sequence[PlacedScene], work: Path, narrated: bool) -> Path:
-    """One continuous track: each scene's sound padded or cut to its video's length."""
+    """One continuous track: each scene's narration padded or cut to its video's length."""
     inputs: list[str] = []
     chains: list[str] = []
     for i, scene in enumerate(placed):
-        if has_audio(scene.output.video):
-            inputs += ["-i", str(scene.output.video)]
+        if scene.output.narration is not None:
+            inputs += ["-i", str(scene.output.narration)]
             source = f"[{len(inputs) // 2 - 1}:a:0]"
             chains.append(
                 f"{source}aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
@@ -139,7 +139,7 @@ def _build_audio(placed: Sequence[PlacedScene], work: Path, narrated: bool) -> P
     graph = ";".join(chains) + f";{joined}concat=n={len(placed)}:v=0:a=1[mix]"
     raw = work / "lesson-raw.wav"
     run_ffmpeg([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",
-                str(raw)], "joining scene audio")
+                str(raw)], "joining scene narration")
     encoded = work / "lesson-audio.m4a"
     audio_filter = f"aresample={AUDIO_RATE}"
     if narrated:

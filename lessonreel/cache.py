@@ -171,6 +171,11 @@ class CacheEntry:
     def last_frame(self) -> Path:
         return self.folder / "last-frame.png"
 
+    @property
+    def narration(self) -> Path | None:
+        path = self.folder / "narration.wav"
+        return path if path.exists() else None
+
 
 class SceneCache:
     """Finished scene renders, one folder per (scene, key)."""
@@ -195,18 +200,17 @@ class SceneCache:
             return None
         return CacheEntry(folder, record)
 
-    def last_duration(self, lesson: str, scene: str) -> float | None:
-        """Seconds of video in the newest entry of ``scene`` at any quality, if any."""
-        newest: tuple[float, float] | None = None
-        for record_path in (self.root / lesson / scene).glob("*/*/record.json"):
+    def last_record(self, lesson: str, scene: str, variant: str = "*") -> dict[str, Any] | None:
+        """The record of the newest entry of ``scene`` (of one variant, or any)."""
+        newest: tuple[float, dict[str, Any]] | None = None
+        for record_path in (self.root / lesson / scene).glob(f"{variant}/*/record.json"):
             try:
                 record = json.loads(record_path.read_text())
-                seconds = record["frames"] / record["fps"]
-            except (OSError, ValueError, KeyError, ZeroDivisionError):
+                mtime = record_path.stat().st_mtime
+            except (OSError, ValueError):
                 continue
-            mtime = record_path.stat().st_mtime
             if newest is None or mtime > newest[0]:
-                newest = (mtime, seconds)
+                newest = (mtime, record)
         return None if newest is None else newest[1]
 
     @staticmethod

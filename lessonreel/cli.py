@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from lessonreel.errors import LessonreelError
+from lessonreel.errors import LessonreelError, UsageError
 from lessonreel.lesson import discover, get_lesson, lessons_package
 from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
 from lessonreel.render import QUALITIES, get_quality, plan, run_plan
@@ -83,9 +83,12 @@ def list_lessons(as_json: bool) -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               envvar=CACHE_ENV, help="Cache folder. Default: .lessonreel-cache/.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
-              show_default="number of cores", help="Scenes rendered at the same time.")
+              show_default="number of cores", help="Scenes (or shards) rendered at once.")
+@click.option("--shards", default="auto", show_default=True, metavar="auto|N",
+              help="Split each scene into N parts rendered in parallel; auto splits scenes "
+                   "whose last render took over a minute.")
 def render(lesson: str, scenes: tuple[str, ...], quality: str, narration: str,
-           out_dir: Path | None, cache_dir: Path | None, jobs: int) -> None:
+           out_dir: Path | None, cache_dir: Path | None, jobs: int, shards: str) -> None:
     """Render LESSON's scenes and assemble them into one lesson video.
 
     Scenes whose code, narration and settings have not changed come from the
@@ -101,7 +104,10 @@ def render(lesson: str, scenes: tuple[str, ...], quality: str, narration: str,
     cache = (cache_dir or root / ".lessonreel-cache").resolve()
     target = (out_dir or root / "build" / chosen.slug / level.name).resolve()
     started = time.monotonic()
-    tasks = plan(chosen, selected, level, narration, root, cache)
+    if shards != "auto" and not (shards.isdigit() and int(shards) >= 1):
+        raise UsageError(f"--shards must be 'auto' or a whole number from 1, got {shards!r}")
+    tasks = plan(chosen, selected, level, narration, root, cache, jobs=jobs,
+                 shards=None if shards == "auto" else int(shards))
 
     with progress_for(tasks, console) as progress:
         outputs = run_plan(tasks, jobs, progress)

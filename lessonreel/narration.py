@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 NARRATION_ENV = "LESSONREEL_NARRATION"
 CACHE_ENV = "LESSONREEL_CACHE_DIR"
+#: Set by lessonreel's renderer: the scene records its beats there (JSON), and the
+#: renderer builds the scene's narration track and captions from them. Manim's own
+#: sound track would be cut wherever a scene is split into shards.
+BEATS_FILE_ENV = "LESSONREEL_BEATS_FILE"
 NARRATION_CHOICES = ("piper", "none")
 
 #: Silence between two sentences of one beat.
@@ -241,6 +245,8 @@ class Beat:
     start: float
     speech: Speech
     end: float | None = None
+    #: Index of the beat's first animation: shards are cut only at beat boundaries.
+    first_animation: int = 0
 
 
 @dataclass
@@ -289,9 +295,11 @@ class NarrationMixin:
             raise NarrationError(f"{type(self).__name__} has two beats named {beat!r}")
         scene.next_section(beat)
         speech = self._speech_service().speak(text)
-        record = Beat(name=beat, text=text, start=scene.time, speech=speech)
+        record = Beat(name=beat, text=text, start=scene.time, speech=speech,
+                      first_animation=getattr(scene.renderer, "num_plays", 0))
         self.beats.append(record)
-        if speech.audio is not None:
+        beats_file = os.environ.get(BEATS_FILE_ENV)
+        if speech.audio is not None and not beats_file:
             scene.add_sound(str(speech.audio))
         for sentence in speech.sentences:
             scene.add_subcaption(
@@ -303,3 +311,17 @@ class NarrationMixin:
         if left > 1e-3:
             scene.wait(left)
         record.end = scene.time
+        if beats_file:
+            write_atomically(Path(beats_file), json.dumps(
+                [beat_record(b) for b in self.beats], indent=1).encode())
+
+
+def beat_record(beat: Beat) -> dict[str, Any]:
+    """A beat as JSON: times on the scene's own clock, the same in every shard."""
+    return {
+        "name": beat.name, "text": beat.text, "start": beat.start, "end": beat.end,
+        "first_animation": beat.first_animation,
+        "duration": beat.speech.duration,
+        "audio": str(beat.speech.audio) if beat.speech.audio else None,
+        "sentences": [asdict(s) for s in beat.speech.sentences],
+    }

@@ -12,6 +12,8 @@ that lessonreel runs in.
 from __future__ import annotations
 
 import ast
+import json
+import math
 import os
 import re
 import shutil
@@ -20,17 +22,23 @@ import subprocess
 import sys
 import threading
 import time
+import wave
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+import srt
 
 from lessonreel.artwork import grab_frame
 from lessonreel.cache import SceneCache, scene_key
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
 from lessonreel.lesson import Lesson, SceneRef
+from lessonreel.media import video_duration
 from lessonreel.narration import (
+    BEATS_FILE_ENV,
     CACHE_ENV,
     NARRATION_CHOICES,
     NARRATION_ENV,
@@ -94,8 +102,30 @@ def encoder_config(quality: Quality) -> str:
 
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
-RENDER_SCHEMA = 1
+RENDER_SCHEMA = 2
+#: With automatic sharding, a scene is split when its last render took longer than this.
+SHARD_SECONDS = 60.0
 _PROGRESS = re.compile(r"Animation (\d+)[^\r\n|]*?\|[^\r\n|]*\|\s*(\d+)/(\d+)")
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A run of a scene's animations, ``first`` to ``last`` inclusive (None: to the end).
+
+    Manim's ``-n FIRST,LAST`` skips the earlier animations without drawing them, so
+    a shard starts from exactly the state the whole scene would be in there.
+    """
+
+    index: int
+    first: int
+    last: int | None
+
+    @property
+    def whole(self) -> bool:
+        return self.first == 0 and self.last is None
+
+
+WHOLE_SCENE = (Shard(0, 0, None),)
 
 
 @dataclass(frozen=True)
@@ -111,6 +141,7 @@ class SceneTask:
     cache_dir: Path
     key: str
     estimated_seconds: float
+    shards: tuple[Shard, ...] = WHOLE_SCENE
 
     @property
     def variant(self) -> str:
@@ -120,13 +151,14 @@ class SceneTask:
     def work_dir(self) -> Path:
         return self.run_dir / self.scene.name
 
-    @property
-    def media_dir(self) -> Path:
-        return self.work_dir / "media"
+    def shard_dir(self, shard: Shard) -> Path:
+        return self.work_dir / f"shard{shard.index}"
 
-    @property
-    def log_path(self) -> Path:
-        return self.work_dir / "render.log"
+    def log_path(self, shard: Shard) -> Path:
+        return self.shard_dir(shard) / "render.log"
+
+    def beats_path(self, shard: Shard) -> Path:
+        return self.shard_dir(shard) / "beats.json"
 
     @property
     def config_path(self) -> Path:
@@ -136,49 +168,61 @@ class SceneTask:
     def estimated_frames(self) -> int:
         return max(1, round(self.estimated_seconds * self.quality.fps))
 
-    def command(self) -> list[str]:
+    def command(self, shard: Shard) -> list[str]:
+        span = [] if shard.whole else [
+            "-n", f"{shard.first},{shard.last}" if shard.last is not None else f"{shard.first}"]
         return [
             sys.executable, "-m", "manim", "render",
             f"-q{self.quality.flag}",
             "--config_file", str(self.config_path),
-            "--media_dir", str(self.media_dir),
+            "--media_dir", str(self.shard_dir(shard) / "media"),
             # Our scene cache decides what to re-render; Manim's own hashing of every
             # play() call would only cost time in a folder that lives for one run.
             "--disable_caching",
             # Progress bars go to the log, where the progress display reads frame counts.
             "--progress_bar", "display",
+            *span,
             "-o", self.scene.name,
             str(self.scene.file), self.scene.name,
         ]
 
-    def environment(self) -> dict[str, str]:
+    def environment(self, shard: Shard) -> dict[str, str]:
         env = dict(os.environ)
         env[NARRATION_ENV] = self.narration
         env[CACHE_ENV] = str(self.cache_dir)
+        env[BEATS_FILE_ENV] = str(self.beats_path(shard))
         # The scene file imports lesson packages by their absolute names.
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(self.project_root), env.get("PYTHONPATH", "")) if p
         )
         return env
 
+    def animation_frames(self) -> dict[int, tuple[int, int]]:
+        """(frames drawn, frames in total) of every animation Manim has started, by index."""
+        found: dict[int, tuple[int, int]] = {}
+        for shard in self.shards:
+            try:
+                text = self.log_path(shard).read_text(errors="replace")
+            except OSError:
+                continue
+            for animation, done, total in _PROGRESS.findall(text):
+                index = int(animation)
+                previous = found.get(index, (0, 0))
+                found[index] = (max(previous[0], int(done)), max(previous[1], int(total)))
+        return found
+
     def frames_done(self) -> int:
-        """Frames Manim has drawn so far, read from the progress bars in its log."""
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return 0
-        latest: dict[str, int] = {}
-        for animation, done, _ in _PROGRESS.findall(text):
-            latest[animation] = int(done)
-        return sum(latest.values())
+        """Frames Manim has drawn so far, read from the progress bars in its logs."""
+        return sum(done for done, _ in self.animation_frames().values())
 
 
 @dataclass(frozen=True)
 class SceneOutput:
-    """A rendered scene, from the cache: its video, captions and last frame."""
+    """A rendered scene, from the cache: video, narration track, captions, last frame."""
 
     task: SceneTask
     video: Path
+    narration: Path | None
     captions: Path | None
     last_frame: Path
     seconds: float
@@ -193,15 +237,14 @@ class SceneOutput:
         return self.task.scene.title
 
 
-def estimate_seconds(scene: SceneRef, cache: SceneCache, lesson: str) -> float:
+def estimate_seconds(scene: SceneRef, previous: dict[str, Any] | None) -> float:
     """How long the scene will run: as long as its last render, if there was one, or
     else as long as its narration read out of the source takes to say.
 
     Used only for progress and planning, never for the video itself.
     """
-    previous = cache.last_duration(lesson, scene.name)
     if previous is not None:
-        return previous
+        return float(previous["frames"]) / float(previous["fps"])
     tree = ast.parse(scene.file.read_text(encoding="utf-8"))
     speech = SilentSpeech()
     total = 0.0
@@ -220,6 +263,41 @@ def estimate_seconds(scene: SceneRef, cache: SceneCache, lesson: str) -> float:
     return total or 30.0
 
 
+def split(animation_frames: Sequence[int], beat_starts: Sequence[int],
+          count: int) -> tuple[Shard, ...]:
+    """``count`` shards of about the same number of frames, cut only where a beat starts.
+
+    Cutting at beat starts keeps every shard's timing identical to an unsplit
+    render: a beat waits out its speech by reading the scene clock, and the
+    clock of skipped animations runs on exact durations, not whole frames.
+    """
+    cuts = sorted({b for b in beat_starts if 0 < b < len(animation_frames)})
+    if count <= 1 or not cuts:
+        return WHOLE_SCENE
+    total = sum(animation_frames)
+    before = [sum(animation_frames[:c]) for c in cuts]
+    starts = [0]
+    for k in range(1, count):
+        target = total * k / count
+        best = min(range(len(cuts)), key=lambda i: abs(before[i] - target))
+        if cuts[best] > starts[-1]:
+            starts.append(cuts[best])
+    ends: list[int | None] = [start - 1 for start in starts[1:]]
+    ends.append(None)
+    return tuple(Shard(i, first, last)
+                 for i, (first, last) in enumerate(zip(starts, ends, strict=True)))
+
+
+def shard_count(shards: int | None, jobs: int, previous: dict[str, Any] | None) -> int:
+    """How many shards: as asked, or (auto) enough to keep each under SHARD_SECONDS of
+    rendering, judged by this scene's last render at the same quality."""
+    if shards is not None:
+        return shards
+    if previous is None or "render_seconds" not in previous:
+        return 1
+    return max(1, min(jobs, math.ceil(float(previous["render_seconds"]) / SHARD_SECONDS)))
+
+
 def plan(
     lesson: Lesson,
     scenes: Sequence[SceneRef],
@@ -227,8 +305,16 @@ def plan(
     narration: str,
     project_root: Path,
     cache_dir: Path,
+    jobs: int = 1,
+    shards: int | None = 1,
 ) -> list[SceneTask]:
-    """One task per scene, in lesson order, each keyed for the cache."""
+    """One task per scene, in lesson order, each keyed for the cache.
+
+    ``shards`` splits every scene into that many parts; None splits only scenes
+    whose last render at this quality took longer than SHARD_SECONDS. A scene is
+    split by the animation frame counts of an earlier render; one never rendered
+    before renders whole.
+    """
     if narration not in NARRATION_CHOICES:
         raise UsageError(
             f"unknown narration {narration!r}; choose one of: {', '.join(NARRATION_CHOICES)}"
@@ -238,15 +324,21 @@ def plan(
                 "encoder": encoder_config(quality), "schema": RENDER_SCHEMA}
     run_dir = cache_dir / "runs" / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     cache = SceneCache(cache_dir)
-    return [
-        SceneTask(
+    variant = f"{quality.name}-{narration}"
+    tasks = []
+    for scene in scenes:
+        latest = cache.last_record(lesson.slug, scene.name)
+        same_quality = cache.last_record(lesson.slug, scene.name, variant)
+        count = shard_count(shards, jobs, same_quality)
+        tasks.append(SceneTask(
             lesson=lesson.slug, scene=scene, quality=quality, narration=narration,
             run_dir=run_dir, project_root=project_root, cache_dir=cache_dir,
             key=scene_key(scene, project_root, settings),
-            estimated_seconds=estimate_seconds(scene, cache, lesson.slug),
-        )
-        for scene in scenes
-    ]
+            estimated_seconds=estimate_seconds(scene, latest),
+            shards=split(latest.get("animation_frames", []) if latest else [],
+                         latest.get("beat_starts", []) if latest else [], count),
+        ))
+    return tasks
 
 
 def _last_error_line(log: Path) -> str:
@@ -269,15 +361,17 @@ class Workers:
         self._running: set[subprocess.Popen[bytes]] = set()
         self.stopping = False
 
-    def run(self, task: SceneTask) -> int:
+    def run(self, task: SceneTask, shard: Shard) -> int:
+        log_path = task.log_path(shard)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
             if self.stopping:
                 return -signal.SIGTERM
-            with task.log_path.open("w") as log:
-                log.write("$ " + " ".join(task.command()) + "\n")
-            log = task.log_path.open("a")
+            log = log_path.open("w")
+            log.write("$ " + " ".join(task.command(shard)) + "\n")
+            log.flush()
             process = subprocess.Popen(
-                task.command(), cwd=task.project_root, env=task.environment(),
+                task.command(shard), cwd=task.project_root, env=task.environment(shard),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
             self._running.add(process)
@@ -301,36 +395,134 @@ class Workers:
                 process.kill()
 
 
-def run_task(task: SceneTask, cache: SceneCache, workers: Workers) -> SceneOutput:
-    """The scene from the cache, or rendered now and stored there."""
-    entry = cache.lookup(task.lesson, task.scene.name, task.variant, task.key)
-    if entry is not None:
-        return SceneOutput(task, entry.video, entry.captions, entry.last_frame, 0.0, True)
-    task.work_dir.mkdir(parents=True, exist_ok=True)
-    task.config_path.write_text(encoder_config(task.quality))
-    started = time.monotonic()
-    code = workers.run(task)
+def render_shard(task: SceneTask, shard: Shard, workers: Workers) -> Path:
+    """Run Manim on one shard; its video, or SceneRenderError naming the scene and log."""
+    code = workers.run(task, shard)
+    log = task.log_path(shard)
     if code != 0:
         detail = "stopped" if workers.stopping else (
-            f"killed by signal {-code}" if code < 0 else _last_error_line(task.log_path))
-        raise SceneRenderError(task.scene.name, task.log_path, detail)
-    videos = sorted(task.media_dir.glob(f"videos/**/{task.scene.name}.mp4"))
+            f"killed by signal {-code}" if code < 0 else _last_error_line(log))
+        raise SceneRenderError(task.scene.name, log, detail)
+    videos = sorted((task.shard_dir(shard) / "media").glob(f"videos/**/{task.scene.name}.mp4"))
     if len(videos) != 1:
-        raise SceneRenderError(
-            task.scene.name, task.log_path, f"expected one video, found {len(videos)}"
-        )
-    last_frame = task.work_dir / "last-frame.png"
-    grab_frame(videos[0], None, last_frame)
-    files = {"video.mp4": videos[0], "last-frame.png": last_frame}
-    captions = videos[0].with_suffix(".srt")
-    if captions.exists():
-        files["captions.srt"] = captions
-    seconds = time.monotonic() - started
-    entry = cache.store(task.lesson, task.scene.name, task.variant, task.key, files,
-                        {"render_seconds": round(seconds, 2), "quality": task.quality.name,
-                         "fps": task.quality.fps})
-    shutil.rmtree(task.work_dir, ignore_errors=True)
-    return SceneOutput(task, entry.video, entry.captions, entry.last_frame, seconds, False)
+        raise SceneRenderError(task.scene.name, log, f"expected one video, found {len(videos)}")
+    return videos[0]
+
+
+def narration_track(beats: Sequence[dict[str, Any]], seconds: float, target: Path) -> bool:
+    """Every beat's speech at its start time on a silent track ``seconds`` long.
+
+    Returns False, writing nothing, when no beat has audio (narration off).
+    """
+    import numpy as np
+
+    spoken = [b for b in beats if b.get("audio")]
+    if not spoken:
+        return False
+    rate = 0
+    clips = []
+    for beat in spoken:
+        with wave.open(beat["audio"], "rb") as clip:
+            rate = rate or clip.getframerate()
+            if clip.getframerate() != rate or clip.getnchannels() != 1:
+                raise SceneRenderError(beat["name"], Path(beat["audio"]), "mixed audio formats")
+            clips.append((beat["start"], np.frombuffer(clip.readframes(clip.getnframes()),
+                                                       dtype=np.int16)))
+    track = np.zeros(round(seconds * rate), dtype=np.int32)
+    for start, samples in clips:
+        offset = round(start * rate)
+        end = min(len(track), offset + len(samples))
+        track[offset:end] += samples[: end - offset]
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(np.clip(track, -32768, 32767).astype(np.int16).tobytes())
+    return True
+
+
+def captions_from(beats: Sequence[dict[str, Any]], seconds: float) -> list[srt.Subtitle]:
+    """One caption per spoken sentence, on the scene's clock, cut at its end."""
+    cues = []
+    for beat in beats:
+        for sentence in beat["sentences"]:
+            start = beat["start"] + sentence["start"]
+            end = min(beat["start"] + sentence["end"], seconds)
+            if start < end:
+                cues.append(srt.Subtitle(0, timedelta(seconds=start), timedelta(seconds=end),
+                                         sentence["text"]))
+    return list(srt.sort_and_reindex(cues))
+
+
+def shard_beats(task: SceneTask, durations: Sequence[float]) -> list[dict[str, Any]]:
+    """Every beat on the joined video's clock, each taken from the shard that drew it.
+
+    A shard starts at a beat, so that beat's start on the shard's own clock is where
+    the shard's video begins; before it, the clock ran on skipped animations.
+    """
+    beats: list[dict[str, Any]] = []
+    offset = 0.0
+    for shard, duration in zip(task.shards, durations, strict=True):
+        path = task.beats_path(shard)
+        recorded = json.loads(path.read_text()) if path.exists() else []
+        drawn = [b for b in recorded if b["first_animation"] >= shard.first
+                 and (shard.last is None or b["first_animation"] <= shard.last)]
+        origin = 0.0 if shard.first == 0 else min((b["start"] for b in drawn), default=0.0)
+        for beat in drawn:
+            moved = dict(beat)
+            moved["start"] = offset + beat["start"] - origin
+            moved["end"] = offset + beat["end"] - origin if beat["end"] is not None else None
+            beats.append(moved)
+        offset += duration
+    return beats
+
+
+def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
+                 started: float) -> SceneOutput:
+    """Join the shards, build narration and captions from the beats, store in the cache."""
+    work = task.work_dir
+    if len(videos) == 1:
+        video = videos[0]
+    else:
+        video = work / "joined.mp4"
+        listing = work / "shards.txt"
+        listing.write_text("".join(f"file '{v.resolve()}'\n" for v in videos))
+        joined = subprocess.run(
+            ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat",
+             "-safe", "0", "-i", str(listing), "-c", "copy", str(video)],
+            capture_output=True, text=True, check=False)
+        if joined.returncode != 0:
+            raise SceneRenderError(task.scene.name, task.log_path(task.shards[-1]),
+                                   f"joining shards failed: {joined.stderr.strip()[:200]}")
+    seconds = video_duration(video)
+    beats = shard_beats(task, [video_duration(v) for v in videos])
+    files = {"video.mp4": video, "last-frame.png": work / "last-frame.png"}
+    grab_frame(video, None, files["last-frame.png"])
+    if narration_track(beats, seconds, work / "narration.wav"):
+        files["narration.wav"] = work / "narration.wav"
+    cues = captions_from(beats, seconds)
+    if cues:
+        (work / "captions.srt").write_text(srt.compose(cues), encoding="utf-8")
+        files["captions.srt"] = work / "captions.srt"
+    frames = task.animation_frames()
+    elapsed = time.monotonic() - started
+    entry = cache.store(task.lesson, task.scene.name, task.variant, task.key, files, {
+        "render_seconds": round(elapsed, 2), "quality": task.quality.name,
+        "fps": task.quality.fps, "shards": len(task.shards),
+        "animation_frames": [frames[i][1] for i in sorted(frames)],
+        "beat_starts": [beat["first_animation"] for beat in beats],
+    })
+    shutil.rmtree(work, ignore_errors=True)
+    return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
+                       elapsed, False)
+
+
+def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
+    entry = cache.lookup(task.lesson, task.scene.name, task.variant, task.key)
+    if entry is None:
+        return None
+    return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
+                       0.0, True)
 
 
 class Reporter(Protocol):
@@ -342,31 +534,63 @@ class Reporter(Protocol):
 
 
 def run_plan(tasks: Sequence[SceneTask], jobs: int, reporter: Reporter) -> list[SceneOutput]:
-    """Run every task on ``jobs`` workers. A failed scene does not stop the others; the
-    failures are reported together at the end. Ctrl-C stops every worker."""
+    """Run every task on ``jobs`` workers, each shard of a split scene as its own job.
+
+    A failed scene does not stop the others; failures are reported together at
+    the end. Ctrl-C (or any other interruption) stops every worker.
+    """
     if jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, got {jobs}")
-    cache = SceneCache(tasks[0].cache_dir) if tasks else None
+    if not tasks:
+        return []
+    cache = SceneCache(tasks[0].cache_dir)
     workers = Workers()
     results: dict[str, SceneOutput] = {}
-    failures: list[SceneRenderError] = []
+    failures: dict[str, SceneRenderError] = {}
+    lock = threading.Lock()
+    pending: dict[str, dict[int, Path]] = {}
+    started: dict[str, float] = {}
 
-    def one(task: SceneTask) -> None:
-        assert cache is not None
-        reporter.started(task)
+    def one(task: SceneTask, shard: Shard) -> None:
+        name = task.scene.name
+        with lock:
+            if name in failures:
+                return
+            if name not in started:
+                started[name] = time.monotonic()
+                reporter.started(task)
         try:
-            output = run_task(task, cache, workers)
+            task.work_dir.mkdir(parents=True, exist_ok=True)
+            task.config_path.write_text(encoder_config(task.quality))
+            video = render_shard(task, shard, workers)
+            with lock:
+                pending.setdefault(name, {})[shard.index] = video
+                complete = len(pending[name]) == len(task.shards)
+            if complete:
+                videos = [pending[name][s.index] for s in task.shards]
+                output = finish_scene(task, videos, cache, started[name])
+                results[name] = output
+                reporter.finished(output)
         except SceneRenderError as error:
-            if not workers.stopping:
+            with lock:
+                first_failure = name not in failures and not workers.stopping
+                if first_failure:
+                    failures[name] = error
+            if first_failure:
                 reporter.failed(task, error)
-                failures.append(error)
-            return
-        results[task.scene.name] = output
-        reporter.finished(output)
+
+    jobs_to_run: list[tuple[SceneTask, Shard]] = []
+    for task in tasks:
+        cached = from_cache(task, cache)
+        if cached is not None:
+            results[task.scene.name] = cached
+            reporter.finished(cached)
+        else:
+            jobs_to_run.extend((task, shard) for shard in task.shards)
 
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="lessonreel-render")
     try:
-        futures = [pool.submit(one, task) for task in tasks]
+        futures = [pool.submit(one, task, shard) for task, shard in jobs_to_run]
         for future in futures:
             future.result()
     except BaseException:
@@ -374,11 +598,12 @@ def run_plan(tasks: Sequence[SceneTask], jobs: int, reporter: Reporter) -> list[
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    if tasks and not failures:
-        # Failed scenes keep their folder of this run: the log named in the error is there.
+    if not failures:
         shutil.rmtree(tasks[0].run_dir, ignore_errors=True)
-    if len(failures) == 1:
-        raise failures[0]
-    if failures:
-        raise RenderFailedError(failures)
+    # Failed scenes keep their folder of this run: the log named in the error is there.
+    ordered = [failures[t.scene.name] for t in tasks if t.scene.name in failures]
+    if len(ordered) == 1:
+        raise ordered[0]
+    if ordered:
+        raise RenderFailedError(ordered)
     return [results[task.scene.name] for task in tasks]

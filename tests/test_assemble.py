@@ -34,7 +34,8 @@ def outputs_for(
         last_frame = video.with_suffix(".png")
         if video.exists() and not last_frame.exists() and video.stat().st_size > 10_000:
             grab_frame(video, None, last_frame)
-        result.append(SceneOutput(task=task, video=video, captions=path, last_frame=last_frame,
+        result.append(SceneOutput(task=task, video=video, narration=None, captions=path,
+                                  last_frame=last_frame,
                                   seconds=0.0, cached=False))
     return result
 
