@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 
 def test_ruff_finds_nothing() -> None:
-    command = [sys.executable, "-m", "ruff", "check", "lessonreel", "scenes", "tests"]
+    command = [sys.executable, "-m", "ruff", "check", "lessonreel", "scenes", "tests", "scripts"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -1,0 +1,146 @@
+"""Benchmark lessonreel against plain Manim on a whole lesson, and print a table.
+
+    scripts/bench [--quality medium] [--lesson module02-derivatives] [--scene SCENE]
+
+Runs, with the narration audio cache warmed first so that no run pays for
+speech synthesis:
+  (a) plain ``manim render`` of every scene file, one after the other;
+  (b) ``lessonreel render`` with an empty scene cache (cold);
+  (c) ``lessonreel render`` again with nothing changed;
+  (d) ``lessonreel render`` after one scene's narration was edited
+      (the edit is undone afterwards);
+and prints the times with the ratios b/a, c/a and d/(that scene alone in a).
+This is a measurement, not a test: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lessonreel.lesson import get_lesson  # noqa: E402
+from lessonreel.render import QUALITIES  # noqa: E402
+
+console = Console()
+
+
+def timed(command: list[str], env: dict[str, str], log: Path) -> float:
+    started = time.monotonic()
+    with log.open("w") as out:
+        result = subprocess.run(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                check=False)
+    elapsed = time.monotonic() - started
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark step failed ({' '.join(command[:6])} …); see {log}")
+    return elapsed
+
+
+def warm_narration(lesson_slug: str, env: dict[str, str]) -> None:
+    """Construct every scene once (Manim's dry run) so all speech is in the audio cache."""
+    script = (
+        "import importlib, sys\n"
+        "from manim import tempconfig\n"
+        "from lessonreel.lesson import get_lesson\n"
+        f"for ref in get_lesson({lesson_slug!r}).scenes:\n"
+        "    cls = getattr(importlib.import_module(ref.qualified_module), ref.name)\n"
+        "    with tempconfig({'dry_run': True, 'quality': 'low_quality'}):\n"
+        "        cls().render()\n"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def edit_narration(path: Path) -> str:
+    """Add a word to the first narration sentence of ``path``; return the original text."""
+    original = path.read_text()
+    marker = 'text=(\n            "'
+    if marker not in original:
+        raise SystemExit(f"no narration text found to edit in {path}")
+    path.write_text(original.replace(marker, marker + "Now, ", 1))
+    return original
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quality", default="medium", choices=list(QUALITIES))
+    parser.add_argument("--lesson", default="module02-derivatives")
+    parser.add_argument("--scene", default="SensitivityOfFiveX",
+                        help="the scene whose narration (d) edits")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark folder")
+    args = parser.parse_args()
+
+    lesson = get_lesson(args.lesson)
+    edited = lesson.select([args.scene])[0]
+    quality = QUALITIES[args.quality]
+    work = Path(tempfile.mkdtemp(prefix="lessonreel-bench-"))
+    audio = work / "audio-cache"
+    env = {**os.environ, "LESSONREEL_NARRATION": "piper", "LESSONREEL_CACHE_DIR": str(audio)}
+    console.print(f"benchmark folder: {work}")
+    console.print("warming the narration cache (not timed) …")
+    warm_narration(args.lesson, env)
+
+    console.print("(a) plain manim, one scene after the other …")
+    plain: dict[str, float] = {}
+    for ref in lesson.scenes:
+        plain[ref.name] = timed(
+            [sys.executable, "-m", "manim", "render", f"-q{quality.flag}",
+             "--media_dir", str(work / "plain"), str(ref.file), ref.name],
+            env, work / f"plain-{ref.name}.log")
+        console.print(f"    {ref.name}: {plain[ref.name]:.1f} s")
+    a = sum(plain.values())
+
+    cache = work / "lessonreel-cache"
+    (cache).mkdir()
+    shutil.copytree(audio / "audio", cache / "audio")
+    render = [sys.executable, "-m", "lessonreel.cli", "render", args.lesson, "-q", args.quality,
+              "--cache-dir", str(cache), "--out", str(work / "out")]
+    console.print("(b) lessonreel, cold …")
+    b = timed(render, env, work / "cold.log")
+    console.print("(c) lessonreel, nothing changed …")
+    c = timed(render, env, work / "unchanged.log")
+    console.print(f"(d) lessonreel, after editing the narration of {args.scene} …")
+    original = edit_narration(edited.file)
+    try:
+        d = timed(render, env, work / "edited.log")
+    finally:
+        edited.file.write_text(original)
+
+    machine = platform.processor() or platform.machine()
+    table = Table(title=f"{lesson.slug} at {args.quality} ({quality.width}x{quality.height}, "
+                        f"{quality.fps} fps) on {os.cpu_count()} cores, {machine}")
+    table.add_column("run")
+    table.add_column("wall time", justify="right")
+    table.add_column("ratio", justify="right")
+    table.add_column("target", justify="right")
+    table.add_row("(a) plain manim, scenes one after the other", f"{a:.1f} s", "1.00", "")
+    table.add_row("(b) lessonreel, cold", f"{b:.1f} s", f"b/a = {b / a:.2f}", "≤ 0.60")
+    table.add_row("(c) lessonreel, nothing changed", f"{c:.2f} s", f"c/a = {c / a:.4f}", "< 3 s")
+    table.add_row(f"(d) lessonreel, {args.scene} narration edited", f"{d:.1f} s",
+                  f"d/scene = {d / plain[args.scene]:.2f}", "≤ 1.20")
+    table.add_row(f"    {args.scene} alone, plain manim", f"{plain[args.scene]:.1f} s", "", "")
+    console.print(table)
+    results = {"quality": args.quality, "cores": os.cpu_count(), "plain": plain, "a": a,
+               "b": b, "c": c, "d": d, "scene": args.scene}
+    (work / "results.json").write_text(json.dumps(results, indent=2))
+    console.print(f"results: {work / 'results.json'}")
+    if not args.keep:
+        for sub in ("plain", "lessonreel-cache", "out"):
+            shutil.rmtree(work / sub, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
