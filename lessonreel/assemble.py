@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import re
 import shutil
 import subprocess
 import tempfile
@@ -35,10 +34,6 @@ from lessonreel.lesson import Lesson
 from lessonreel.media import video_duration
 from lessonreel.render import Quality, SceneOutput
 
-#: Loudness target for the lesson's audio (EBU R128 style, as streaming platforms use).
-TARGET_LUFS = -16.0
-#: Aim below the -1 dBTP ceiling: AAC encoding adds a little to true peaks.
-TARGET_TRUE_PEAK = -2.0
 AUDIO_RATE = 48000
 
 
@@ -118,8 +113,13 @@ def versions() -> dict[str, str]:
     return found
 
 
-def _build_audio(placed: Sequence[PlacedScene], work: Path, narrated: bool) -> Path:
-    """One continuous track: each scene's narration padded or cut to its video's length."""
+def _build_audio(placed: Sequence[PlacedScene], work: Path) -> Path:
+    """One continuous AAC track: each scene's narration padded or cut to its video's length.
+
+    Every scene's narration was already normalised to the lesson's loudness when it
+    was rendered (see :mod:`lessonreel.loudness`), so joining needs no second pass
+    over the whole lesson and an edit to one scene costs only that scene.
+    """
     inputs: list[str] = []
     chains: list[str] = []
     for i, scene in enumerate(placed):
@@ -137,42 +137,11 @@ def _build_audio(placed: Sequence[PlacedScene], work: Path, narrated: bool) -> P
             )
     joined = "".join(f"[a{i}]" for i in range(len(placed)))
     graph = ";".join(chains) + f";{joined}concat=n={len(placed)}:v=0:a=1[mix]"
-    raw = work / "lesson-raw.wav"
-    run_ffmpeg([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "pcm_f32le",
-                str(raw)], "joining scene narration")
     encoded = work / "lesson-audio.m4a"
-    audio_filter = f"aresample={AUDIO_RATE}"
-    if narrated:
-        measured = measure_loudness(raw)
-        if measured is not None:
-            audio_filter = (
-                f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK}:LRA=11"
-                f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
-                f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
-                f":offset={measured['target_offset']}:linear=true,"
-                f"aresample={AUDIO_RATE}"
-            )
-    run_ffmpeg(["-i", str(raw), "-af", audio_filter, "-c:a", "aac", "-profile:a", "aac_low",
-                "-b:a", "192k", "-ar", str(AUDIO_RATE), "-ac", "2", str(encoded)],
-               "encoding the lesson audio")
+    run_ffmpeg([*inputs, "-filter_complex", graph, "-map", "[mix]", "-c:a", "aac",
+                "-profile:a", "aac_low", "-b:a", "192k", "-ar", str(AUDIO_RATE), "-ac", "2",
+                str(encoded)], "joining and encoding the narration")
     return encoded
-
-
-def measure_loudness(path: Path) -> dict[str, str] | None:
-    """First loudnorm pass; None when the track is silent (nothing to normalise)."""
-    result = run_ffmpeg(
-        ["-i", str(path), "-af",
-         f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK}:LRA=11:print_format=json",
-         "-f", "null", "-"],
-        "measuring loudness",
-    )
-    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", result.stderr)
-    if match is None:
-        raise AssemblyError("ffmpeg's loudnorm printed no measurement")
-    values: dict[str, str] = json.loads(match.group(0))
-    if values["input_i"] in ("-inf", "inf") or float(values["input_i"]) < -70:
-        return None
-    return values
 
 
 @dataclass(frozen=True)
@@ -285,7 +254,7 @@ def assemble(
         video_only = work / "video.mp4"
         run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:v:0",
                     "-c", "copy", str(video_only)], "joining scene videos")
-        audio = _build_audio(placed, work, narrated=narration != "none")
+        audio = _build_audio(placed, work)
         meta = work / "chapters.ffmeta"
         meta.write_text(chapter_rules.ffmetadata(lesson.title, lesson.course, chapters),
                         encoding="utf-8")

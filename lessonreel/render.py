@@ -12,6 +12,7 @@ that lessonreel runs in.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import math
 import os
@@ -36,6 +37,7 @@ from lessonreel.artwork import grab_frame
 from lessonreel.cache import SceneCache, scene_key
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
 from lessonreel.lesson import Lesson, SceneRef
+from lessonreel.loudness import normalise
 from lessonreel.media import video_duration
 from lessonreel.narration import (
     BEATS_FILE_ENV,
@@ -102,7 +104,7 @@ def encoder_config(quality: Quality) -> str:
 
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
-RENDER_SCHEMA = 2
+RENDER_SCHEMA = 3
 #: With automatic sharding, a scene is split when its last render took longer than this.
 SHARD_SECONDS = 60.0
 _PROGRESS = re.compile(r"Animation (\d+)[^\r\n|]*?\|[^\r\n|]*\|\s*(\d+)/(\d+)")
@@ -320,8 +322,12 @@ def plan(
             f"unknown narration {narration!r}; choose one of: {', '.join(NARRATION_CHOICES)}"
         )
     voice = SERVICES[narration]().identity()
+    engine = Path(__file__).parent
     settings = {"quality": quality.name, "narration": narration, "voice": voice,
-                "encoder": encoder_config(quality), "schema": RENDER_SCHEMA}
+                "encoder": encoder_config(quality), "schema": RENDER_SCHEMA,
+                # What turns Manim's output into a cache entry: shards, narration, loudness.
+                "engine": [hashlib.sha256((engine / name).read_bytes()).hexdigest()
+                           for name in ("render.py", "loudness.py")]}
     run_dir = cache_dir / "runs" / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     cache = SceneCache(cache_dir)
     variant = f"{quality.name}-{narration}"
@@ -498,7 +504,8 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
     beats = shard_beats(task, [video_duration(v) for v in videos])
     files = {"video.mp4": video, "last-frame.png": work / "last-frame.png"}
     grab_frame(video, None, files["last-frame.png"])
-    if narration_track(beats, seconds, work / "narration.wav"):
+    if narration_track(beats, seconds, work / "narration-raw.wav"):
+        normalise(work / "narration-raw.wav", work / "narration.wav")
         files["narration.wav"] = work / "narration.wav"
     cues = captions_from(beats, seconds)
     if cues:
