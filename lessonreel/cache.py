@@ -15,6 +15,7 @@ sizes and frame count as recorded); anything else is rendered again.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.util
 import json
@@ -38,6 +39,7 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@functools.cache
 def _module_file(name: str) -> Path | None:
     try:
         spec = importlib.util.find_spec(name)
@@ -124,6 +126,7 @@ def _tree_digest(folder: Path, skip: tuple[str, ...] = ()) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
 def versions() -> dict[str, str]:
     found = {}
     for name in VERSIONED_PACKAGES:
@@ -199,6 +202,10 @@ class SceneCache:
             shutil.rmtree(folder, ignore_errors=True)
             return None
         return CacheEntry(folder, record)
+
+    def has_entry(self, lesson: str, scene: str, variant: str, key: str) -> bool:
+        """Whether an entry for ``key`` exists (unverified: for planning only)."""
+        return (self._folder(lesson, scene, variant, key) / "record.json").is_file()
 
     def last_record(self, lesson: str, scene: str, variant: str = "*") -> dict[str, Any] | None:
         """The record of the newest entry of ``scene`` (of one variant, or any)."""
