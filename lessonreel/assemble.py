@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import json
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,22 +31,10 @@ from lessonreel.chapters import Chapter
 from lessonreel.errors import AssemblyError
 from lessonreel.files import staged, write_atomically
 from lessonreel.lesson import Lesson
-from lessonreel.media import video_duration
+from lessonreel.media import run_ffmpeg, video_duration
 from lessonreel.render import Quality, SceneOutput
 
 AUDIO_RATE = 48000
-
-
-def run_ffmpeg(args: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
-    command = ["ffmpeg", "-hide_banner", "-nostdin", "-y", *args]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    except FileNotFoundError as error:
-        raise AssemblyError("ffmpeg is not installed; run scripts/setup") from error
-    if result.returncode != 0:
-        tail = result.stderr.strip().splitlines()[-3:]
-        raise AssemblyError(f"ffmpeg failed while {what}: {' | '.join(tail)}")
-    return result
 
 
 @dataclass(frozen=True)

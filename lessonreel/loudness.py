@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 from lessonreel.errors import AssemblyError
+from lessonreel.media import run_ffmpeg
 
 #: Integrated loudness of the narration, as streaming platforms expect (-16 LUFS).
 TARGET_LUFS = -16.0
@@ -22,20 +22,11 @@ TARGET_RANGE = 11.0
 SAMPLE_RATE = 48000
 
 
-def _ffmpeg(args: list[str]) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-y", *args],
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        tail = " | ".join(result.stderr.strip().splitlines()[-3:])
-        raise AssemblyError(f"ffmpeg failed while normalising loudness: {tail}")
-    return result
-
-
 def measure(path: Path) -> dict[str, str] | None:
     """loudnorm's first pass over ``path``; None when it is silent."""
-    result = _ffmpeg(["-i", str(path), "-af",
-                      f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK}:LRA={TARGET_RANGE}"
-                      ":print_format=json", "-f", "null", "-"])
+    result = run_ffmpeg(["-i", str(path), "-af",
+                         f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK}:LRA={TARGET_RANGE}"
+                         ":print_format=json", "-f", "null", "-"], "measuring loudness")
     match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", result.stderr)
     if match is None:
         raise AssemblyError("ffmpeg's loudnorm printed no measurement")
@@ -55,23 +46,24 @@ def normalise(source: Path, target: Path) -> None:
     """
     first = measure(source)
     if first is None:
-        _ffmpeg(["-i", str(source), "-ar", str(SAMPLE_RATE), "-ac", "1", "-c:a", "pcm_s16le",
-                 str(target)])
+        run_ffmpeg(["-i", str(source), "-ar", str(SAMPLE_RATE), "-ac", "1",
+                    "-c:a", "pcm_s16le", str(target)], "resampling silent narration")
         return
     limited = target.with_name(target.stem + "-limited.wav")
     gain = TARGET_LUFS - float(first["input_i"])
     ceiling = 10 ** ((TARGET_TRUE_PEAK - 1.0) / 20)
-    _ffmpeg(["-i", str(source), "-af",
-             f"aresample={SAMPLE_RATE},volume={gain:.2f}dB,"
-             f"alimiter=limit={ceiling:.4f}:attack=5:release=50:level=false",
-             "-ac", "1", "-c:a", "pcm_f32le", str(limited)])
+    run_ffmpeg(["-i", str(source), "-af",
+                f"aresample={SAMPLE_RATE},volume={gain:.2f}dB,"
+                f"alimiter=limit={ceiling:.4f}:attack=5:release=50:level=false",
+                "-ac", "1", "-c:a", "pcm_f32le", str(limited)], "limiting narration peaks")
     second = measure(limited)
     if second is None:
         raise AssemblyError(f"narration in {source} fell silent while limiting it")
-    _ffmpeg(["-i", str(limited), "-af",
+    run_ffmpeg(["-i", str(limited), "-af",
              f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK}:LRA={TARGET_RANGE}"
              f":measured_I={second['input_i']}:measured_TP={second['input_tp']}"
              f":measured_LRA={second['input_lra']}:measured_thresh={second['input_thresh']}"
              f":offset={second['target_offset']}:linear=true,aresample={SAMPLE_RATE}",
-             "-ar", str(SAMPLE_RATE), "-ac", "1", "-c:a", "pcm_s16le", str(target)])
+             "-ar", str(SAMPLE_RATE), "-ac", "1", "-c:a", "pcm_s16le", str(target)],
+               "normalising narration loudness")
     limited.unlink()

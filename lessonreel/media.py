@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -51,3 +52,15 @@ def video_duration(path: Path) -> float:
 
 def has_audio(path: Path) -> bool:
     return any(s["codec_type"] == "audio" for s in probe(path)["streams"])
+
+
+def run_ffmpeg(args: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
+    command = ["ffmpeg", "-hide_banner", "-nostdin", "-y", *args]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except FileNotFoundError as error:
+        raise AssemblyError("ffmpeg is not installed; run scripts/setup") from error
+    if result.returncode != 0:
+        tail = result.stderr.strip().splitlines()[-3:]
+        raise AssemblyError(f"ffmpeg failed while {what}: {' | '.join(tail)}")
+    return result
