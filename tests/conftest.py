@@ -31,3 +31,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="Write new control frames for frames_comparison tests (on purpose only).")
     parser.addoption("--show_diff", action="store_true", default=False,
                      help="Show a diff image when a frames_comparison test fails.")
+
+
+@pytest.fixture(scope="session")
+def module02_low(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Module 2 rendered once per test session at -q low with the real voice, by the local pool.
+
+    The end-to-end, site and Dask tests all read this one render: it is the
+    slowest thing the suite does. Treat the folder as read-only.
+    """
+    base = tmp_path_factory.mktemp("module02-low")
+    out = base / "out"
+    result = run_lessonreel("render", "module02-derivatives", "-q", "low", "--out", str(out),
+                            "--cache-dir", str(base / "cache"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == str(out / "lesson.mp4")
+    return out

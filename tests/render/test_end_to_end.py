@@ -24,14 +24,8 @@ LESSON = "module02-derivatives"
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("e2e")
-    out = base / "out"
-    result = run_lessonreel("render", LESSON, "-q", "low", "--out", str(out),
-                            "--cache-dir", str(base / "cache"))
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.strip() == str(out / "lesson.mp4")
-    return out
+def rendered(module02_low: Path) -> Path:
+    return module02_low
 
 
 @pytest.fixture(scope="module")
