@@ -150,6 +150,11 @@ def doctor() -> None:
     out.print("[green]everything lessonreel needs is installed[/green]")
 
 
+from lessonreel.publish.cli import publish  # noqa: E402  (registered after the core commands)
+
+cli.add_command(publish)
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     cli(prog_name="lessonreel")

@@ -1,0 +1,96 @@
+"""Find and read a rendered lesson folder: what every publisher starts from.
+
+A folder counts as rendered when its ``manifest.json`` exists (assembly writes
+it last) and every file the manifest lists has the size it recorded, so a
+folder that another render is rewriting, or that was copied half-way, is
+refused instead of published.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lessonreel.errors import UsageError
+from lessonreel.render import QUALITIES
+
+
+class NotRenderedError(UsageError):
+    """There is no complete rendered lesson where the user pointed."""
+
+
+@dataclass(frozen=True)
+class RenderedLesson:
+    """A complete, assembled lesson on disk, as described by its manifest."""
+
+    folder: Path
+    manifest: dict[str, Any]
+
+    @property
+    def slug(self) -> str:
+        return str(self.manifest["lesson"])
+
+    @property
+    def title(self) -> str:
+        return str(self.manifest["title"])
+
+    @property
+    def quality(self) -> str:
+        return str(self.manifest["quality"])
+
+    @property
+    def duration(self) -> float:
+        return float(self.manifest["duration"])
+
+    @property
+    def scenes(self) -> list[dict[str, Any]]:
+        return list(self.manifest["scenes"])
+
+    def file(self, role: str) -> Path:
+        """The path of one listed output: video, srt, vtt, thumbnail, chapters..."""
+        files: dict[str, str] = self.manifest["files"]
+        if role not in files:
+            raise NotRenderedError(f"{self.folder} has no {role} file; render the whole lesson "
+                                   f"again with: lessonreel render {self.slug}")
+        return self.folder / files[role]
+
+
+def load(folder: Path) -> RenderedLesson:
+    """Read and check one rendered lesson folder."""
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise NotRenderedError(f"{folder} holds no rendered lesson (no manifest.json); "
+                               "point at a folder written by 'lessonreel render'")
+    try:
+        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise NotRenderedError(f"{manifest_path} cannot be read ({error}); "
+                               "render the lesson again") from error
+    for name, size in manifest.get("sizes", {}).items():
+        path = folder / name
+        if not path.is_file() or path.stat().st_size != size:
+            raise NotRenderedError(f"{path} is missing or changed since the render; "
+                                   f"render the lesson again: lessonreel render "
+                                   f"{manifest.get('lesson', '<lesson>')}")
+    lesson = RenderedLesson(folder=folder.resolve(), manifest=manifest)
+    if not manifest.get("complete"):
+        raise NotRenderedError(f"{folder} is a preview of some scenes only; render every scene "
+                               f"before publishing: lessonreel render {lesson.slug}")
+    return lesson
+
+
+def find(slug: str, build_dir: Path, quality: str | None = None) -> RenderedLesson:
+    """The lesson's render in ``build_dir``: the given quality, else the highest one rendered."""
+    lesson_dir = build_dir / slug
+    if quality is not None:
+        if quality not in QUALITIES:
+            raise UsageError(f"unknown quality {quality!r}; choose one of: "
+                             f"{', '.join(QUALITIES)}")
+        return load(lesson_dir / quality)
+    for name in reversed(list(QUALITIES)):
+        if (lesson_dir / name / "manifest.json").is_file():
+            return load(lesson_dir / name)
+    raise NotRenderedError(f"lesson {slug!r} has not been rendered in {build_dir}; "
+                           f"render it first: lessonreel render {slug}")
