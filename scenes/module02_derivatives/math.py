@@ -8,10 +8,11 @@ This module imports no manim: scenes convert what it returns (``float(v)``,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
 from typing import Literal
 
 import sympy as sp
+
+from scenes.common.numbers import decimal_string
 
 x, y, h = sp.symbols("x y h", real=True)
 
@@ -20,25 +21,6 @@ x, y, h = sp.symbols("x y h", real=True)
 FLAT_TOLERANCE = sp.Rational(1, 5)
 
 SlopeSign = Literal["increasing", "decreasing", "nearly flat"]
-
-
-def decimal_string(value: sp.Expr | int, max_places: int = 6) -> str:
-    """Format an exact number as the decimal a viewer reads.
-
-    Terminating decimals are written in full ("10.005", never
-    "10.004999999"); others are rounded to ``max_places`` digits. Trailing
-    zeros are dropped and negative zero is written as "0".
-    """
-    rational = sp.Rational(value)
-    with localcontext() as ctx:
-        ctx.prec = 50
-        exact = Decimal(int(rational.p)) / Decimal(int(rational.q))
-        quantum = Decimal(1).scaleb(-max_places)
-        rounded = exact.quantize(quantum)
-    text = format(rounded.normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
 
 
 def latex(expr: sp.Basic) -> str:
