@@ -137,6 +137,14 @@ def versions() -> dict[str, str]:
     return found
 
 
+def _scene_recordings_digest(scene: SceneRef, root: Path) -> str:
+    from lessonreel.lesson import lesson_for_file
+    from lessonreel.recordings import scene_folder
+
+    lesson = lesson_for_file(scene.file)
+    return _tree_digest(scene_folder(root, lesson.slug, scene.name)) if lesson else "absent"
+
+
 def scene_key(scene: SceneRef, root: Path, settings: dict[str, Any]) -> str:
     """The cache key of one scene under the given render settings."""
     own, module_rest = scene_source_parts(scene)
@@ -147,7 +155,9 @@ def scene_key(scene: SceneRef, root: Path, settings: dict[str, Any]) -> str:
         "own_source": _digest(own.encode()),
         "module_rest": _digest(module_rest.encode()),
         "imports": {name: _digest(path.read_bytes()) for name, path in sorted(sources.items())},
-        "assets": _tree_digest(root / "assets", skip=("readme/",)),
+        # Recorded narration is keyed per scene, so a new take re-renders that scene only.
+        "assets": _tree_digest(root / "assets", skip=("readme/", "narration/")),
+        "recordings": _scene_recordings_digest(scene, root),
         "manim_cfg": _digest((root / "manim.cfg").read_bytes())
         if (root / "manim.cfg").exists() else "absent",
         "versions": versions(),

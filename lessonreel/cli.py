@@ -14,19 +14,11 @@ from rich.console import Console
 from rich.table import Table
 
 from lessonreel.errors import LessonreelError, UsageError
-from lessonreel.lesson import discover, get_lesson, lessons_package
+from lessonreel.lesson import discover, get_lesson, project_root
 from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
 from lessonreel.render import QUALITIES, get_quality, plan, run_plan
 
 console = Console(stderr=True)
-
-
-def project_root() -> Path:
-    """The folder holding the lesson packages: renders run from here."""
-    import importlib
-
-    package = importlib.import_module(lessons_package())
-    return Path(next(iter(package.__path__))).resolve().parent
 
 
 class LessonreelGroup(click.Group):
@@ -148,6 +140,124 @@ def doctor() -> None:
         out.print(f"[red]{len(missing)} missing:[/red] {', '.join(missing)}")
         sys.exit(1)
     out.print("[green]everything lessonreel needs is installed[/green]")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--title", required=True, help="The lesson's title, as viewers see it.")
+@click.option("--course", help="Course name. Default: the course every existing lesson shares.")
+@click.option("--summary", default="", help="One or two sentences for the lesson's description.")
+@click.option("--scene", "scene_name", metavar="NAME",
+              help="Class name of the first scene. Default: from the title.")
+def new(slug: str, title: str, course: str | None, summary: str, scene_name: str | None) -> None:
+    """Scaffold lesson SLUG: a declaration, math.py, one narrated scene and a test."""
+    from lessonreel.scaffold import create
+
+    made = create(slug, title, course=course, summary=summary, scene=scene_name)
+    root = project_root()
+    out = Console()
+    out.print(f"created lesson [bold]{made.slug}[/bold] in "
+              f"{made.package_dir.relative_to(root)}/ (__init__.py, math.py, introduction.py)")
+    out.print(f"created its math test {made.test_file.relative_to(root)}")
+    out.print("next:")
+    for command in made.next_commands:
+        out.print(f"  {command}")
+
+
+def _previewer(lesson: str, cache_dir: Path | None) -> tuple[Any, Any]:
+    from lessonreel.preview import Previewer
+
+    root = project_root()
+    chosen = get_lesson(lesson)
+    cache = (cache_dir or root / ".lessonreel-cache").resolve()
+    return chosen, Previewer(chosen, root, cache)
+
+
+@cli.command()
+@click.argument("lesson")
+@click.argument("scene")
+@click.option("--section", metavar="NAME", help="Start from this narrated beat (section).")
+@click.option("--frame", metavar="last|N",
+              help="Save one frame as PNG instead of a video: the last, or frame N (15 fps).")
+@click.option("--watch", is_flag=True, help="Render again on every save of the scene's files.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar=CACHE_ENV, help="Cache folder. Default: .lessonreel-cache/.")
+def preview(lesson: str, scene: str, section: str | None, frame: str | None, watch: bool,
+            cache_dir: Path | None) -> None:
+    """Render SCENE of LESSON fast: low quality, narration off. Prints the file's path."""
+    from lessonreel.preview import parse_frame
+    from lessonreel.preview import watch as watch_scene
+
+    chosen, previewer = _previewer(lesson, cache_dir)
+    ref = chosen.select([scene])[0]
+    parse_frame(frame)  # refuse a bad --frame before rendering anything
+
+    def render_once() -> None:
+        result = previewer.run(ref, section=section, frame=frame)
+        console.print(f"{ref.name}: {result.seconds:.1f} s")
+        click.echo(str(result.path))
+
+    if not watch:
+        render_once()
+        return
+
+    def render_and_go_on() -> None:
+        try:
+            render_once()
+        except LessonreelError as error:
+            # The author is mid-edit: say what broke and wait for the next save.
+            click.echo(f"{type(error).__name__}: {error}", err=True)
+        console.print("watching for changes (Ctrl-C to stop)")
+
+    watch_scene(previewer, ref, render_and_go_on, lambda line: console.print(line))
+
+
+@cli.command()
+@click.argument("lesson")
+@click.option("--export", "export_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the narration script (markdown, beats as headings) into this folder.")
+@click.option("--check", "check_only", is_flag=True,
+              help="List beats with and without recordings; flag bad recordings (exit 1).")
+@click.option("--json", "as_json", is_flag=True, help="With --check: print JSON.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default="number of cores", help="Scenes read at once.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar=CACHE_ENV, help="Cache folder. Default: .lessonreel-cache/.")
+def narration(lesson: str, export_dir: Path | None, check_only: bool, as_json: bool, jobs: int,
+              cache_dir: Path | None) -> None:
+    """Export LESSON's narration script for recording, or check the recordings."""
+    from lessonreel import script
+
+    if (export_dir is None) == (not check_only):
+        raise UsageError("choose one of --export DIR or --check")
+    chosen, previewer = _previewer(lesson, cache_dir)
+    beats = script.read_script(chosen, previewer, jobs)
+    root = project_root()
+    if export_dir is not None:
+        click.echo(str(script.export(chosen, beats, root, export_dir.resolve())))
+        return
+    result = script.check(chosen, beats, root)
+    if as_json:
+        click.echo(json.dumps({"beats": script.check_rows(result), "orphans": [
+            {"file": str(path), "problem": why} for path, why in result.orphans]}, indent=2))
+    else:
+        out = Console()
+        table = Table(title=f"{chosen.title}: recorded narration")
+        for column in ("scene", "beat", "recording", "length", "problems"):
+            table.add_column(column)
+        for row in script.check_rows(result):
+            length = (f"{row['seconds']:.1f} s of ~{row['expected']:.0f} s"
+                      if row["seconds"] is not None else f"~{row['expected']:.0f} s")
+            table.add_row(row["scene"], row["beat"], row["recording"] or "[dim]synthetic[/dim]",
+                          length, "[red]" + "; ".join(row["problems"]) + "[/red]"
+                          if row["problems"] else "")
+        out.print(table)
+        for path, why in result.orphans:
+            out.print(f"[red]unused recording[/red] {path.relative_to(root)}: {why}")
+        out.print(f"{len(result.recorded)} of {len(result.beats)} beats recorded, "
+                  f"{len(result.flagged)} flagged, {len(result.orphans)} unused files")
+    if not result.ok:
+        sys.exit(1)
 
 
 from lessonreel.publish.cli import publish  # noqa: E402  (registered after the core commands)

