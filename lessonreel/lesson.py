@@ -26,10 +26,24 @@ MAX_CHAPTER_TITLE = 70
 #: The package whose sub-packages declare lessons; LESSONREEL_LESSONS overrides it.
 LESSONS_PACKAGE = "scenes"
 LESSONS_ENV = "LESSONREEL_LESSONS"
+#: YouTube's assignable video categories, by the id that videos.insert takes.
+YOUTUBE_CATEGORIES = {
+    "1": "Film & Animation", "2": "Autos & Vehicles", "10": "Music", "15": "Pets & Animals",
+    "17": "Sports", "19": "Travel & Events", "20": "Gaming", "22": "People & Blogs",
+    "23": "Comedy", "24": "Entertainment", "25": "News & Politics", "26": "Howto & Style",
+    "27": "Education", "28": "Science & Technology", "29": "Nonprofits & Activism",
+}
+#: YouTube's limit on a video's tags, counted as :func:`tags_length` counts them.
+MAX_TAGS_LENGTH = 500
 
 
 def lessons_package() -> str:
     return os.environ.get(LESSONS_ENV) or LESSONS_PACKAGE
+
+
+def tags_length(tags: tuple[str, ...]) -> int:
+    """Tags' length as YouTube counts it: a comma between tags, quotes round those with spaces."""
+    return sum(len(tag) + (2 if " " in tag else 0) for tag in tags) + max(len(tags) - 1, 0)
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,10 @@ class Lesson:
     summary: str = ""
     #: The frame behind the title on the thumbnail; default: the first scene's last frame.
     thumbnail: Thumbnail | None = None
+    #: YouTube tags, so the lesson is found by what it teaches.
+    tags: tuple[str, ...] = ()
+    #: YouTube category id (see YOUTUBE_CATEGORIES); 27 is Education.
+    category: str = "27"
 
     def __post_init__(self) -> None:
         if not SLUG_PATTERN.match(self.slug):
@@ -120,6 +138,7 @@ class Lesson:
                 raise LessonDeclarationError(
                     f"lesson {self.slug}: thumbnail time must be 0 or more seconds"
                 )
+        self._check_youtube_fields()
         # Scenes are declared relative to the lesson package.
         object.__setattr__(
             self,
@@ -129,6 +148,32 @@ class Lesson:
                 for s in self.scenes
             ),
         )
+
+    def _check_youtube_fields(self) -> None:
+        if isinstance(self.tags, str) or not all(isinstance(t, str) for t in self.tags):
+            raise LessonDeclarationError(
+                f"lesson {self.slug}: tags must be a tuple of strings, "
+                "e.g. tags=(\"calculus\", \"derivatives\")"
+            )
+        object.__setattr__(self, "tags", tuple(self.tags))
+        for tag in self.tags:
+            if not tag.strip() or any(c in tag for c in "<>,"):
+                raise LessonDeclarationError(
+                    f"lesson {self.slug}: tag {tag!r} must not be empty or hold '<', '>' or "
+                    "a comma (YouTube refuses the first two; a comma splits the tag)"
+                )
+        if tags_length(self.tags) > MAX_TAGS_LENGTH:
+            raise LessonDeclarationError(
+                f"lesson {self.slug}: its tags take {tags_length(self.tags)} characters as "
+                f"YouTube counts them (a comma between tags, quotes round tags with spaces); "
+                f"the limit is {MAX_TAGS_LENGTH}: drop or shorten some"
+            )
+        if self.category not in YOUTUBE_CATEGORIES:
+            choices = ", ".join(f"{key} ({name})" for key, name in YOUTUBE_CATEGORIES.items())
+            raise LessonDeclarationError(
+                f"lesson {self.slug}: category {self.category!r} is not a YouTube category "
+                f"id; choose one of: {choices}"
+            )
 
     @property
     def scene_names(self) -> list[str]:

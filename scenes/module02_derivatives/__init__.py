@@ -26,4 +26,10 @@ LESSON = Lesson(
         SceneRef("overview", "NextUpGradient", "Next up: the gradient vector"),
     ),
     thumbnail=Thumbnail(scene="SliceSurfaceAtYEqualsOne"),
+    tags=(
+        "derivatives", "partial derivatives", "calculus", "rate of change", "tangent line",
+        "secant line", "slope", "neural networks", "machine learning", "gradient descent",
+        "math animation",
+    ),
+    category="27",  # Education
 )
