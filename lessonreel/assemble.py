@@ -211,9 +211,9 @@ def assemble(
 ) -> AssembledLesson:
     """Write lesson.mp4, captions, chapters, artwork, the scene files and manifest.json.
 
-    A render of the whole lesson must have chapters that YouTube accepts, or
-    nothing is written. A render of some scenes only is a preview: it gets no
-    chapters.txt, since its chapters would not be the lesson's.
+    chapters.txt is written only for the whole lesson, and only when its chapters
+    obey YouTube's rules (the manifest lists what breaks them otherwise). A render
+    of some scenes only is a preview: its chapters would not be the lesson's.
     """
     if not outputs:
         raise AssemblyError("no scenes were rendered, so there is nothing to assemble")
@@ -225,12 +225,15 @@ def assemble(
     placed = place(outputs)
     complete = [p.output.name for p in placed] == lesson.scene_names
     chapters = [p.chapter for p in placed]
-    if complete:
-        chapter_rules.validate(chapters)
+    # A lesson that breaks YouTube's chapter rules (a new one-scene lesson, say) still
+    # renders, and plays with its chapters embedded; it only gets no chapters.txt,
+    # and publishing to YouTube refuses it with these problems.
+    chapter_issues = chapter_rules.chapter_problems(chapters) if complete else []
+    chaptered = complete and not chapter_issues
     out_dir.mkdir(parents=True, exist_ok=True)
     # Until the new manifest is written, the folder is not a complete lesson.
     (out_dir / "manifest.json").unlink(missing_ok=True)
-    if not complete:
+    if not chaptered:
         (out_dir / "chapters.txt").unlink(missing_ok=True)
     total = placed[-1].end
     cues = merge_captions(placed)
@@ -274,9 +277,10 @@ def assemble(
         "narration": narration,
         "duration": round(total, 6),
         "complete": complete,
+        "chapter_problems": chapter_issues,
         "files": {"video": "lesson.mp4", "srt": "lesson.srt", "vtt": "lesson.vtt",
                   "thumbnail": "thumbnail.png", "contact_sheet": "contact-sheet.png",
-                  **({"chapters": "chapters.txt"} if complete else {})},
+                  **({"chapters": "chapters.txt"} if chaptered else {})},
         "scenes": [
             {"name": p.output.name, "title": p.output.title,
              "file": f"scenes/{p.output.name}.mp4",
@@ -288,9 +292,9 @@ def assemble(
     }
     write_atomically(out_dir / "lesson.srt", srt.compose(cues).encode())
     write_atomically(out_dir / "lesson.vtt", to_webvtt(cues).encode())
-    if complete:
+    if chaptered:
         write_atomically(out_dir / "chapters.txt", chapter_rules.youtube_text(chapters).encode())
-    names = [*OUTPUT_FILES, *(["chapters.txt"] if complete else []),
+    names = [*OUTPUT_FILES, *(["chapters.txt"] if chaptered else []),
              *(scene["file"] for scene in manifest["scenes"])]
     manifest["sizes"] = {name: (out_dir / name).stat().st_size for name in names}
     # The manifest goes last: its presence means the folder is complete.

@@ -10,8 +10,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lessonreel.errors import AssemblyError
-
 MIN_CHAPTERS = 3
 MIN_CHAPTER_SECONDS = 10.0
 MAX_TITLE_CHARS = 70
@@ -63,12 +61,6 @@ def chapter_problems(chapters: Sequence[Chapter]) -> list[str]:
                 f"use 1 to {MAX_TITLE_CHARS}"
             )
     return problems
-
-
-def validate(chapters: Sequence[Chapter]) -> None:
-    problems = chapter_problems(chapters)
-    if problems:
-        raise AssemblyError("chapters break YouTube's rules: " + "; ".join(problems))
 
 
 def youtube_text(chapters: Sequence[Chapter]) -> str:

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -100,7 +101,9 @@ class $scene(NarrationMixin, Scene):
         self.camera.background_color = theme.BACKGROUND
         card = title_card(LESSON.course, $module_repr, LESSON.title)
 
-        with self.voiceover(beat="welcome", text=$welcome_repr) as tracker:
+        with self.voiceover(beat="welcome", text=(
+$welcome_lines
+        )) as tracker:
             self.play(FadeIn(card, shift=UP * 0.2), run_time=tracker.duration * 0.5)
 
         title = scene_title("The first rule")
@@ -169,7 +172,14 @@ def scene_name_for(title: str) -> str:
 
 def module_label(slug: str, title: str) -> str:
     match = _MODULE_NUMBER.match(slug)
-    return f"Module {int(match.group(1))}" if match else title
+    return f"Module {int(match.group(1))}" if match else "Lesson"
+
+
+def _string_lines(text: str, indent: int, width: int = 72) -> str:
+    """``text`` as adjacent string literals, one per line, so the scene stays within 100 columns."""
+    chunks = textwrap.wrap(text, width)
+    return "\n".join(" " * indent + repr(chunk + (" " if i < len(chunks) - 1 else ""))
+                     for i, chunk in enumerate(chunks))
 
 
 def check_slug(slug: str) -> None:
@@ -223,7 +233,8 @@ def create(slug: str, title: str, course: str | None = None, summary: str = "",
         "scene": scene, "scene_repr": repr(scene),
         "chapter_repr": repr("Welcome"), "module_repr": repr(module_label(slug, title)),
         "lessons": lessons_name, "package": package,
-        "welcome_repr": repr(f"Welcome to {course}. This lesson is about {title.rstrip('.')}."),
+        "welcome_lines": _string_lines(
+            f"Welcome to {course}. This lesson is about {title.rstrip('.')}.", indent=12),
     }
     staging = Path(tempfile.mkdtemp(prefix=f".new-{package}-", dir=lessons_dir))
     try:

@@ -16,6 +16,7 @@ from lessonreel.assemble import PlacedScene, assemble, merge_captions, to_webvtt
 from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
 from lessonreel.errors import AssemblyError
 from lessonreel.lesson import get_lesson
+from lessonreel.media import probe
 from lessonreel.render import QUALITIES, SceneOutput, plan
 from tests.conftest import ROOT
 
@@ -125,7 +126,7 @@ def test_interrupted_final_write_leaves_the_old_lesson_and_no_partial_files(
     assert leftovers == set(), "a partial file or an outdated manifest was left behind"
 
 
-def test_a_lesson_with_too_short_chapters_is_refused_and_nothing_written(
+def test_a_lesson_with_too_short_chapters_renders_without_chapters_txt(
     tmp_path: Path, tiny_scene_videos: list[Path]
 ) -> None:
     short = tmp_path / "short.mp4"
@@ -135,9 +136,17 @@ def test_a_lesson_with_too_short_chapters_is_refused_and_nothing_written(
     out = tmp_path / "out"
     lesson = get_lesson("module02-derivatives")
     outputs = outputs_for(tmp_path, [short, *tiny_scene_videos[1:]], [None] * len(lesson.scenes))
-    with pytest.raises(AssemblyError, match="lasts 4.0 s; YouTube needs at least 10 s"):
-        assemble(lesson, QUALITIES["low"], outputs, out, "none")
-    assert not out.exists()
+    (out).mkdir()
+    (out / "chapters.txt").write_text("0:00 from an earlier render\n")
+    result = assemble(lesson, QUALITIES["low"], outputs, out, "none")
+    # The lesson plays, with its chapters embedded, but YouTube would reject its list.
+    assert (out / "lesson.mp4").is_file()
+    assert len(probe(out / "lesson.mp4")["chapters"]) == len(lesson.scenes)
+    assert not (out / "chapters.txt").exists()
+    assert "chapters" not in result.manifest["files"]
+    assert result.manifest["chapter_problems"] == [
+        f"chapter {lesson.scenes[0].title!r} lasts 4.0 s; YouTube needs at least 10 s: "
+        "lengthen its scene or merge it with another"]
 
 
 def test_complete_lesson_gets_chapters_thumbnail_and_contact_sheet(

@@ -38,7 +38,7 @@ from googleapiclient.discovery import Resource, build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest, MediaFileUpload
 
-from lessonreel.chapters import Chapter, chapter_problems
+from lessonreel.chapters import Chapter, chapter_problems, youtube_text
 from lessonreel.errors import LessonreelError, UsageError
 from lessonreel.files import write_atomically
 from lessonreel.lesson import MAX_TAGS_LENGTH, Lesson, tags_length
@@ -130,7 +130,9 @@ def video_metadata(lesson: Lesson, rendered: RenderedLesson, privacy: str) -> Vi
     if privacy not in PRIVACY_CHOICES:
         raise UsageError(f"unknown privacy {privacy!r}; choose one of: "
                          f"{', '.join(PRIVACY_CHOICES)}")
-    chapter_list = rendered.file("chapters").read_text(encoding="utf-8").strip()
+    # From the manifest, not chapters.txt: a lesson whose chapters break the rules has no
+    # chapters.txt, and should hear what breaks them below rather than "render again".
+    chapter_list = youtube_text(chapters_of(rendered)).strip()
     summary = lesson.summary.strip()
     description = f"{summary}\n\n{chapter_list}" if summary else chapter_list
     metadata = VideoMetadata(lesson.title, description, lesson.tags, lesson.category, privacy)
