@@ -63,7 +63,9 @@ def list_lessons(as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("lesson")
+@click.argument("lesson", required=False)
+@click.option("--all", "all_lessons", is_flag=True,
+              help="Render every registered lesson, as one plan (instead of LESSON).")
 @click.option("--scene", "scenes", multiple=True, metavar="NAME",
               help="Render only this scene (repeatable). Default: every scene.")
 @click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="high",
@@ -71,7 +73,8 @@ def list_lessons(as_json: bool) -> None:
 @click.option("--narration", type=click.Choice(list(NARRATION_CHOICES)), default="piper",
               show_default=True, help="Speech engine; 'none' renders silent with captions.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder. Default: build/<lesson>/<quality>/.")
+              help="Output folder (with --all, DIR/<lesson>/ for each lesson). "
+                   "Default: build/<lesson>/<quality>/.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               envvar=CACHE_ENV, help="Cache folder. Default: .lessonreel-cache/.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
@@ -79,48 +82,90 @@ def list_lessons(as_json: bool) -> None:
 @click.option("--shards", default="auto", show_default=True, metavar="auto|N",
               help="Split each scene into N parts rendered in parallel; auto splits scenes "
                    "whose last render took over a minute.")
-def render(lesson: str, scenes: tuple[str, ...], quality: str, narration: str,
-           out_dir: Path | None, cache_dir: Path | None, jobs: int, shards: str) -> None:
-    """Render LESSON's scenes and assemble them into one lesson video.
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Who renders: this machine's process pool, or a Dask cluster.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="With --executor dask: the cluster's scheduler (its workers set the "
+                   "parallelism, not --jobs). Default: a LocalCluster of --jobs workers.")
+def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quality: str,
+           narration: str, out_dir: Path | None, cache_dir: Path | None, jobs: int,
+           shards: str, executor: str, scheduler: str | None) -> None:
+    """Render LESSON's scenes (or every lesson's, with --all) and assemble each lesson
+    into one video.
 
     Scenes whose code, narration and settings have not changed come from the
-    cache; the others render in parallel, one Manim process per scene.
+    cache; the others render in parallel, one Manim process per scene, on this
+    machine or on a Dask cluster.
     """
+    import contextlib
+
     from lessonreel.assemble import assemble
+    from lessonreel.lesson import lessons_package
     from lessonreel.progress import progress_for
+    from lessonreel.render import Executor
 
     root = project_root()
-    chosen = get_lesson(lesson)
-    selected = chosen.select(scenes)
+    if all_lessons == (lesson is not None):
+        raise UsageError("name one LESSON to render, or --all for every lesson, not both; "
+                         f"known lessons: {', '.join(discover())}")
+    if all_lessons and scenes:
+        raise UsageError("--scene picks scenes of one LESSON; it does not go with --all")
+    if scheduler is not None and executor != "dask":
+        raise UsageError("--scheduler names a Dask cluster: add --executor dask")
+    chosen = list(discover().values()) if lesson is None else [get_lesson(lesson)]
+    selected = {each.slug: each.select(scenes) for each in chosen}
     level = get_quality(quality)
     cache = (cache_dir or root / ".lessonreel-cache").resolve()
-    target = (out_dir or root / "build" / chosen.slug / level.name).resolve()
     started = time.monotonic()
     if shards != "auto" and not (shards.isdigit() and int(shards) >= 1):
         raise UsageError(f"--shards must be 'auto' or a whole number from 1, got {shards!r}")
-    tasks = plan(chosen, selected, level, narration, root, cache, jobs=jobs,
-                 shards=None if shards == "auto" else int(shards))
 
-    with progress_for(tasks, console) as progress:
-        outputs = run_plan(tasks, jobs, progress)
-    result = assemble(chosen, level, outputs, target, narration)
-    rendered = sum(not o.cached for o in outputs)
-    if result.reused:
-        console.print(f"nothing changed: {result.video} is up to date")
-    else:
-        table = Table(title=f"{chosen.title} ({level.name})")
-        for column in ("start", "chapter", "duration", "source"):
-            table.add_column(column)
-        by_name = {o.name: o for o in outputs}
-        for scene in result.manifest["scenes"]:
-            source = "cache" if by_name[scene["name"]].cached else "rendered"
-            table.add_row(f"{scene['start']:.1f}", scene["title"], f"{scene['duration']:.1f} s",
-                          source)
-        console.print(table)
-    console.print(f"{result.video}: {result.manifest['duration']:.1f} s of video; "
-                  f"{rendered} of {len(outputs)} scenes rendered, "
-                  f"{time.monotonic() - started:.1f} s in all")
-    click.echo(str(result.video))
+    with contextlib.ExitStack() as stack:
+        runner: Executor | None = None
+        workers = jobs
+        if executor == "dask":
+            from lessonreel.distributed import dask_pool
+
+            runner, workers = stack.enter_context(dask_pool(
+                scheduler, jobs, lessons_package(), cache,
+                lambda line: console.print(line, highlight=False)))
+        # One plan across lessons, so no worker waits for one lesson's slowest scene.
+        tasks = [task for each in chosen for task in plan(
+            each, selected[each.slug], level, narration, root, cache, jobs=workers,
+            shards=None if shards == "auto" else int(shards))]
+        with progress_for(tasks, console) as progress:
+            outputs = run_plan(tasks, workers, progress, runner)
+
+    for each in chosen:
+        if lesson is None:
+            target = (out_dir / each.slug if out_dir else root / "build" / each.slug / level.name)
+        else:
+            target = out_dir or root / "build" / each.slug / level.name
+        mine = [o for o in outputs if o.task.lesson == each.slug]
+        result = assemble(each, level, mine, target.resolve(), narration)
+        rendered = sum(not o.cached for o in mine)
+        if result.reused:
+            console.print(f"nothing changed: {result.video} is up to date")
+        else:
+            table = Table(title=f"{each.title} ({level.name})")
+            for column in ("start", "chapter", "duration", "source"):
+                table.add_column(column)
+            by_name = {o.name: o for o in mine}
+            for scene in result.manifest["scenes"]:
+                source = "cache" if by_name[scene["name"]].cached else "rendered"
+                table.add_row(f"{scene['start']:.1f}", scene["title"],
+                              f"{scene['duration']:.1f} s", source)
+            console.print(table)
+        problems = result.manifest.get("chapter_problems") or []
+        if problems:
+            console.print("[yellow]warning:[/yellow] no chapters.txt, since the chapters "
+                          f"break YouTube's rules: {'; '.join(problems)}. The video plays "
+                          "with its chapters embedded; publishing to YouTube needs these fixed.")
+        console.print(f"{result.video}: {result.manifest['duration']:.1f} s of video; "
+                      f"{rendered} of {len(mine)} scenes rendered, "
+                      f"{time.monotonic() - started:.1f} s in all")
+        click.echo(str(result.video))
 
 
 @cli.command()
@@ -155,13 +200,12 @@ def new(slug: str, title: str, course: str | None, summary: str, scene_name: str
 
     made = create(slug, title, course=course, summary=summary, scene=scene_name)
     root = project_root()
-    out = Console()
-    out.print(f"created lesson [bold]{made.slug}[/bold] in "
-              f"{made.package_dir.relative_to(root)}/ (__init__.py, math.py, introduction.py)")
-    out.print(f"created its math test {made.test_file.relative_to(root)}")
-    out.print("next:")
+    click.echo(f"created lesson {made.slug} in {made.package_dir.relative_to(root)}/ "
+               "(__init__.py, math.py, introduction.py)")
+    click.echo(f"created its math test {made.test_file.relative_to(root)}")
+    click.echo("next:")
     for command in made.next_commands:
-        out.print(f"  {command}")
+        click.echo(f"  {command}")
 
 
 def _previewer(lesson: str, cache_dir: Path | None) -> tuple[Any, Any]:

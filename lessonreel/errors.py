@@ -10,6 +10,8 @@
     ├── NarrationError         speech could not be synthesised or read
     ├── SceneRenderError       manim failed on one scene; names the scene and its log
     ├── RenderFailedError      several scenes failed; names each with its log
+    ├── ClusterError           the Dask cluster cannot be reached or has no workers
+    │   └── WorkerMismatchError  a worker runs other code than this machine
     └── AssemblyError          joining scenes into the lesson failed, or a rule was broken
 
 Anything else that escapes is a bug and keeps its traceback.
@@ -70,6 +72,14 @@ class RenderFailedError(LessonreelError):
         names = ", ".join(f.scene for f in failures)
         logs = "; ".join(f"{f.scene}: {f.log}" for f in failures)
         super().__init__(f"{len(failures)} scenes failed to render ({names}); logs: {logs}")
+
+
+class ClusterError(LessonreelError):
+    """The Dask cluster named by --scheduler cannot be used."""
+
+
+class WorkerMismatchError(ClusterError):
+    """A Dask worker runs other lessonreel, lesson or package code than the client."""
 
 
 class AssemblyError(LessonreelError):

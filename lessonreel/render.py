@@ -7,6 +7,12 @@ cache (:mod:`lessonreel.cache`) in one atomic rename; an unchanged scene is
 taken from there instead of being rendered. Every render goes through
 ``sys.executable -m manim`` so it uses exactly the interpreter and packages
 that lessonreel runs in.
+
+What runs the tasks is an :class:`Executor`: :class:`LocalPool` (threads, each
+driving one Manim process) or the Dask cluster of :mod:`lessonreel.distributed`.
+Both call :func:`render_shard` for a shard and hand its video back;
+:func:`run_plan` does everything else (cache, order, joining, progress) the same
+way for both.
 """
 
 from __future__ import annotations
@@ -24,8 +30,8 @@ import sys
 import threading
 import time
 import wave
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -153,8 +159,13 @@ class SceneTask:
         return f"{self.quality.name}-{self.narration}"
 
     @property
+    def id(self) -> str:
+        """Unique within a run, even when two lessons of a course name a scene alike."""
+        return f"{self.lesson}/{self.scene.name}"
+
+    @property
     def work_dir(self) -> Path:
-        return self.run_dir / self.scene.name
+        return self.run_dir / self.lesson / self.scene.name
 
     def shard_dir(self, shard: Shard) -> Path:
         return self.work_dir / f"shard{shard.index}"
@@ -165,9 +176,9 @@ class SceneTask:
     def beats_path(self, shard: Shard) -> Path:
         return self.shard_dir(shard) / "beats.json"
 
-    @property
-    def config_path(self) -> Path:
-        return self.work_dir / "encoder.cfg"
+    def config_path(self, shard: Shard) -> Path:
+        # One per shard: shards of a scene may start at the same moment.
+        return self.shard_dir(shard) / "encoder.cfg"
 
     @property
     def estimated_frames(self) -> int:
@@ -179,7 +190,7 @@ class SceneTask:
         return [
             sys.executable, "-m", "manim", "render",
             f"-q{self.quality.flag}",
-            "--config_file", str(self.config_path),
+            "--config_file", str(self.config_path(shard)),
             "--media_dir", str(self.shard_dir(shard) / "media"),
             # Our scene cache decides what to re-render; Manim's own hashing of every
             # play() call would only cost time in a folder that lives for one run.
@@ -426,7 +437,14 @@ class Workers:
 
 
 def render_shard(task: SceneTask, shard: Shard, workers: Workers) -> Path:
-    """Run Manim on one shard; its video, or SceneRenderError naming the scene and log."""
+    """Run Manim on one shard; its video, or SceneRenderError naming the scene and log.
+
+    The one unit of work of every executor. Everything it writes is in
+    ``task.shard_dir(shard)``: the video, the beats Manim recorded (beats.json,
+    whose speech files are in ``task.cache_dir``) and the log.
+    """
+    task.shard_dir(shard).mkdir(parents=True, exist_ok=True)
+    task.config_path(shard).write_text(encoder_config(task.quality))
     code = workers.run(task, shard)
     log = task.log_path(shard)
     if code != 0:
@@ -560,83 +578,147 @@ class Reporter(Protocol):
     """What a progress display needs to hear from the pool."""
 
     def started(self, task: SceneTask) -> None: ...
+    def frames(self, task: SceneTask, shard: Shard, done: int) -> None: ...
     def finished(self, output: SceneOutput) -> None: ...
     def failed(self, task: SceneTask, error: SceneRenderError) -> None: ...
 
 
-def run_plan(tasks: Sequence[SceneTask], jobs: int, reporter: Reporter) -> list[SceneOutput]:
-    """Run every task on ``jobs`` workers, each shard of a split scene as its own job.
+#: One shard to render.
+Job = tuple[SceneTask, Shard]
+#: A shard and what came of it: its video, or the error naming the scene and its log.
+Outcome = tuple[SceneTask, Shard, Path | SceneRenderError]
 
-    A failed scene does not stop the others; failures are reported together at
-    the end. Ctrl-C (or any other interruption) stops every worker.
+
+class Executor(Protocol):
+    """Runs shards, each through :func:`render_shard`, and yields them as they finish.
+
+    ``started`` is called when a shard begins; ``frames`` whenever the executor
+    learns how many frames a shard has drawn that the logs under the task's own
+    folder cannot show (a remote worker's).
+    """
+
+    def run(self, jobs: Sequence[Job], started: Callable[[SceneTask], None],
+            frames: Callable[[SceneTask, Shard, int], None]) -> Iterator[Outcome]: ...
+
+    def skip(self, task: SceneTask) -> None:
+        """The scene has failed: its shards not yet started need not run."""
+
+    def stop(self) -> None:
+        """Stop every shard now (Ctrl-C): nothing of this run may keep running."""
+
+
+class LocalPool:
+    """``jobs`` threads on this machine, each driving one Manim process at a time."""
+
+    def __init__(self, jobs: int) -> None:
+        if jobs < 1:
+            raise UsageError(f"--jobs must be 1 or more, got {jobs}")
+        self.workers = Workers()
+        self.pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="lessonreel-render")
+        self._skipped: set[str] = set()
+
+    def run(self, jobs: Sequence[Job], started: Callable[[SceneTask], None],
+            frames: Callable[[SceneTask, Shard, int], None]) -> Iterator[Outcome]:
+        def one(task: SceneTask, shard: Shard) -> Outcome:
+            if task.id in self._skipped:
+                return task, shard, SceneRenderError(task.scene.name, task.log_path(shard),
+                                                     "skipped")
+            started(task)
+            try:
+                return task, shard, render_shard(task, shard, self.workers)
+            except SceneRenderError as error:
+                return task, shard, error
+
+        # Submitted in order, so the first (longest) jobs start first.
+        futures = [self.pool.submit(one, task, shard) for task, shard in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+        self.pool.shutdown(wait=True)
+
+    def skip(self, task: SceneTask) -> None:
+        self._skipped.add(task.id)
+
+    def stop(self) -> None:
+        self.workers.stop_all()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_plan(tasks: Sequence[SceneTask], jobs: int, reporter: Reporter,
+             executor: Executor | None = None) -> list[SceneOutput]:
+    """Run every task, each shard of a split scene as its own job, on ``executor``
+    (default: a :class:`LocalPool` of ``jobs`` workers).
+
+    Longest first. A scene is joined and cached as soon as its last shard is in, so
+    a run that stops early keeps every scene it finished. A failed scene does not
+    stop the others; failures are reported together at the end. Ctrl-C (or any
+    other interruption) stops every worker.
     """
     if jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, got {jobs}")
     if not tasks:
         return []
     cache = SceneCache(tasks[0].cache_dir)
-    workers = Workers()
     results: dict[str, SceneOutput] = {}
     failures: dict[str, SceneRenderError] = {}
+    videos: dict[str, dict[int, Path]] = {}
     lock = threading.Lock()
-    pending: dict[str, dict[int, Path]] = {}
-    started: dict[str, float] = {}
+    started_at: dict[str, float] = {}
+    runner = executor or LocalPool(jobs)
 
-    def one(task: SceneTask, shard: Shard) -> None:
-        name = task.scene.name
+    def started(task: SceneTask) -> None:
         with lock:
-            if name in failures:
-                return
-            if name not in started:
-                started[name] = time.monotonic()
-                reporter.started(task)
-        try:
-            task.work_dir.mkdir(parents=True, exist_ok=True)
-            task.config_path.write_text(encoder_config(task.quality))
-            video = render_shard(task, shard, workers)
-            with lock:
-                pending.setdefault(name, {})[shard.index] = video
-                complete = len(pending[name]) == len(task.shards)
-            if complete:
-                videos = [pending[name][s.index] for s in task.shards]
-                output = finish_scene(task, videos, cache, started[name])
-                results[name] = output
-                reporter.finished(output)
-        except SceneRenderError as error:
-            with lock:
-                first_failure = name not in failures and not workers.stopping
-                if first_failure:
-                    failures[name] = error
-            if first_failure:
-                reporter.failed(task, error)
+            first = task.id not in started_at
+            if first:
+                started_at[task.id] = time.monotonic()
+        if first:
+            reporter.started(task)
 
-    jobs_to_run: list[tuple[SceneTask, Shard]] = []
+    def fail(task: SceneTask, error: SceneRenderError) -> None:
+        failures[task.id] = error
+        runner.skip(task)
+        reporter.failed(task, error)
+
+    jobs_to_run: list[Job] = []
     for task in tasks:
         cached = from_cache(task, cache)
         if cached is not None:
-            results[task.scene.name] = cached
+            results[task.id] = cached
             reporter.finished(cached)
         else:
             jobs_to_run.extend((task, shard) for shard in task.shards)
     # Longest first, so the costliest scene is not left running alone at the end.
     jobs_to_run.sort(key=lambda job: job[0].estimated_cost / len(job[0].shards), reverse=True)
 
-    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="lessonreel-render")
     try:
-        futures = [pool.submit(one, task, shard) for task, shard in jobs_to_run]
-        for future in futures:
-            future.result()
+        for task, shard, outcome in runner.run(jobs_to_run, started, reporter.frames):
+            if task.id in failures:
+                continue
+            if isinstance(outcome, SceneRenderError):
+                fail(task, outcome)
+                continue
+            done = videos.setdefault(task.id, {})
+            done[shard.index] = outcome
+            if len(done) < len(task.shards):
+                continue
+            started(task)  # in case the executor's word that it started has not come yet
+            try:
+                output = finish_scene(task, [done[s.index] for s in task.shards], cache,
+                                      started_at[task.id])
+            except SceneRenderError as error:
+                fail(task, error)
+                continue
+            results[task.id] = output
+            reporter.finished(output)
     except BaseException:
-        workers.stop_all()
-        pool.shutdown(wait=True, cancel_futures=True)
+        runner.stop()
         raise
-    pool.shutdown(wait=True)
     if not failures:
-        shutil.rmtree(tasks[0].run_dir, ignore_errors=True)
+        for run_dir in {task.run_dir for task in tasks}:
+            shutil.rmtree(run_dir, ignore_errors=True)
     # Failed scenes keep their folder of this run: the log named in the error is there.
-    ordered = [failures[t.scene.name] for t in tasks if t.scene.name in failures]
+    ordered = [failures[t.id] for t in tasks if t.id in failures]
     if len(ordered) == 1:
         raise ordered[0]
     if ordered:
         raise RenderFailedError(ordered)
-    return [results[task.scene.name] for task in tasks]
+    return [results[task.id] for task in tasks]

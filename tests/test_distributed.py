@@ -1,0 +1,323 @@
+"""``lessonreel render --executor dask``: the same plan and task function on a Dask cluster.
+
+The render tests use real clusters on loopback: a LocalCluster of two worker
+processes started by the command itself, or a scheduler and workers started
+here with Dask's own command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from lessonreel.distributed import ShardPayload, fingerprint, mismatches
+from lessonreel.lesson import discover
+from lessonreel.render import QUALITIES, plan
+from tests.conftest import LESSONREEL, ROOT, run_lessonreel
+from tests.test_render_cache import DemoLesson
+
+LESSON = "module02-derivatives"
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DemoLesson:
+    lesson = DemoLesson(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return lesson
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---- the pieces, without rendering -------------------------------------------------
+
+
+def test_a_rendered_shard_travels_as_bytes_and_lands_in_the_clients_folder(
+    demo: DemoLesson, tmp_path: Path,
+) -> None:
+    lesson = discover(demo.pkg)["demo"]
+    on_worker, on_client = (
+        plan(lesson, lesson.select(["FirstScene"]), QUALITIES["low"], "none", demo.root,
+             tmp_path / side)[0]
+        for side in ("worker-cache", "client-cache"))
+    assert on_worker.work_dir != on_client.work_dir
+    shard = on_worker.shards[0]
+    # What render_shard leaves behind on a worker: a video, beats whose speech sits in
+    # the worker's audio cache, and the log.
+    folder = on_worker.shard_dir(shard)
+    folder.mkdir(parents=True)
+    speech = tmp_path / "worker-cache" / "audio" / "0123.wav"
+    speech.parent.mkdir(parents=True)
+    speech.write_bytes(b"RIFF-speech")
+    beats = [{"name": "one", "start": 0.0, "end": 4.0, "first_animation": 0,
+              "audio": str(speech), "sentences": [{"text": "Hi.", "start": 0.0, "end": 1.0}]},
+             {"name": "two", "start": 4.0, "end": 6.0, "first_animation": 1, "audio": None,
+              "sentences": []}]
+    on_worker.beats_path(shard).write_text(json.dumps(beats))
+    on_worker.log_path(shard).write_text("Animation 0: Write |####| 15/15\n")
+    video = folder / "FirstScene.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypisom-video")
+
+    payload = pickle.loads(pickle.dumps(ShardPayload.pack(on_worker, shard, video)))
+    shutil.rmtree(tmp_path / "worker-cache")  # the client cannot see the worker's disk
+    landed = payload.unpack(on_client, shard)
+
+    assert landed.is_relative_to(on_client.shard_dir(shard))
+    assert landed.read_bytes() == b"\x00\x00\x00\x18ftypisom-video"
+    copied = json.loads(on_client.beats_path(shard).read_text())
+    assert Path(copied[0]["audio"]).read_bytes() == b"RIFF-speech"
+    assert Path(copied[0]["audio"]).is_relative_to(on_client.shard_dir(shard))
+    assert copied[1]["audio"] is None
+    assert [{k: v for k, v in b.items() if k != "audio"} for b in copied] == [
+        {k: v for k, v in b.items() if k != "audio"} for b in beats]
+    assert on_client.frames_done() == 15  # read from the log that came home
+
+
+def test_the_fingerprint_follows_scene_code_and_not_the_bytecode(demo: DemoLesson) -> None:
+    before = fingerprint(demo.pkg)
+    pycache = demo.folder / "__pycache__"
+    pycache.mkdir(exist_ok=True)
+    (pycache / "a.cpython-311.pyc").write_bytes(b"bytecode")
+    assert fingerprint(demo.pkg) == before
+    demo.write_a("The first number, said by a worker with newer code.")
+    after = fingerprint(demo.pkg)
+    assert after["scenes"] != before["scenes"]
+    assert after["lessonreel"] == before["lessonreel"]
+    assert after["versions"] == before["versions"]
+
+
+def test_a_mismatch_names_each_worker_and_what_differs() -> None:
+    mine = {"lessonreel": "l1", "scenes": "s1", "versions": {"manim": "0.22.0", "sympy": "1.14"}}
+    found = mismatches(mine, {
+        "tcp://10.0.0.1:1": dict(mine),
+        "tcp://10.0.0.2:1": {**mine, "scenes": "s2"},
+        "tcp://10.0.0.3:1": {**mine, "versions": {"manim": "0.21.0", "sympy": "1.14"}},
+        "tcp://10.0.0.4:1": ModuleNotFoundError("No module named 'lessonreel'"),
+    })
+    assert found == {
+        "tcp://10.0.0.2:1": "scenes differ",
+        "tcp://10.0.0.3:1": "versions of manim differ",
+        "tcp://10.0.0.4:1": "cannot run lessonreel: ModuleNotFoundError: "
+                            "No module named 'lessonreel'",
+    }
+
+
+def test_render_needs_one_lesson_or_all() -> None:
+    neither = run_lessonreel("render")
+    assert neither.returncode == 2
+    assert neither.stderr.strip().splitlines()[-1].startswith(
+        "UsageError: name one LESSON to render, or --all for every lesson")
+    assert LESSON in neither.stderr
+    both = run_lessonreel("render", LESSON, "--all")
+    assert both.returncode == 2
+
+
+def test_a_scheduler_address_needs_the_dask_executor() -> None:
+    result = run_lessonreel("render", LESSON, "--scheduler", "tcp://127.0.0.1:8786")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "UsageError: --scheduler names a Dask cluster: add --executor dask")
+
+
+# ---- real renders on real clusters ---------------------------------------------------
+
+
+def render_processes(root: psutil.Process) -> list[psutil.Process]:
+    """Manim processes under ``root``: `python -m manim render ...`."""
+    found = []
+    for child in root.children(recursive=True):
+        try:
+            command = child.cmdline()
+        except psutil.Error:
+            continue
+        if command[1:4] == ["-m", "manim", "render"]:
+            found.append(child)
+    return found
+
+
+@pytest.mark.render
+def test_dask_renders_module02_as_the_local_pool_does_though_a_worker_dies(
+    module02_low: Path, tmp_path: Path,
+) -> None:
+    cache = tmp_path / "cache"
+    # Speech from the local render: this test is about the executor, not Piper.
+    shutil.copytree(module02_low.parent / "cache" / "audio", cache / "audio")
+    out = tmp_path / "out"
+    command = [*LESSONREEL, "render", LESSON, "-q", "low", "--executor", "dask", "--jobs", "2",
+               "--out", str(out), "--cache-dir", str(cache)]
+    client = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    killed: dict[str, str] = {}
+    try:
+        deadline = time.monotonic() + 600
+        me = psutil.Process(client.pid)
+        while not killed and time.monotonic() < deadline and client.poll() is None:
+            for manim in render_processes(me):
+                try:
+                    if time.time() - manim.create_time() < 3:
+                        continue  # well into its render, not starting up
+                    worker = manim.parent()
+                    assert worker is not None and worker.pid != client.pid
+                    command_line = manim.cmdline()
+                    # Kill the worker and what it runs, as if its machine went away.
+                    worker.send_signal(signal.SIGKILL)
+                    manim.send_signal(signal.SIGKILL)
+                except psutil.NoSuchProcess:
+                    continue
+                killed = {"scene": command_line[-1],
+                          "media": command_line[command_line.index("--media_dir") + 1]}
+                break
+            time.sleep(0.2)
+        stdout, stderr = client.communicate(timeout=900)
+    finally:
+        if client.poll() is None:
+            client.kill()
+            client.communicate()
+    assert killed, "no worker was killed mid-render"
+    assert client.returncode == 0, stderr[-3000:]
+    assert stdout.strip() == str(out / "lesson.mp4")
+    assert "Dask LocalCluster of 2 workers" in stderr and "Dask dashboard:" in stderr
+    assert "10 of 10 scenes rendered" in stderr
+    # The worker rendered in its own scratch folder; the video came home as bytes.
+    assert not Path(killed["media"]).is_relative_to(cache)
+
+    local = json.loads((module02_low / "manifest.json").read_text())
+    remote = json.loads((out / "manifest.json").read_text())
+    assert [s["name"] for s in remote["scenes"]] == [s["name"] for s in local["scenes"]]
+    assert killed["scene"] in [s["name"] for s in remote["scenes"]]
+    for scene in local["scenes"]:
+        assert sha256(out / scene["file"]) == sha256(module02_low / scene["file"]), scene["name"]
+    assert remote["duration"] == local["duration"]
+    for name in ("lesson.srt", "lesson.vtt", "chapters.txt"):
+        assert (out / name).read_text() == (module02_low / name).read_text(), name
+
+
+@pytest.fixture
+def scheduler(tmp_path: Path) -> Iterator[Path]:
+    """A Dask scheduler on loopback, started with Dask's command line; its scheduler file."""
+    address_file = tmp_path / "scheduler.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+         "--port", "0", "--dashboard-address", "127.0.0.1:0",
+         "--scheduler-file", str(address_file)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield address_file
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def start_worker(address_file: Path, cwd: Path) -> subprocess.Popen[bytes]:
+    """A one-thread worker that imports the lessons from ``cwd``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file",
+         str(address_file), "--nthreads", "1", "--no-dashboard", "--no-nanny"],
+        cwd=cwd, env={**os.environ, "PYTHONPATH": str(cwd)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.render
+def test_a_worker_with_other_scene_code_is_refused(scheduler: Path, tmp_path: Path) -> None:
+    from distributed import Client
+
+    # A checkout whose Module 2 math differs by one comment, as after a forgotten pull.
+    other = tmp_path / "other-checkout"
+    shutil.copytree(ROOT / "scenes", other / "scenes",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "assets", other / "assets")
+    shutil.copy(ROOT / "manim.cfg", other / "manim.cfg")
+    with (other / "scenes" / "module02_derivatives" / "math.py").open("a") as math:
+        math.write("# edited on this worker only\n")
+    deadline = time.monotonic() + 60
+    while not scheduler.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    workers = [start_worker(scheduler, ROOT), start_worker(scheduler, other)]
+    try:
+        with Client(scheduler_file=str(scheduler), timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+            where = client.run(os.getcwd)
+            address = json.loads(scheduler.read_text())["address"]
+        good = next(a for a, cwd in where.items() if Path(cwd) == ROOT)
+        bad = next(a for a, cwd in where.items() if Path(cwd) == other)
+        result = run_lessonreel("render", LESSON, "-q", "low", "--executor", "dask",
+                                "--scheduler", address, "--out", str(tmp_path / "out"),
+                                "--cache-dir", str(tmp_path / "cache"), timeout=120)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+    assert result.returncode == 1
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith("WorkerMismatchError: 1 of 2 Dask workers would not render "
+                              f"what this machine renders: {bad} (scenes differ); install")
+    assert good not in message
+    assert not (tmp_path / "cache" / "scenes").exists(), "something rendered anyway"
+
+
+SECOND_LESSON = '''
+from lessonreel.lesson import Lesson, SceneRef
+LESSON = Lesson(slug="demo-two", title="Demo lesson two", course="Tests", package=__name__,
+                scenes=(SceneRef("a", "FirstScene", "First again"),
+                        SceneRef("a", "SecondScene", "Second again"),
+                        SceneRef("b", "ThirdScene", "Third again")))
+'''
+
+
+@pytest.mark.render
+def test_all_lessons_render_as_one_plan_into_a_folder_each(demo: DemoLesson) -> None:
+    # A second lesson whose scenes have the first one's names.
+    second = demo.root / demo.pkg / "demo_two"
+    second.mkdir()
+    (second / "__init__.py").write_text(textwrap.dedent(SECOND_LESSON))
+    for name in ("a.py", "b.py"):
+        shutil.copy(demo.folder / name, second / name)
+    command = [*LESSONREEL, "render", "--all", "-q", "low", "--narration", "none",
+               "--executor", "dask", "--jobs", "2", "--out", str(demo.root / "out"),
+               "--cache-dir", str(demo.root / "cache")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, **demo.env()})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == [str(demo.root / "out" / slug / "lesson.mp4")
+                                     for slug in ("demo", "demo-two")]
+    for slug, title in (("demo", "First"), ("demo-two", "First again")):
+        manifest = json.loads((demo.root / "out" / slug / "manifest.json").read_text())
+        assert [s["name"] for s in manifest["scenes"]] == [
+            "FirstScene", "SecondScene", "ThirdScene"]
+        assert manifest["scenes"][0]["title"] == title
+        assert f"{slug}/FirstScene: rendered" in result.stderr
+
+
+@pytest.mark.render
+def test_a_scene_that_fails_twice_fails_with_its_log_and_the_rest_are_cached(
+    demo: DemoLesson,
+) -> None:
+    failed = demo.render("--jobs", "2", "--executor", "dask",
+                         extra_env={"DEMO_KILL_THIRD": "1"})
+    assert failed.returncode == 1
+    message = failed.stderr.strip().splitlines()[-1]
+    assert message.startswith("SceneRenderError: scene ThirdScene failed to render "
+                              "(killed by signal 9, on 2 tries); see its log: ")
+    log = Path(message.rsplit("see its log: ", 1)[1])
+    assert log.is_relative_to(demo.root / "cache")  # brought home from the worker
+    assert "-m manim render" in log.read_text()
+    assert "FirstScene: rendered" in failed.stderr and "SecondScene: rendered" in failed.stderr
+    healed = demo.render("--executor", "dask")
+    assert healed.returncode == 0, healed.stderr[-2000:]
+    assert "ThirdScene: rendered" in healed.stderr
+    assert "FirstScene: cached" in healed.stderr and "SecondScene: cached" in healed.stderr
