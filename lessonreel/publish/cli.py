@@ -14,6 +14,53 @@ def publish() -> None:
     """Publish rendered lessons to a course channel (a static site, or YouTube)."""
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.1f} kB"
+
+
+@publish.command("site")
+@click.argument("lessons", nargs=-1, metavar="[LESSON]...")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The site's folder, replaced as a whole. Default: site/.")
+@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,
+              help="Publish this quality's render. Default: the highest one rendered.")
+@click.option("--from", "from_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="A rendered lesson folder to publish instead of LESSON (repeatable).")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where renders are read from. Default: build/.")
+@click.option("--base-url", metavar="URL",
+              help="The address the site will be served from: makes its Open Graph links "
+                   "absolute, which sharing previews need. Default: relative links.")
+def site(lessons: tuple[str, ...], out_dir: Path | None, quality: str | None,
+         from_dirs: tuple[Path, ...], build_dir: Path | None, base_url: str | None) -> None:
+    """Build a static course site from rendered lessons (default: every rendered lesson).
+
+    The site is built beside --out and swapped in whole; videos that did not
+    change since the last publish are kept, not copied again.
+    """
+    from lessonreel.lesson import discover, project_root
+    from lessonreel.publish.site import build_site, choose_lessons
+
+    root = project_root()
+    chosen, skipped = choose_lessons(lessons, discover(), (build_dir or root / "build"),
+                                     quality, from_dirs)
+    for note in skipped:
+        click.echo(f"skipped {note}", err=True)
+    report = build_site(chosen, out_dir or root / "site", base_url)
+    for name, size in report.copied:
+        click.echo(f"copied  {name} ({_megabytes(size)})", err=True)
+    for name, size in report.reused:
+        click.echo(f"reused  {name} ({_megabytes(size)}, unchanged since the last publish)",
+                   err=True)
+    count = len(report.lessons)
+    click.echo(f"published {count} lesson{'s' if count != 1 else ''} to {report.out}: "
+               f"{len(report.copied)} files copied "
+               f"({_megabytes(sum(s for _, s in report.copied))}), "
+               f"{len(report.reused)} reused", err=True)
+    click.echo(str(report.out / "index.html"))
+
+
 @publish.command("youtube")
 @click.argument("lesson")
 @click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,

@@ -1,0 +1,381 @@
+"""``lessonreel publish site``: a static course site built from rendered lessons.
+
+A published site, every link in it relative so it works from ``file://``, from
+any static host and from any subfolder of one::
+
+    index.html              the course index: thumbnail, title, duration, chapters
+    assets/site.css, site.js
+    <slug>/index.html       the lesson: video, captions, chapters, transcript
+    <slug>/lesson.mp4, lesson.vtt, thumbnail.png   copied from the render
+    <slug>/chapters.vtt     the manifest's scenes as a WebVTT chapters track
+    .lessonreel-site.json   the size and SHA-256 of every file copied from a render
+
+Titles and chapter names come from the manifest, since they are what the video
+was rendered with; the summary comes from the lesson declaration, which is the
+only place it is written. Every string reaches the page through Jinja2 with
+autoescaping on.
+
+A publish builds the whole site in a temporary folder beside ``--out`` and
+swaps it in with two renames, so a failed or interrupted publish leaves the
+previous site as it was. A file whose hash matches the previous site's record
+is linked from the previous site instead of copied again from the render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import jinja2
+import srt
+
+from lessonreel.chapters import clock
+from lessonreel.errors import UnknownLessonError, UsageError
+from lessonreel.lesson import Lesson
+from lessonreel.publish.source import NotRenderedError, RenderedLesson, find, load
+
+#: Written at the site's root: what each copied file was, so a re-publish can reuse it.
+SITE_MANIFEST = ".lessonreel-site.json"
+#: Files a lesson page needs from its render: manifest role -> name on the site.
+COPIED_FILES = {"video": "lesson.mp4", "vtt": "lesson.vtt", "thumbnail": "thumbnail.png"}
+CHAPTERS_FILE = "chapters.vtt"
+ASSETS = ("site.css", "site.js")
+
+
+@dataclass(frozen=True)
+class SiteLesson:
+    """A rendered lesson with the words its declaration adds."""
+
+    rendered: RenderedLesson
+    summary: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.rendered.slug
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One narrated sentence of the transcript."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class ChapterView:
+    """A chapter as a lesson page shows it, with the sentences spoken in it."""
+
+    number: int
+    title: str
+    start: float
+    end: float
+    cues: tuple[Cue, ...] = ()
+
+
+@dataclass
+class PublishReport:
+    """What a publish wrote: files copied from renders, and files kept from the previous site."""
+
+    out: Path
+    lessons: list[str] = field(default_factory=list)
+    copied: list[tuple[str, int]] = field(default_factory=list)
+    reused: list[tuple[str, int]] = field(default_factory=list)
+
+
+def choose_lessons(
+    slugs: Sequence[str],
+    registry: Mapping[str, Lesson],
+    build_dir: Path,
+    quality: str | None = None,
+    from_dirs: Sequence[Path] = (),
+) -> tuple[list[SiteLesson], list[str]]:
+    """The lessons to publish, and a note for each registered lesson skipped.
+
+    Named lessons must be rendered; with no names, every registered lesson
+    with a complete render is published and the others are skipped.
+    """
+    if from_dirs and slugs:
+        raise UsageError("give either LESSON names or --from folders, not both")
+    if from_dirs and quality:
+        raise UsageError("-q picks a render in the build folder; --from names the folder "
+                         "itself, so give one or the other")
+    if from_dirs:
+        rendered = [load(folder) for folder in from_dirs]
+        chosen = [SiteLesson(r, _summary(registry, r.slug)) for r in rendered]
+        return _unique(chosen), []
+    if slugs:
+        chosen = []
+        for slug in dict.fromkeys(slugs):
+            if slug not in registry:
+                raise UnknownLessonError(slug, list(registry))
+            chosen.append(SiteLesson(_find(slug, build_dir, quality), registry[slug].summary))
+        return chosen, []
+    chosen, skipped = [], []
+    for slug, lesson in registry.items():
+        try:
+            chosen.append(SiteLesson(_find(slug, build_dir, quality), lesson.summary))
+        except NotRenderedError as error:
+            skipped.append(f"{slug}: {error}")
+    if not chosen:
+        first = next(iter(registry), "<lesson>")
+        raise NotRenderedError(
+            f"no registered lesson has a complete render in {build_dir}; render one first, "
+            f"e.g. lessonreel render {first}; registered: {', '.join(registry) or '(none)'}")
+    return chosen, skipped
+
+
+def _find(slug: str, build_dir: Path, quality: str | None) -> RenderedLesson:
+    if quality is not None and not (build_dir / slug / quality / "manifest.json").is_file():
+        raise NotRenderedError(f"lesson {slug!r} has no {quality} render in {build_dir}; "
+                               f"render it first: lessonreel render {slug} -q {quality}")
+    return find(slug, build_dir, quality)
+
+
+def _summary(registry: Mapping[str, Lesson], slug: str) -> str:
+    lesson = registry.get(slug)
+    return lesson.summary if lesson is not None else ""
+
+
+def _unique(lessons: list[SiteLesson]) -> list[SiteLesson]:
+    seen: dict[str, Path] = {}
+    for lesson in lessons:
+        if lesson.slug in seen:
+            raise UsageError(f"lesson {lesson.slug!r} is given twice: {seen[lesson.slug]} and "
+                             f"{lesson.rendered.folder}; publish one render of each lesson")
+        seen[lesson.slug] = lesson.rendered.folder
+    return lessons
+
+
+def chapters_vtt(scenes: Iterable[Mapping[str, Any]]) -> str:
+    """A WebVTT chapters track: one cue per scene, titled with its chapter title."""
+    lines = ["WEBVTT", ""]
+    for number, scene in enumerate(scenes, 1):
+        start = float(scene["start"])
+        end = start + float(scene["duration"])
+        # Cue text is markup in WebVTT: &, < and > must be escaped, and a blank
+        # line would end the cue.
+        title = html.escape(" ".join(str(scene["title"]).split()), quote=False)
+        lines += [f"chapter-{number}", f"{_vtt_time(start)} --> {_vtt_time(end)}", title, ""]
+    return "\n".join(lines)
+
+
+def _vtt_time(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    hours, ms = divmod(ms, 3_600_000)
+    minutes, ms = divmod(ms, 60_000)
+    secs, ms = divmod(ms, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{ms:03d}"
+
+
+def transcript(srt_text: str) -> list[Cue]:
+    """The narration's sentences, from the lesson's SRT captions."""
+    return [Cue(start=cue.start.total_seconds(), end=cue.end.total_seconds(),
+                text=" ".join(cue.content.split()))
+            for cue in srt.parse(srt_text)]
+
+
+def chapter_views(scenes: Sequence[Mapping[str, Any]], cues: Sequence[Cue]) -> list[ChapterView]:
+    """Each chapter with the sentences that start within it."""
+    views = []
+    for number, scene in enumerate(scenes, 1):
+        start = float(scene["start"])
+        end = start + float(scene["duration"])
+        last = number == len(scenes)
+        inside = tuple(c for c in cues if start <= c.start and (c.start < end or last))
+        views.append(ChapterView(number, str(scene["title"]), start, end, inside))
+    return views
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("lessonreel.publish", "templates"),
+        # Every template is HTML: titles, summaries and narration are escaped.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["clock"] = clock
+    env.filters["seconds"] = lambda t: f"{float(t):.3f}".rstrip("0").rstrip(".")
+    return env
+
+
+def _asset_bytes(name: str) -> bytes:
+    return (resources.files("lessonreel.publish") / "templates" / name).read_bytes()
+
+
+def _sha256(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    while chunk := stream.read(1 << 20):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_site_manifest(out: Path) -> dict[str, Any] | None:
+    """The previous publish's record, or None when ``out`` holds no site of ours."""
+    try:
+        record: dict[str, Any] = json.loads((out / SITE_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record.get("files"), dict) else None
+
+
+def _check_out(out: Path) -> dict[str, Any]:
+    """The previous site's record; refuses to replace a folder this command did not write."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; give a folder for the site")
+    previous = _read_site_manifest(out) if out.is_dir() else None
+    if out.is_dir() and previous is None and any(out.iterdir()):
+        raise UsageError(f"--out {out} is not empty and holds no site published by lessonreel "
+                         f"(no {SITE_MANIFEST}); choose a new or empty folder, nothing was changed")
+    return previous or {"files": {}}
+
+
+def _place(source: Path, name: str, staging: Path, out: Path, previous: dict[str, Any],
+           record: dict[str, Any], report: PublishReport) -> None:
+    """Put one rendered file on the site: linked from the previous site if unchanged."""
+    target = staging / name
+    # Hashed and copied through one open file, so the record describes the bytes
+    # published even if a render replaces the file meanwhile.
+    with source.open("rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        sha256 = _sha256(stream)
+        record["files"][name] = {"size": size, "sha256": sha256, "source": str(source)}
+        earlier = previous["files"].get(name, {})
+        kept = out / name
+        if (earlier.get("sha256") == sha256 and earlier.get("size") == size and kept.is_file()
+                and kept.stat().st_size == size):
+            try:
+                # The previous site is deleted after the swap; the link keeps its data.
+                os.link(kept, target)
+            except OSError:
+                shutil.copyfile(kept, target)
+            report.reused.append((name, size))
+            return
+        # A copy, not a link to the render: the site's files get the site's
+        # permissions, and nothing done to the site can reach back into the build.
+        stream.seek(0)
+        with target.open("wb") as copy:
+            shutil.copyfileobj(stream, copy, 1 << 20)
+    report.copied.append((name, size))
+
+
+def _og(base_url: str | None, path: str, relative: str) -> str:
+    """An Open Graph address: absolute under ``--base-url``, else relative to the page.
+
+    Sharing previews need absolute addresses, but only the author knows where
+    the site will live; without ``--base-url`` the site stays relocatable.
+    """
+    return f"{base_url.rstrip('/')}/{path}" if base_url else relative
+
+
+def _render_site(lessons: Sequence[SiteLesson], staging: Path, out: Path,
+                 previous: dict[str, Any], base_url: str | None,
+                 report: PublishReport) -> dict[str, Any]:
+    env = _environment()
+    version = metadata.version("lessonreel")
+    record: dict[str, Any] = {"generator": f"lessonreel {version}", "lessons": [], "files": {}}
+    assets = staging / "assets"
+    assets.mkdir()
+    asset_version = hashlib.sha256()
+    for name in ASSETS:
+        data = _asset_bytes(name)
+        asset_version.update(data)
+        (assets / name).write_bytes(data)
+    # A changed stylesheet gets a new address, so no host's cache serves the old one.
+    stamp = asset_version.hexdigest()[:10]
+
+    cards: list[dict[str, Any]] = []
+    for lesson in lessons:
+        rendered = lesson.rendered
+        folder = staging / lesson.slug
+        folder.mkdir()
+        for role, name in COPIED_FILES.items():
+            _place(rendered.file(role), f"{lesson.slug}/{name}", staging, out, previous,
+                   record, report)
+        (folder / CHAPTERS_FILE).write_text(chapters_vtt(rendered.scenes), encoding="utf-8")
+        cues = transcript(rendered.file("srt").read_text(encoding="utf-8"))
+        chapters = chapter_views(rendered.scenes, cues)
+        manifest = rendered.manifest
+        page = env.get_template("lesson.html").render(
+            root="../", stamp=stamp, lesson=lesson, title=rendered.title,
+            course=str(manifest.get("course", "")), summary=lesson.summary,
+            duration=rendered.duration, quality=rendered.quality,
+            width=int(manifest.get("width", 0)), height=int(manifest.get("height", 0)),
+            chapters=chapters, has_transcript=bool(cues),
+            og_image=_og(base_url, f"{lesson.slug}/thumbnail.png", "thumbnail.png"),
+            og_video=_og(base_url, f"{lesson.slug}/lesson.mp4", "lesson.mp4"),
+            og_url=_og(base_url, f"{lesson.slug}/index.html", "") or None,
+        )
+        (folder / "index.html").write_text(page, encoding="utf-8")
+        cards.append({"slug": lesson.slug, "title": rendered.title, "summary": lesson.summary,
+                      "course": str(manifest.get("course", "")), "duration": rendered.duration,
+                      "chapters": len(chapters)})
+        record["lessons"].append({"slug": lesson.slug, "quality": rendered.quality,
+                                  "source": str(rendered.folder)})
+        report.lessons.append(lesson.slug)
+
+    courses: dict[str, list[dict[str, Any]]] = {}
+    for card in cards:
+        courses.setdefault(card["course"], []).append(card)
+    first = cards[0]["slug"]
+    index = env.get_template("index.html").render(
+        root="", stamp=stamp, courses=courses, lesson_count=len(cards),
+        site_title=next(iter(courses)) if len(courses) == 1 else "Lessons",
+        og_image=_og(base_url, f"{first}/thumbnail.png", f"{first}/thumbnail.png"),
+        og_url=_og(base_url, "index.html", "") or None,
+    )
+    (staging / "index.html").write_text(index, encoding="utf-8")
+    return record
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace ``out`` with ``staging``: two renames, then the old site is deleted."""
+    retired = None
+    if out.exists():
+        retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
+        os.rename(out, retired)
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        if retired is not None:
+            os.rename(retired, out)
+        raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def build_site(lessons: Sequence[SiteLesson], out: Path,
+               base_url: str | None = None) -> PublishReport:
+    """Build the site for ``lessons`` beside ``out``, then swap it into place."""
+    if not lessons:
+        raise UsageError("no lessons to publish")
+    out = out.absolute()
+    previous = _check_out(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    report = PublishReport(out=out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        # mkdtemp makes the folder private; a site is meant to be read by a web server.
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
+        record = _render_site(lessons, staging, out, previous, base_url, report)
+        # Written last: a site folder with this record is a complete one.
+        (staging / SITE_MANIFEST).write_text(json.dumps(record, indent=2), encoding="utf-8")
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return report
