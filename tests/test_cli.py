@@ -42,7 +42,7 @@ def test_unknown_lesson_exits_2_and_lists_the_known_ones() -> None:
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "UnknownLessonError: unknown lesson 'module99-nothing'; "
-        "known lessons: module02-derivatives"
+        "known lessons: module02-derivatives, module03-gradient"
     )
 
 

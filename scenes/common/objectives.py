@@ -1,0 +1,68 @@
+"""The opening scene every lesson shares: its title card, then its objectives one at a time.
+
+A lesson subclasses :class:`TitleAndObjectives` and sets the class attributes;
+the subclass's own one-line docstring is what ``lessonreel list`` shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, GrowFromCenter, Scene, Write
+
+from lessonreel import theme
+from lessonreel.narration import NarrationMixin
+from scenes.common.cards import centre_below, numbered_list, title_card
+from scenes.common.layout import scene_title
+
+
+@dataclass(frozen=True)
+class Objective:
+    """One learning objective: its beat, its line on screen, the phrase to colour, the speech."""
+
+    beat: str
+    text: str
+    key: str
+    speech: str
+
+
+class TitleAndObjectives(NarrationMixin, Scene):
+    """Base scene: a title card, then numbered objectives. Subclass it; do not register it."""
+
+    course: ClassVar[str]
+    #: The card's accent line, e.g. "Module 3".
+    module_label: ClassVar[str]
+    title: ClassVar[str]
+    #: What the narrator says over the title card.
+    welcome: ClassVar[str]
+    objectives: ClassVar[tuple[Objective, ...]]
+    heading: ClassVar[str] = "By the end of this lesson you can"
+    key_color: ClassVar[str] = theme.HIGHLIGHT_COLOR
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        card = title_card(self.course, self.module_label, self.title)
+        course, module, title, rule = card
+
+        with self.voiceover(beat="welcome", text=self.welcome) as tracker:
+            self.play(FadeIn(course, shift=DOWN * 0.2), FadeIn(module, shift=DOWN * 0.2),
+                      run_time=tracker.duration * 0.3)
+            self.play(Write(title), GrowFromCenter(rule), run_time=tracker.duration * 0.5)
+
+        heading = scene_title(self.heading)
+        points = numbered_list([aim.text for aim in self.objectives],
+                               [{aim.key: self.key_color} for aim in self.objectives])
+        centre_below(points, heading)
+
+        for i, aim in enumerate(self.objectives):
+            with self.voiceover(beat=aim.beat, text=aim.speech) as tracker:
+                if i == 0:
+                    self.play(FadeOut(card, shift=UP * 0.3), FadeIn(heading),
+                              run_time=tracker.duration * 0.25)
+                # Earlier aims step back so the one being spoken about stands out.
+                earlier = [p.animate.set_opacity(0.45) for p in points[:i]]
+                self.play(*earlier, FadeIn(points[i], shift=RIGHT * 0.3),
+                          run_time=tracker.duration * 0.3)
+        self.play(*(p.animate.set_opacity(1) for p in points[:-1]), run_time=0.8)
+        self.wait(0.5)

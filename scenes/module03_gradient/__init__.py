@@ -1,0 +1,27 @@
+"""Module 3 of the Artificial Neural Networks course: the gradient vector."""
+
+from lessonreel.lesson import Lesson, SceneRef, Thumbnail
+
+LESSON = Lesson(
+    slug="module03-gradient",
+    title="The Gradient Vector",
+    course="Artificial Neural Networks",
+    package=__name__,
+    summary=(
+        "The partial derivatives of f(x, y) = x² + y² collected into one vector, the "
+        "gradient: drawn across a contour map, followed uphill and against it downhill, "
+        "shown to point the way f rises fastest, and turned into the update rule of "
+        "gradient descent."
+    ),
+    # Picks up where Module 2's last scene left off: the gradient (2, 2) at (1, 1).
+    scenes=(
+        SceneRef("overview", "GradientLessonTitle", "Welcome and learning objectives"),
+        SceneRef("partials_to_gradient", "PartialsBecomeGradient",
+                 "From two partials to one gradient"),
+        SceneRef("contours", "GradientArrowsOverContours", "Gradient arrows on a contour map"),
+        SceneRef("walking", "WalkUphillAndDownhill", "Walking uphill and downhill"),
+        SceneRef("steepest", "SteepestAtOneOne", "Why the gradient is the steepest way up"),
+        SceneRef("overview", "BridgeToGradientDescent", "Next up: gradient descent"),
+    ),
+    thumbnail=Thumbnail(scene="GradientArrowsOverContours"),
+)

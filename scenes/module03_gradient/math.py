@@ -1,0 +1,318 @@
+"""Every value Module 3 puts on screen, computed exactly with SymPy.
+
+This module imports no manim. Values are exact: Rationals where the numbers
+are rational, surds such as ``2*sqrt(2)`` where they are not. Scenes turn
+them into floats only to place things (``float(v)``, ``lambdify``), and show
+the strings made here, so a number on screen is never a float's rounding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from scenes.common.numbers import decimal_string
+
+x, y = sp.symbols("x y", real=True)
+#: Angle of a unit direction u, and the parameter that runs around a contour.
+theta, t = sp.symbols("theta t", real=True)
+
+Point = tuple[sp.Expr, sp.Expr]
+
+
+def latex(expr: sp.Basic, **options: str) -> str:
+    """The LaTeX that MathTex renders for ``expr`` (SymPy's own printer).
+
+    ``cos θ`` rather than ``cos(θ)``: brackets are dropped around a single symbol.
+    """
+    return sp.latex(expr, fold_func_brackets=True, **options)
+
+
+def point(px: sp.Expr | int | str, py: sp.Expr | int | str) -> Point:
+    """An exact point; strings such as ``"4/5"`` are read exactly, never through a float."""
+    return (sp.Rational(px) if isinstance(px, str) else sp.sympify(px),
+            sp.Rational(py) if isinstance(py, str) else sp.sympify(py))
+
+
+def pair_latex(a: sp.Expr, b: sp.Expr) -> str:
+    """``(a, b)`` with both entries printed exactly by SymPy.
+
+    Brackets grow only around fractions: ``\\left(`` would put a gap after ``f``.
+    """
+    inside = f"{latex(a)}, {latex(b)}"
+    return rf"\left({inside}\right)" if r"\frac" in inside else f"({inside})"
+
+
+def pair_decimal(a: sp.Expr, b: sp.Expr, places: int = 6) -> str:
+    """``(a, b)`` with both entries as decimals, for readouts."""
+    return f"({decimal_string(a, places)}, {decimal_string(b, places)})"
+
+
+def column_latex(entries: Sequence[sp.Expr | str]) -> str:
+    """A column vector; string entries are taken as LaTeX already."""
+    # Extra room between rows, so stacked fractions do not touch.
+    body = r" \\[6pt] ".join(e if isinstance(e, str) else latex(e) for e in entries)
+    return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
+
+
+# --- the function and its gradient -------------------------------------------
+
+SURFACE = x**2 + y**2
+PARTIAL_X = sp.diff(SURFACE, x)
+PARTIAL_Y = sp.diff(SURFACE, y)
+GRADIENT = sp.Matrix([PARTIAL_X, PARTIAL_Y])
+
+
+def value_at(p: Point) -> sp.Expr:
+    """f at ``p``, exactly."""
+    return sp.simplify(SURFACE.subs({x: p[0], y: p[1]}))
+
+
+def gradient_at(p: Point) -> Point:
+    """∇f at ``p`` as an exact pair."""
+    gx, gy = (sp.simplify(g.subs({x: p[0], y: p[1]})) for g in GRADIENT)
+    return gx, gy
+
+
+def dot(u: Point, v: Point) -> sp.Expr:
+    """u · v as the sum of products, left unsimplified so it reads as written."""
+    return u[0] * v[0] + u[1] * v[1]
+
+
+def length(v: Point) -> sp.Expr:
+    return sp.sqrt(sp.simplify(dot(v, v)))
+
+
+SURFACE_LATEX = "f(x, y) = " + latex(SURFACE)
+PARTIAL_X_LATEX = r"\frac{\partial f}{\partial x} = " + latex(PARTIAL_X)
+PARTIAL_Y_LATEX = r"\frac{\partial f}{\partial y} = " + latex(PARTIAL_Y)
+#: ∇f written three ways, as separate parts so the scene can build it up: the name,
+#: the column of partials, the column of their formulas.
+GRADIENT_PARTS_LATEX: tuple[str, ...] = (
+    r"\nabla f", "=",
+    column_latex([r"\dfrac{\partial f}{\partial x}", r"\dfrac{\partial f}{\partial y}"]),
+    "=", column_latex(list(GRADIENT)),
+)
+
+#: Points where the gradient is evaluated, to show that each point has its own vector.
+EVALUATED_POINTS: tuple[Point, ...] = (point(1, 0), point("-1/2", 1))
+
+
+def evaluated_latex(p: Point) -> str:
+    """``∇f(p) = (gx, gy)`` for one point."""
+    return rf"\nabla f{pair_latex(*p)} = {pair_latex(*gradient_at(p))}"
+
+
+# --- a network's loss has one partial per weight ----------------------------
+
+w_1, w_2, w_n = sp.symbols("w_1 w_2 w_n", real=True)
+LOSS_GRADIENT_LATEX = (
+    r"\nabla L = \left("
+    + ", ".join(rf"\frac{{\partial L}}{{\partial {latex(w)}}}" for w in (w_1, w_2))
+    + rf", \ldots, \frac{{\partial L}}{{\partial {latex(w_n)}}}\right)"
+)
+
+
+# --- contours and the gradient across them ----------------------------------
+
+#: Levels of f drawn as contour circles.
+CONTOUR_LEVELS: tuple[sp.Integer, ...] = tuple(sp.Integer(c) for c in (1, 2, 3, 4))
+#: On x² + y² = c every point is sqrt(c) from the origin.
+CONTOUR_RADII: tuple[sp.Expr, ...] = tuple(
+    sp.sqrt(level) for level in CONTOUR_LEVELS
+)
+#: Points on the contours where an arrow of ∇f is drawn, spread around the circles.
+#: The quarter below the origin on the left is left free for the contours' labels.
+ARROW_POINTS: tuple[Point, ...] = (
+    point(1, 1), point(-1, 1), point(2, 0), point(0, sp.sqrt(3)),
+    point(1, -sp.sqrt(3)), point(sp.sqrt(3) / 2, "-1/2"),
+)
+#: Arrows are drawn at this fraction of their length so the longest fit between rings.
+ARROW_SCALE = sp.Rational(1, 4)
+#: The point where the right angle between gradient and contour is marked.
+RIGHT_ANGLE_POINT = point(1, 1)
+
+#: A contour of level r² traced once around: (r cos t, r sin t).
+r = sp.symbols("r", positive=True)
+CONTOUR_PATH = sp.Matrix([r * sp.cos(t), r * sp.sin(t)])
+CONTOUR_VELOCITY = CONTOUR_PATH.diff(t)
+
+
+def contour_tangent(p: Point) -> Point:
+    """Direction of the contour through ``p``: the velocity of the traced circle there."""
+    at = {r: length(p), t: sp.atan2(p[1], p[0])}
+    vx, vy = (sp.simplify(v.subs(at)) for v in CONTOUR_VELOCITY)
+    return vx, vy
+
+
+def gradient_along_contour() -> sp.Expr:
+    """∇f · (contour velocity) for every point of every contour, simplified (it is 0)."""
+    on_path = {x: CONTOUR_PATH[0], y: CONTOUR_PATH[1]}
+    grad = tuple(g.subs(on_path) for g in GRADIENT)
+    return sp.simplify(dot(grad, (CONTOUR_VELOCITY[0], CONTOUR_VELOCITY[1])))
+
+
+def arrow_tip(p: Point) -> Point:
+    """Where the drawn (scaled) gradient arrow from ``p`` ends."""
+    gx, gy = gradient_at(p)
+    return p[0] + ARROW_SCALE * gx, p[1] + ARROW_SCALE * gy
+
+
+def level_latex(level: sp.Expr) -> str:
+    return f"f = {latex(level)}"
+
+
+def perpendicular_latex(p: Point = RIGHT_ANGLE_POINT) -> tuple[str, str, str]:
+    """The gradient at ``p``, the contour's direction t there, and ∇f · t worked out to 0."""
+    g, tangent = gradient_at(p), contour_tangent(p)
+    terms = " + ".join(
+        rf"{latex(a)} \cdot {latex(b) if b >= 0 else rf'({latex(b)})'}"
+        for a, b in zip(g, tangent, strict=True)
+    )
+    return (
+        rf"\nabla f{pair_latex(*p)} = {pair_latex(*g)}",
+        rf"\mathbf{{t}} = {pair_latex(*tangent)}",
+        rf"\nabla f \cdot \mathbf{{t}} = {terms} = {latex(sp.simplify(dot(g, tangent)))}",
+    )
+
+
+# --- walking with and against the gradient ----------------------------------
+
+@dataclass(frozen=True)
+class WalkStep:
+    """Where a walker stands after some steps, and what it reads there."""
+
+    point: Point
+    value: sp.Expr
+    gradient: Point
+
+    def point_latex(self) -> str:
+        return "(x, y) = " + pair_decimal(*self.point)
+
+    def value_latex(self) -> str:
+        return f"f = {decimal_string(self.value)}"
+
+    def gradient_latex(self) -> str:
+        return r"\nabla f = " + pair_decimal(*self.gradient)
+
+
+def walk(start: Point, step: sp.Expr, steps: int, uphill: bool) -> tuple[WalkStep, ...]:
+    """The start and each point after it: p ← p ± step·∇f(p), with f and ∇f there."""
+    if steps < 1:
+        raise ValueError("a walk takes at least one step")
+    sign = 1 if uphill else -1
+    here, visited = start, []
+    for _ in range(steps + 1):
+        visited.append(WalkStep(here, value_at(here), gradient_at(here)))
+        g = gradient_at(here)
+        here = (sp.simplify(here[0] + sign * step * g[0]),
+                sp.simplify(here[1] + sign * step * g[1]))
+    return tuple(visited)
+
+
+WALK_START = point("4/5", "2/5")
+#: How far each step goes, as a fraction of the gradient.
+WALK_STEP = sp.Rational(1, 4)
+UPHILL = walk(WALK_START, WALK_STEP, 2, uphill=True)
+DOWNHILL = walk(WALK_START, WALK_STEP, 3, uphill=False)
+UPHILL_RULE_LATEX = r"(x, y) \leftarrow (x, y) + \eta\, \nabla f(x, y)"
+#: The downhill step is the gradient-descent update.
+DOWNHILL_RULE_LATEX = r"(x, y) \leftarrow (x, y) - \eta\, \nabla f(x, y)"
+WALK_STEP_LATEX = rf"\eta = {latex(WALK_STEP)}"
+
+
+# --- steepest ascent at (1, 1) ----------------------------------------------
+
+STEEP_POINT = point(1, 1)
+STEEP_GRADIENT = gradient_at(STEEP_POINT)
+STEEP_LENGTH = length(STEEP_GRADIENT)
+STEEP_DIRECTION: Point = (sp.simplify(STEEP_GRADIENT[0] / STEEP_LENGTH),
+                          sp.simplify(STEEP_GRADIENT[1] / STEEP_LENGTH))
+#: The gradient is drawn at this fraction of its length beside the unit directions.
+STEEP_ARROW_SCALE = sp.Rational(1, 2)
+
+#: A unit direction at angle theta, and how fast f changes along it at STEEP_POINT.
+UNIT_DIRECTION = (sp.cos(theta), sp.sin(theta))
+DIRECTIONAL = dot(STEEP_GRADIENT, UNIT_DIRECTION)
+DIRECTIONAL_SLOPE = sp.diff(DIRECTIONAL, theta)
+#: Where the rate stops changing as u turns, over one full turn.
+CRITICAL_ANGLES = tuple(sorted(
+    sp.solveset(DIRECTIONAL_SLOPE, theta, sp.Interval.Ropen(0, 2 * sp.pi)),
+    key=lambda a: float(a),
+))
+
+
+def directional_at(angle: sp.Expr) -> sp.Expr:
+    """D_u f(1, 1) for the unit direction at ``angle``, exactly."""
+    return sp.simplify(DIRECTIONAL.subs(theta, angle))
+
+
+def steepest_angle() -> sp.Expr:
+    """The critical angle where the rate is largest."""
+    return max(CRITICAL_ANGLES, key=lambda a: float(directional_at(a)))
+
+
+STEEPEST_ANGLE = steepest_angle()
+STEEPEST_RATE = directional_at(STEEPEST_ANGLE)
+#: The same rate written as |∇f| cos(angle between u and ∇f): largest when they line up.
+# Unevaluated: SymPy would otherwise rewrite it as a sine.
+DIRECTIONAL_AS_COSINE = STEEP_LENGTH * sp.cos(theta - STEEPEST_ANGLE, evaluate=False)
+#: Angles at which the sweep pauses, with the exact rate there.
+SWEEP_ANGLES: tuple[sp.Expr, ...] = (
+    sp.Integer(0), STEEPEST_ANGLE, sp.pi / 2, 3 * sp.pi / 4, sp.pi, 5 * sp.pi / 4,
+)
+
+
+def degrees(angle: sp.Expr) -> sp.Expr:
+    return sp.simplify(angle * 180 / sp.pi)
+
+
+STEEP_GRADIENT_LATEX = rf"\nabla f{pair_latex(*STEEP_POINT)} = {pair_latex(*STEEP_GRADIENT)}"
+STEEP_LENGTH_LATEX = (
+    rf"\lVert \nabla f \rVert = \sqrt{{{latex(STEEP_GRADIENT[0])}^2 + "
+    rf"{latex(STEEP_GRADIENT[1])}^2}} = {latex(STEEP_LENGTH)}"
+    rf" \approx {decimal_string(STEEP_LENGTH, 2)}"
+)
+STEEP_DIRECTION_LATEX = (
+    rf"\frac{{\nabla f}}{{\lVert \nabla f \rVert}} = {pair_latex(*STEEP_DIRECTION)}"
+)
+UNIT_DIRECTION_LATEX = rf"u = {pair_latex(*UNIT_DIRECTION)}"
+# In the order the dot product is written: the cosine (x) term first.
+DIRECTIONAL_LATEX = rf"D_u f = \nabla f \cdot u = {latex(DIRECTIONAL, order='none')}"
+DIRECTIONAL_SLOPE_LATEX = (
+    rf"\frac{{d}}{{d\theta}} D_u f = {latex(DIRECTIONAL_SLOPE, order='none')} = 0"
+    rf" \;\Rightarrow\; \theta = {latex(STEEPEST_ANGLE)}"
+)
+STEEPEST_LATEX = (
+    rf"\max D_u f = {latex(STEEPEST_RATE)} = \lVert \nabla f \rVert"
+)
+COSINE_LATEX = rf"D_u f = {latex(DIRECTIONAL_AS_COSINE)}"
+
+
+def sweep_latex(angle: sp.Expr) -> str:
+    """``θ = 45°: D_u f = 2√2 ≈ 2.83`` for one pause of the sweep."""
+    rate = directional_at(angle)
+    shown = latex(rate)
+    if not rate.is_Rational:
+        shown += rf" \approx {decimal_string(rate, 2)}"
+    return rf"\theta = {latex(degrees(angle))}^\circ:\; D_u f = {shown}"
+
+
+# --- gradient descent --------------------------------------------------------
+
+#: The learning rate and start of the closing example.
+DESCENT_RATE = sp.Rational(1, 4)
+DESCENT_START = point(2, 1)
+DESCENT = walk(DESCENT_START, DESCENT_RATE, 3, uphill=False)
+DESCENT_RATE_LATEX = rf"\eta = {latex(DESCENT_RATE)}"
+#: Each step multiplies f by this: p ← (1 − 2η) p, so f ← (1 − 2η)² f.
+DESCENT_SHRINK = sp.simplify(DESCENT[1].value / DESCENT[0].value)
+NETWORK_RULE_LATEX = r"w \leftarrow w - \eta\, \frac{\partial L}{\partial w}"
+
+
+def descent_row_latex(k: int) -> tuple[str, str, str]:
+    """Cells of the iterate table: k, the point, f there."""
+    step = DESCENT[k]
+    return str(k), pair_decimal(*step.point), decimal_string(step.value)

@@ -1,0 +1,119 @@
+"""The lesson's frame: title and objectives, and the bridge to gradient descent."""
+
+from __future__ import annotations
+
+from manim import *
+
+from lessonreel import theme
+from lessonreel.narration import NarrationMixin
+from scenes.common.cards import end_card
+from scenes.common.layout import formula, plane_point, prose, scene_title
+from scenes.common.objectives import Objective, TitleAndObjectives
+from scenes.module03_gradient import LESSON
+from scenes.module03_gradient import math as m
+from scenes.module03_gradient.contour_map import contour_map
+
+
+class GradientLessonTitle(TitleAndObjectives):
+    """The Module 3 title card, then four learning objectives appear one at a time."""
+
+    course = LESSON.course
+    module_label = "Module 3"
+    title = LESSON.title
+    welcome = (
+        "Welcome back to Artificial Neural Networks. Last time we found one partial "
+        "derivative for each input. In module three we gather them into a single object: "
+        "the gradient vector."
+    )
+    objectives = (
+        Objective("aim-build", "Build the gradient from partial derivatives", "gradient",
+                  "First, you will build the gradient out of partial derivatives."),
+        Objective("aim-read", "Read gradient arrows on a contour map", "contour map",
+                  "Second, you will read gradient arrows drawn on a contour map."),
+        Objective("aim-steepest", "Explain why the gradient is the steepest way up",
+                  "steepest",
+                  "Third, you will see why the gradient points the way a function rises "
+                  "fastest."),
+        Objective("aim-descent", "Turn the gradient into a downhill step", "downhill",
+                  "And fourth, you will turn it around into the downhill step a network "
+                  "takes when it learns."),
+    )
+
+
+class BridgeToGradientDescent(NarrationMixin, Scene):
+    """The update (x, y) ← (x, y) − η∇f, its iterates from (2, 1) to the minimum; end card."""
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        title = scene_title("Gradient descent")
+        plane, rings = contour_map((-0.5, 2.5), (-0.5, 1.5), width=5.8, center=(-3.6, -0.6))
+        rule = formula(m.DOWNHILL_RULE_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
+        rate = formula(m.DESCENT_RATE_LATEX, theme.LABEL_SIZE)
+        VGroup(rule, rate).arrange(DOWN, buff=0.3).move_to([3.35, 2.05, 0])
+
+        with self.voiceover(beat="rule", text=(
+            "Written as a rule, that downhill step is gradient descent: the new point is the "
+            "old one minus eta times the gradient. Eta, the learning rate, sets the step size."
+        )) as tracker:
+            self.play(Write(title), Create(plane), Create(rings), run_time=tracker.duration * 0.3)
+            self.play(Write(rule), run_time=tracker.duration * 0.3)
+            self.play(FadeIn(rate, shift=UP * 0.2), run_time=tracker.duration * 0.15)
+
+        header = VGroup(*(formula(h, theme.LABEL_SIZE, theme.MUTED_TEXT_COLOR)
+                          for h in ("k", "(x, y)", "f")))
+        rows = [header] + [
+            VGroup(*(formula(cell, theme.LABEL_SIZE, color) for cell, color in zip(
+                m.descent_row_latex(k), (theme.MUTED_TEXT_COLOR, theme.INPUT_COLOR,
+                                         theme.OUTPUT_COLOR), strict=True)))
+            for k in range(len(m.DESCENT))
+        ]
+        table = descent_table(rows).next_to(rate, DOWN, buff=0.5)
+        dots = VGroup(*(Dot(plane_point(plane, s.point), radius=0.07, color=theme.HIGHLIGHT_COLOR)
+                        for s in m.DESCENT))
+        hops = VGroup(*(Arrow(plane_point(plane, a.point), plane_point(plane, b.point), buff=0.08,
+                              color=theme.TANGENT_COLOR, stroke_width=4,
+                              max_tip_length_to_length_ratio=0.3)
+                        for a, b in zip(m.DESCENT, m.DESCENT[1:], strict=False)))
+
+        with self.voiceover(beat="iterates", text=(
+            "With eta one quarter, starting at two, one, every step halves the distance to "
+            "the centre and cuts f to a quarter, closing in on the minimum."
+        )) as tracker:
+            self.play(FadeIn(table[0]), FadeIn(dots[0], scale=2), FadeIn(table[1]),
+                      run_time=tracker.duration * 0.2)
+            for hop, dot, row in zip(hops, dots[1:], table[2:], strict=True):
+                self.play(GrowArrow(hop), FadeIn(dot), FadeIn(row, shift=LEFT * 0.2),
+                          run_time=tracker.duration * 0.2)
+
+        network = formula(m.NETWORK_RULE_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
+        network.next_to(table, DOWN, buff=0.45)
+        note = prose("every weight, every step", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
+        note.next_to(network, DOWN, buff=0.2)
+
+        with self.voiceover(beat="network", text=(
+            "A network does exactly this with its loss: every weight steps against its own "
+            "partial derivative, all at once, again and again."
+        )) as tracker:
+            self.play(Write(network), FadeIn(note), run_time=tracker.duration * 0.5)
+
+        card = end_card(LESSON.course, "Gradient Descent")
+
+        with self.voiceover(beat="next", text=(
+            "Choosing that learning rate well is where we pick up next time. See you in the "
+            "next lesson."
+        )) as tracker:
+            self.play(FadeOut(Group(*self.mobjects)), run_time=tracker.duration * 0.25)
+            self.play(FadeIn(card, shift=UP * 0.2), run_time=tracker.duration * 0.4)
+
+
+def descent_table(rows: list[VGroup]) -> VGroup:
+    """Rows of three cells in columns: the index, the point, the value of f."""
+    widths = [max(row[i].width for row in rows) for i in range(3)]
+    gaps = (0.6, 0.6)
+    lefts = [0.0, widths[0] + gaps[0], widths[0] + gaps[0] + widths[1] + gaps[1]]
+    table = VGroup()
+    for n, row in enumerate(rows):
+        for cell, left in zip(row, lefts, strict=True):
+            cell.move_to([left + cell.width / 2, -0.55 * n, 0])
+        table.add(row)
+    return table

@@ -1,0 +1,84 @@
+"""From two partial derivatives to one vector: the gradient, and one of it at every point."""
+
+from __future__ import annotations
+
+from manim import *
+
+from lessonreel import theme
+from lessonreel.narration import NarrationMixin
+from scenes.common.layout import formula, plane_point, prose, scene_title, themed_plane
+from scenes.module03_gradient import math as m
+
+
+class PartialsBecomeGradient(NarrationMixin, Scene):
+    """∂f/∂x = 2x and ∂f/∂y = 2y stack into ∇f = (2x, 2y), evaluated at two points."""
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        title = scene_title("From partials to the gradient")
+        surface = formula(m.SURFACE_LATEX, theme.BODY_SIZE, theme.OUTPUT_COLOR)
+        partials = VGroup(formula(m.PARTIAL_X_LATEX), formula(m.PARTIAL_Y_LATEX))
+        partials.arrange(RIGHT, buff=1.4)
+        VGroup(surface, partials).arrange(DOWN, buff=0.7).next_to(title, DOWN, buff=0.6)
+
+        with self.voiceover(beat="partials", text=(
+            "We keep the bowl from module two: f of x and y equals x squared plus y squared, "
+            "with partial derivatives two x and two y."
+        )) as tracker:
+            self.play(Write(title), Write(surface), run_time=tracker.duration * 0.4)
+            self.play(FadeIn(partials, shift=DOWN * 0.2, lag_ratio=0.4),
+                      run_time=tracker.duration * 0.4)
+
+        gradient = MathTex(*m.GRADIENT_PARTS_LATEX, font_size=theme.BODY_SIZE,
+                           color=theme.TANGENT_COLOR)
+        gradient.next_to(partials, DOWN, buff=0.7)
+        name, equals, definition, equals_again, values = gradient
+
+        with self.voiceover(beat="stack", text=(
+            "Stack the two partials in one column and you get the gradient of f, written "
+            "nabla f. The top entry says how f reacts to x, the bottom how it reacts to y."
+        )) as tracker:
+            self.play(FadeIn(name), FadeIn(equals), TransformFromCopy(partials, definition),
+                      run_time=tracker.duration * 0.4)
+            self.play(FadeIn(equals_again), TransformFromCopy(definition, values),
+                      run_time=tracker.duration * 0.3)
+
+        plane = themed_plane((-2, 3.5), (-0.5, 3.5), width=6.0).move_to([3.55, -0.75, 0])
+        column = VGroup(*(formula(m.evaluated_latex(p), theme.LABEL_SIZE, theme.TANGENT_COLOR)
+                          for p in m.EVALUATED_POINTS))
+        column.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        arrows, dots = VGroup(), VGroup()
+        for p in m.EVALUATED_POINTS:
+            g = m.gradient_at(p)
+            tip = (p[0] + g[0], p[1] + g[1])
+            where = formula(m.pair_latex(*p), theme.SMALL_SIZE, theme.HIGHLIGHT_COLOR)
+            # Below the point, clear of its arrow (both arrows leave upward or sideways).
+            where.next_to(plane_point(plane, p), DOWN, buff=0.2)
+            where.add_background_rectangle(color=theme.BACKGROUND, opacity=1, buff=0.04)
+            dots.add(VGroup(Dot(plane_point(plane, p), color=theme.HIGHLIGHT_COLOR), where))
+            arrows.add(Arrow(plane_point(plane, p), plane_point(plane, tip), buff=0,
+                             color=theme.TANGENT_COLOR, stroke_width=5))
+
+        with self.voiceover(beat="evaluate", text=(
+            "The gradient changes from point to point: at one, zero it is two, zero, and at "
+            "minus a half, one it is minus one, two."
+        )) as tracker:
+            self.play(FadeOut(surface), FadeOut(partials), run_time=tracker.duration * 0.15)
+            self.play(gradient.animate.to_edge(LEFT, buff=0.8).set_y(1.75),
+                      Create(plane), run_time=tracker.duration * 0.25)
+            column.next_to(gradient, DOWN, buff=0.55).align_to(gradient, LEFT)
+            for line, dot, arrow in zip(column, dots, arrows, strict=True):
+                self.play(Write(line), FadeIn(dot, scale=2), GrowArrow(arrow),
+                          run_time=tracker.duration * 0.25)
+
+        loss = formula(m.LOSS_GRADIENT_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
+        loss.next_to(column, DOWN, buff=0.6).align_to(gradient, LEFT)
+        note = prose("one entry per weight", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
+        note.next_to(loss, DOWN, buff=0.25).align_to(loss, LEFT)
+
+        with self.voiceover(beat="many", text=(
+            "A network's loss works the same way. Its gradient has one entry per weight: a "
+            "million weights, a million partial derivatives."
+        )) as tracker:
+            self.play(Write(loss), run_time=tracker.duration * 0.4)
+            self.play(FadeIn(note, shift=UP * 0.2), run_time=tracker.duration * 0.2)

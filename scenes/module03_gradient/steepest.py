@@ -1,0 +1,140 @@
+"""At (1, 1): the gradient's length and direction, and why no other direction climbs faster."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from manim import *
+
+from lessonreel import theme
+from lessonreel.narration import NarrationMixin
+from scenes.common.layout import formula, plane_point, prose, readout, scene_title, themed_axes
+from scenes.module03_gradient import math as m
+from scenes.module03_gradient.contour_map import contour_map
+
+rate_at = sp.lambdify(m.theta, m.DIRECTIONAL)
+#: The unit direction is a choice the viewer turns, like an input knob.
+DIRECTION_COLOR = theme.INPUT_COLOR
+
+
+class SteepestAtOneOne(NarrationMixin, Scene):
+    """∇f(1,1) = (2,2), length 2√2; a unit u turns round while D_u f = ∇f·u peaks at 45°."""
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        title = scene_title("Why the gradient is steepest")
+        plane, ring = contour_map((-0.5, 2.5), (-0.5, 2.5), width=5.2, center=(-3.8, -0.4),
+                                  levels=(m.value_at(m.STEEP_POINT),), step=0.5)
+        here = plane_point(plane, m.STEEP_POINT)
+        g = m.STEEP_GRADIENT
+        tip = (m.STEEP_POINT[0] + m.STEEP_ARROW_SCALE * g[0],
+               m.STEEP_POINT[1] + m.STEEP_ARROW_SCALE * g[1])
+        arrow = Arrow(here, plane_point(plane, tip), buff=0, color=theme.TANGENT_COLOR,
+                      stroke_width=6)
+        dot = Dot(here, radius=0.09, color=theme.HIGHLIGHT_COLOR)
+        level = m.value_at(m.STEEP_POINT)
+        # On the contour, low on the right, outside the circle u will sweep.
+        level_label = formula(m.level_latex(level), theme.SMALL_SIZE, theme.OUTPUT_COLOR)
+        level_label.move_to(plane.c2p(*(float(sp.sqrt(level)) * np.array(
+            [np.cos(np.radians(-10)), np.sin(np.radians(-10))]))))
+        level_label.add_background_rectangle(color=theme.BACKGROUND, opacity=1, buff=0.04)
+        half = prose("∇f drawn at ½ length", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
+        half.next_to(plane, DOWN, buff=0.15)
+        lines = VGroup(*(formula(text, theme.LABEL_SIZE, color) for text, color in (
+            (m.STEEP_GRADIENT_LATEX, theme.TANGENT_COLOR),
+            (m.STEEP_LENGTH_LATEX, theme.TEXT_COLOR),
+            (m.STEEP_DIRECTION_LATEX, theme.TEXT_COLOR),
+        ))).arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.2, 1.3, 0])
+
+        with self.voiceover(beat="vector", text=(
+            "Back at one, one, the gradient is two, two. Its length is the square root of "
+            "eight: two root two, about two point eight three. Divided by that length it "
+            "becomes a unit vector at forty-five degrees."
+        )) as tracker:
+            self.play(Write(title), Create(plane), Create(ring), FadeIn(level_label),
+                      FadeIn(dot, scale=2),
+                      run_time=tracker.duration * 0.25)
+            self.play(GrowArrow(arrow), FadeIn(half), Write(lines[0]),
+                      run_time=tracker.duration * 0.2)
+            self.play(Write(lines[1]), run_time=tracker.duration * 0.25)
+            self.play(Write(lines[2]), run_time=tracker.duration * 0.2)
+
+        angle = ValueTracker(0.0)
+        unit = plane.x_axis.get_unit_size()
+        circle = DashedVMobject(Circle(radius=unit, color=theme.MUTED_TEXT_COLOR, stroke_width=2),
+                                num_dashes=40).move_to(here)
+        u = always_redraw(lambda: Arrow(
+            here, here + unit * np.array([np.cos(angle.get_value()), np.sin(angle.get_value()), 0]),
+            buff=0, color=DIRECTION_COLOR, stroke_width=5, max_tip_length_to_length_ratio=0.2))
+        length = lines[1]
+        rate_lines = VGroup(*(formula(text, theme.LABEL_SIZE, color) for text, color in (
+            (m.UNIT_DIRECTION_LATEX, DIRECTION_COLOR),
+            (m.DIRECTIONAL_LATEX, theme.TEXT_COLOR),
+        ))).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+
+        with self.voiceover(beat="compare", text=(
+            "Is that really the steepest way up? Take any unit direction u at angle theta. "
+            "The rate at which f changes along u is the directional derivative, the gradient "
+            "dot u: two cos theta plus two sin theta."
+        )) as tracker:
+            self.play(FadeOut(lines[0]), FadeOut(lines[2]),
+                      length.animate.move_to([3.2, 2.3, 0]), run_time=tracker.duration * 0.2)
+            rate_lines.next_to(length, DOWN, buff=0.4).align_to(length, LEFT)
+            first = u.copy()
+            self.play(Create(circle), GrowArrow(first), run_time=tracker.duration * 0.2)
+            self.remove(first)
+            self.add(u)
+            self.play(FadeIn(rate_lines[0]), run_time=tracker.duration * 0.15)
+            self.play(Write(rate_lines[1]), run_time=tracker.duration * 0.3)
+
+        axes = themed_axes(x_range=[0, 360, 90], y_range=[-3, 3, 1], x_length=5.0, y_length=2.2,
+                           numbers=False, tips=False)
+        axes.next_to(rate_lines, DOWN, buff=0.95).align_to(length, LEFT).shift(RIGHT * 0.3)
+        degree_ticks = VGroup(*(
+            formula(rf"{d}^\circ", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR).next_to(
+                axes.c2p(d, -3), DOWN, buff=0.12) for d in (90, 180, 270, 360)))
+        curve = axes.plot(lambda d: rate_at(np.radians(d)), x_range=[0, 360],
+                          color=theme.TANGENT_COLOR)
+        theta_read = readout(r"\theta", 0, 0, DIRECTION_COLOR, unit=r"^\circ")
+        rate_read = readout(r"D_u f", rate_at(0), 2, theme.TANGENT_COLOR)
+        reads = VGroup(theta_read, rate_read).arrange(RIGHT, buff=0.8)
+        reads.next_to(rate_lines, DOWN, buff=0.3).align_to(length, LEFT)
+        marker = always_redraw(lambda: Dot(
+            axes.c2p(np.degrees(angle.get_value()), rate_at(angle.get_value())),
+            radius=0.07, color=DIRECTION_COLOR))
+
+        with self.voiceover(beat="sweep", text=(
+            "Turn u once around and watch that rate. Along the x axis it is two. It drops to "
+            "zero along the contour, at one hundred and thirty-five degrees, and goes negative "
+            "facing the centre."
+        )) as tracker:
+            self.play(Create(axes), FadeIn(degree_ticks), FadeIn(reads), FadeIn(marker),
+                      run_time=tracker.duration * 0.15)
+            theta_read[1].add_updater(lambda n: n.set_value(np.degrees(angle.get_value())))
+            rate_read[1].add_updater(lambda n: n.set_value(rate_at(angle.get_value())))
+            self.play(angle.animate.set_value(2 * np.pi), Create(curve), rate_func=linear,
+                      run_time=tracker.duration * 0.8)
+
+        best = float(m.STEEPEST_ANGLE)
+        peak = axes.c2p(np.degrees(best), float(m.STEEPEST_RATE))
+        guide = DashedLine(axes.c2p(np.degrees(best), -3), peak, color=theme.HIGHLIGHT_COLOR)
+        # The exact value from SymPy takes the place of the live (float) readouts.
+        peak_label = formula(m.sweep_latex(m.STEEPEST_ANGLE), theme.LABEL_SIZE,
+                             theme.HIGHLIGHT_COLOR).move_to(reads, aligned_edge=LEFT)
+        proof = formula(m.DIRECTIONAL_SLOPE_LATEX, theme.SMALL_SIZE)
+        proof.next_to(degree_ticks, DOWN, buff=0.25).align_to(length, LEFT)
+
+        with self.voiceover(beat="peak", text=(
+            "It peaks at forty-five degrees, the gradient's own direction, with the gradient's "
+            "own length, two root two. SymPy confirms it: the rate's derivative is zero at pi "
+            "over four, so no direction climbs faster."
+        )) as tracker:
+            # A full turn is no turn: restart the angle at 0 so the readout says 45°, not 405°.
+            angle.set_value(0.0)
+            self.play(angle.animate.set_value(best), run_time=tracker.duration * 0.25)
+            theta_read[1].clear_updaters()
+            rate_read[1].clear_updaters()
+            self.play(Create(guide), FadeOut(reads), FadeIn(peak_label),
+                      Indicate(arrow, scale_factor=1.1, color=theme.HIGHLIGHT_COLOR),
+                      run_time=tracker.duration * 0.3)
+            self.play(Write(proof), run_time=tracker.duration * 0.3)

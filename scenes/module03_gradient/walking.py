@@ -1,0 +1,107 @@
+"""Following the gradient uphill and stepping against it downhill, with the values read out."""
+
+from __future__ import annotations
+
+from manim import *
+
+from lessonreel import theme
+from lessonreel.narration import NarrationMixin
+from scenes.common.layout import formula, plane_point, prose, scene_title
+from scenes.module03_gradient import math as m
+from scenes.module03_gradient.contour_map import contour_map
+
+#: What each readout shows, and in which colour: where the walker is, f there, ∇f there.
+READOUTS = (
+    (m.WalkStep.point_latex, theme.INPUT_COLOR),
+    (m.WalkStep.value_latex, theme.OUTPUT_COLOR),
+    (m.WalkStep.gradient_latex, theme.TANGENT_COLOR),
+)
+
+
+def readouts_for(step: m.WalkStep) -> list[MathTex]:
+    return [formula(text(step), theme.LABEL_SIZE, color) for text, color in READOUTS]
+
+
+class WalkUphillAndDownhill(NarrationMixin, Scene):
+    """A point steps along +∇f, then −∇f, while (x, y), f and ∇f update at every step."""
+
+    def show(self, readouts: list[MathTex], step: m.WalkStep) -> list[Animation]:
+        """Swap each readout for the exact values at ``step``, keeping its left edge.
+
+        A cross-fade, not a Transform: morphing one set of digits into another shows
+        unreadable glyph soup halfway through.
+        """
+        changes: list[Animation] = []
+        for i, new in enumerate(readouts_for(step)):
+            new.move_to(readouts[i], aligned_edge=LEFT)
+            changes += [FadeOut(readouts[i], shift=UP * 0.15), FadeIn(new, shift=UP * 0.15)]
+            readouts[i] = new
+        return changes
+
+    def walk(self, walk: tuple[m.WalkStep, ...], dot: Dot, readouts: list[MathTex], trail: VGroup,
+             run_time: float) -> None:
+        """Step the dot from each point of ``walk`` to the next, one arrow η∇f at a time."""
+        for here, there in zip(walk, walk[1:], strict=False):
+            start, end = plane_point(self.plane, here.point), plane_point(self.plane, there.point)
+            step = Arrow(start, end, buff=0, color=theme.TANGENT_COLOR, stroke_width=5,
+                         max_tip_length_to_length_ratio=0.3)
+            trail.add(step, Dot(start, radius=0.05, color=theme.HIGHLIGHT_COLOR))
+            self.add(trail[-1])
+            self.play(GrowArrow(step), run_time=run_time * 0.4)
+            self.play(dot.animate.move_to(end), *self.show(readouts, there),
+                      run_time=run_time * 0.6)
+
+    def construct(self) -> None:
+        self.camera.background_color = theme.BACKGROUND
+        title = scene_title("Walking with the gradient")
+        self.plane, rings = contour_map((-0.5, 2.5), (-0.5, 1.5), width=6.2, center=(-3.45, -0.6),
+                                       step=0.5)
+        start = m.UPHILL[0]
+        dot = Dot(plane_point(self.plane, start.point), radius=0.1, color=theme.HIGHLIGHT_COLOR)
+        readouts = readouts_for(start)
+        column = VGroup(*readouts).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+        column.move_to([3.3, -1.1, 0])
+        rule = formula(m.UPHILL_RULE_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
+        rate = formula(m.WALK_STEP_LATEX, theme.LABEL_SIZE)
+        VGroup(rule, rate).arrange(DOWN, buff=0.3).move_to([3.35, 1.75, 0])
+        column.set_x(rule.get_x())
+
+        with self.voiceover(beat="start", text=(
+            "Put a point at zero point eight, zero point four, where f is zero point eight. "
+            "Each step moves it by a quarter of the gradient it finds there."
+        )) as tracker:
+            self.play(Write(title), Create(self.plane), Create(rings),
+                      run_time=tracker.duration * 0.3)
+            self.play(FadeIn(dot, scale=2), FadeIn(column, lag_ratio=0.3),
+                      run_time=tracker.duration * 0.3)
+            self.play(Write(rule), FadeIn(rate), run_time=tracker.duration * 0.3)
+
+        trail = VGroup()
+        with self.voiceover(beat="uphill", text=(
+            "Step with the gradient and the point climbs: after two steps f has risen from "
+            "zero point eight to four point zero five."
+        )) as tracker:
+            self.walk(m.UPHILL, dot, readouts, trail, tracker.duration * 0.9 / (len(m.UPHILL) - 1))
+
+        downhill = formula(m.DOWNHILL_RULE_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
+        downhill.move_to(rule)
+        with self.voiceover(beat="downhill", text=(
+            "Now start over and step against the gradient. Each step halves the distance to "
+            "the centre, and f falls to zero point two, then zero point zero five, then zero "
+            "point zero one two five."
+        )) as tracker:
+            self.play(FadeOut(trail), dot.animate.move_to(plane_point(self.plane, start.point)),
+                      *self.show(readouts, start), Transform(rule, downhill),
+                      run_time=tracker.duration * 0.15)
+            trail = VGroup()
+            self.walk(m.DOWNHILL, dot, readouts, trail,
+                      tracker.duration * 0.75 / (len(m.DOWNHILL) - 1))
+
+        lesson = prose("the step a learning system takes", theme.LABEL_SIZE,
+                       theme.HIGHLIGHT_COLOR).next_to(rate, DOWN, buff=0.45)
+        with self.voiceover(beat="learner", text=(
+            "Stepping against the gradient is exactly what a learning system does with its "
+            "error: it nudges its weights downhill, a little at a time."
+        )) as tracker:
+            self.play(Circumscribe(rule, color=theme.HIGHLIGHT_COLOR), FadeIn(lesson),
+                      run_time=tracker.duration * 0.5)
