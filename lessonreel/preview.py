@@ -6,9 +6,9 @@ cache, which keeps Manim's compiled LaTeX between previews: after the first
 run, only what changed is typeset again. Results are copied to stable paths
 (``preview/<lesson>/<Scene>.mp4``, ``.png``) that an open player can reload.
 
-Beats come from a dry run, the same way ``lessonreel narration`` reads them:
-Manim constructs the scene without drawing a frame, and the narration layer
-writes every beat's name, text, length and first animation.
+Beats are read the same way ``lessonreel narration`` reads them: Manim runs the
+scene with every animation skipped (as for a last frame), and the narration
+layer writes each beat's name, text, length and first animation.
 """
 
 from __future__ import annotations
@@ -57,10 +57,11 @@ class Previewer:
     def log_path(self, scene: SceneRef) -> Path:
         return self.folder / f"{scene.name}.log"
 
-    def _run_manim(self, scene: SceneRef, flags: list[str], beats_file: Path) -> None:
+    def _run_manim(self, scene: SceneRef, flags: list[str], beats_file: Path,
+                   output: str | None = None) -> None:
         command = [sys.executable, "-m", "manim", "render", "-ql",
                    "--media_dir", str(self.media_dir), "--disable_caching",
-                   "--progress_bar", "none", "-o", scene.name, *flags,
+                   "--progress_bar", "none", "-o", output or scene.name, *flags,
                    str(scene.file), scene.name]
         env = {**os.environ, NARRATION_ENV: "none", CACHE_ENV: str(self.cache_dir),
                BEATS_FILE_ENV: str(beats_file),
@@ -80,10 +81,12 @@ class Previewer:
             raise SceneRenderError(scene.name, log, _last_error_line(log))
 
     def beats(self, scene: SceneRef) -> list[dict[str, Any]]:
-        """Every beat of the scene, from a dry run: name, text, duration, first animation."""
-        beats_file = self.folder / f"{scene.name}.dry-run-beats.json"
+        """Every beat of the scene (name, text, duration, first animation), without drawing it."""
+        beats_file = self.folder / f"{scene.name}.read-beats.json"
         beats_file.unlink(missing_ok=True)
-        self._run_manim(scene, ["--dry_run"], beats_file)
+        # Manim's --dry_run still draws every frame; a last-frame run skips every
+        # animation (counting them all the same) and draws one frame.
+        self._run_manim(scene, ["-s"], beats_file, output=f"{scene.name}-beats")
         if not beats_file.exists():
             return []
         found: list[dict[str, Any]] = json.loads(beats_file.read_text())
