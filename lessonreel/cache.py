@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import importlib
 import importlib.util
 import json
 import os
@@ -115,15 +116,18 @@ def _looks_like_scene(node: ast.ClassDef) -> bool:
 
 
 def _tree_digest(folder: Path, skip: tuple[str, ...] = ()) -> str:
+    """A digest of the files under ``folder``; "absent" when there are none to count."""
     if not folder.is_dir():
         return "absent"
     h = hashlib.sha256()
+    counted = 0
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder).as_posix()
         if relative.startswith(skip):
             continue
         h.update(relative.encode() + b"\0" + _digest(path.read_bytes()).encode())
-    return h.hexdigest()
+        counted += 1
+    return h.hexdigest() if counted else "absent"
 
 
 @functools.lru_cache(maxsize=1)
@@ -138,10 +142,9 @@ def versions() -> dict[str, str]:
 
 
 def _scene_recordings_digest(scene: SceneRef, root: Path) -> str:
-    from lessonreel.lesson import lesson_for_file
     from lessonreel.recordings import scene_folder
 
-    lesson = lesson_for_file(scene.file)
+    lesson = getattr(importlib.import_module(scene.package), "LESSON", None)
     return _tree_digest(scene_folder(root, lesson.slug, scene.name)) if lesson else "absent"
 
 

@@ -142,6 +142,17 @@ def test_editing_a_shared_helper_invalidates_only_its_users(demo: DemoLesson) ->
     assert changed(before, demo.keys()) == {"ThirdScene"}
 
 
+def test_a_new_take_of_recorded_narration_invalidates_only_its_scene(demo: DemoLesson) -> None:
+    before = demo.keys()
+    take = demo.root / "assets" / "narration" / "demo" / "SecondScene" / "two.wav"
+    take.parent.mkdir(parents=True)
+    take.write_bytes(b"RIFF first take")
+    after = demo.keys()
+    assert changed(before, after) == {"SecondScene"}
+    take.write_bytes(b"RIFF second take")
+    assert changed(after, demo.keys()) == {"SecondScene"}
+
+
 def test_changing_quality_gives_every_scene_a_new_key(demo: DemoLesson) -> None:
     assert changed(demo.keys("low"), demo.keys("medium")) == {
         "FirstScene", "SecondScene", "ThirdScene"}
