@@ -40,6 +40,7 @@ from typing import Any
 from lessonreel.cache import versions
 from lessonreel.errors import ClusterError, SceneRenderError, WorkerMismatchError
 from lessonreel.lesson import SceneRef
+from lessonreel.narration import CACHE_ENV
 from lessonreel.render import Job, Outcome, SceneTask, Shard, Workers, render_shard
 
 #: How often a worker looks in on a running shard: reports its frames, or stops it.
@@ -196,7 +197,7 @@ def on_this_worker(job: WorkerJob, scratch: Path) -> SceneTask:
     scene = job.task.scene
     # A fresh SceneRef: the client's cached file path means nothing here.
     here = SceneRef(scene.module, scene.name, scene.title, scene.package)
-    cache = job.audio_cache or os.environ.get("LESSONREEL_CACHE_DIR") or str(scratch / "cache")
+    cache = job.audio_cache or os.environ.get(CACHE_ENV) or str(scratch / "cache")
     return replace(job.task, scene=here, project_root=_project_root(job.package),
                    run_dir=scratch / "runs" / uuid.uuid4().hex, cache_dir=Path(cache))
 
@@ -238,8 +239,7 @@ def render_on_worker(job: WorkerJob) -> ShardPayload:
     except SceneRenderError as error:
         log = task.log_path(job.shard)
         text = log.read_text(errors="replace") if log.exists() else ""
-        detail = str(error).split(" failed to render ", 1)[-1].split("; see its log", 1)[0]
-        raise ShardFailed(task.scene.name, detail.strip("()") or "failed", text) from None
+        raise ShardFailed(task.scene.name, error.detail or "failed", text) from None
     finally:
         done.set()
         watcher.join()

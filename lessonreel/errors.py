@@ -60,6 +60,7 @@ class SceneRenderError(LessonreelError):
     def __init__(self, scene: str, log: Path, detail: str = "") -> None:
         self.scene = scene
         self.log = log
+        self.detail = detail
         suffix = f" ({detail})" if detail else ""
         super().__init__(f"scene {scene} failed to render{suffix}; see its log: {log}")
 

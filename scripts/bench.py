@@ -1,6 +1,7 @@
 """Benchmark lessonreel against plain Manim on a whole lesson, and print a table.
 
     scripts/bench [--quality medium] [--lesson module02-derivatives] [--scene SCENE]
+                  [--cold-only]
 
 Runs, with the narration audio cache warmed first so that no run pays for
 speech synthesis:
@@ -9,8 +10,11 @@ speech synthesis:
   (c) ``lessonreel render`` again with nothing changed;
   (d) ``lessonreel render`` after one scene's narration was edited
       (the edit is undone afterwards);
-and prints the times with the ratios b/a, c/a and d/(that scene alone in a).
-This is a measurement, not a test: nothing here passes or fails.
+  (e) ``lessonreel render --executor dask`` with an empty scene cache, on a
+      LocalCluster of as many one-thread workers as (b) has jobs;
+and prints the times with the ratios b/a, c/a, d/(that scene alone in a) and
+e/b. ``--cold-only`` runs (b) and (e) alone. This is a measurement, not a
+test: nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -81,6 +85,8 @@ def main() -> None:
     parser.add_argument("--scene", default="SensitivityOfFiveX",
                         help="the scene whose narration (d) edits")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark folder")
+    parser.add_argument("--cold-only", action="store_true",
+                        help="only the cold renders: (b) the local pool and (e) Dask")
     args = parser.parse_args()
 
     lesson = get_lesson(args.lesson)
@@ -93,9 +99,10 @@ def main() -> None:
     console.print("warming the narration cache (not timed) …")
     warm_narration(args.lesson, env)
 
-    console.print("(a) plain manim, one scene after the other …")
     plain: dict[str, float] = {}
-    for ref in lesson.scenes:
+    if not args.cold_only:
+        console.print("(a) plain manim, one scene after the other …")
+    for ref in [] if args.cold_only else lesson.scenes:
         plain[ref.name] = timed(
             [sys.executable, "-m", "manim", "render", f"-q{quality.flag}",
              "--media_dir", str(work / "plain"), str(ref.file), ref.name],
@@ -103,21 +110,28 @@ def main() -> None:
         console.print(f"    {ref.name}: {plain[ref.name]:.1f} s")
     a = sum(plain.values())
 
+    def render(cache: Path, *options: str) -> list[str]:
+        if not cache.exists():
+            shutil.copytree(audio / "audio", cache / "audio")
+        return [sys.executable, "-m", "lessonreel.cli", "render", args.lesson,
+                "-q", args.quality, "--cache-dir", str(cache), "--out", str(work / "out"),
+                *options]
+
     cache = work / "lessonreel-cache"
-    (cache).mkdir()
-    shutil.copytree(audio / "audio", cache / "audio")
-    render = [sys.executable, "-m", "lessonreel.cli", "render", args.lesson, "-q", args.quality,
-              "--cache-dir", str(cache), "--out", str(work / "out")]
     console.print("(b) lessonreel, cold …")
-    b = timed(render, env, work / "cold.log")
-    console.print("(c) lessonreel, nothing changed …")
-    c = timed(render, env, work / "unchanged.log")
-    console.print(f"(d) lessonreel, after editing the narration of {args.scene} …")
-    original = edit_narration(edited.file)
-    try:
-        d = timed(render, env, work / "edited.log")
-    finally:
-        edited.file.write_text(original)
+    b = timed(render(cache), env, work / "cold.log")
+    c = d = 0.0
+    if not args.cold_only:
+        console.print("(c) lessonreel, nothing changed …")
+        c = timed(render(cache), env, work / "unchanged.log")
+        console.print(f"(d) lessonreel, after editing the narration of {args.scene} …")
+        original = edit_narration(edited.file)
+        try:
+            d = timed(render(cache), env, work / "edited.log")
+        finally:
+            edited.file.write_text(original)
+    console.print("(e) lessonreel --executor dask (LocalCluster), cold …")
+    e = timed(render(work / "dask-cache", "--executor", "dask"), env, work / "dask-cold.log")
 
     machine = platform.processor() or platform.machine()
     table = Table(title=f"{lesson.slug} at {args.quality} ({quality.width}x{quality.height}, "
@@ -126,19 +140,26 @@ def main() -> None:
     table.add_column("wall time", justify="right")
     table.add_column("ratio", justify="right")
     table.add_column("target", justify="right")
-    table.add_row("(a) plain manim, scenes one after the other", f"{a:.1f} s", "1.00", "")
-    table.add_row("(b) lessonreel, cold", f"{b:.1f} s", f"b/a = {b / a:.2f}", "≤ 0.60")
-    table.add_row("(c) lessonreel, nothing changed", f"{c:.2f} s", f"c/a = {c / a:.4f}", "< 3 s")
-    table.add_row(f"(d) lessonreel, {args.scene} narration edited", f"{d:.1f} s",
-                  f"d/scene = {d / plain[args.scene]:.2f}", "≤ 1.20")
-    table.add_row(f"    {args.scene} alone, plain manim", f"{plain[args.scene]:.1f} s", "", "")
+    if args.cold_only:
+        table.add_row("(b) lessonreel, cold", f"{b:.1f} s", "", "")
+    else:
+        table.add_row("(a) plain manim, scenes one after the other", f"{a:.1f} s", "1.00", "")
+        table.add_row("(b) lessonreel, cold", f"{b:.1f} s", f"b/a = {b / a:.2f}", "≤ 0.60")
+        table.add_row("(c) lessonreel, nothing changed", f"{c:.2f} s", f"c/a = {c / a:.4f}",
+                      "< 3 s")
+        table.add_row(f"(d) lessonreel, {args.scene} narration edited", f"{d:.1f} s",
+                      f"d/scene = {d / plain[args.scene]:.2f}", "≤ 1.20")
+        table.add_row(f"    {args.scene} alone, plain manim", f"{plain[args.scene]:.1f} s",
+                      "", "")
+    table.add_row("(e) lessonreel --executor dask (LocalCluster), cold", f"{e:.1f} s",
+                  f"e/b = {e / b:.2f}", "≤ 1.10")
     console.print(table)
     results = {"quality": args.quality, "cores": os.cpu_count(), "plain": plain, "a": a,
-               "b": b, "c": c, "d": d, "scene": args.scene}
+               "b": b, "c": c, "d": d, "e": e, "scene": args.scene}
     (work / "results.json").write_text(json.dumps(results, indent=2))
     console.print(f"results: {work / 'results.json'}")
     if not args.keep:
-        for sub in ("plain", "lessonreel-cache", "out"):
+        for sub in ("plain", "lessonreel-cache", "dask-cache", "out"):
             shutil.rmtree(work / sub, ignore_errors=True)
 
 
