@@ -23,5 +23,6 @@ LESSON = Lesson(
         SceneRef("steepest", "SteepestAtOneOne", "Why the gradient is the steepest way up"),
         SceneRef("overview", "BridgeToGradientDescent", "Next up: gradient descent"),
     ),
-    thumbnail=Thumbnail(scene="GradientArrowsOverContours"),
+    # Once every arrow is drawn, before the worked dot product fills the right-hand side.
+    thumbnail=Thumbnail(scene="GradientArrowsOverContours", at=21.0),
 )
