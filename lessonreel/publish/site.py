@@ -251,7 +251,8 @@ def _place(source: Path, name: str, staging: Path, out: Path, previous: dict[str
     with source.open("rb") as stream:
         size = os.fstat(stream.fileno()).st_size
         sha256 = _sha256(stream)
-        record["files"][name] = {"size": size, "sha256": sha256, "source": str(source)}
+        # No source paths: this record is published with the site.
+        record["files"][name] = {"size": size, "sha256": sha256}
         earlier = previous["files"].get(name, {})
         kept = out / name
         if (earlier.get("sha256") == sha256 and earlier.get("size") == size and kept.is_file()
@@ -322,8 +323,7 @@ def _render_site(lessons: Sequence[SiteLesson], staging: Path, out: Path,
         cards.append({"slug": lesson.slug, "title": rendered.title, "summary": lesson.summary,
                       "course": str(manifest.get("course", "")), "duration": rendered.duration,
                       "chapters": len(chapters)})
-        record["lessons"].append({"slug": lesson.slug, "quality": rendered.quality,
-                                  "source": str(rendered.folder)})
+        record["lessons"].append({"slug": lesson.slug, "quality": rendered.quality})
         report.lessons.append(lesson.slug)
 
     courses: dict[str, list[dict[str, Any]]] = {}

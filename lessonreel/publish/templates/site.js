@@ -68,6 +68,10 @@
     });
     track.mode = "showing";
   }
-  if (captions && window.location.protocol === "file:") captionsFromTranscript();
-  else if (captions) captions.addEventListener("error", captionsFromTranscript, { once: true });
+  var TRACK_ERROR = 3;
+  if (captions && (window.location.protocol === "file:" || captions.readyState === TRACK_ERROR)) {
+    captionsFromTranscript();
+  } else if (captions) {
+    captions.addEventListener("error", captionsFromTranscript, { once: true });
+  }
 })();
