@@ -88,7 +88,9 @@ def to_webvtt(cues: Sequence[srt.Subtitle]) -> str:
 
     blocks = ["WEBVTT", ""]
     for cue in cues:
-        blocks += [str(cue.index), f"{stamp(cue.start)} --> {stamp(cue.end)}", cue.content, ""]
+        # Cue text is markup in WebVTT: a bare "<" or "&" would break it, or inject a tag.
+        text = cue.content.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        blocks += [str(cue.index), f"{stamp(cue.start)} --> {stamp(cue.end)}", text, ""]
     return "\n".join(blocks)
 
 

@@ -71,6 +71,13 @@ def test_captions_are_shifted_onto_the_lesson_timeline_and_clipped(tmp_path: Pat
     assert srt.compose(cues)
 
 
+def test_webvtt_escapes_caption_text_that_would_read_as_markup() -> None:
+    cue = srt.Subtitle(1, timedelta(seconds=1), timedelta(seconds=2),
+                       "if x < 2 & y > 1 then <b>f</b>")
+    assert to_webvtt([cue]).splitlines()[3] == (
+        "if x &lt; 2 &amp; y &gt; 1 then &lt;b&gt;f&lt;/b&gt;")
+
+
 def test_unreadable_scene_video_is_refused_before_anything_is_touched(tmp_path: Path) -> None:
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(b"\x00\x00\x00\x18ftypisom" + b"not really a video" * 100)
