@@ -74,7 +74,7 @@ def test_captions_are_shifted_onto_the_lesson_timeline_and_clipped(tmp_path: Pat
 def test_webvtt_escapes_caption_text_that_would_read_as_markup() -> None:
     cue = srt.Subtitle(1, timedelta(seconds=1), timedelta(seconds=2),
                        "if x < 2 & y > 1 then <b>f</b>")
-    assert to_webvtt([cue]).splitlines()[3] == (
+    assert to_webvtt([cue]).splitlines()[4] == (
         "if x &lt; 2 &amp; y &gt; 1 then &lt;b&gt;f&lt;/b&gt;")
 
 
