@@ -23,13 +23,15 @@ is linked from the previous site instead of copied again from the render.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import html
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
@@ -364,6 +366,33 @@ def build_site(lessons: Sequence[SiteLesson], out: Path,
     out = out.absolute()
     previous = _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    with _publishing(out):
+        return _build_locked(lessons, out, previous, base_url)
+
+
+@contextlib.contextmanager
+def _publishing(out: Path) -> Iterator[None]:
+    """One publish to ``out`` at a time; folders a killed publish left behind are removed.
+
+    Holding the lock, any staging or retired folder beside ``out`` belongs to a
+    run that can no longer finish, so it is safe to delete.
+    """
+    lock_path = out.parent / f".{out.name}.lock"
+    with lock_path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another publish to {out} is running; wait for it to finish"
+                             ) from None
+        for stale in out.parent.glob(f".{out.name}.*-*"):
+            if stale.is_dir() and (f".{out.name}.new-" in stale.name
+                                   or f".{out.name}.old-" in stale.name):
+                shutil.rmtree(stale, ignore_errors=True)
+        yield
+
+
+def _build_locked(lessons: Sequence[SiteLesson], out: Path, previous: dict[str, Any],
+                  base_url: str | None) -> PublishReport:
     report = PublishReport(out=out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:

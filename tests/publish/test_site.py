@@ -7,6 +7,7 @@ Module 2 render, serve it on 127.0.0.1 and drive Debian's Chromium.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import http.server
@@ -257,7 +258,7 @@ def test_a_republish_replaces_the_whole_site_and_leaves_no_temporary_folders(
     publish(demo_render, out)
     assert sorted(p.name for p in out.iterdir()) == [
         site.SITE_MANIFEST, "assets", "demo-lesson", "index.html"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["other", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".site.lock") == ["other", "site"]
 
 
 def test_a_failed_publish_leaves_the_previous_site_as_it_was(
@@ -274,7 +275,21 @@ def test_a_failed_publish_leaves_the_previous_site_as_it_was(
         publish(demo_render, out, summary="a new summary that never lands")
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".site.lock") == ["site"]
+
+
+def test_folders_left_by_a_killed_publish_are_removed_and_publishes_take_turns(
+        tmp_path: Path, demo_render: Path) -> None:
+    out = tmp_path / "site"
+    publish(demo_render, out)
+    for leftover in (".site.new-k1ll3d", ".site.old-4242-deadbeef"):
+        (tmp_path / leftover / "demo-lesson").mkdir(parents=True)
+    with (tmp_path / ".site.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(UsageError, match="another publish to .* is running"):
+            publish(demo_render, out)
+    publish(demo_render, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
 
 
 def test_it_will_not_replace_a_folder_it_did_not_publish(tmp_path: Path,
@@ -285,7 +300,7 @@ def test_it_will_not_replace_a_folder_it_did_not_publish(tmp_path: Path,
     with pytest.raises(UsageError, match="not empty and holds no site published by lessonreel"):
         publish(demo_render, out)
     assert (out / "notes.txt").read_text() == "mine"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".site.lock") == ["site"]
 
 
 # --- choosing lessons, and the errors people meet ---------------------------------------------
