@@ -205,6 +205,15 @@ def discover(package: str | None = None) -> dict[str, Lesson]:
             raise LessonDeclarationError(f"{module.__name__}.LESSON is not a Lesson")
         if lesson.slug in lessons:
             raise LessonDeclarationError(f"two packages declare lesson {lesson.slug!r}")
+        # Control frames, test ids and logs are named by scene class: names are course-wide.
+        for other in lessons.values():
+            shared = sorted(set(lesson.scene_names) & set(other.scene_names))
+            if shared:
+                raise LessonDeclarationError(
+                    f"lessons {other.slug} and {lesson.slug} both have a scene named "
+                    f"{', '.join(shared)}; scene class names must be unique across lessons, "
+                    "so rename one (name it for what the viewer sees)"
+                )
         lessons[lesson.slug] = lesson
     return lessons
 
