@@ -238,7 +238,10 @@ def preview(lesson: str, scene: str, section: str | None, frame: str | None, wat
 
     def render_once() -> None:
         result = previewer.run(ref, section=section, frame=frame)
-        console.print(f"{ref.name}: {result.seconds:.1f} s")
+        for problem in result.layout:
+            console.print(f"[yellow]layout:[/yellow] {problem}", highlight=False, soft_wrap=True)
+        console.print(f"{ref.name}: {result.seconds:.1f} s"
+                      + (f", {len(result.layout)} layout problems" if result.layout else ""))
         click.echo(str(result.path))
 
     if not watch:

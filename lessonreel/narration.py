@@ -43,6 +43,9 @@ CACHE_ENV = "LESSONREEL_CACHE_DIR"
 #: renderer builds the scene's narration track and captions from them. Manim's own
 #: sound track would be cut wherever a scene is split into shards.
 BEATS_FILE_ENV = "LESSONREEL_BEATS_FILE"
+#: Set by ``lessonreel preview``: the scene checks its layout (text inside the safe
+#: margin, no two texts overlapping) at the end of every beat and writes what it finds.
+LAYOUT_FILE_ENV = "LESSONREEL_LAYOUT_FILE"
 NARRATION_CHOICES = ("piper", "none")
 
 #: Silence between two sentences of one beat.
@@ -307,6 +310,32 @@ class NarrationMixin:
             self._lessonreel_beats: list[Beat] = []
         return self._lessonreel_beats
 
+    def tear_down(self) -> None:
+        if self.beats:
+            self._check_layout(self.beats[-1].name)
+        super().tear_down()  # type: ignore[misc]
+
+    def _check_layout(self, beat: str) -> None:
+        """At the end of a beat, record the layout problems on screen, if asked to."""
+        report = os.environ.get(LAYOUT_FILE_ENV)
+        if not report:
+            return
+        from manim import config
+
+        from lessonreel import theme
+        from lessonreel.layout import layout_problems
+
+        found = layout_problems(getattr(self, "mobjects", []), config.frame_width,
+                                config.frame_height, theme.SAFE_MARGIN - 0.01)
+        path = Path(report)
+        try:
+            entries: list[dict[str, Any]] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            entries = []
+        entries = [e for e in entries if e["beat"] != beat]
+        entries.append({"beat": beat, "problems": found})
+        write_atomically(path, json.dumps(entries, indent=1).encode())
+
     def _recording(self, beat: str) -> Path | None:
         """The author's recording of this beat, from assets/narration/<lesson>/<Scene>/."""
         from lessonreel.lesson import lesson_for_file, project_root
@@ -334,6 +363,8 @@ class NarrationMixin:
         scene: Any = self
         if any(b.name == beat for b in self.beats):
             raise NarrationError(f"{type(self).__name__} has two beats named {beat!r}")
+        if self.beats:
+            self._check_layout(self.beats[-1].name)
         scene.next_section(beat)
         speech = self._speak(beat, text)
         record = Beat(name=beat, text=text, start=scene.time, speech=speech,

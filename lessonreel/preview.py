@@ -28,7 +28,7 @@ from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.media import frame_count, run_ffmpeg
-from lessonreel.narration import BEATS_FILE_ENV, CACHE_ENV, NARRATION_ENV
+from lessonreel.narration import BEATS_FILE_ENV, CACHE_ENV, LAYOUT_FILE_ENV, NARRATION_ENV
 
 PREVIEW_FPS = 15
 
@@ -39,6 +39,8 @@ class Preview:
 
     path: Path
     seconds: float
+    #: "end of beat 'name': problem", for each layout problem the scene has on screen.
+    layout: tuple[str, ...] = ()
 
 
 class Previewer:
@@ -57,6 +59,18 @@ class Previewer:
     def log_path(self, scene: SceneRef) -> Path:
         return self.folder / f"{scene.name}.log"
 
+    def layout_path(self, scene: SceneRef) -> Path:
+        return self.folder / f"{scene.name}.layout.json"
+
+    def layout_report(self, scene: SceneRef) -> tuple[str, ...]:
+        """The layout problems the last run found, beat by beat."""
+        try:
+            entries = json.loads(self.layout_path(scene).read_text())
+        except (OSError, ValueError):
+            return ()
+        return tuple(f"end of beat {e['beat']!r}: {problem}"
+                     for e in entries for problem in e["problems"])
+
     def _run_manim(self, scene: SceneRef, flags: list[str], beats_file: Path,
                    output: str | None = None) -> None:
         command = [sys.executable, "-m", "manim", "render", "-ql",
@@ -64,10 +78,11 @@ class Previewer:
                    "--progress_bar", "none", "-o", output or scene.name, *flags,
                    str(scene.file), scene.name]
         env = {**os.environ, NARRATION_ENV: "none", CACHE_ENV: str(self.cache_dir),
-               BEATS_FILE_ENV: str(beats_file),
+               BEATS_FILE_ENV: str(beats_file), LAYOUT_FILE_ENV: str(self.layout_path(scene)),
                "PYTHONPATH": os.pathsep.join(
                    p for p in (str(self.root), os.environ.get("PYTHONPATH", "")) if p)}
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.layout_path(scene).unlink(missing_ok=True)
         log = self.log_path(scene)
         with log.open("w") as out:
             out.write("$ " + " ".join(command) + "\n")
@@ -130,14 +145,14 @@ class Previewer:
             result = self.folder / f"{scene.name}.png"
             with staged(result) as tmp:
                 shutil.copyfile(self._fresh_output(scene, ".png"), tmp)
-            return Preview(result, time.monotonic() - started)
+            return Preview(result, time.monotonic() - started, self.layout_report(scene))
         self._run_manim(scene, flags, beats_file)
         video = self._fresh_output(scene, ".mp4")
         if frame_number is None:
             result = self.folder / f"{scene.name}.mp4"
             with staged(result) as tmp:
                 shutil.copyfile(video, tmp)
-            return Preview(result, time.monotonic() - started)
+            return Preview(result, time.monotonic() - started, self.layout_report(scene))
         frames = frame_count(video)
         if frame_number >= frames:
             raise UsageError(f"--frame {frame_number} is past the end: this preview of "
@@ -148,7 +163,7 @@ class Previewer:
             run_ffmpeg(["-i", str(video), "-vf", f"select=eq(n\\,{frame_number})",
                         "-frames:v", "1", "-f", "image2", "-c:v", "png", str(tmp)],
                        f"taking frame {frame_number} of {scene.name}")
-        return Preview(result, time.monotonic() - started)
+        return Preview(result, time.monotonic() - started, self.layout_report(scene))
 
 
 def parse_frame(frame: str | None) -> int | None:

@@ -171,6 +171,25 @@ def test_preview_saves_the_last_frame_at_480p(repo: Repo) -> None:
         assert len(np.unique(np.asarray(image.convert("L")))) > 10
 
 
+def test_preview_reports_text_that_overlaps_at_the_end_of_a_beat(repo: Repo) -> None:
+    source = repo.scene_file.read_text()
+    crowded = source.replace(".next_to(rule, DOWN, buff=0.6)", ".move_to(rule)")
+    assert crowded != source
+    repo.scene_file.write_text(crowded)
+    try:
+        result = repo.run("preview", SLUG, SCENE, "--frame", "last")
+    finally:
+        repo.scene_file.write_text(source)
+    assert result.returncode == 0, result.stderr[-2000:]
+    problems = [line for line in result.stderr.splitlines() if line.startswith("layout:")]
+    assert len(problems) == 1
+    assert problems[0].startswith("layout: end of beat 'first-rule': MathTex")
+    assert " overlaps MathTex" in problems[0]
+    assert "1 layout problems" in result.stderr
+    clean = repo.run("preview", SLUG, SCENE, "--frame", "last")
+    assert "layout:" not in clean.stderr
+
+
 def test_preview_from_a_section_renders_only_the_rest_of_the_scene(repo: Repo) -> None:
     whole = repo.run("preview", SLUG, SCENE)
     assert whole.returncode == 0, whole.stderr[-2000:]
