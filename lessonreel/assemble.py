@@ -150,6 +150,15 @@ def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir:
     source = by_name.get(spec.scene) if spec is not None else None
     at = spec.at if spec is not None and source is not None else None
     source = source or placed[0]
+    if spec is not None and spec.beat is not None and source.output.name == spec.scene:
+        ends = {name: end for name, _start, end in source.output.beats}
+        if spec.beat not in ends:
+            raise AssemblyError(
+                f"thumbnail beat {spec.beat!r} is not a beat of {spec.scene}; its beats: "
+                f"{', '.join(ends) or '(none)'}"
+            )
+        # The last frame of the beat: half a frame before the next beat begins.
+        at = max(0.0, min(ends[spec.beat], source.duration) - 0.5 / source.output.task.quality.fps)
     if at is not None and at >= source.duration:
         raise AssemblyError(
             f"thumbnail time {at} s is past the end of {source.output.name} "

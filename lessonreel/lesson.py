@@ -90,6 +90,9 @@ class Thumbnail:
     scene: str
     #: Seconds into that scene; None takes its last frame.
     at: float | None = None
+    #: Or a beat of that scene: the frame at the end of it, which stays put when the
+    #: narration (and so every time in the scene) changes.
+    beat: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,11 @@ class Lesson:
                 raise LessonDeclarationError(
                     f"lesson {self.slug}: thumbnail scene {self.thumbnail.scene!r} is not one "
                     f"of its scenes: {', '.join(names)}"
+                )
+            if self.thumbnail.at is not None and self.thumbnail.beat is not None:
+                raise LessonDeclarationError(
+                    f"lesson {self.slug}: give the thumbnail a time (at=) or a beat (beat=), "
+                    "not both"
                 )
             if self.thumbnail.at is not None and self.thumbnail.at < 0:
                 raise LessonDeclarationError(

@@ -110,7 +110,7 @@ def encoder_config(quality: Quality) -> str:
 
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
-RENDER_SCHEMA = 3
+RENDER_SCHEMA = 4
 #: With automatic sharding, a scene is split when its last render took longer than this.
 SHARD_SECONDS = 60.0
 #: Below this, splitting a scene saves less than starting another Manim process costs.
@@ -243,6 +243,8 @@ class SceneOutput:
     last_frame: Path
     seconds: float
     cached: bool
+    #: (name, start, end) of each narrated beat, in seconds on the scene's clock.
+    beats: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def name(self) -> str:
@@ -560,10 +562,12 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
         "fps": task.quality.fps, "shards": len(task.shards),
         "animation_frames": [frames[i][1] for i in sorted(frames)],
         "beat_starts": [beat["first_animation"] for beat in beats],
+        "beats": [{"name": beat["name"], "start": beat["start"], "end": beat["end"]}
+                  for beat in beats],
     })
     shutil.rmtree(work, ignore_errors=True)
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
-                       elapsed, False)
+                       elapsed, False, beat_times(entry.record))
 
 
 def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
@@ -571,7 +575,11 @@ def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
     if entry is None:
         return None
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
-                       0.0, True)
+                       0.0, True, beat_times(entry.record))
+
+
+def beat_times(record: dict[str, Any]) -> tuple[tuple[str, float, float], ...]:
+    return tuple((b["name"], float(b["start"]), float(b["end"])) for b in record.get("beats", []))
 
 
 class Reporter(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -14,8 +15,8 @@ from lessonreel import assemble as assemble_module
 from lessonreel.artwork import grab_frame
 from lessonreel.assemble import PlacedScene, assemble, merge_captions, to_webvtt
 from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
-from lessonreel.errors import AssemblyError
-from lessonreel.lesson import get_lesson
+from lessonreel.errors import AssemblyError, LessonDeclarationError
+from lessonreel.lesson import Thumbnail, get_lesson
 from lessonreel.media import probe
 from lessonreel.render import QUALITIES, SceneOutput, plan
 from tests.conftest import ROOT
@@ -105,6 +106,32 @@ def tiny_scene_videos(tmp_path: Path) -> list[Path]:
                         "-pix_fmt", "yuv420p", str(video)], check=True)
         videos.append(video)
     return videos
+
+
+def test_a_thumbnail_declared_by_beat_takes_the_last_frame_of_that_beat(
+    tmp_path: Path, tiny_scene_videos: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lesson = get_lesson("module02-derivatives")
+    scene = lesson.scenes[2].name
+    outputs = outputs_for(tmp_path, tiny_scene_videos, [None] * len(tiny_scene_videos))
+    outputs[2] = dataclasses.replace(outputs[2], beats=(("line", 0.0, 4.0), ("zoom", 4.0, 9.0)))
+    taken: list[float | None] = []
+
+    def grab(video: Path, at: float | None, target: Path) -> Image.Image:
+        taken.append(at)
+        return grab_frame(video, at, target)
+
+    monkeypatch.setattr(assemble_module, "grab_frame", grab)
+    by_beat = dataclasses.replace(lesson, thumbnail=Thumbnail(scene=scene, beat="zoom"))
+    assemble(by_beat, QUALITIES["low"], outputs, tmp_path / "out", "none")
+    # Half a frame (at 15 fps) before the next beat starts.
+    assert taken == [pytest.approx(9.0 - 0.5 / 15)]
+    unknown = dataclasses.replace(lesson, thumbnail=Thumbnail(scene=scene, beat="nope"))
+    with pytest.raises(AssemblyError, match=f"'nope' is not a beat of {scene}; its beats: "
+                                            "line, zoom"):
+        assemble(unknown, QUALITIES["low"], outputs, tmp_path / "out2", "none")
+    with pytest.raises(LessonDeclarationError, match="not both"):
+        dataclasses.replace(lesson, thumbnail=Thumbnail(scene=scene, at=3.0, beat="zoom"))
 
 
 def test_interrupted_final_write_leaves_the_old_lesson_and_no_partial_files(

@@ -24,5 +24,5 @@ LESSON = Lesson(
         SceneRef("overview", "BridgeToGradientDescent", "Next up: gradient descent"),
     ),
     # Once every arrow is drawn, before the worked dot product fills the right-hand side.
-    thumbnail=Thumbnail(scene="GradientArrowsOverContours", at=21.0),
+    thumbnail=Thumbnail(scene="GradientArrowsOverContours", beat="arrows"),
 )
