@@ -32,6 +32,15 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(result.stdout, size)
 
 
+def last_frame_time(end: float, fps: int) -> float:
+    """A time that seeks to the last frame shown before ``end``.
+
+    ffmpeg's accurate seek returns the first frame at or after the time asked
+    for, and that frame starts at ``end - 1/fps``: ask a little before it.
+    """
+    return max(0.0, end - 1.5 / fps)
+
+
 def grab_frame(video: Path, at: float | None, target: Path) -> Image.Image:
     """One frame of ``video`` as an image: at ``at`` seconds, or the last frame if None."""
     seek = ["-sseof", "-0.5"] if at is None else ["-ss", f"{at:.3f}"]

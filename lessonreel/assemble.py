@@ -25,7 +25,13 @@ import srt
 from PIL import Image
 
 from lessonreel import chapters as chapter_rules
-from lessonreel.artwork import SheetEntry, grab_frame, make_contact_sheet, make_thumbnail
+from lessonreel.artwork import (
+    SheetEntry,
+    grab_frame,
+    last_frame_time,
+    make_contact_sheet,
+    make_thumbnail,
+)
 from lessonreel.cache import versions as cache_versions
 from lessonreel.chapters import Chapter
 from lessonreel.errors import AssemblyError
@@ -157,8 +163,8 @@ def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir:
                 f"thumbnail beat {spec.beat!r} is not a beat of {spec.scene}; its beats: "
                 f"{', '.join(ends) or '(none)'}"
             )
-        # The last frame of the beat: half a frame before the next beat begins.
-        at = max(0.0, min(ends[spec.beat], source.duration) - 0.5 / source.output.task.quality.fps)
+        at = last_frame_time(min(ends[spec.beat], source.duration),
+                             source.output.task.quality.fps)
     if at is not None and at >= source.duration:
         raise AssemblyError(
             f"thumbnail time {at} s is past the end of {source.output.name} "

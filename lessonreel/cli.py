@@ -223,11 +223,13 @@ def _previewer(lesson: str, cache_dir: Path | None) -> tuple[Any, Any]:
 @click.option("--section", metavar="NAME", help="Start from this narrated beat (section).")
 @click.option("--frame", metavar="last|N",
               help="Save one frame as PNG instead of a video: the last, or frame N (15 fps).")
+@click.option("--storyboard", is_flag=True,
+              help="Save one picture of the scene at the end of every beat, instead of a video.")
 @click.option("--watch", is_flag=True, help="Render again on every save of the scene's files.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               envvar=CACHE_ENV, help="Cache folder. Default: .lessonreel-cache/.")
-def preview(lesson: str, scene: str, section: str | None, frame: str | None, watch: bool,
-            cache_dir: Path | None) -> None:
+def preview(lesson: str, scene: str, section: str | None, frame: str | None, storyboard: bool,
+            watch: bool, cache_dir: Path | None) -> None:
     """Render SCENE of LESSON fast: low quality, narration off. Prints the file's path."""
     from lessonreel.preview import parse_frame
     from lessonreel.preview import watch as watch_scene
@@ -235,9 +237,12 @@ def preview(lesson: str, scene: str, section: str | None, frame: str | None, wat
     chosen, previewer = _previewer(lesson, cache_dir)
     ref = chosen.select([scene])[0]
     parse_frame(frame)  # refuse a bad --frame before rendering anything
+    if storyboard and (section or frame):
+        raise UsageError("--storyboard shows the whole scene: leave out --section and --frame")
 
     def render_once() -> None:
-        result = previewer.run(ref, section=section, frame=frame)
+        result = (previewer.storyboard(ref) if storyboard
+                  else previewer.run(ref, section=section, frame=frame))
         for problem in result.layout:
             console.print(f"[yellow]layout:[/yellow] {problem}", highlight=False, soft_wrap=True)
         console.print(f"{ref.name}: {result.seconds:.1f} s"

@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -127,6 +128,29 @@ class Previewer:
         for suffix in (".mp4", ".png"):
             for old in self.media_dir.glob(f"**/{scene.name}{suffix}"):
                 old.unlink()
+
+    def storyboard(self, scene: SceneRef) -> Preview:
+        """The scene at the end of every beat, in one picture: the shape of a scene over time."""
+        from lessonreel.artwork import SheetEntry, grab_frame, last_frame_time, make_contact_sheet
+
+        started = time.monotonic()
+        video = self.run(scene).path
+        beats: list[dict[str, Any]] = json.loads(
+            (self.folder / f"{scene.name}.beats.json").read_text())
+        if not beats:
+            raise UsageError(f"scene {scene.name} has no narrated beats to make a storyboard of; "
+                             "preview it as a video instead")
+        entries = []
+        with tempfile.TemporaryDirectory(dir=self.folder) as tmp:
+            for number, beat in enumerate(beats):
+                at = last_frame_time(float(beat["end"]), PREVIEW_FPS)
+                image = grab_frame(video, at, Path(tmp) / f"{number}.png")
+                entries.append(SheetEntry(f"{number + 1}. {beat['name']}",
+                                          float(beat["start"]), image))
+            result = self.folder / f"{scene.name}-storyboard.png"
+            with staged(result) as target:
+                make_contact_sheet(entries, f"{scene.name}: the end of each beat", target)
+        return Preview(result, time.monotonic() - started, self.layout_report(scene))
 
     def run(self, scene: SceneRef, section: str | None = None,
             frame: str | None = None) -> Preview:

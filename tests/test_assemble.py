@@ -124,8 +124,8 @@ def test_a_thumbnail_declared_by_beat_takes_the_last_frame_of_that_beat(
     monkeypatch.setattr(assemble_module, "grab_frame", grab)
     by_beat = dataclasses.replace(lesson, thumbnail=Thumbnail(scene=scene, beat="zoom"))
     assemble(by_beat, QUALITIES["low"], outputs, tmp_path / "out", "none")
-    # Half a frame (at 15 fps) before the next beat starts.
-    assert taken == [pytest.approx(9.0 - 0.5 / 15)]
+    # The frame shown last before the next beat starts, at 15 fps.
+    assert taken == [pytest.approx(9.0 - 1.5 / 15)]
     unknown = dataclasses.replace(lesson, thumbnail=Thumbnail(scene=scene, beat="nope"))
     with pytest.raises(AssemblyError, match=f"'nope' is not a beat of {scene}; its beats: "
                                             "line, zoom"):

@@ -205,6 +205,18 @@ def test_preview_from_a_section_renders_only_the_rest_of_the_scene(repo: Repo) -
     assert frame.returncode == 0 and Path(frame.stdout.strip()).name == f"{SCENE}-frame3.png"
 
 
+def test_preview_storyboard_shows_the_end_of_every_beat(repo: Repo) -> None:
+    result = repo.run("preview", SLUG, SCENE, "--storyboard")
+    assert result.returncode == 0, result.stderr[-2000:]
+    sheet = Path(result.stdout.strip())
+    assert sheet.name == f"{SCENE}-storyboard.png"
+    with Image.open(sheet) as image:
+        # Two beats, two tiles of 480 px side by side with 24 px gaps.
+        assert image.size[0] == 2 * 480 + 3 * 24
+    refused = repo.run("preview", SLUG, SCENE, "--storyboard", "--frame", "last")
+    assert refused.returncode == 2 and "leave out --section and --frame" in refused.stderr
+
+
 def test_preview_names_the_sections_and_frames_it_has(repo: Repo) -> None:
     result = repo.run("preview", SLUG, SCENE, "--section", "nope")
     assert result.returncode == 2
