@@ -36,8 +36,8 @@ def test_silent_speech_estimates_duration_and_times_each_sentence() -> None:
     first, second = speech.sentences
     assert first.start == 0 and second.start == pytest.approx(first.end + SENTENCE_PAUSE)
     assert speech.duration == second.end
-    # Ten words at 2.6 words per second.
-    assert second.end - second.start == pytest.approx(10 / 2.6, abs=1e-3)
+    # Ten words at 3.3 words per second.
+    assert second.end - second.start == pytest.approx(10 / 3.3, abs=1e-3)
 
 
 def test_piper_synthesises_real_speech_with_sentence_timings(tmp_path: Path) -> None:
