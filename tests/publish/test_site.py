@@ -316,7 +316,7 @@ def lessons_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             from lessonreel.lesson import Lesson, SceneRef
             LESSON = Lesson(slug="{slug}-lesson", title="{slug.title()}", course="Test Course",
                             package=__name__, summary="The {slug} summary, <declared>.",
-                            scenes=(SceneRef("scenes", "One", "One"),))
+                            scenes=(SceneRef("scenes", "{slug.title()}Opens", "One"),))
         '''))
     (tmp_path / name / "__init__.py").write_text("")
     monkeypatch.syspath_prepend(str(tmp_path))
