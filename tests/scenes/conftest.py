@@ -1,4 +1,4 @@
-"""Construct every registered scene once (Manim's dry run, narration off) and record it."""
+"""Construct every registered scene once (animations skipped, narration off) and record it."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ SCENES: list[SceneRef] = [scene for lesson in discover().values() for scene in l
 
 @dataclass
 class ConstructedScene:
-    """A scene after a dry run: its beats, the sections Manim opened, captions, layout."""
+    """A constructed scene: its beats, the sections Manim opened, captions, layout."""
 
     scene: Any
     sections: list[str] = field(default_factory=list)
@@ -55,7 +55,9 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
 
     with monkeypatch.context() as patch, tempconfig({"dry_run": True, "quality": "low_quality"}):
         patch.setattr(Manager, "next_section", spy)
-        scene = cls()
+        # Skipped animations still advance the clock and open sections: the frames are
+        # all this run would throw away.
+        scene = cls(skip_animations=True)
         scene.render()
         record.scene = scene
         check_layout(f"end of section {record.sections[-1]!r}", scene)
