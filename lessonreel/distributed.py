@@ -104,12 +104,15 @@ def mismatches(mine: dict[str, Any], theirs: dict[str, Any | BaseException]) -> 
     found = {}
     for address, report in sorted(theirs.items()):
         if isinstance(report, BaseException):
-            found[address] = f"cannot run lessonreel: {type(report).__name__}: {report}"
+            # One line, whatever the worker's exception says.
+            found[address] = (f"cannot run lessonreel: {type(report).__name__}: "
+                              + " ".join(str(report).split()))
             continue
         parts = [part for part in PARTS if report.get(part) != mine[part]]
         if "versions" in parts:
+            theirs_versions = report.get("versions") or {}
             names = sorted(k for k in mine["versions"]
-                           if report["versions"].get(k) != mine["versions"][k])
+                           if theirs_versions.get(k) != mine["versions"][k])
             parts[parts.index("versions")] = "versions of " + ", ".join(names)
         if parts:
             found[address] = " and ".join(parts) + " differ"

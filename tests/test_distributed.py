@@ -20,11 +20,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import av
+import numpy as np
 import psutil
 import pytest
 
 from lessonreel.distributed import ShardPayload, fingerprint, mismatches
 from lessonreel.lesson import discover
+from lessonreel.media import frame_count
 from lessonreel.render import QUALITIES, plan
 from tests.conftest import LESSONREEL, ROOT, run_lessonreel
 from tests.test_render_cache import DemoLesson
@@ -41,6 +44,22 @@ def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DemoLesson:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def same_video(a: Path, b: Path) -> bool:
+    """Byte for byte, or else frame for frame in the decoded YUV planes.
+
+    Two local renders of the same scene have been seen to differ in one keyframe's
+    encoding by 2 bytes while every decoded frame is identical, so bytes alone would
+    blame the executor for x264's choice between equivalent encodings.
+    """
+    if sha256(a) == sha256(b):
+        return True
+    with av.open(str(a)) as first, av.open(str(b)) as second:
+        frames = zip(first.decode(video=0), second.decode(video=0), strict=False)
+        if not all(np.array_equal(x.to_ndarray(), y.to_ndarray()) for x, y in frames):
+            return False
+    return frame_count(a) == frame_count(b)
 
 
 # ---- the pieces, without rendering -------------------------------------------------
@@ -200,7 +219,7 @@ def test_dask_renders_module02_as_the_local_pool_does_though_a_worker_dies(
     assert [s["name"] for s in remote["scenes"]] == [s["name"] for s in local["scenes"]]
     assert killed["scene"] in [s["name"] for s in remote["scenes"]]
     for scene in local["scenes"]:
-        assert sha256(out / scene["file"]) == sha256(module02_low / scene["file"]), scene["name"]
+        assert same_video(out / scene["file"], module02_low / scene["file"]), scene["name"]
     assert remote["duration"] == local["duration"]
     for name in ("lesson.srt", "lesson.vtt", "chapters.txt"):
         assert (out / name).read_text() == (module02_low / name).read_text(), name
