@@ -99,8 +99,11 @@ def scene_source_parts(scene: SceneRef) -> tuple[str, str]:
     own, rest = "", []
     lines = text.splitlines(keepends=True)
     cursor = 0
+    # A scene may derive from a scene base of the project's own (TitleAndObjectives),
+    # whose name says nothing: the lesson's declaration names it.
+    declared = _declared_scenes(scene)
     for node in tree.body:
-        if isinstance(node, ast.ClassDef) and _looks_like_scene(node):
+        if isinstance(node, ast.ClassDef) and (_looks_like_scene(node) or node.name in declared):
             start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
             end = node.end_lineno or node.lineno
             rest.append("".join(lines[cursor:start]))
@@ -109,6 +112,12 @@ def scene_source_parts(scene: SceneRef) -> tuple[str, str]:
             cursor = end
     rest.append("".join(lines[cursor:]))
     return own, "".join(rest)
+
+
+def _declared_scenes(scene: SceneRef) -> set[str]:
+    lesson = getattr(importlib.import_module(scene.package), "LESSON", None) \
+        if scene.package else None
+    return {scene.name, *(lesson.scene_names if lesson is not None else ())}
 
 
 def _looks_like_scene(node: ast.ClassDef) -> bool:

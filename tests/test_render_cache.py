@@ -153,6 +153,23 @@ def test_a_new_take_of_recorded_narration_invalidates_only_its_scene(demo: DemoL
     assert changed(after, demo.keys()) == {"SecondScene"}
 
 
+def test_a_scene_built_on_a_project_base_class_is_keyed_on_its_own_source(
+    demo: DemoLesson,
+) -> None:
+    init = demo.folder / "__init__.py"
+    init.write_text(init.read_text().replace(
+        'SceneRef("b", "ThirdScene", "Third")',
+        'SceneRef("b", "ThirdScene", "Third"), SceneRef("a", "FourthScene", "Fourth")'))
+    base = ("\n\nclass Opening(NarrationMixin, Scene):\n"
+            "    def construct(self):\n        self.wait(self.seconds)\n")
+    a = demo.folder / "a.py"
+    a.write_text(a.read_text() + base + "\n\nclass FourthScene(Opening):\n    seconds = 10\n")
+    before = demo.keys()
+    a.write_text(a.read_text().replace("seconds = 10", "seconds = 11"))
+    # Its base class is no scene by name, but the lesson declares it as one.
+    assert changed(before, demo.keys()) == {"FourthScene"}
+
+
 def test_changing_quality_gives_every_scene_a_new_key(demo: DemoLesson) -> None:
     assert changed(demo.keys("low"), demo.keys("medium")) == {
         "FirstScene", "SecondScene", "ThirdScene"}
