@@ -6,29 +6,30 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
-from scenes.common.cards import centre_below, end_card, numbered_list, revision_table, title_card
+from scenes.common.cards import centre_below, end_card, revision_table
 from scenes.common.layout import formula, scene_title
+from scenes.common.objectives import Objective, TitleAndObjectives
 from scenes.module02_derivatives import LESSON
 from scenes.module02_derivatives import math as m
 
 KEY = theme.HIGHLIGHT_COLOR
 
-#: (beat, objective on screen, key phrase, narration), paraphrasing the notes' four aims.
-OBJECTIVES: tuple[tuple[str, str, str, str], ...] = (
-    ("aim-sensitivity", "Read a derivative as sensitivity to change",
-     "sensitivity",
-     "First, you will read a derivative as sensitivity: a number that says how quickly "
-     "an output changes when its input moves."),
-    ("aim-learning", "Explain why learning depends on derivatives", "learning",
-     "Second, you will see why a network cannot learn without them, because they tell "
-     "us which way to adjust each weight."),
-    ("aim-partial", "Tell partial derivatives from ordinary ones",
-     "partial derivatives",
-     "Third, you will tell an ordinary derivative apart from a partial derivative."),
-    ("aim-many", "Interpret partial derivatives in networks with many variables",
-     "many variables",
-     "And fourth, you will learn what partial derivatives mean when a network's output "
-     "depends on many variables at once."),
+#: The notes' four aims, paraphrased: on screen, the phrase in colour, and what is said.
+OBJECTIVES: tuple[Objective, ...] = (
+    Objective("aim-sensitivity", "Read a derivative as sensitivity to change",
+              "sensitivity",
+              "First, you will read a derivative as sensitivity: a number that says how "
+              "quickly an output changes when its input moves."),
+    Objective("aim-learning", "Explain why learning depends on derivatives", "learning",
+              "Second, you will see why a network cannot learn without them, because they "
+              "tell us which way to adjust each weight."),
+    Objective("aim-partial", "Tell partial derivatives from ordinary ones",
+              "partial derivatives",
+              "Third, you will tell an ordinary derivative apart from a partial derivative."),
+    Objective("aim-many", "Interpret partial derivatives in networks with many variables",
+              "many variables",
+              "And fourth, you will learn what partial derivatives mean when a network's "
+              "output depends on many variables at once."),
 )
 
 #: (beat, concept, meaning, narration) for the revision table, one row per beat.
@@ -48,38 +49,16 @@ SUMMARY: tuple[tuple[str, str, str, str], ...] = (
 SUMMARY_KEYS = {"one input": KEY, "partial derivative": KEY, "weight and bias": KEY}
 
 
-class LessonTitle(NarrationMixin, Scene):
+class LessonTitle(TitleAndObjectives):
     """The Module 2 title card, then the four learning objectives appear one at a time."""
 
-    def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
-        card = title_card(LESSON.course, "Module 2", LESSON.title)
-        course, module, title, rule = card
-
-        with self.voiceover(beat="welcome", text=(
-            "Welcome back to Artificial Neural Networks. Module two is about derivatives and "
-            "partial derivatives, the mathematics that lets a network learn."
-        )) as tracker:
-            self.play(FadeIn(course, shift=DOWN * 0.2), FadeIn(module, shift=DOWN * 0.2),
-                      run_time=tracker.duration * 0.3)
-            self.play(Write(title), GrowFromCenter(rule), run_time=tracker.duration * 0.5)
-
-        heading = scene_title("By the end of this lesson you can")
-        points = numbered_list([aim for _, aim, _, _ in OBJECTIVES],
-                               [{key: KEY} for _, _, key, _ in OBJECTIVES])
-        centre_below(points, heading)
-
-        for i, (beat, _, _, speech) in enumerate(OBJECTIVES):
-            with self.voiceover(beat=beat, text=speech) as tracker:
-                if i == 0:
-                    self.play(FadeOut(card, shift=UP * 0.3), FadeIn(heading),
-                              run_time=tracker.duration * 0.25)
-                # Earlier aims step back so the one being spoken about stands out.
-                earlier = [p.animate.set_opacity(0.45) for p in points[:i]]
-                self.play(*earlier, FadeIn(points[i], shift=RIGHT * 0.3),
-                          run_time=tracker.duration * 0.3)
-        self.play(*(p.animate.set_opacity(1) for p in points[:-1]), run_time=0.8)
-        self.wait(0.5)
+    course = LESSON.course
+    module_label = "Module 2"
+    title = LESSON.title
+    welcome = ("Welcome back to Artificial Neural Networks. Module two is about derivatives "
+               "and partial derivatives, the mathematics that lets a network learn.")
+    objectives = OBJECTIVES
+    key_color = KEY
 
 
 class QuickRevision(NarrationMixin, Scene):
