@@ -112,11 +112,13 @@ def test_the_scaffold_is_listed_and_its_own_tests_and_linters_pass(repo: Repo) -
     assert lesson["title"] == TITLE
     assert [s["name"] for s in lesson["scenes"]] == [SCENE]
     assert lesson["scenes"][0]["file"] == "scenes/module09_vectors/introduction.py"
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "tests/math/test_module09_vectors_math.py"], cwd=repo.root,
+    tests = subprocess.run([sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider",
+                            "tests/math/test_module09_vectors_math.py",
+                            "tests/math/test_math_layers.py"], cwd=repo.root,
                            capture_output=True, text=True, check=False)
     assert tests.returncode == 0, tests.stdout[-2000:]
-    assert "2 passed" in tests.stdout
+    assert "test_the_example_rule_and_its_slope PASSED" in tests.stdout
+    assert "test_math_layer_imports_no_manim[scenes.module09_vectors.math] PASSED" in tests.stdout
     lint = subprocess.run([sys.executable, "-m", "ruff", "check", "scenes/module09_vectors",
                            "tests/math/test_module09_vectors_math.py"], cwd=repo.root,
                           capture_output=True, text=True, check=False)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 import sympy as sp
 
@@ -117,16 +114,6 @@ def test_slice_at_y_equals_1_is_x_squared_plus_1_with_slope_2_at_x_1() -> None:
     assert m.SLICE_SLOPE == m.PARTIAL_X.subs({m.x: 1, m.y: 1})
     assert m.SLICE_LATEX == "f(x, 1) = x^{2} + 1"
     assert m.SURFACE_LATEX == "f(x, y) = x^{2} + y^{2}"
-
-
-def test_math_layer_imports_no_manim() -> None:
-    probe = (
-        "import sys; import scenes.module02_derivatives.math; "
-        "bad = sorted(n for n in sys.modules if n == 'manim' or n.startswith('manim.')); "
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_nudging_w1_moves_the_output_by_x1_times_the_nudge() -> None:

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 import sympy as sp
 
 from scenes.module03_gradient import math as m
-
-
-def test_math_layer_imports_no_manim() -> None:
-    probe = (
-        "import sys; import scenes.module03_gradient.math; "
-        "bad = sorted(n for n in sys.modules if n == 'manim' or n.startswith('manim.')); "
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_gradient_stacks_the_partials_2x_and_2y() -> None:
