@@ -54,7 +54,7 @@ def timed(command: list[str], env: dict[str, str], log: Path) -> float:
 
 
 def warm_narration(lesson_slug: str, env: dict[str, str]) -> None:
-    """Construct every scene once (Manim's dry run) so all speech is in the audio cache."""
+    """Construct every scene once, animations skipped, so all speech is in the audio cache."""
     script = (
         "import importlib, sys\n"
         "from manim import tempconfig\n"
@@ -62,7 +62,7 @@ def warm_narration(lesson_slug: str, env: dict[str, str]) -> None:
         f"for ref in get_lesson({lesson_slug!r}).scenes:\n"
         "    cls = getattr(importlib.import_module(ref.qualified_module), ref.name)\n"
         "    with tempconfig({'dry_run': True, 'quality': 'low_quality'}):\n"
-        "        cls().render()\n"
+        "        cls(skip_animations=True).render()\n"
     )
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
