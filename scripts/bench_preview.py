@@ -58,7 +58,7 @@ def main() -> None:
             env = {**os.environ, "LESSONREEL_CACHE_DIR": cache}
             times = [timed([options.lesson, scene, *args], env) for args in RUNS.values()]
         table.add_row(scene, *(f"{t:.1f} s" for t in times))
-    Console().print(table)
+    Console(width=max(120, Console().width)).print(table)
 
 
 if __name__ == "__main__":
