@@ -43,9 +43,14 @@ from lessonreel.errors import LessonreelError, UsageError
 from lessonreel.files import write_atomically
 from lessonreel.lesson import MAX_TAGS_LENGTH, Lesson, tags_length
 from lessonreel.publish.source import RenderedLesson
-from lessonreel.publish.youtube_auth import sign_in_again
+from lessonreel.publish.youtube_auth import sign_in_again, write_private
 
 RECORD_NAME = "youtube.json"
+#: An upload in progress: its resumable session, so the next run continues it. The
+#: session address lets anyone holding it upload into it, so the file is owner-only.
+SESSION_NAME = "youtube-upload.json"
+#: YouTube keeps a resumable session for about a week; an older one is not tried.
+SESSION_MAX_AGE = timedelta(days=6)
 PRIVACY_CHOICES = ("private", "unlisted", "public")
 STEPS = ("video", "captions", "thumbnail", "playlist")
 MAX_TITLE_CHARS = 100
@@ -209,6 +214,28 @@ def load_record(folder: Path) -> dict[str, Any] | None:
                           "from this folder: repair it, or delete it to publish as a new "
                           "video") from error
     return record
+
+
+def load_session(folder: Path, sha256: str) -> dict[str, Any] | None:
+    """The unfinished upload of this very file, if one is recent enough to resume."""
+    try:
+        session: dict[str, Any] = json.loads((folder / SESSION_NAME).read_text())
+        started = datetime.fromisoformat(session["started"])
+        usable = (session["sha256"] == sha256 and isinstance(session["uri"], str)
+                  and datetime.now(timezone.utc) - started < SESSION_MAX_AGE)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return session if usable else None
+
+
+def save_session(folder: Path, sha256: str, uri: str) -> None:
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    write_private(folder / SESSION_NAME,
+                  json.dumps({"sha256": sha256, "uri": uri, "started": started}, indent=2))
+
+
+def clear_session(folder: Path) -> None:
+    (folder / SESSION_NAME).unlink(missing_ok=True)
 
 
 def save_record(folder: Path, record: dict[str, Any]) -> None:
@@ -377,7 +404,24 @@ class Publisher:
         pub = self.publication
         self.method = "videos.insert"
         request = video_request(self.service, pub.video, pub.metadata, self.chunk_size)
-        response = self._upload(request, pub.video)
+        session = load_session(pub.rendered.folder, pub.sha256)
+        if session is not None:
+            # The library asks the server what it holds before sending more (a PUT
+            # of "bytes */size", answered with a Range) when it is in this state.
+            request.resumable_uri = session["uri"]
+            request._in_error_state = True
+            self.say(f"resuming the upload of {pub.video.name} started "
+                     f"{session['started']}")
+        try:
+            response = self._upload(request, pub.video)
+        except HttpError as error:
+            if session is None or error.status_code not in (404, 410):
+                raise
+            self.say("that upload session has expired on YouTube; starting the upload again")
+            clear_session(pub.rendered.folder)
+            request = video_request(self.service, pub.video, pub.metadata, self.chunk_size)
+            response = self._upload(request, pub.video)
+        clear_session(pub.rendered.folder)
         privacy = response.get("status", {}).get("privacyStatus", pub.privacy)
         pub.record = {
             "lesson": pub.lesson.slug,
@@ -413,6 +457,7 @@ class Publisher:
         size = path.stat().st_size
         failures = 0
         response: dict[str, Any] | None = None
+        saved = request.resumable_uri
         while response is None:
             try:
                 status, response = request.next_chunk(num_retries=0)
@@ -424,16 +469,23 @@ class Publisher:
                 failure = f"connection broken: {type(error).__name__}"
             else:
                 failures = 0
+                if request.resumable_uri and request.resumable_uri != saved and response is None:
+                    # From now on an interrupted publish resumes this session.
+                    saved = request.resumable_uri
+                    save_session(self.publication.rendered.folder, self.publication.sha256,
+                                 saved)
                 if status is not None:
                     self.say(f"uploading {path.name}: {status.resumable_progress:,} of "
                              f"{size:,} bytes ({status.progress():.0%})")
                 continue
             failures += 1
             if failures >= MAX_UPLOAD_TRIES:
-                raise YouTubeError(
-                    f"uploading {path.name} failed {failures} times in a row (last: "
-                    f"{failure}); nothing was recorded: run the same command again to "
-                    "upload it from the start")
+                again = ("run the same command again to resume it from the last byte "
+                         "YouTube confirmed" if saved else
+                         "nothing was recorded: run the same command again to upload it from "
+                         "the start")
+                raise YouTubeError(f"uploading {path.name} failed {failures} times in a row "
+                                   f"(last: {failure}); {again}")
             delay = min(MAX_BACKOFF_SECONDS, 2.0 ** failures) * (0.5 + self.rand() / 2)
             self.say(f"upload interrupted ({failure}); trying again in {delay:.1f} s, from "
                      "the last byte YouTube confirms")

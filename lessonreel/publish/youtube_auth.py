@@ -85,13 +85,18 @@ def load_client_config(path: Path) -> dict[str, Any]:
 
 def save_token(credentials: Credentials, path: Path) -> None:
     """Write the token owner-only and atomically: there is never a readable half of it."""
+    write_private(path, credentials.to_json())
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a secret owner-only (0600) and atomically."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # mkstemp creates the file 0600 whatever the umask, so the secret is never
     # readable by others, not even between creation and a chmod.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(credentials.to_json())
+            out.write(text)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)

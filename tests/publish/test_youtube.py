@@ -36,6 +36,7 @@ from lessonreel.lesson import Lesson, get_lesson, tags_length
 from lessonreel.publish import source, youtube_auth
 from lessonreel.publish.youtube import (
     RECORD_NAME,
+    SESSION_NAME,
     ChangedSinceUploadError,
     MetadataError,
     Publication,
@@ -44,6 +45,7 @@ from lessonreel.publish.youtube import (
     describe_reset,
     dry_run,
     next_quota_reset,
+    save_session,
     youtube_service,
 )
 
@@ -385,6 +387,48 @@ def test_an_upload_that_keeps_failing_gives_up_with_backoff_capped(
     # With no session yet, each try asks for one again.
     assert {m for _, m, _, _ in http.request_sequence} == {"POST"} and http.unanswered == 0
     assert not (rendered.folder / RECORD_NAME).exists()
+
+
+def test_a_later_run_resumes_an_interrupted_upload_from_the_offset_youtube_holds(
+        lesson: Lesson, rendered: source.RenderedLesson, token: Path) -> None:
+    data = rendered.file("video").read_bytes()
+    size = len(data)
+    cut_off = [ok(location=SESSION), ok(status="308", range=f"bytes=0-{CHUNK - 1}"),
+               *[TimeoutError("timed out") for _ in range(8)]]
+    http = YouTubeDouble(cut_off)
+    with pytest.raises(YouTubeError, match="run the same command again to resume it"):
+        publisher(Publication(lesson, rendered), http, token, [], []).run()
+    session_file = rendered.folder / SESSION_NAME
+    assert json.loads(session_file.read_text())["uri"] == SESSION
+    assert session_file.stat().st_mode & 0o777 == 0o600
+    assert not (rendered.folder / RECORD_NAME).exists()
+
+    video = {"id": "vid123", "status": {"privacyStatus": "private"}}
+    answers = [ok(status="308", range=f"bytes=0-{CHUNK - 1}"),  # "what do you hold?"
+               *chunk_answers(size, CHUNK, video), *after_video()]
+    http, _, said, url = publish(lesson, rendered, answers, token)
+    first_uri, first_method, first_body, first_headers = http.request_sequence[0]
+    assert (first_uri, first_method, first_body) == (SESSION, "PUT", None)
+    assert header(first_headers, "Content-Range") == f"bytes */{size}"
+    puts = [body for uri, m, body, _ in http.request_sequence if m == "PUT" and body]
+    assert b"".join(puts) == data[CHUNK:]  # nothing sent twice, no new session
+    assert not any(m == "POST" and "uploadType=resumable" in uri
+                   for uri, m, _, _ in http.request_sequence)
+    assert said[0].startswith("resuming the upload of lesson.mp4 started ")
+    assert url == "https://youtu.be/vid123" and not session_file.exists()
+
+
+def test_an_expired_upload_session_starts_the_upload_again(
+        lesson: Lesson, rendered: source.RenderedLesson, token: Path) -> None:
+    size = rendered.file("video").stat().st_size
+    save_session(rendered.folder, hashlib.sha256(rendered.file("video").read_bytes())
+                 .hexdigest(), SESSION + "-old")
+    http, _, said, url = publish(lesson, rendered,
+                                 [ok(status="404"), *first_upload_answers(size)], token)
+    assert http.request_sequence[0][0] == SESSION + "-old"
+    assert "that upload session has expired on YouTube" in " ".join(said)
+    assert url == "https://youtu.be/vid123"
+    assert not (rendered.folder / SESSION_NAME).exists()
 
 
 def test_an_interruption_after_the_upload_finishes_the_rest_without_a_new_video(
