@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import signal
 import subprocess
@@ -323,6 +324,7 @@ def test_all_lessons_render_as_one_plan_into_a_folder_each(demo: DemoLesson) -> 
             f"FirstScene{suffix}", f"SecondScene{suffix}", f"ThirdScene{suffix}"]
         # Progress names the lesson too, once a render holds more than one.
         assert f"{slug}/FirstScene{suffix}: rendered" in result.stderr
+    assert re.search(r"Dask dashboard: http://127\.0\.0\.1:\d+/status", result.stderr)
 
 
 @pytest.mark.render
