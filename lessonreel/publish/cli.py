@@ -70,7 +70,8 @@ def site(lessons: tuple[str, ...], out_dir: Path | None, quality: str | None,
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where renders are read from. Default: build/.")
 @click.option("--privacy", type=click.Choice(["private", "unlisted", "public"]),
-              default="private", show_default=True, help="Who can watch the video.")
+              help="Who can watch the video: private for a new one unless given; given for "
+                   "a published one, it changes the video's privacy.")
 @click.option("--playlist", metavar="TITLE",
               help="Add the video to this playlist, created if missing. Default: the course.")
 @click.option("--replace", is_flag=True,
@@ -86,7 +87,8 @@ def site(lessons: tuple[str, ...], out_dir: Path | None, quality: str | None,
               help="OAuth client secrets of a Desktop app. "
                    "Default: client_secret.json in lessonreel's config folder.")
 def youtube(lesson: str, quality: str | None, from_dir: Path | None, build_dir: Path | None,
-            privacy: str, playlist: str | None, replace: bool, dry_run: bool, sign_in: bool,
+            privacy: str | None, playlist: str | None, replace: bool, dry_run: bool,
+            sign_in: bool,
             client_secrets: Path | None) -> None:
     """Upload LESSON to your YouTube channel, with captions, thumbnail and playlist.
 

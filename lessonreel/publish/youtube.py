@@ -74,6 +74,7 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 #: Units each call costs of a project's 10,000 a day, from YouTube's quota cost table
 #: (developers.google.com/youtube/v3/determine_quota_cost); videos.insert has its own count.
 QUOTA_UNITS = {"captions.insert": 400, "thumbnails.set": 50, "playlists.list": 1,
+               "videos.update": 50,
                "playlists.insert": 50, "playlistItems.insert": 50}
 QUOTA_TEXT = {
     "videos.insert": "the project's daily allowance of uploads through the API (100 "
@@ -296,6 +297,14 @@ def playlist_insert_request(service: Resource, title: str, course: str,
     return request
 
 
+def privacy_request(service: Resource, video_id: str, privacy: str) -> HttpRequest:
+    # An update of the status part replaces it whole: send what the upload set.
+    body = {"id": video_id,
+            "status": {"privacyStatus": privacy, "selfDeclaredMadeForKids": False}}
+    request: HttpRequest = service.videos().update(part="status", body=body)
+    return request
+
+
 def playlist_item_request(service: Resource, playlist_id: str, video_id: str) -> HttpRequest:
     body = {"snippet": {"playlistId": playlist_id,
                         "resourceId": {"kind": "youtube#video", "videoId": video_id}}}
@@ -311,7 +320,8 @@ class Publication:
 
     lesson: Lesson
     rendered: RenderedLesson
-    privacy: str = "private"
+    #: None: private for a new video, and a published video's privacy left as it is.
+    privacy: str | None = None
     playlist: str | None = None
     replace: bool = False
 
@@ -319,7 +329,10 @@ class Publication:
         if self.rendered.slug != self.lesson.slug:
             raise UsageError(f"{self.rendered.folder} holds lesson {self.rendered.slug!r}, "
                              f"not {self.lesson.slug!r}")
-        self.metadata = video_metadata(self.lesson, self.rendered, self.privacy)
+        self.requested_privacy = self.privacy
+        #: A new upload's privacy (and its new playlist's).
+        self.upload_privacy: str = self.privacy or "private"
+        self.metadata = video_metadata(self.lesson, self.rendered, self.upload_privacy)
         self.playlist_title = (self.playlist or self.lesson.course).strip()
         if not self.playlist_title or len(self.playlist_title) > 150:
             raise UsageError("a playlist title needs 1 to 150 characters")
@@ -339,6 +352,9 @@ class Publication:
                     "--replace (the published video stays on YouTube as it is)")
             self.earlier, self.record = self.record, None
         self.pending = pending_steps(self.record, self.playlist_title)
+        if (self.record is not None and self.requested_privacy is not None
+                and self.record.get("privacy") != self.requested_privacy):
+            self.pending.append("privacy")
 
     def summary(self) -> str | None:
         """What is already done, when there is anything to say about it."""
@@ -352,6 +368,10 @@ class Publication:
         if not self.pending:
             return (f"{self.video.name} is already on YouTube as {url} (same SHA-256, "
                     "captions, thumbnail and playlist done): nothing uploaded")
+        if self.pending == ["privacy"]:
+            return (f"{self.video.name} is already on YouTube as {url}: not uploading it "
+                    f"again; changing its privacy from {self.record.get('privacy')} to "
+                    f"{self.requested_privacy}")
         return (f"{self.video.name} is already on YouTube as {url}: not uploading it again; "
                 f"finishing: {', '.join(self.pending)}")
 
@@ -422,7 +442,7 @@ class Publisher:
             request = video_request(self.service, pub.video, pub.metadata, self.chunk_size)
             response = self._upload(request, pub.video)
         clear_session(pub.rendered.folder)
-        privacy = response.get("status", {}).get("privacyStatus", pub.privacy)
+        privacy = response.get("status", {}).get("privacyStatus", pub.upload_privacy)
         pub.record = {
             "lesson": pub.lesson.slug,
             "video_id": response["id"],
@@ -439,8 +459,8 @@ class Publisher:
         }
         save_record(pub.rendered.folder, pub.record)
         self.say(f"uploaded {pub.video.name} as {video_url(response['id'])} ({privacy})")
-        if privacy != pub.privacy:
-            self.say(f"warning: you asked for {pub.privacy} but YouTube made the video "
+        if privacy != pub.upload_privacy:
+            self.say(f"warning: you asked for {pub.upload_privacy} but YouTube made the video "
                      f"{privacy}: {UNVERIFIED_PROJECT}")
 
     def _upload(self, request: HttpRequest, path: Path) -> dict[str, Any]:
@@ -519,15 +539,30 @@ class Publisher:
         if playlist_id is None:
             self.method = "playlists.insert"
             request = playlist_insert_request(self.service, pub.playlist_title,
-                                              pub.lesson.course, pub.privacy)
+                                              pub.lesson.course, pub.upload_privacy)
             playlist_id = request.execute(num_retries=REQUEST_RETRIES)["id"]
-            self.say(f"created the playlist {pub.playlist_title!r} ({pub.privacy})")
+            self.say(f"created the playlist {pub.playlist_title!r} ({pub.upload_privacy})")
         self.method = "playlistItems.insert"
         item = playlist_item_request(self.service, playlist_id, record["video_id"])
         response = item.execute(num_retries=REQUEST_RETRIES)
         self._finish("playlist", {"title": pub.playlist_title, "id": playlist_id,
                                   "item_id": response.get("id")})
         self.say(f"added to the playlist {pub.playlist_title!r}")
+
+    def _privacy(self) -> None:
+        pub = self.publication
+        record = pub.record
+        assert record is not None and pub.requested_privacy is not None
+        self.method = "videos.update"
+        response = privacy_request(self.service, record["video_id"],
+                                   pub.requested_privacy).execute(num_retries=REQUEST_RETRIES)
+        privacy = response.get("status", {}).get("privacyStatus", pub.requested_privacy)
+        record["privacy"] = privacy
+        save_record(pub.rendered.folder, record)
+        self.say(f"{video_url(record['video_id'])} is now {privacy}")
+        if privacy != pub.requested_privacy:
+            self.say(f"warning: you asked for {pub.requested_privacy} but YouTube kept the "
+                     f"video {privacy}: {UNVERIFIED_PROJECT}")
 
     def _find_playlist(self, title: str) -> str | None:
         """The id of the author's playlist with this title, looking through every page."""
@@ -654,12 +689,18 @@ def dry_run(publication: Publication, service: Resource, chunk_size: int = CHUNK
         lines.append(f"{_line(listing)}\n    no body; once per page of 50 playlists, until "
                      f"one is titled {pub.playlist_title!r}  [1 unit a page]")
         insert = playlist_insert_request(service, pub.playlist_title, pub.lesson.course,
-                                         pub.privacy)
+                                         pub.upload_privacy)
         lines.append(f"{_line(insert)}\n    JSON {_size(len(insert.body))}, only if no "
                      f"playlist is titled {pub.playlist_title!r}  [50 units]")
         item = playlist_item_request(service, "<playlist-id>", video_id)
         lines.append(f"{_line(item)}\n    JSON {_size(len(item.body))}  [50 units]")
         units += QUOTA_UNITS["playlists.list"] + QUOTA_UNITS["playlistItems.insert"]
+    if "privacy" in pub.pending:
+        assert pub.requested_privacy is not None
+        update = privacy_request(service, video_id, pub.requested_privacy)
+        lines.append(f"{_line(update)}\n    JSON {_size(len(update.body))}: privacy "
+                     f"{pub.requested_privacy}  [{QUOTA_UNITS['videos.update']} units]")
+        units += QUOTA_UNITS["videos.update"]
     if pub.pending:
         lines.append(f"quota: about {units:,} (up to {units + 50:,}) of the project's 10,000 "
                      "units a day" + (", and 1 of its 100 uploads a day"
@@ -669,7 +710,7 @@ def dry_run(publication: Publication, service: Resource, chunk_size: int = CHUNK
 
 # --- the command ----------------------------------------------------------------------------
 
-def publish_command(lesson: Lesson, rendered: RenderedLesson, *, privacy: str,
+def publish_command(lesson: Lesson, rendered: RenderedLesson, *, privacy: str | None,
                     playlist: str | None, replace: bool, dry: bool, sign_in: bool,
                     client_secrets: Path | None, say: Callable[[str], None],
                     out: Callable[[str], None]) -> None:

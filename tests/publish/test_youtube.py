@@ -292,6 +292,31 @@ def test_publishing_the_same_file_again_uploads_nothing_and_says_so(
     assert record_of(rendered) == before
 
 
+def test_privacy_given_again_changes_the_published_videos_privacy_only(
+        lesson: Lesson, rendered: source.RenderedLesson, token: Path) -> None:
+    size = rendered.file("video").stat().st_size
+    publish(lesson, rendered, first_upload_answers(size), token)
+    answer = ok({"id": "vid123", "status": {"privacyStatus": "public"}})
+    http, _, said, _ = publish(lesson, rendered, [answer], token, privacy="public")
+    ((uri, method, body, _),) = http.request_sequence
+    assert (method, uri.split("?")[0]) == ("PUT", f"{API}/youtube/v3/videos")
+    assert "part=status" in uri
+    assert json.loads(body) == {"id": "vid123", "status": {
+        "privacyStatus": "public", "selfDeclaredMadeForKids": False}}
+    assert said == [
+        "lesson.mp4 is already on YouTube as https://youtu.be/vid123: not uploading it again; "
+        "changing its privacy from private to public",
+        "https://youtu.be/vid123 is now public"]
+    assert record_of(rendered)["privacy"] == "public"
+    # Without --privacy, a published video keeps whatever it has.
+    http, _, said, _ = publish(lesson, rendered, [], token)
+    assert http.request_sequence == [] and said[0].endswith("nothing uploaded")
+    lines = dry_run(Publication(lesson, rendered, privacy="unlisted"),
+                    youtube_service(YouTubeDouble([])))
+    assert any(line.startswith(f"PUT {API}/youtube/v3/videos?part=status") and "[50 units]"
+               in line for line in lines)
+
+
 def test_a_changed_video_is_refused_without_replace_and_uploaded_as_new_with_it(
         lesson: Lesson, rendered: source.RenderedLesson, token: Path) -> None:
     video = rendered.file("video")
