@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 
 from manim import (
     BOLD,
@@ -19,6 +20,9 @@ from manim import (
     ORIGIN,
     RIGHT,
     UP,
+    FadeIn,
+    FadeOut,
+    Group,
     Line,
     Mobject,
     Text,
@@ -157,6 +161,14 @@ def end_card(course: str, next_title: str) -> VGroup:
     Parts in order: ``[course, "Next:", next_title, rule]``, as in :func:`title_card`.
     """
     return _card(course, "Next:", next_title)
+
+
+def close_with_end_card(scene: Any, course: str, next_title: str, speech: str) -> None:
+    """The last beat of a lesson, "next": clear the screen, then the end card."""
+    card = end_card(course, next_title)
+    with scene.voiceover(beat="next", text=speech) as tracker:
+        scene.play(FadeOut(Group(*scene.mobjects)), run_time=tracker.duration * 0.25)
+        scene.play(FadeIn(card, shift=UP * 0.2), run_time=tracker.duration * 0.4)
 
 
 def numbered_list(

@@ -6,7 +6,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
-from scenes.common.cards import centre_below, end_card, revision_table
+from scenes.common.cards import centre_below, close_with_end_card, revision_table
 from scenes.common.layout import formula, scene_title
 from scenes.common.objectives import Objective, TitleAndObjectives
 from scenes.module02_derivatives import LESSON
@@ -157,11 +157,7 @@ class NextUpGradient(NarrationMixin, Scene):
             self.play(Indicate(arrow, color=theme.HIGHLIGHT_COLOR, scale_factor=1.1),
                       run_time=tracker.duration * 0.6)
 
-        card = end_card(LESSON.course, "The Gradient Vector")
-
-        with self.voiceover(beat="next", text=(
+        close_with_end_card(self, LESSON.course, "The Gradient Vector", (
             "Collecting every partial derivative into that one vector is where we pick up "
             "next time. See you in the next lesson."
-        )) as tracker:
-            self.play(FadeOut(Group(*self.mobjects)), run_time=tracker.duration * 0.25)
-            self.play(FadeIn(card, shift=UP * 0.2), run_time=tracker.duration * 0.4)
+        ))

@@ -6,7 +6,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
-from scenes.common.cards import end_card
+from scenes.common.cards import close_with_end_card
 from scenes.common.layout import formula, plane_point, prose, scene_title
 from scenes.common.objectives import Objective, TitleAndObjectives
 from scenes.module03_gradient import LESSON
@@ -96,14 +96,10 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
         )) as tracker:
             self.play(Write(network), FadeIn(note), run_time=tracker.duration * 0.5)
 
-        card = end_card(LESSON.course, "Gradient Descent")
-
-        with self.voiceover(beat="next", text=(
+        close_with_end_card(self, LESSON.course, "Gradient Descent", (
             "Choosing that learning rate well is where we pick up next time. See you in the "
             "next lesson."
-        )) as tracker:
-            self.play(FadeOut(Group(*self.mobjects)), run_time=tracker.duration * 0.25)
-            self.play(FadeIn(card, shift=UP * 0.2), run_time=tracker.duration * 0.4)
+        ))
 
 
 def descent_table(rows: list[VGroup]) -> VGroup:
