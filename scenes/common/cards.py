@@ -136,7 +136,7 @@ def _card(top: str, label: str, headline: str) -> VGroup:
     title = text_block(headline, theme.TITLE_SIZE, theme.TEXT_COLOR,
                        max_width=CARD_TEXT_WIDTH, align="center", weight=BOLD)
     rule = Line(LEFT, RIGHT, color=ACCENT_COLOR, stroke_width=3)
-    rule.set_width(min(title.width, CARD_TEXT_WIDTH / 2))
+    rule.width = min(title.width, CARD_TEXT_WIDTH / 2)
     card = VGroup(top_line, label_line, title, rule)
     top_line.next_to(label_line, UP, buff=0.45)
     title.next_to(label_line, DOWN, buff=0.4)
