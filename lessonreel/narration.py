@@ -230,13 +230,21 @@ class PiperSpeech(SpeechService):
             pieces.append(audio)
             durations.append(len(audio) / rate)
         samples = np.concatenate(pieces)
-        with staged(wav_path) as tmp, wave.open(str(tmp), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(rate)
-            out.writeframes(samples.tobytes())
+        with staged(wav_path) as tmp:
+            write_wav(tmp, samples, rate)
         timeline = _timeline(sentences, durations)
         return Speech(text=text, duration=len(samples) / rate, sentences=timeline, audio=wav_path)
+
+
+def write_wav(path: Path, samples: Any, rate: int) -> None:
+    """Mono 16-bit PCM, the one audio format narration tracks are built from."""
+    import numpy as np
+
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(np.asarray(samples, dtype=np.int16).tobytes())
 
 
 def wav_duration(path: Path) -> float:

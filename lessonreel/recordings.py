@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import subprocess
 import wave
 from dataclasses import asdict, dataclass
@@ -30,6 +29,8 @@ from lessonreel.narration import (
     Speech,
     SpokenSentence,
     split_sentences,
+    wav_duration,
+    write_wav,
 )
 
 AUDIO_SUFFIXES = (".wav", ".mp3", ".flac")
@@ -64,15 +65,6 @@ def find_recording(root: Path, slug: str, scene: str, beat: str) -> Path | None:
             f"({', '.join(p.name for p in found)}); keep one of them in {folder}"
         )
     return found[0] if found else None
-
-
-def scene_recordings(root: Path, slug: str, scene: str) -> dict[str, Path]:
-    """Every recording in a scene's folder, by beat name (the file's stem)."""
-    folder = scene_folder(root, slug, scene)
-    if not folder.is_dir():
-        return {}
-    return {p.stem: p for p in sorted(folder.iterdir())
-            if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES}
 
 
 def decode(source: Path, rate: int) -> Any:
@@ -150,7 +142,6 @@ def sentence_timeline(sentences: list[str], samples: Any, rate: int) -> tuple[Sp
 def recorded_speech(source: Path, text: str, cache_dir: Path, rate: int,
                     with_audio: bool = True) -> Speech:
     """Speech for a beat from the author's recording, decoded into the audio cache once."""
-    import numpy as np
 
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     key = hashlib.sha256(f"recorded:{digest}:{rate}:{text}".encode()).hexdigest()
@@ -159,8 +150,7 @@ def recorded_speech(source: Path, text: str, cache_dir: Path, rate: int,
     sentences = split_sentences(text)
     try:
         record = json.loads(record_path.read_text())
-        with wave.open(str(wav_path), "rb") as wav:
-            duration = wav.getnframes() / wav.getframerate()
+        duration = wav_duration(wav_path)
         if abs(record["duration"] - duration) > 1e-3:
             raise ValueError("record and audio disagree")
         timeline = tuple(SpokenSentence(**s) for s in record["sentences"])
@@ -168,11 +158,8 @@ def recorded_speech(source: Path, text: str, cache_dir: Path, rate: int,
         samples = decode(source, rate)
         timeline = sentence_timeline(sentences, samples, rate)
         duration = len(samples) / rate
-        with staged(wav_path) as tmp, wave.open(str(tmp), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(rate)
-            out.writeframes(np.asarray(samples, dtype=np.int16).tobytes())
+        with staged(wav_path) as tmp:
+            write_wav(tmp, samples, rate)
         write_atomically(record_path, json.dumps({
             "source": str(source), "text": text, "duration": duration,
             "sentences": [asdict(s) for s in timeline]}, indent=1).encode())
@@ -225,11 +212,3 @@ def analyse(source: Path, text: str) -> RecordingReport:
         clipped_fraction=float((magnitude >= 32767).mean()),
         speech_fraction=max(0.0, 1 - quiet / duration) if duration else 0.0,
     )
-
-
-_SAFE_BEAT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-def is_recordable(beat: str) -> bool:
-    """Whether a beat name can be a file name on every system authors use."""
-    return bool(_SAFE_BEAT.match(beat))

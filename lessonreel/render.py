@@ -53,6 +53,7 @@ from lessonreel.narration import (
     SERVICES,
     NarrationMixin,
     SilentSpeech,
+    write_wav,
 )
 
 
@@ -483,11 +484,7 @@ def narration_track(beats: Sequence[dict[str, Any]], seconds: float, target: Pat
         offset = round(start * rate)
         end = min(len(track), offset + len(samples))
         track[offset:end] += samples[: end - offset]
-    with wave.open(str(target), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(np.clip(track, -32768, 32767).astype(np.int16).tobytes())
+    write_wav(target, np.clip(track, -32768, 32767), rate)
     return True
 
 

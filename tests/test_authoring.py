@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import wave
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import pytest
 import srt
 from PIL import Image
 
+from lessonreel import narration
 from lessonreel.media import frame_count, probe, video_duration
 from lessonreel.narration import split_sentences
 from lessonreel.recordings import analyse, sentence_timeline
@@ -37,11 +37,7 @@ RATE = 22050
 
 def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(np.clip(samples, -32768, 32767).astype(np.int16).tobytes())
+    narration.write_wav(path, np.clip(samples, -32768, 32767), rate)
     return path
 
 
