@@ -92,9 +92,9 @@ class Previewer:
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                   check=False).returncode
         if code != 0:
-            from lessonreel.render import _last_error_line
+            from lessonreel.render import last_error_line
 
-            raise SceneRenderError(scene.name, log, _last_error_line(log))
+            raise SceneRenderError(scene.name, log, last_error_line(log))
 
     def beats(self, scene: SceneRef) -> list[dict[str, Any]]:
         """Every beat of the scene (name, text, duration, first animation), without drawing it."""

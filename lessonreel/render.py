@@ -385,7 +385,7 @@ def plan(
     return tasks
 
 
-def _last_error_line(log: Path) -> str:
+def last_error_line(log: Path) -> str:
     try:
         text = log.read_text(errors="replace")
     except OSError:
@@ -452,7 +452,7 @@ def render_shard(task: SceneTask, shard: Shard, workers: Workers) -> Path:
     log = task.log_path(shard)
     if code != 0:
         detail = "stopped" if workers.stopping else (
-            f"killed by signal {-code}" if code < 0 else _last_error_line(log))
+            f"killed by signal {-code}" if code < 0 else last_error_line(log))
         raise SceneRenderError(task.scene.name, log, detail)
     videos = sorted((task.shard_dir(shard) / "media").glob(f"videos/**/{task.scene.name}.mp4"))
     if len(videos) != 1:
