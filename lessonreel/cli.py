@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -17,6 +17,10 @@ from lessonreel.errors import LessonreelError, UsageError
 from lessonreel.lesson import discover, get_lesson, project_root
 from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
 from lessonreel.render import QUALITIES, get_quality, plan, run_plan
+
+if TYPE_CHECKING:
+    from lessonreel.lesson import Lesson
+    from lessonreel.preview import Previewer
 
 console = Console(stderr=True)
 
@@ -208,7 +212,7 @@ def new(slug: str, title: str, course: str | None, summary: str, scene_name: str
         click.echo(f"  {command}")
 
 
-def _previewer(lesson: str, cache_dir: Path | None) -> tuple[Any, Any]:
+def _previewer(lesson: str, cache_dir: Path | None) -> tuple[Lesson, Previewer]:
     from lessonreel.preview import Previewer
 
     root = project_root()
