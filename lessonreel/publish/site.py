@@ -23,6 +23,7 @@ is linked from the previous site instead of copied again from the render.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import hashlib
@@ -159,12 +160,16 @@ def _unique(lessons: list[SiteLesson]) -> list[SiteLesson]:
     return lessons
 
 
+# SRT times are truncated to the millisecond: a sentence written as 85.383 opens a chapter
+# that starts at 85.3833333.
+SRT_SLACK = 0.001
+
+
 def chapters_vtt(scenes: Iterable[Mapping[str, Any]]) -> str:
     """A WebVTT chapters track: one cue per scene, titled with its chapter title."""
     lines = ["WEBVTT", ""]
-    for number, scene in enumerate(scenes, 1):
-        start = float(scene["start"])
-        end = start + float(scene["duration"])
+    scenes = list(scenes)
+    for number, (scene, (start, end)) in enumerate(zip(scenes, _bounds(scenes), strict=True), 1):
         # Cue text is markup in WebVTT: &, < and > must be escaped, and a blank
         # line would end the cue.
         title = html.escape(" ".join(str(scene["title"]).split()), quote=False)
@@ -188,15 +193,29 @@ def transcript(srt_text: str) -> list[Cue]:
 
 
 def chapter_views(scenes: Sequence[Mapping[str, Any]], cues: Sequence[Cue]) -> list[ChapterView]:
-    """Each chapter with the sentences that start within it."""
-    views = []
-    for number, scene in enumerate(scenes, 1):
-        start = float(scene["start"])
-        end = start + float(scene["duration"])
-        last = number == len(scenes)
-        inside = tuple(c for c in cues if start <= c.start and (c.start < end or last))
-        views.append(ChapterView(number, str(scene["title"]), start, end, inside))
-    return views
+    """Each chapter with the sentences that start within it; every sentence lands in one chapter.
+
+    The manifest rounds starts and durations to microseconds and the SRT to milliseconds, so
+    a chapter's start plus its duration can overshoot the next chapter's start. Chapters are
+    therefore bounded by the next chapter's start, and a sentence is placed by its start with
+    a millisecond of slack for the SRT's truncation.
+    """
+    bounds = _bounds(scenes)
+    starts = [start for start, _ in bounds]
+    placed: list[list[Cue]] = [[] for _ in scenes]
+    for cue in cues:
+        if starts:
+            placed[max(0, bisect.bisect_right(starts, cue.start + SRT_SLACK) - 1)].append(cue)
+    return [ChapterView(number, str(scene["title"]), start, end, tuple(inside))
+            for number, (scene, (start, end), inside)
+            in enumerate(zip(scenes, bounds, placed, strict=True), 1)]
+
+
+def _bounds(scenes: Sequence[Mapping[str, Any]]) -> list[tuple[float, float]]:
+    """Each chapter's start and end, where a chapter ends as the next one starts."""
+    starts = [float(scene["start"]) for scene in scenes]
+    ends = starts[1:] + [starts[-1] + float(scenes[-1]["duration"])] if scenes else []
+    return list(zip(starts, ends, strict=True))
 
 
 def _environment() -> jinja2.Environment:

@@ -129,6 +129,21 @@ def test_chapters_vtt_writes_hours_and_keeps_a_title_on_one_line() -> None:
     assert "01:00:00.000 --> 01:01:01.000\nLong lesson\n" in text
 
 
+def test_a_sentence_at_a_rounded_chapter_boundary_is_listed_once_in_the_later_chapter() -> None:
+    # Rounded as in a real manifest: 258.533333 + 44.333333 overshoots the next start by 1 µs,
+    # and the SRT writes the sentence that opens the third chapter at the millisecond below it.
+    scenes = [{"title": "One", "start": 0.0, "duration": 258.533333},
+              {"title": "Two", "start": 258.533333, "duration": 44.333333},
+              {"title": "Three", "start": 302.866667, "duration": 56.683333}]
+    cues = [site.Cue(302.0, 302.866, "end of two"), site.Cue(302.866, 305.0, "opens three"),
+            site.Cue(302.8667, 306.0, "also three"), site.Cue(359.7, 360.0, "after the end")]
+    views = site.chapter_views(scenes, cues)
+    assert [[c.text for c in v.cues] for v in views] == [
+        [], ["end of two"], ["opens three", "also three", "after the end"]]
+    assert views[1].end == views[2].start == 302.866667
+    assert "00:04:18.533 --> 00:05:02.867\nTwo" in site.chapters_vtt(scenes)
+
+
 # --- pages -------------------------------------------------------------------------------------
 
 def test_titles_summaries_and_narration_are_escaped(tmp_path: Path) -> None:
