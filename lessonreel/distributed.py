@@ -11,7 +11,9 @@ for the local pool.
 
 Before anything runs, every worker reports a fingerprint of its lessonreel,
 lesson sources and package versions (:func:`fingerprint`); a worker that
-differs from the client is refused by address.
+differs from the client is refused by address. Each task checks again on the
+worker that runs it, so a worker that joins later, or a checkout edited during
+the render, fails its task with the reason instead of rendering other frames.
 
 Fault tolerance is Dask's: a task whose worker dies is rescheduled by the
 scheduler, and a task that raises is retried once (``retries=1``) before its
@@ -119,8 +121,12 @@ def mismatches(mine: dict[str, Any], theirs: dict[str, Any | BaseException]) -> 
     return found
 
 
-def check_workers(client: Any, package: str) -> int:
-    """Refuse a cluster whose workers run other code than this machine; its thread count."""
+def check_workers(client: Any, package: str) -> tuple[dict[str, Any], int]:
+    """Refuse a cluster whose workers run other code than this machine.
+
+    Returns this machine's fingerprint, which every task checks again, and the
+    cluster's thread count.
+    """
     mine = fingerprint(package)
     theirs = client.run(fingerprint, package, on_error="return")
     wrong = mismatches(mine, theirs)
@@ -130,7 +136,7 @@ def check_workers(client: Any, package: str) -> int:
             f"renders: " + "; ".join(f"{address} ({why})" for address, why in wrong.items())
             + "; install the same lessonreel, lessons and packages on every worker "
               "(scripts/setup from the same commit) and restart them")
-    return sum(client.nthreads().values())
+    return mine, sum(client.nthreads().values())
 
 
 class ShardFailed(Exception):
@@ -193,6 +199,8 @@ class WorkerJob:
     audio_cache: str | None
     #: Pub-sub topic for this run's progress events.
     topic: str
+    #: The client's fingerprint, which the worker's must equal; None: not checked.
+    expected: dict[str, Any] | None = None
 
 
 def on_this_worker(job: WorkerJob, scratch: Path) -> SceneTask:
@@ -211,6 +219,14 @@ def render_on_worker(job: WorkerJob) -> ShardPayload:
     from distributed.core import Status
 
     worker = get_worker()
+    if job.expected is not None:
+        wrong = mismatches(job.expected, {worker.address: fingerprint(job.package)})
+        if wrong:
+            # Checked per task, not only when the render starts: workers may join a
+            # cluster at any time, and a checkout may change under a running worker.
+            why = (f"worker {worker.address} would not render what the client renders: "
+                   f"{wrong[worker.address]}")
+            raise ShardFailed(job.task.scene.name, why, why + "\n")
     key = worker.get_current_task()
     scratch = Path(worker.local_directory) / "lessonreel"
     task = on_this_worker(job, scratch)
@@ -252,9 +268,11 @@ def render_on_worker(job: WorkerJob) -> ShardPayload:
 class DaskPool:
     """The :class:`lessonreel.render.Executor` that sends each shard to a Dask cluster."""
 
-    def __init__(self, client: Any, package: str, audio_cache: Path | None) -> None:
+    def __init__(self, client: Any, package: str, audio_cache: Path | None,
+                 expected: dict[str, Any] | None = None) -> None:
         self.client = client
         self.package = package
+        self.expected = expected
         self.audio_cache = str(audio_cache) if audio_cache is not None else None
         self.run_id = uuid.uuid4().hex
         self.futures: dict[Any, Job] = {}
@@ -279,7 +297,8 @@ class DaskPool:
             for rank, (task, shard) in enumerate(jobs):
                 future = self.client.submit(
                     render_on_worker,
-                    WorkerJob(task, shard, self.package, self.audio_cache, topic),
+                    WorkerJob(task, shard, self.package, self.audio_cache, topic,
+                              self.expected),
                     # One task group, so Dask queues the tasks on the scheduler and
                     # hands them out in priority order (longest first) as workers free up.
                     key=(f"lessonreel-render-{self.run_id}", task.id, shard.index),
@@ -377,8 +396,8 @@ def dask_pool(scheduler: str | None, jobs: int, package: str, cache_dir: Path,
                                    f"`dask worker {scheduler}`") from error
             audio = None
             say(f"Dask scheduler at {scheduler}")
-        threads = check_workers(client, package)
+        mine, threads = check_workers(client, package)
         link = dashboard(client)
         say(f"Dask dashboard: {link}" if link else
             "Dask dashboard: none (install bokeh where the scheduler runs to get one)")
-        yield DaskPool(client, package, audio), threads
+        yield DaskPool(client, package, audio, mine), threads

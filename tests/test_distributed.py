@@ -26,7 +26,8 @@ import numpy as np
 import psutil
 import pytest
 
-from lessonreel.distributed import ShardPayload, fingerprint, mismatches
+from lessonreel.distributed import DaskPool, ShardPayload, fingerprint, mismatches
+from lessonreel.errors import SceneRenderError
 from lessonreel.lesson import discover
 from lessonreel.media import frame_count
 from lessonreel.render import QUALITIES, plan
@@ -134,6 +135,35 @@ def test_a_mismatch_names_each_worker_and_what_differs() -> None:
         "tcp://10.0.0.4:1": "cannot run lessonreel: ModuleNotFoundError: "
                             "No module named 'lessonreel'",
     }
+
+
+def test_a_task_on_a_worker_whose_code_changed_since_the_check_fails_without_rendering(
+    demo: DemoLesson, tmp_path: Path,
+) -> None:
+    from distributed import Client, LocalCluster
+
+    lesson = discover(demo.pkg)["demo"]
+    task = plan(lesson, lesson.select(["FirstScene"]), QUALITIES["low"], "none", demo.root,
+                tmp_path / "cache")[0]
+    checked = fingerprint(demo.pkg)
+    # The scene changes after the check, as on a worker that joins later from another
+    # checkout, or on a shared disk edited during the render.
+    demo.write_a("The first number, said by a worker with newer code.")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        pool = DaskPool(client, demo.pkg, tmp_path / "cache", checked)
+        outcomes = list(pool.run([(task, task.shards[0])], lambda _: None,
+                                 lambda *_: None))
+        worker = next(iter(client.scheduler_info()["workers"]))
+        scratch = Path(client.run(lambda dask_worker: dask_worker.local_directory)[worker])
+        rendered = list((scratch / "lessonreel").rglob("*.mp4"))
+    [(_, _, error)] = outcomes
+    assert isinstance(error, SceneRenderError)
+    assert str(error).startswith(
+        f"scene FirstScene failed to render (worker {worker} would not render what the "
+        "client renders: scenes differ, on 2 tries); see its log: ")
+    assert "scenes differ" in error.log.read_text()
+    assert rendered == []
 
 
 def test_render_needs_one_lesson_or_all() -> None:
