@@ -62,8 +62,14 @@ def list_lessons(as_json: bool) -> None:
     out = Console()
     for lesson in lessons.values():
         out.print(f"[bold]{lesson.slug}[/bold]  {lesson.title}")
+        # A grid, so a long description wraps under itself rather than under the number.
+        grid = Table.grid(padding=(0, 2), pad_edge=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(style="cyan", no_wrap=True)
+        grid.add_column(overflow="fold")
         for number, scene in enumerate(lesson.scenes, 1):
-            out.print(f"  {number:>2}. [cyan]{scene.name}[/cyan]  {scene.doc}")
+            grid.add_row(f"{number}.", scene.name, scene.doc)
+        out.print(grid)
 
 
 @cli.command()

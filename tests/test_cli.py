@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from lessonreel.cli import cli
+from lessonreel.lesson import discover
 from tests.conftest import ROOT, run_lessonreel
 
 
@@ -30,11 +31,26 @@ def test_list_json_describes_lessons_and_scenes_in_order() -> None:
     assert "2.001" in sensitivity["doc"]
 
 
-def test_list_prints_each_scene_with_its_docstring() -> None:
-    result = CliRunner().invoke(cli, ["list"])
+def test_list_prints_each_scene_with_its_docstring_wrapped_under_itself() -> None:
+    result = CliRunner().invoke(cli, ["list"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
-    assert "module02-derivatives" in result.stdout
-    assert "SecantBecomesTangent" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["module02-derivatives", "Derivatives", "and", "Partial",
+                                "Derivatives"]
+    lesson = discover()["module02-derivatives"]
+    for number, scene in enumerate(lesson.scenes, 1):
+        [at] = [i for i, line in enumerate(lines)
+                if line.split()[:2] == [f"{number}.", scene.name]]
+        column = lines[at].index(scene.doc.split()[0], len(f"{number}. {scene.name}") + 3)
+        # The description, read back across its wrapped lines, and every
+        # continuation starts in the description's column.
+        block = [lines[at]]
+        for line in lines[at + 1:]:
+            if line[:column].strip():
+                break
+            block.append(line)
+        assert " ".join(" ".join(line[column:].split()) for line in block) == scene.doc
+        assert all(len(line.rstrip()) <= 80 for line in block)
 
 
 def test_unknown_lesson_exits_2_and_lists_the_known_ones() -> None:
