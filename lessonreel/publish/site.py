@@ -44,7 +44,13 @@ import srt
 from lessonreel.chapters import clock
 from lessonreel.errors import UnknownLessonError, UsageError
 from lessonreel.lesson import Lesson
-from lessonreel.publish.source import NotRenderedError, RenderedLesson, find, load
+from lessonreel.publish.source import (
+    NotRenderedError,
+    RenderedLesson,
+    chapter_bounds,
+    find,
+    load,
+)
 
 #: Written at the site's root: what each copied file was, so a re-publish can reuse it.
 SITE_MANIFEST = ".lessonreel-site.json"
@@ -169,7 +175,8 @@ def chapters_vtt(scenes: Iterable[Mapping[str, Any]]) -> str:
     """A WebVTT chapters track: one cue per scene, titled with its chapter title."""
     lines = ["WEBVTT", ""]
     scenes = list(scenes)
-    for number, (scene, (start, end)) in enumerate(zip(scenes, _bounds(scenes), strict=True), 1):
+    bounds = chapter_bounds(scenes)
+    for number, (scene, (start, end)) in enumerate(zip(scenes, bounds, strict=True), 1):
         # Cue text is markup in WebVTT: &, < and > must be escaped, and a blank
         # line would end the cue.
         title = html.escape(" ".join(str(scene["title"]).split()), quote=False)
@@ -195,12 +202,10 @@ def transcript(srt_text: str) -> list[Cue]:
 def chapter_views(scenes: Sequence[Mapping[str, Any]], cues: Sequence[Cue]) -> list[ChapterView]:
     """Each chapter with the sentences that start within it; every sentence lands in one chapter.
 
-    The manifest rounds starts and durations to microseconds and the SRT to milliseconds, so
-    a chapter's start plus its duration can overshoot the next chapter's start. Chapters are
-    therefore bounded by the next chapter's start, and a sentence is placed by its start with
-    a millisecond of slack for the SRT's truncation.
+    A chapter ends where the next starts (:func:`chapter_bounds`), and a sentence is placed
+    by its start with a millisecond of slack for the SRT's truncation.
     """
-    bounds = _bounds(scenes)
+    bounds = chapter_bounds(scenes)
     starts = [start for start, _ in bounds]
     placed: list[list[Cue]] = [[] for _ in scenes]
     for cue in cues:
@@ -209,13 +214,6 @@ def chapter_views(scenes: Sequence[Mapping[str, Any]], cues: Sequence[Cue]) -> l
     return [ChapterView(number, str(scene["title"]), start, end, tuple(inside))
             for number, (scene, (start, end), inside)
             in enumerate(zip(scenes, bounds, placed, strict=True), 1)]
-
-
-def _bounds(scenes: Sequence[Mapping[str, Any]]) -> list[tuple[float, float]]:
-    """Each chapter's start and end, where a chapter ends as the next one starts."""
-    starts = [float(scene["start"]) for scene in scenes]
-    ends = starts[1:] + [starts[-1] + float(scenes[-1]["duration"])] if scenes else []
-    return list(zip(starts, ends, strict=True))
 
 
 def _environment() -> jinja2.Environment:

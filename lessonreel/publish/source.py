@@ -9,6 +9,7 @@ refused instead of published.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,17 @@ class RenderedLesson:
                                    f"again with: lessonreel render {self.slug}")
         return self.folder / files[role]
 
+
+
+def chapter_bounds(scenes: Sequence[Mapping[str, Any]]) -> list[tuple[float, float]]:
+    """Each chapter's start and end, from a manifest's scenes.
+
+    A chapter ends where the next one starts: the manifest rounds starts and
+    durations to microseconds, so the sum of the two can overshoot the next start.
+    """
+    starts = [float(scene["start"]) for scene in scenes]
+    ends = starts[1:] + [starts[-1] + float(scenes[-1]["duration"])] if scenes else []
+    return list(zip(starts, ends, strict=True))
 
 def load(folder: Path) -> RenderedLesson:
     """Read and check one rendered lesson folder."""

@@ -42,7 +42,7 @@ from lessonreel.chapters import Chapter, chapter_problems, youtube_text
 from lessonreel.errors import LessonreelError, UsageError
 from lessonreel.files import write_atomically
 from lessonreel.lesson import MAX_TAGS_LENGTH, Lesson, tags_length
-from lessonreel.publish.source import RenderedLesson
+from lessonreel.publish.source import RenderedLesson, chapter_bounds
 from lessonreel.publish.youtube_auth import sign_in_again, write_private
 
 RECORD_NAME = "youtube.json"
@@ -126,9 +126,9 @@ class VideoMetadata:
 
 
 def chapters_of(rendered: RenderedLesson) -> list[Chapter]:
-    return [Chapter(scene["title"], float(scene["start"]),
-                    float(scene["start"]) + float(scene["duration"]))
-            for scene in rendered.scenes]
+    scenes = rendered.scenes
+    return [Chapter(scene["title"], start, end)
+            for scene, (start, end) in zip(scenes, chapter_bounds(scenes), strict=True)]
 
 
 def video_metadata(lesson: Lesson, rendered: RenderedLesson, privacy: str) -> VideoMetadata:

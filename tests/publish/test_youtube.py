@@ -42,6 +42,7 @@ from lessonreel.publish.youtube import (
     Publication,
     Publisher,
     YouTubeError,
+    chapters_of,
     describe_reset,
     dry_run,
     next_quota_reset,
@@ -592,11 +593,25 @@ def test_the_description_limit_counts_utf8_bytes(lesson: Lesson,
 def test_chapters_that_break_youtubes_rules_are_refused(lesson: Lesson,
                                                        rendered: source.RenderedLesson) -> None:
     manifest = dict(rendered.manifest)
-    manifest["scenes"] = [dict(scene, duration=5.0) for scene in manifest["scenes"]]
+    manifest["scenes"] = [dict(scene, start=5.0 * i, duration=5.0)
+                          for i, scene in enumerate(manifest["scenes"])]
     short = dataclasses.replace(rendered, manifest=manifest)
     with pytest.raises(MetadataError, match=r"chapters: chapter 'Welcome and learning "
                                             r"objectives' lasts 5.0 s; YouTube needs at least 10"):
         Publication(lesson, short)
+
+
+def test_each_chapter_ends_where_the_next_starts_despite_the_manifests_rounding(
+        rendered: source.RenderedLesson) -> None:
+    manifest = dict(rendered.manifest)
+    manifest["scenes"] = [dict(scene, start=start, duration=duration)
+                          for scene, (start, duration) in zip(
+                              manifest["scenes"][:3],
+                              [(0.0, 258.533333), (258.533333, 44.333333),
+                               (302.866667, 56.683333)], strict=True)]
+    chapters = chapters_of(dataclasses.replace(rendered, manifest=manifest))
+    assert [(c.start, c.end) for c in chapters] == [
+        (0.0, 258.533333), (258.533333, 302.866667), (302.866667, 302.866667 + 56.683333)]
 
 
 def test_lesson_tags_and_category_are_checked_where_they_are_declared(lesson: Lesson) -> None:
