@@ -1,7 +1,7 @@
 """Join rendered scenes into one lesson: video, captions, chapters, manifest.
 
 Video packets are copied, never re-encoded (every scene shares the encoder
-settings from :func:`lessonreel.render.encoder_config`). Audio is rebuilt for
+settings from :func:`lessonreel.quality.encoder_config`). Audio is rebuilt for
 the whole lesson so that it is continuous, 48 kHz stereo AAC, and normalised
 to one loudness. Every output is written under a temporary name and renamed
 into place, so an interrupted run never leaves a half-written file behind.
@@ -38,7 +38,8 @@ from lessonreel.errors import AssemblyError
 from lessonreel.files import staged, write_atomically
 from lessonreel.lesson import Lesson
 from lessonreel.media import run_ffmpeg, video_duration
-from lessonreel.render import Quality, SceneOutput
+from lessonreel.quality import Quality
+from lessonreel.render import SceneOutput
 
 AUDIO_RATE = 48000
 

@@ -16,7 +16,9 @@ from rich.table import Table
 from lessonreel.errors import LessonreelError, UsageError
 from lessonreel.lesson import discover, get_lesson, project_root
 from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
-from lessonreel.render import QUALITIES, get_quality, plan, run_plan
+from lessonreel.plan import plan
+from lessonreel.quality import QUALITIES, get_quality
+from lessonreel.render import run_plan
 
 if TYPE_CHECKING:
     from lessonreel.lesson import Lesson
@@ -112,8 +114,8 @@ def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quali
 
     from lessonreel.assemble import assemble
     from lessonreel.lesson import lessons_package
+    from lessonreel.pool import Executor
     from lessonreel.progress import progress_for
-    from lessonreel.render import Executor
 
     root = project_root()
     if all_lessons == (lesson is not None):

@@ -1,7 +1,7 @@
 """The render plan on a Dask cluster: ``lessonreel render --executor dask``.
 
 The plan, the cache keys and the unit of work are the local pool's: each shard
-is rendered by :func:`lessonreel.render.render_shard`, here inside
+is rendered by :func:`lessonreel.pool.render_shard`, here inside
 :func:`render_on_worker` on a Dask worker. A worker need not share a filesystem
 with the client: it renders into its own scratch folder and sends back the
 video, the beats Manim recorded with their speech, and the log, as bytes
@@ -43,7 +43,8 @@ from lessonreel.cache import versions
 from lessonreel.errors import ClusterError, SceneRenderError, WorkerMismatchError
 from lessonreel.lesson import SceneRef
 from lessonreel.narration import CACHE_ENV
-from lessonreel.render import Job, Outcome, SceneTask, Shard, Workers, render_shard
+from lessonreel.plan import SceneTask, Shard
+from lessonreel.pool import Job, Outcome, Workers, render_shard
 
 #: How often a worker looks in on a running shard: reports its frames, or stops it.
 WATCH_SECONDS = 0.5
@@ -266,7 +267,7 @@ def render_on_worker(job: WorkerJob) -> ShardPayload:
 
 
 class DaskPool:
-    """The :class:`lessonreel.render.Executor` that sends each shard to a Dask cluster."""
+    """The :class:`lessonreel.pool.Executor` that sends each shard to a Dask cluster."""
 
     def __init__(self, client: Any, package: str, audio_cache: Path | None,
                  expected: dict[str, Any] | None = None) -> None:

@@ -232,16 +232,6 @@ def project_root(package: str | None = None) -> Path:
     return Path(next(iter(module.__path__))).resolve().parent
 
 
-def lesson_for_file(path: Path, package: str | None = None) -> Lesson | None:
-    """The lesson whose package holds the source file ``path``, if any."""
-    path = path.resolve()
-    for lesson in discover(package).values():
-        folder = Path(next(iter(importlib.import_module(lesson.package).__path__))).resolve()
-        if path.is_relative_to(folder):
-            return lesson
-    return None
-
-
 def get_lesson(slug: str, package: str | None = None) -> Lesson:
     lessons = discover(package)
     if slug not in lessons:

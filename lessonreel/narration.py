@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import inspect
 import json
 import os
-import re
 import wave
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -33,6 +31,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from lessonreel.errors import NarrationError, UsageError
 from lessonreel.files import staged, write_atomically
+from lessonreel.recordings import find_recording, recorded_speech
+from lessonreel.speech import (
+    ESTIMATED_WORDS_PER_SECOND,
+    SENTENCE_PAUSE,
+    Speech,
+    SpokenSentence,
+    sentence_times,
+    split_sentences,
+    wav_duration,
+    write_wav,
+)
 
 if TYPE_CHECKING:
     from manim import Scene
@@ -46,57 +55,17 @@ BEATS_FILE_ENV = "LESSONREEL_BEATS_FILE"
 #: Set by ``lessonreel preview``: the scene checks its layout (text inside the safe
 #: margin, no two texts overlapping) at the end of every beat and writes what it finds.
 LAYOUT_FILE_ENV = "LESSONREEL_LAYOUT_FILE"
+#: Set by lessonreel's renderer and previewer: the slug of the lesson being rendered,
+#: and the folder of this scene's recorded beats (``<beat>.wav|mp3|flac``). The scene
+#: takes them from there and never looks its lesson up in the registry, so what it
+#: plays is what the renderer keyed and shipped (a Dask worker gets its own copy).
+LESSON_ENV = "LESSONREEL_LESSON"
+RECORDINGS_ENV = "LESSONREEL_RECORDINGS_DIR"
 NARRATION_CHOICES = ("piper", "none")
-
-#: Silence between two sentences of one beat.
-SENTENCE_PAUSE = 0.35
-#: Speaking rate assumed when narration is off: the Piper voice's own rate inside a
-#: sentence, measured on the Module 2 and 3 scripts (2,191 words in 663 s of speech).
-ESTIMATED_WORDS_PER_SECOND = 3.3
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split narration into sentences, one caption cue each."""
-    cleaned = " ".join(text.split())
-    if not cleaned:
-        raise NarrationError("a beat's narration text is empty: write what the narrator says")
-    return [s for s in _SENTENCE_END.split(cleaned) if s]
-
 
 def cache_root() -> Path:
     """Where lessonreel caches audio and renders: $LESSONREEL_CACHE_DIR or ./.lessonreel-cache."""
     return Path(os.environ.get(CACHE_ENV) or Path.cwd() / ".lessonreel-cache")
-
-
-@dataclass(frozen=True)
-class SpokenSentence:
-    """One sentence of a beat and where it sits in the beat's audio, in seconds."""
-
-    text: str
-    start: float
-    end: float
-
-
-@dataclass(frozen=True)
-class Speech:
-    """What a speech service produced for one beat."""
-
-    text: str
-    duration: float
-    sentences: tuple[SpokenSentence, ...]
-    audio: Path | None = None
-
-
-def _timeline(sentences: list[str], durations: list[float]) -> tuple[SpokenSentence, ...]:
-    spoken, t = [], 0.0
-    for i, (sentence, length) in enumerate(zip(sentences, durations, strict=True)):
-        if i:
-            t += SENTENCE_PAUSE
-        spoken.append(SpokenSentence(sentence, round(t, 4), round(t + length, 4)))
-        t += length
-    return tuple(spoken)
 
 
 class SpeechService(ABC):
@@ -130,7 +99,7 @@ class SilentSpeech(SpeechService):
     def speak(self, text: str) -> Speech:
         sentences = split_sentences(text)
         durations = [max(1.0, len(s.split()) / ESTIMATED_WORDS_PER_SECOND) for s in sentences]
-        timeline = _timeline(sentences, durations)
+        timeline = sentence_times(sentences, durations)
         return Speech(text=text, duration=timeline[-1].end, sentences=timeline)
 
 
@@ -232,24 +201,8 @@ class PiperSpeech(SpeechService):
         samples = np.concatenate(pieces)
         with staged(wav_path) as tmp:
             write_wav(tmp, samples, rate)
-        timeline = _timeline(sentences, durations)
+        timeline = sentence_times(sentences, durations)
         return Speech(text=text, duration=len(samples) / rate, sentences=timeline, audio=wav_path)
-
-
-def write_wav(path: Path, samples: Any, rate: int) -> None:
-    """Mono 16-bit PCM, the one audio format narration tracks are built from."""
-    import numpy as np
-
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(np.asarray(samples, dtype=np.int16).tobytes())
-
-
-def wav_duration(path: Path) -> float:
-    with wave.open(str(path), "rb") as wav:
-        return wav.getnframes() / wav.getframerate()
 
 
 SERVICES: dict[str, type[SpeechService]] = {"piper": PiperSpeech, "none": SilentSpeech}
@@ -345,20 +298,16 @@ class NarrationMixin:
         write_atomically(path, json.dumps(entries, indent=1).encode())
 
     def _recording(self, beat: str) -> Path | None:
-        """The author's recording of this beat, from assets/narration/<lesson>/<Scene>/."""
-        from lessonreel.lesson import lesson_for_file, project_root
-        from lessonreel.recordings import find_recording
+        """The author's recording of this beat, in the folder the renderer named.
 
-        if not hasattr(self, "_lessonreel_lesson"):
-            self._lessonreel_lesson = lesson_for_file(Path(inspect.getfile(type(self))))
-        if self._lessonreel_lesson is None:
+        A plain ``manim render`` names none: the scene then speaks with the voice.
+        """
+        folder = os.environ.get(RECORDINGS_ENV)
+        if not folder:
             return None
-        return find_recording(project_root(), self._lessonreel_lesson.slug,
-                              type(self).__name__, beat)
+        return find_recording(Path(folder), type(self).__name__, beat)
 
     def _speak(self, beat: str, text: str) -> Speech:
-        from lessonreel.recordings import recorded_speech
-
         service = self._speech_service()
         recording = self._recording(beat)
         if recording is None:

@@ -29,7 +29,14 @@ from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.media import frame_count, run_ffmpeg
-from lessonreel.narration import BEATS_FILE_ENV, CACHE_ENV, LAYOUT_FILE_ENV, NARRATION_ENV
+from lessonreel.narration import (
+    BEATS_FILE_ENV,
+    CACHE_ENV,
+    LAYOUT_FILE_ENV,
+    LESSON_ENV,
+    NARRATION_ENV,
+    RECORDINGS_ENV,
+)
 
 PREVIEW_FPS = 15
 
@@ -80,6 +87,7 @@ class Previewer:
                    str(scene.file), scene.name]
         env = {**os.environ, NARRATION_ENV: "none", CACHE_ENV: str(self.cache_dir),
                BEATS_FILE_ENV: str(beats_file), LAYOUT_FILE_ENV: str(self.layout_path(scene)),
+               LESSON_ENV: self.lesson.slug, RECORDINGS_ENV: str(_recordings(self, scene)),
                "PYTHONPATH": os.pathsep.join(
                    p for p in (str(self.root), os.environ.get("PYTHONPATH", "")) if p)}
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -92,7 +100,7 @@ class Previewer:
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                   check=False).returncode
         if code != 0:
-            from lessonreel.render import last_error_line
+            from lessonreel.pool import last_error_line
 
             raise SceneRenderError(scene.name, log, last_error_line(log))
 

@@ -18,7 +18,8 @@ from rich.progress import (
 )
 
 from lessonreel.errors import SceneRenderError
-from lessonreel.render import SceneOutput, SceneTask, Shard
+from lessonreel.plan import SceneTask, Shard
+from lessonreel.render import SceneOutput
 
 #: How often the live display reads frame counts from the Manim logs.
 POLL_SECONDS = 0.5

@@ -24,7 +24,7 @@ from typing import Any
 
 from lessonreel.errors import NarrationError
 from lessonreel.files import staged, write_atomically
-from lessonreel.narration import (
+from lessonreel.speech import (
     ESTIMATED_WORDS_PER_SECOND,
     Speech,
     SpokenSentence,
@@ -54,9 +54,8 @@ def scene_folder(root: Path, slug: str, scene: str) -> Path:
     return recordings_root(root) / slug / scene
 
 
-def find_recording(root: Path, slug: str, scene: str, beat: str) -> Path | None:
-    """The author's recording of one beat, if there is one."""
-    folder = scene_folder(root, slug, scene)
+def find_recording(folder: Path, scene: str, beat: str) -> Path | None:
+    """The author's recording of one beat in ``folder`` (a scene's folder), if there is one."""
     found = [folder / f"{beat}{suffix}" for suffix in AUDIO_SUFFIXES
              if (folder / f"{beat}{suffix}").is_file()]
     if len(found) > 1:

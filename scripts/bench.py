@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lessonreel.lesson import get_lesson  # noqa: E402
-from lessonreel.render import QUALITIES  # noqa: E402
+from lessonreel.quality import QUALITIES  # noqa: E402
 
 console = Console()
 

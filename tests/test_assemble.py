@@ -18,7 +18,9 @@ from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, yo
 from lessonreel.errors import AssemblyError, LessonDeclarationError
 from lessonreel.lesson import Thumbnail, get_lesson
 from lessonreel.media import probe
-from lessonreel.render import QUALITIES, SceneOutput, plan
+from lessonreel.plan import plan
+from lessonreel.quality import QUALITIES
+from lessonreel.render import SceneOutput
 from tests.conftest import ROOT
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -18,3 +19,35 @@ def test_mypy_finds_nothing_in_the_engine() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy", "lessonreel"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def engine_imports() -> dict[str, set[str]]:
+    """Which engine modules each engine module imports, at the top or inside a function."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "lessonreel").rglob("*.py")):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+        graph[name] = {m for m in found if m.startswith("lessonreel.") and m != name}
+    return graph
+
+
+def test_no_engine_module_imports_one_that_imports_it_back() -> None:
+    graph = engine_imports()
+    cycles = []
+    for start in graph:
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            module, path = stack.pop()
+            for child in graph.get(module, ()):
+                if child == start:
+                    cycles.append(" -> ".join((*path, child)))
+                elif child not in seen:
+                    seen.add(child)
+                    stack.append((child, (*path, child)))
+    assert not cycles, "import cycles (move the shared part into a leaf module):\n" + \
+        "\n".join(sorted(set(cycles)))

@@ -30,7 +30,8 @@ from lessonreel.distributed import DaskPool, ShardPayload, fingerprint, mismatch
 from lessonreel.errors import SceneRenderError
 from lessonreel.lesson import discover
 from lessonreel.media import frame_count
-from lessonreel.render import QUALITIES, plan
+from lessonreel.plan import plan
+from lessonreel.quality import QUALITIES
 from tests.conftest import LESSONREEL, ROOT, run_lessonreel
 from tests.test_render_cache import DemoLesson
 

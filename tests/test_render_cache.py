@@ -24,7 +24,8 @@ import pytest
 
 from lessonreel.cache import SceneCache
 from lessonreel.lesson import discover
-from lessonreel.render import QUALITIES, plan
+from lessonreel.plan import plan
+from lessonreel.quality import QUALITIES
 from tests.conftest import run_lessonreel
 
 SCENE_FILE_A = '''

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from lessonreel.render import QUALITIES
+from lessonreel.quality import QUALITIES
 
 
 @click.group()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel.errors import UsageError
-from lessonreel.render import QUALITIES
+from lessonreel.quality import QUALITIES
 
 
 class NotRenderedError(UsageError):

@@ -1,0 +1,65 @@
+"""Render qualities and the encoder settings every scene shares.
+
+Every scene of a lesson is encoded alike (profile, pixel format, frame rate, a
+closed GOP), so the scenes' H.264 streams can be joined without re-encoding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lessonreel.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Quality:
+    """A render quality: Manim's flag, frame size and frame rate."""
+
+    name: str
+    flag: str
+    width: int
+    height: int
+    fps: int
+
+    @property
+    def gop(self) -> int:
+        """Keyframe interval: half a second, so any cut point is near a keyframe."""
+        return max(1, self.fps // 2)
+
+
+QUALITIES: dict[str, Quality] = {
+    "low": Quality("low", "l", 854, 480, 15),
+    "medium": Quality("medium", "m", 1280, 720, 30),
+    "high": Quality("high", "h", 1920, 1080, 60),
+    "4k": Quality("4k", "k", 3840, 2160, 60),
+}
+
+
+def get_quality(name: str) -> Quality:
+    if name not in QUALITIES:
+        raise UsageError(f"unknown quality {name!r}; choose one of: {', '.join(QUALITIES)}")
+    return QUALITIES[name]
+
+
+def encoder_config(quality: Quality) -> str:
+    """Manim config that makes every scene's H.264 stream joinable without re-encoding.
+
+    All scenes share profile, pixel format, frame rate and a closed GOP, so the
+    concat demuxer can copy their packets into one file and players can seek
+    to any chapter start.
+    """
+    gop = quality.gop
+    return "\n".join([
+        "[video_encoder]",
+        "codec = libx264",
+        "pixel_format = yuv420p",
+        "[video_encoder.options]",
+        "profile = high",
+        "preset = medium",
+        "crf = 20",
+        # x264's own keys: a closed GOP of fps/2 frames, no scene-cut keyframes,
+        # and exactly two B-frames, as YouTube's upload recommendations ask.
+        f"x264-params = keyint={gop}:min-keyint={gop}:scenecut=0:bframes=2:open-gop=0",
+        "",
+    ])
+

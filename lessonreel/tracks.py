@@ -1,0 +1,86 @@
+"""A scene's narration track and captions, built from the beats its shards recorded.
+
+Manim's own sound track would be cut wherever a scene is split into shards, so
+the renderer rebuilds both from each beat's start, speech file and sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import wave
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import srt
+
+from lessonreel.errors import SceneRenderError
+from lessonreel.narration import write_wav
+from lessonreel.plan import SceneTask
+
+
+def narration_track(beats: Sequence[dict[str, Any]], seconds: float, target: Path) -> bool:
+    """Every beat's speech at its start time on a silent track ``seconds`` long.
+
+    Returns False, writing nothing, when no beat has audio (narration off).
+    """
+    import numpy as np
+
+    spoken = [b for b in beats if b.get("audio")]
+    if not spoken:
+        return False
+    rate = 0
+    clips = []
+    for beat in spoken:
+        with wave.open(beat["audio"], "rb") as clip:
+            rate = rate or clip.getframerate()
+            if clip.getframerate() != rate or clip.getnchannels() != 1:
+                raise SceneRenderError(beat["name"], Path(beat["audio"]), "mixed audio formats")
+            clips.append((beat["start"], np.frombuffer(clip.readframes(clip.getnframes()),
+                                                       dtype=np.int16)))
+    track = np.zeros(round(seconds * rate), dtype=np.int32)
+    for start, samples in clips:
+        offset = round(start * rate)
+        end = min(len(track), offset + len(samples))
+        track[offset:end] += samples[: end - offset]
+    write_wav(target, np.clip(track, -32768, 32767), rate)
+    return True
+
+
+def captions_from(beats: Sequence[dict[str, Any]], seconds: float) -> list[srt.Subtitle]:
+    """One caption per spoken sentence, on the scene's clock, cut at its end."""
+    cues = []
+    for beat in beats:
+        for sentence in beat["sentences"]:
+            start = beat["start"] + sentence["start"]
+            end = min(beat["start"] + sentence["end"], seconds)
+            if start < end:
+                cues.append(srt.Subtitle(0, timedelta(seconds=start), timedelta(seconds=end),
+                                         sentence["text"]))
+    return list(srt.sort_and_reindex(cues))
+
+
+def shard_beats(task: SceneTask, durations: Sequence[float]) -> list[dict[str, Any]]:
+    """Every beat on the joined video's clock, each taken from the shard that drew it.
+
+    A shard starts at a beat, so that beat's start on the shard's own clock is where
+    the shard's video begins; before it, the clock ran on skipped animations.
+    """
+    beats: list[dict[str, Any]] = []
+    offset = 0.0
+    for shard, duration in zip(task.shards, durations, strict=True):
+        path = task.beats_path(shard)
+        recorded = json.loads(path.read_text()) if path.exists() else []
+        drawn = [b for b in recorded if b["first_animation"] >= shard.first
+                 and (shard.last is None or b["first_animation"] <= shard.last)]
+        origin = 0.0 if shard.first == 0 else min((b["start"] for b in drawn), default=0.0)
+        for beat in drawn:
+            moved = dict(beat)
+            moved["start"] = offset + beat["start"] - origin
+            moved["end"] = offset + beat["end"] - origin if beat["end"] is not None else None
+            beats.append(moved)
+        offset += duration
+    return beats
+
+
