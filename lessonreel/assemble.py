@@ -37,7 +37,7 @@ from lessonreel.chapters import Chapter
 from lessonreel.errors import AssemblyError
 from lessonreel.files import staged, write_atomically
 from lessonreel.lesson import Lesson
-from lessonreel.media import run_ffmpeg, video_duration
+from lessonreel.media import concat_listing, run_ffmpeg, video_duration
 from lessonreel.quality import Quality
 from lessonreel.render import SceneOutput
 
@@ -262,7 +262,7 @@ def assemble(
         with ThreadPoolExecutor(max_workers=1) as background:
             encoding = background.submit(_build_audio, placed, work)
             listing = work / "scenes.txt"
-            listing.write_text("".join(f"file '{p.output.video.resolve()}'\n" for p in placed))
+            listing.write_text(concat_listing([p.output.video for p in placed]))
             video_only = work / "video.mp4"
             run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:v:0",
                         "-c", "copy", str(video_only)], "joining scene videos")

@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from lessonreel.errors import LessonDeclarationError
 from lessonreel.lesson import SceneRef
 
 #: A staging folder this old belongs to a run that was killed, not one still writing.
@@ -40,18 +41,21 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@functools.cache
-def _module_file(name: str) -> Path | None:
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
-        return None
-    return Path(spec.origin).resolve()
+def module_path(name: str, root: Path) -> Path | None:
+    """The source file of module ``name`` under ``root``, found by path, without importing.
+
+    Importing (or ``find_spec``, which imports parent packages) would run the lesson
+    packages and Manim just to compute a key, and would find the modules Python
+    already loaded rather than the copy under ``root`` that is about to render.
+    """
+    base = root.joinpath(*name.split("."))
+    for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
-def _imported_names(tree: ast.Module, module: str, is_package: bool) -> set[str]:
+def _imported_names(tree: ast.Module, module: str, is_package: bool, root: Path) -> set[str]:
     """Modules whose code ``tree`` needs: a package's ``__init__`` counts only when a
     name is taken from it, not when it is merely the way to a submodule."""
     names: set[str] = set()
@@ -67,34 +71,65 @@ def _imported_names(tree: ast.Module, module: str, is_package: bool) -> set[str]
                 base = ".".join([*anchor, base] if base else anchor)
             for alias in node.names:
                 submodule = f"{base}.{alias.name}"
-                if alias.name != "*" and _module_file(submodule) is not None:
+                if alias.name != "*" and module_path(submodule, root) is not None:
                     names.add(submodule)
                 else:
                     names.add(base)
     return names
 
 
-def project_sources(module: str, root: Path) -> dict[str, Path]:
-    """Every module under ``root`` that importing ``module`` executes, by name."""
+def project_sources(module: str, root: Path, package: str | None = None) -> dict[str, Path]:
+    """Every module under ``root`` that importing ``module`` executes, by name (only
+    those inside ``package``, when given)."""
     root = root.resolve()
     found: dict[str, Path] = {}
     queue = [module]
     while queue:
         name = queue.pop()
-        if name in found:
+        if name in found or (package and name.split(".")[0] != package):
             continue
-        path = _module_file(name)
-        if path is None or not path.is_relative_to(root) or ".venv" in path.parts:
+        path = module_path(name, root)
+        if path is None:
             continue
         found[name] = path
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        queue.extend(_imported_names(tree, name, path.name == "__init__.py") - set(found))
+        queue.extend(_imported_names(tree, name, path.name == "__init__.py", root) - set(found))
     return found
 
 
-def scene_source_parts(scene: SceneRef) -> tuple[str, str]:
-    """(this scene class's source, its module's source without any scene class)."""
-    text = scene.file.read_text(encoding="utf-8")
+#: The engine modules whose code shapes a cache entry: the scene side (the narration
+#: mixin and all it imports) and what turns Manim's output into an entry (the renderer,
+#: tracks, loudness, artwork), with the lesson assembly that reuses entries.
+ENGINE_ROOTS = ("lessonreel.narration", "lessonreel.render", "lessonreel.assemble")
+
+
+def engine_digest(engine_root: Path | None = None) -> dict[str, str]:
+    """A digest of every engine module that shapes an entry, and lessonreel's version.
+
+    Found by following the engine's own imports from :data:`ENGINE_ROOTS`, so a new
+    module is covered the day it is imported, in a checkout or a wheel install alike.
+    """
+    return _engine_digest(engine_root or Path(__file__).resolve().parents[1])
+
+
+def _engine_digest(engine_root: Path) -> dict[str, str]:
+    engine: dict[str, Path] = {}
+    for name in ENGINE_ROOTS:
+        engine.update(project_sources(name, engine_root, package="lessonreel"))
+    h = hashlib.sha256()
+    for name, path in sorted(engine.items()):
+        h.update(name.encode() + b"\0" + _digest(path.read_bytes()).encode())
+    try:
+        version = metadata.version("lessonreel")
+    except metadata.PackageNotFoundError:
+        version = "absent"
+    return {"sources": h.hexdigest(), "modules": str(len(engine)), "version": version}
+
+
+def scene_source_parts(scene: SceneRef, file: Path | None = None) -> tuple[str, str]:
+    """(this scene class's source, its module's source without any scene class), read
+    from ``file`` (default: where the scene's module is found now)."""
+    text = (file or scene.file).read_text(encoding="utf-8")
     tree = ast.parse(text)
     own, rest = "", []
     lines = text.splitlines(keepends=True)
@@ -158,8 +193,13 @@ def _scene_recordings_digest(scene: SceneRef, root: Path) -> str:
 
 
 def scene_key(scene: SceneRef, root: Path, settings: dict[str, Any]) -> str:
-    """The cache key of one scene under the given render settings."""
-    own, module_rest = scene_source_parts(scene)
+    """The cache key of one scene under the given render settings, from the files
+    under ``root`` (a snapshot of the project, which is what renders)."""
+    file = module_path(scene.qualified_module, root)
+    if file is None:
+        raise LessonDeclarationError(f"scene {scene.name}: module {scene.qualified_module} "
+                                     f"is not under {root}; check the lesson's SceneRef")
+    own, module_rest = scene_source_parts(scene, file)
     sources = project_sources(scene.qualified_module, root)
     sources.pop(scene.qualified_module, None)
     payload = {

@@ -60,3 +60,12 @@ def run_ffmpeg(args: Sequence[str], what: str) -> subprocess.CompletedProcess[st
         tail = result.stderr.strip().splitlines()[-3:]
         raise AssemblyError(f"ffmpeg failed while {what}: {' | '.join(tail)}")
     return result
+
+
+def concat_listing(videos: Sequence[Path]) -> str:
+    """An ffmpeg concat-demuxer list of ``videos``, each path quoted for the demuxer.
+
+    Inside single quotes the demuxer ends the string at any ``'``, so a quote in a
+    path (``/home/o'neil``) is written as ``'\\''``: close, escaped quote, reopen.
+    """
+    return "".join("file '" + str(v.resolve()).replace("'", "'\\''") + "'\n" for v in videos)

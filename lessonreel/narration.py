@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from lessonreel.errors import NarrationError, UsageError
 from lessonreel.files import staged, write_atomically
-from lessonreel.recordings import find_recording, recorded_speech
+from lessonreel.recordings import decode, find_recording, recorded_speech
 from lessonreel.speech import (
     ESTIMATED_WORDS_PER_SECOND,
     SENTENCE_PAUSE,
@@ -340,9 +340,66 @@ class NarrationMixin:
         if left > 1e-3:
             scene.wait(left)
         record.end = scene.time
+        self._write_beats()
+
+    def _write_beats(self) -> None:
+        beats_file = os.environ.get(BEATS_FILE_ENV)
         if beats_file:
             write_atomically(Path(beats_file), json.dumps(
-                [beat_record(b) for b in self.beats], indent=1).encode())
+                [*map(beat_record, self.beats), *self.sounds], indent=1).encode())
+
+    @property
+    def sounds(self) -> list[dict[str, Any]]:
+        """Sounds the scene added itself, as entries of its beats file (``kind: sound``)."""
+        if not hasattr(self, "_lessonreel_sounds"):
+            self._lessonreel_sounds: list[dict[str, Any]] = []
+        return self._lessonreel_sounds
+
+    def add_sound(self, sound_file: str, time_offset: float = 0, gain: float | None = None,
+                  **kwargs: Any) -> None:
+        """A scene's own sound effect. Under lessonreel's renderer it joins the scene's
+        narration track, mixed under the voice at the time it was added.
+
+        The renderer builds that track from the beats file, so a sound handed to Manim
+        would be dropped with Manim's own track; this records it there instead, decoded
+        into the audio cache at the voice's rate, with its gain (dB) applied.
+        """
+        scene: Any = self
+        if not os.environ.get(BEATS_FILE_ENV):
+            super().add_sound(sound_file, time_offset, gain, **kwargs)  # type: ignore[misc]
+            return
+        if kwargs:
+            raise NarrationError(f"{type(self).__name__}.add_sound: lessonreel mixes a "
+                                 f"scene's sound with a file, time_offset and gain only, "
+                                 f"not {', '.join(sorted(kwargs))}")
+        from manim import config
+        from manim.utils.sounds import get_full_sound_file_path
+
+        source = Path(get_full_sound_file_path(sound_file, Path(config.assets_dir)))
+        clip = decoded_sound(source, cache_root() / "audio", self._speech_service().sample_rate,
+                             gain or 0.0)
+        start = scene.time + time_offset
+        self.sounds.append({
+            "kind": "sound", "name": f"sound {len(self.sounds) + 1} ({source.name})",
+            "text": "", "start": start, "end": start + wav_duration(clip),
+            "first_animation": getattr(scene.renderer, "num_plays", 0),
+            "duration": wav_duration(clip), "audio": str(clip), "sentences": []})
+        self._write_beats()
+
+
+def decoded_sound(source: Path, cache_dir: Path, rate: int, gain: float) -> Path:
+    """``source`` as mono 16-bit WAV at ``rate`` with ``gain`` dB applied, decoded once
+    by content into the audio cache."""
+    import numpy as np
+
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    target = cache_dir / hashlib.sha256(f"sound:{digest}:{rate}:{gain}".encode()).hexdigest()
+    target = target.with_suffix(".wav")
+    if not target.is_file():
+        samples = decode(source, rate).astype(np.float64) * 10 ** (gain / 20)
+        with staged(target) as tmp:
+            write_wav(tmp, np.clip(np.round(samples), -32768, 32767), rate)
+    return target
 
 
 def beat_record(beat: Beat) -> dict[str, Any]:

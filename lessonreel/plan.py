@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import math
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from lessonreel.cache import SceneCache, scene_key
-from lessonreel.errors import UsageError
+from lessonreel.cache import SceneCache, engine_digest, module_path, scene_key
+from lessonreel.errors import LessonDeclarationError, UsageError
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.narration import (
     BEATS_FILE_ENV,
@@ -39,11 +44,13 @@ from lessonreel.quality import Quality, encoder_config
 from lessonreel.recordings import scene_folder
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
-RENDER_SCHEMA = 4
+RENDER_SCHEMA = 5
 #: With automatic sharding, a scene is split when its last render took longer than this.
 SHARD_SECONDS = 60.0
 #: Below this, splitting a scene saves less than starting another Manim process costs.
 MIN_SPLIT_SECONDS = 10.0
+#: The folder holding the running lessonreel package: renders import the engine from here.
+ENGINE_HOME = Path(__file__).resolve().parents[1]
 _PROGRESS = re.compile(r"Animation (\d+)[^\r\n|]*?\|[^\r\n|]*\|\s*(\d+)/(\d+)")
 
 
@@ -110,6 +117,20 @@ class SceneTask:
     def beats_path(self, shard: Shard) -> Path:
         return self.shard_dir(shard) / "beats.json"
 
+    def media_dir(self, shard: Shard) -> Path:
+        """Where Manim writes the shard's partial movies and video.
+
+        Manim 0.22 joins partial movies through a concat list it does not quote, so
+        a ``'`` anywhere in that folder's absolute path (``/home/o'neil``) breaks
+        every render: such a shard's media go to a folder of the system's temporary
+        directory instead, named after the shard so every step finds the same one.
+        """
+        inside = self.shard_dir(shard) / "media"
+        if "'" not in str(inside.resolve()):
+            return inside
+        name = hashlib.sha256(str(inside).encode()).hexdigest()[:24]
+        return Path(tempfile.gettempdir()) / f"lessonreel-media-{name}"
+
     def config_path(self, shard: Shard) -> Path:
         # One per shard: shards of a scene may start at the same moment.
         return self.shard_dir(shard) / "encoder.cfg"
@@ -125,7 +146,7 @@ class SceneTask:
             sys.executable, "-m", "manim", "render",
             f"-q{self.quality.flag}",
             "--config_file", str(self.config_path(shard)),
-            "--media_dir", str(self.shard_dir(shard) / "media"),
+            "--media_dir", str(self.media_dir(shard)),
             # Our scene cache decides what to re-render; Manim's own hashing of every
             # play() call would only cost time in a folder that lives for one run.
             "--disable_caching",
@@ -133,8 +154,18 @@ class SceneTask:
             "--progress_bar", "display",
             *span,
             "-o", self.scene.name,
-            str(self.scene.file), self.scene.name,
+            str(self.scene_file), self.scene.name,
         ]
+
+    @property
+    def scene_file(self) -> Path:
+        """The scene's file under ``project_root``: the snapshot this task was keyed on."""
+        found = module_path(self.scene.qualified_module, self.project_root)
+        if found is None:
+            raise LessonDeclarationError(f"scene {self.scene.name}: module "
+                                         f"{self.scene.qualified_module} is not under "
+                                         f"{self.project_root}")
+        return found
 
     def environment(self, shard: Shard) -> dict[str, str]:
         env = dict(os.environ)
@@ -143,9 +174,11 @@ class SceneTask:
         env[BEATS_FILE_ENV] = str(self.beats_path(shard))
         env[LESSON_ENV] = self.lesson
         env[RECORDINGS_ENV] = str(self.recordings_dir)
-        # The scene file imports lesson packages by their absolute names.
+        # The scene file imports lesson packages by their absolute names, from the
+        # snapshot; the engine comes from where this lessonreel runs.
         env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(self.project_root), env.get("PYTHONPATH", "")) if p
+            p for p in (str(self.project_root), str(ENGINE_HOME), env.get("PYTHONPATH", ""))
+            if p
         )
         return env
 
@@ -194,29 +227,73 @@ def estimate_seconds(scene: SceneRef, previous: dict[str, Any] | None) -> float:
     return total or 30.0
 
 
-def split(animation_frames: Sequence[int], beat_starts: Sequence[int],
-          count: int) -> tuple[Shard, ...]:
-    """``count`` shards of about the same number of frames, cut only where a beat starts.
+def split(beats: Sequence[dict[str, Any]], count: int) -> tuple[Shard, ...]:
+    """``count`` shards of about the same length, cut only where a beat starts.
 
-    Cutting at beat starts keeps every shard's timing identical to an unsplit
-    render: a beat waits out its speech by reading the scene clock, and the
-    clock of skipped animations runs on exact durations, not whole frames.
+    ``beats`` are the scene's beats as its current source records them (see
+    :func:`read_beats`): cutting at their first animations keeps every shard's
+    timing identical to an unsplit render, because a beat waits out its speech by
+    reading the scene clock, and the clock of skipped animations runs on exact
+    durations, not whole frames.
     """
-    cuts = sorted({b for b in beat_starts if 0 < b < len(animation_frames)})
-    if count <= 1 or not cuts:
+    starts_at = sorted({(int(b["first_animation"]), float(b["start"])) for b in beats
+                        if int(b["first_animation"]) > 0 and b.get("kind") != "sound"})
+    if count <= 1 or not starts_at:
         return WHOLE_SCENE
-    total = sum(animation_frames)
-    before = [sum(animation_frames[:c]) for c in cuts]
+    total = max(float(b["end"] if b.get("end") is not None else b["start"]) for b in beats)
     starts = [0]
     for k in range(1, count):
         target = total * k / count
-        best = min(range(len(cuts)), key=lambda i: abs(before[i] - target))
-        if cuts[best] > starts[-1]:
-            starts.append(cuts[best])
+        cut, _ = min(starts_at, key=lambda beat: abs(beat[1] - target))
+        if cut > starts[-1]:
+            starts.append(cut)
     ends: list[int | None] = [start - 1 for start in starts[1:]]
     ends.append(None)
     return tuple(Shard(i, first, last)
                  for i, (first, last) in enumerate(zip(starts, ends, strict=True)))
+
+
+def read_beats(task: SceneTask) -> list[dict[str, Any]] | None:
+    """The beats of the source this task renders, read by a Manim run that skips every
+    animation (``-s``: it counts and times them all and draws one frame).
+
+    None when that run fails: the scene then renders whole, and its render reports
+    the error with its log.
+    """
+    folder = task.work_dir / "beats"
+    folder.mkdir(parents=True, exist_ok=True)
+    beats_file = folder / "beats.json"
+    command = [sys.executable, "-m", "manim", "render", "-ql", "-s",
+               "--media_dir", str(folder / "media"), "--disable_caching",
+               "--progress_bar", "none", "-o", f"{task.scene.name}-beats",
+               str(task.scene_file), task.scene.name]
+    env = {**task.environment(WHOLE_SCENE[0]), BEATS_FILE_ENV: str(beats_file)}
+    with (folder / "read-beats.log").open("w") as log:
+        code = subprocess.run(command, cwd=task.project_root, env=env, stdout=log,
+                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                              check=False).returncode
+    if code != 0 or not beats_file.is_file():
+        return None
+    found: list[dict[str, Any]] = json.loads(beats_file.read_text())
+    return found
+
+
+def snapshot(project_root: Path, package: str, into: Path) -> Path:
+    """A copy of what a render reads from the project: the lessons package, the
+    assets and ``manim.cfg``. Keys are computed from it and Manim renders from it,
+    so a file saved while the render runs changes neither what renders nor its key.
+    """
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    staging = into.with_name(into.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(project_root / package, staging / package, ignore=ignore)
+    if (project_root / "assets").is_dir():
+        shutil.copytree(project_root / "assets", staging / "assets",
+                        ignore=shutil.ignore_patterns("readme", "__pycache__"))
+    if (project_root / "manim.cfg").is_file():
+        shutil.copy2(project_root / "manim.cfg", staging / "manim.cfg")
+    os.replace(staging, into)
+    return into
 
 
 def shard_count(shards: int | None, jobs: int, previous: dict[str, Any] | None,
@@ -259,41 +336,47 @@ def plan(
     """One task per scene, in lesson order, each keyed for the cache.
 
     ``shards`` splits every scene into that many parts; None splits only scenes
-    whose last render at this quality took longer than SHARD_SECONDS. A scene is
-    split by the animation frame counts of an earlier render; one never rendered
-    before renders whole.
+    whose last render at this quality took longer than SHARD_SECONDS (or, when few
+    scenes need rendering, enough to keep every worker busy). A scene is split at
+    the beats of its current source (:func:`read_beats`), never at an earlier
+    render's; a cached scene is not split at all.
     """
     if narration not in NARRATION_CHOICES:
         raise UsageError(
             f"unknown narration {narration!r}; choose one of: {', '.join(NARRATION_CHOICES)}"
         )
     voice = SERVICES[narration]().identity()
-    engine = Path(__file__).parent
     settings = {"quality": quality.name, "narration": narration, "voice": voice,
                 "encoder": encoder_config(quality), "schema": RENDER_SCHEMA,
-                # What turns Manim's output into a cache entry: shards, narration, loudness.
-                "engine": [hashlib.sha256((engine / name).read_bytes()).hexdigest()
-                           for name in ("render.py", "loudness.py")]}
+                "engine": engine_digest()}
     run_dir = cache_dir / "runs" / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    source = snapshot(project_root, lesson.package.split(".")[0],
+                      run_dir / "source" / lesson.slug)
     cache = SceneCache(cache_dir)
     variant = f"{quality.name}-{narration}"
-    keys = {scene.name: scene_key(scene, project_root, settings) for scene in scenes}
-    to_render = sum(not cache.has_entry(lesson.slug, s.name, variant, keys[s.name])
-                    for s in scenes)
+    keys = {scene.name: scene_key(scene, source, settings) for scene in scenes}
+    to_render = [s for s in scenes
+                 if not cache.has_entry(lesson.slug, s.name, variant, keys[s.name])]
     tasks = []
     for scene in scenes:
         latest = cache.last_record(lesson.slug, scene.name)
         same_quality = cache.last_record(lesson.slug, scene.name, variant)
-        count = shard_count(shards, jobs, same_quality, to_render)
         seconds = estimate_seconds(scene, latest)
         tasks.append(SceneTask(
             lesson=lesson.slug, scene=scene, quality=quality, narration=narration,
-            run_dir=run_dir, project_root=project_root, cache_dir=cache_dir,
+            run_dir=run_dir, project_root=source, cache_dir=cache_dir,
             key=keys[scene.name], estimated_seconds=seconds,
             estimated_cost=estimate_cost(scene, same_quality, seconds),
-            shards=split(latest.get("animation_frames", []) if latest else [],
-                         latest.get("beat_starts", []) if latest else [], count),
         ))
-    return tasks
+    # Records of earlier renders only say how costly a scene is; where to cut it comes
+    # from the source about to render, read while nothing else runs yet.
+    counts = {task.scene.name: shard_count(shards, jobs, cache.last_record(
+        lesson.slug, task.scene.name, variant), len(to_render)) for task in tasks}
+    split_these = [t for t in tasks if counts[t.scene.name] > 1 and t.scene in to_render]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        read = dict(zip((t.scene.name for t in split_these), pool.map(read_beats, split_these),
+                        strict=True))
+    return [replace(task, shards=split(read[task.scene.name] or [], counts[task.scene.name]))
+            if task.scene.name in read else task for task in tasks]
 
 

@@ -7,6 +7,7 @@ its video back to :func:`lessonreel.render.run_plan`.
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import threading
@@ -83,16 +84,24 @@ def render_shard(task: SceneTask, shard: Shard, workers: Workers) -> Path:
     """
     task.shard_dir(shard).mkdir(parents=True, exist_ok=True)
     task.config_path(shard).write_text(encoder_config(task.quality))
-    code = workers.run(task, shard)
-    log = task.log_path(shard)
-    if code != 0:
-        detail = "stopped" if workers.stopping else (
-            f"killed by signal {-code}" if code < 0 else last_error_line(log))
-        raise SceneRenderError(task.scene.name, log, detail)
-    videos = sorted((task.shard_dir(shard) / "media").glob(f"videos/**/{task.scene.name}.mp4"))
-    if len(videos) != 1:
-        raise SceneRenderError(task.scene.name, log, f"expected one video, found {len(videos)}")
-    return videos[0]
+    media = task.media_dir(shard)
+    try:
+        code = workers.run(task, shard)
+        log = task.log_path(shard)
+        if code != 0:
+            detail = "stopped" if workers.stopping else (
+                f"killed by signal {-code}" if code < 0 else last_error_line(log))
+            raise SceneRenderError(task.scene.name, log, detail)
+        videos = sorted(media.glob(f"videos/**/{task.scene.name}.mp4"))
+        if len(videos) != 1:
+            raise SceneRenderError(task.scene.name, log,
+                                   f"expected one video, found {len(videos)}")
+        video = task.shard_dir(shard) / f"{task.scene.name}.mp4"
+        shutil.move(videos[0], video)
+        return video
+    finally:
+        if not media.is_relative_to(task.shard_dir(shard)):
+            shutil.rmtree(media, ignore_errors=True)
 
 
 #: One shard to render.

@@ -114,7 +114,7 @@ class Previewer:
         if not beats_file.exists():
             return []
         found: list[dict[str, Any]] = json.loads(beats_file.read_text())
-        return found
+        return [beat for beat in found if beat.get("kind") != "sound"]
 
     def first_animation(self, scene: SceneRef, section: str) -> int:
         beats = self.beats(scene)

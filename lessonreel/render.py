@@ -25,7 +25,7 @@ from lessonreel.artwork import grab_frame
 from lessonreel.cache import SceneCache
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
 from lessonreel.loudness import normalise
-from lessonreel.media import video_duration
+from lessonreel.media import concat_listing, video_duration
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Executor, Job, LocalPool
 from lessonreel.tracks import captions_from, narration_track, shard_beats
@@ -64,7 +64,7 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
     else:
         video = work / "joined.mp4"
         listing = work / "shards.txt"
-        listing.write_text("".join(f"file '{v.resolve()}'\n" for v in videos))
+        listing.write_text(concat_listing(videos))
         joined = subprocess.run(
             ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat",
              "-safe", "0", "-i", str(listing), "-c", "copy", str(video)],
@@ -89,9 +89,8 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
         "render_seconds": round(elapsed, 2), "quality": task.quality.name,
         "fps": task.quality.fps, "shards": len(task.shards),
         "animation_frames": [frames[i][1] for i in sorted(frames)],
-        "beat_starts": [beat["first_animation"] for beat in beats],
         "beats": [{"name": beat["name"], "start": beat["start"], "end": beat["end"]}
-                  for beat in beats],
+                  for beat in beats if beat.get("kind") != "sound"],
     })
     shutil.rmtree(work, ignore_errors=True)
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,

@@ -74,7 +74,16 @@ def shard_beats(task: SceneTask, durations: Sequence[float]) -> list[dict[str, A
         recorded = json.loads(path.read_text()) if path.exists() else []
         drawn = [b for b in recorded if b["first_animation"] >= shard.first
                  and (shard.last is None or b["first_animation"] <= shard.last)]
-        origin = 0.0 if shard.first == 0 else min((b["start"] for b in drawn), default=0.0)
+        spoken = [b for b in drawn if b.get("kind") != "sound"]
+        if shard.first > 0 and not any(b["first_animation"] == shard.first for b in spoken):
+            # Its beats would be placed by a clock that started mid-beat: captions and
+            # narration would drift from the pictures. The plan cuts at the current
+            # source's beats, so this means the scene is not the one that was planned.
+            raise SceneRenderError(
+                task.scene.name, task.log_path(shard),
+                f"shard {shard.index} starts at animation {shard.first}, where no beat "
+                "starts; the scene changed after it was planned, render it again")
+        origin = 0.0 if shard.first == 0 else min(b["start"] for b in spoken)
         for beat in drawn:
             moved = dict(beat)
             moved["start"] = offset + beat["start"] - origin
