@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -349,7 +350,9 @@ def plan(
     settings = {"quality": quality.name, "narration": narration, "voice": voice,
                 "encoder": encoder_config(quality), "schema": RENDER_SCHEMA,
                 "engine": engine_digest()}
-    run_dir = cache_dir / "runs" / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    # Unique per plan, even for two plans of one process in the same second.
+    run_dir = cache_dir / "runs" / (f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-"
+                                    f"{uuid.uuid4().hex[:8]}")
     source = snapshot(project_root, lesson.package.split(".")[0],
                       run_dir / "source" / lesson.slug)
     cache = SceneCache(cache_dir)
@@ -372,7 +375,9 @@ def plan(
     # from the source about to render, read while nothing else runs yet.
     counts = {task.scene.name: shard_count(shards, jobs, cache.last_record(
         lesson.slug, task.scene.name, variant), len(to_render)) for task in tasks}
-    split_these = [t for t in tasks if counts[t.scene.name] > 1 and t.scene in to_render]
+    # Verified, not just present: a damaged entry renders again, and may be split.
+    split_these = [t for t in tasks if counts[t.scene.name] > 1
+                   and cache.lookup(lesson.slug, t.scene.name, variant, t.key) is None]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         read = dict(zip((t.scene.name for t in split_these), pool.map(read_beats, split_these),
                         strict=True))
