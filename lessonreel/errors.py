@@ -8,6 +8,7 @@
     │   └── UnknownSceneError
     ├── LessonDeclarationError a lesson package declares something invalid
     ├── NarrationError         speech could not be synthesised or read
+    │   └── DamagedAudioError  a WAV file holds less (or other) audio than it says
     ├── SceneRenderError       manim failed on one scene; names the scene and its log
     ├── RenderFailedError      several scenes failed; names each with its log
     ├── ClusterError           the Dask cluster cannot be reached or has no workers
@@ -54,6 +55,10 @@ class LessonDeclarationError(LessonreelError):
 
 class NarrationError(LessonreelError):
     """Speech could not be synthesised, cached or read back."""
+
+
+class DamagedAudioError(NarrationError):
+    """A WAV file holds fewer samples than its header says, or not the format it should."""
 
 
 class SceneRenderError(LessonreelError):

@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import json
 import os
-import wave
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -29,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from lessonreel.errors import NarrationError, UsageError
+from lessonreel.errors import DamagedAudioError, NarrationError, UsageError
 from lessonreel.files import staged, write_atomically
 from lessonreel.recordings import decode, find_recording, recorded_speech
 from lessonreel.speech import (
@@ -37,6 +36,8 @@ from lessonreel.speech import (
     SENTENCE_PAUSE,
     Speech,
     SpokenSentence,
+    file_digest,
+    read_wav,
     sentence_times,
     split_sentences,
     wav_duration,
@@ -162,20 +163,24 @@ class PiperSpeech(SpeechService):
         if cached is not None:
             return cached
         speech = self._synthesize(text, wav_path)
+        assert speech.audio is not None
         record = {"text": text, "duration": speech.duration,
+                  "sha256": file_digest(speech.audio),
                   "sentences": [asdict(s) for s in speech.sentences]}
         write_atomically(record_path, json.dumps(record, indent=1).encode())
         return speech
 
     @staticmethod
     def _load_cached(text: str, wav_path: Path, record_path: Path) -> Speech | None:
-        """A cache entry is used only if both files exist and agree with each other."""
+        """A cache entry is used only if its audio is whole (every sample its header
+        promises, see :func:`read_wav`) and is the very file the record was written for."""
         try:
             record = json.loads(record_path.read_text())
             duration = wav_duration(wav_path)
-        except (OSError, ValueError, wave.Error, EOFError):
+        except (OSError, ValueError, DamagedAudioError):
             return None
-        if record.get("text") != text or abs(record.get("duration", -1) - duration) > 1e-3:
+        if (record.get("text") != text or abs(record.get("duration", -1) - duration) > 1e-3
+                or record.get("sha256") != file_digest(wav_path)):
             return None
         sentences = tuple(SpokenSentence(**s) for s in record["sentences"])
         return Speech(text=text, duration=duration, sentences=sentences, audio=wav_path)
@@ -395,7 +400,9 @@ def decoded_sound(source: Path, cache_dir: Path, rate: int, gain: float) -> Path
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     target = cache_dir / hashlib.sha256(f"sound:{digest}:{rate}:{gain}".encode()).hexdigest()
     target = target.with_suffix(".wav")
-    if not target.is_file():
+    try:
+        read_wav(target)
+    except (OSError, DamagedAudioError):
         samples = decode(source, rate).astype(np.float64) * 10 ** (gain / 20)
         with staged(target) as tmp:
             write_wav(tmp, np.clip(np.round(samples), -32768, 32767), rate)

@@ -17,17 +17,17 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import wave
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from lessonreel.errors import NarrationError
+from lessonreel.errors import DamagedAudioError, NarrationError
 from lessonreel.files import staged, write_atomically
 from lessonreel.speech import (
     ESTIMATED_WORDS_PER_SECOND,
     Speech,
     SpokenSentence,
+    file_digest,
     split_sentences,
     wav_duration,
     write_wav,
@@ -150,10 +150,10 @@ def recorded_speech(source: Path, text: str, cache_dir: Path, rate: int,
     try:
         record = json.loads(record_path.read_text())
         duration = wav_duration(wav_path)
-        if abs(record["duration"] - duration) > 1e-3:
+        if abs(record["duration"] - duration) > 1e-3 or record["sha256"] != file_digest(wav_path):
             raise ValueError("record and audio disagree")
         timeline = tuple(SpokenSentence(**s) for s in record["sentences"])
-    except (OSError, ValueError, KeyError, TypeError, wave.Error, EOFError):
+    except (OSError, ValueError, KeyError, TypeError, DamagedAudioError):
         samples = decode(source, rate)
         timeline = sentence_timeline(sentences, samples, rate)
         duration = len(samples) / rate
@@ -161,6 +161,7 @@ def recorded_speech(source: Path, text: str, cache_dir: Path, rate: int,
             write_wav(tmp, samples, rate)
         write_atomically(record_path, json.dumps({
             "source": str(source), "text": text, "duration": duration,
+            "sha256": file_digest(wav_path),
             "sentences": [asdict(s) for s in timeline]}, indent=1).encode())
     return Speech(text=text, duration=duration, sentences=timeline,
                   audio=wav_path if with_audio else None)

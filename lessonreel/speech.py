@@ -7,13 +7,14 @@ all share these types without importing each other.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lessonreel.errors import NarrationError
+from lessonreel.errors import DamagedAudioError, NarrationError
 
 #: Silence between two sentences of one beat.
 SENTENCE_PAUSE = 0.35
@@ -73,6 +74,37 @@ def write_wav(path: Path, samples: Any, rate: int) -> None:
         out.writeframes(np.asarray(samples, dtype=np.int16).tobytes())
 
 
+def read_wav(path: Path) -> tuple[Any, int]:
+    """The mono 16-bit samples of ``path`` (a NumPy array) and its rate, checked by its data.
+
+    A file cut short keeps the header it was written with, so the header's length
+    says nothing about what is there: the data chunk must hold every sample the
+    header promises, else :class:`DamagedAudioError`.
+    """
+    import numpy as np
+
+    try:
+        with wave.open(str(path), "rb") as wav:
+            if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
+                raise DamagedAudioError(f"{path} is not mono 16-bit PCM "
+                                        f"({wav.getnchannels()} channels, "
+                                        f"{8 * wav.getsampwidth()}-bit)")
+            promised, rate = wav.getnframes(), wav.getframerate()
+            data = wav.readframes(promised)
+    except (wave.Error, EOFError) as error:
+        raise DamagedAudioError(f"{path} is not a readable WAV file ({error})") from error
+    if len(data) != 2 * promised:
+        raise DamagedAudioError(f"{path} holds {len(data) / 2:g} of the {promised} samples "
+                                "its header promises (cut short)")
+    return np.frombuffer(data, dtype=np.int16), rate
+
+
 def wav_duration(path: Path) -> float:
-    with wave.open(str(path), "rb") as wav:
-        return wav.getnframes() / wav.getframerate()
+    """Seconds of audio ``path`` holds, counted from its data (see :func:`read_wav`)."""
+    samples, rate = read_wav(path)
+    return len(samples) / rate
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file: what a cache record keeps to know its audio is the one it wrote."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

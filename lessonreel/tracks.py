@@ -7,7 +7,6 @@ the renderer rebuilds both from each beat's start, speech file and sentences.
 from __future__ import annotations
 
 import json
-import wave
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -15,9 +14,9 @@ from typing import Any
 
 import srt
 
-from lessonreel.errors import SceneRenderError
-from lessonreel.narration import write_wav
+from lessonreel.errors import DamagedAudioError, SceneRenderError
 from lessonreel.plan import SceneTask
+from lessonreel.speech import read_wav, write_wav
 
 
 def narration_track(beats: Sequence[dict[str, Any]], seconds: float, target: Path) -> bool:
@@ -33,12 +32,15 @@ def narration_track(beats: Sequence[dict[str, Any]], seconds: float, target: Pat
     rate = 0
     clips = []
     for beat in spoken:
-        with wave.open(beat["audio"], "rb") as clip:
-            rate = rate or clip.getframerate()
-            if clip.getframerate() != rate or clip.getnchannels() != 1:
-                raise SceneRenderError(beat["name"], Path(beat["audio"]), "mixed audio formats")
-            clips.append((beat["start"], np.frombuffer(clip.readframes(clip.getnframes()),
-                                                       dtype=np.int16)))
+        try:
+            samples, clip_rate = read_wav(Path(beat["audio"]))
+        except DamagedAudioError as error:
+            raise SceneRenderError(beat["name"], Path(beat["audio"]), str(error)) from error
+        rate = rate or clip_rate
+        if clip_rate != rate:
+            raise SceneRenderError(beat["name"], Path(beat["audio"]),
+                                   f"sample rate {clip_rate} among clips at {rate}")
+        clips.append((beat["start"], samples))
     track = np.zeros(round(seconds * rate), dtype=np.int32)
     for start, samples in clips:
         offset = round(start * rate)

@@ -15,6 +15,7 @@ from lessonreel.narration import (
     service_from_env,
     split_sentences,
     wav_duration,
+    write_wav,
 )
 
 TEXT = "Here is a straight line. Nudge x, and y follows at five times the pace."
@@ -67,13 +68,46 @@ def test_piper_reuses_its_cache_instead_of_synthesising_again(
     assert again == first
 
 
-def test_a_corrupt_cache_entry_is_synthesised_again(tmp_path: Path) -> None:
+def samples_of(path: Path) -> bytes:
+    with wave.open(str(path)) as wav:
+        return wav.readframes(wav.getnframes())
+
+
+@pytest.mark.parametrize("keep", [0.5, "odd"])
+def test_a_cached_speech_file_cut_short_is_synthesised_again(tmp_path: Path,
+                                                            keep: float | str) -> None:
     first = PiperSpeech(tmp_path).speak(TEXT)
     assert first.audio is not None
-    first.audio.write_bytes(first.audio.read_bytes()[:1000])
+    whole = first.audio.read_bytes()
+    # Cut at half the file, or one byte into a sample: the header still promises it all.
+    cut = len(whole) // 2 if keep == 0.5 else len(whole) // 2 + 1 - (len(whole) // 2) % 2
+    first.audio.write_bytes(whole[:cut])
     again = PiperSpeech(tmp_path).speak(TEXT)
-    assert again.duration == pytest.approx(first.duration)
-    assert wav_duration(first.audio) == pytest.approx(first.duration)
+    assert again.audio is not None
+    assert len(samples_of(again.audio)) == len(samples_of_bytes(whole))
+    assert again.duration == pytest.approx(first.duration, abs=0.05)
+
+
+def samples_of_bytes(data: bytes) -> bytes:
+    import io
+
+    with wave.open(io.BytesIO(data)) as wav:
+        return wav.readframes(wav.getnframes())
+
+
+def test_a_narration_track_from_a_cut_short_file_is_refused_naming_it(tmp_path: Path) -> None:
+    import numpy as np
+
+    from lessonreel.errors import SceneRenderError
+    from lessonreel.tracks import narration_track
+
+    clip = tmp_path / "beat.wav"
+    write_wav(clip, (8000 * np.sin(np.arange(22050) / 5)).astype(np.int16), 22050)
+    clip.write_bytes(clip.read_bytes()[:-4001])
+    beats = [{"name": "nudge", "start": 0.0, "audio": str(clip)}]
+    with pytest.raises(SceneRenderError, match="beat.wav holds .* of the 22050 samples"):
+        narration_track(beats, 2.0, tmp_path / "track.wav")
+    assert not (tmp_path / "track.wav").exists()
 
 
 def test_cache_key_changes_with_text_and_voice(tmp_path: Path) -> None:
