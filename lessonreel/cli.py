@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -13,6 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from lessonreel.cache import SceneCache
 from lessonreel.errors import LessonreelError, UsageError
 from lessonreel.lesson import discover, get_lesson, project_root
 from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
@@ -42,6 +44,14 @@ class LessonreelGroup(click.Group):
 @click.version_option(package_name="lessonreel")
 def cli() -> None:
     """Render narrated, captioned math lesson videos from Python scene files."""
+    # The engine says what it noticed but could go on with (a damaged cache entry
+    # rendered again) as warnings, one line each.
+    engine_log = logging.getLogger("lessonreel")
+    if not engine_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        engine_log.addHandler(handler)
+        engine_log.setLevel(logging.WARNING)
 
 
 @cli.command("list")
@@ -178,6 +188,8 @@ def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quali
                       f"{rendered} of {len(mine)} scenes rendered, "
                       f"{time.monotonic() - started:.1f} s in all")
         click.echo(str(result.video))
+    # Every lesson is assembled: the cache may prune what this run took from it.
+    SceneCache(cache).release()
 
 
 @cli.command()

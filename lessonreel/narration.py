@@ -183,6 +183,8 @@ class PiperSpeech(SpeechService):
                 or record.get("sha256") != file_digest(wav_path)):
             return None
         sentences = tuple(SpokenSentence(**s) for s in record["sentences"])
+        # Marks it used, for the cache's pruning by last use (atime is often not kept).
+        os.utime(wav_path)
         return Speech(text=text, duration=duration, sentences=sentences, audio=wav_path)
 
     def _synthesize(self, text: str, wav_path: Path) -> Speech:

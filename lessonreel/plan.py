@@ -356,6 +356,7 @@ def plan(
     source = snapshot(project_root, lesson.package.split(".")[0],
                       run_dir / "source" / lesson.slug)
     cache = SceneCache(cache_dir)
+    cache.clean()
     variant = f"{quality.name}-{narration}"
     keys = {scene.name: scene_key(scene, source, settings) for scene in scenes}
     to_render = [s for s in scenes

@@ -1,0 +1,156 @@
+"""The scene cache fails safe: a missing tool, a second run or a prune never costs a
+valid entry, and nothing it does to itself crashes a render."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from lessonreel.cache import KEEP_PER_SCENE, SceneCache
+from tests.test_render_cache import DemoLesson, demo  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.render
+
+
+def entries(cache: Path) -> set[Path]:
+    return {p.parent for p in (cache / "scenes").glob("*/*/*/*/record.json")}
+
+
+def path_without_ffprobe(tmp_path: Path) -> str:
+    """PATH with ffmpeg (Manim's encoder needs none, lessonreel's joins need it) but no
+    ffprobe."""
+    bin_dir = tmp_path / "bin-without-ffprobe"
+    bin_dir.mkdir()
+    for tool in ("ffmpeg", "latex", "dvisvgm"):
+        found = shutil.which(tool)
+        if found:
+            (bin_dir / tool).symlink_to(found)
+    return os.pathsep.join([str(bin_dir), str(Path(sys.executable).parent)])
+
+
+def test_without_ffprobe_no_entry_is_deleted_and_the_error_names_ffprobe(
+    demo: DemoLesson, tmp_path: Path,  # noqa: F811
+) -> None:
+    first = demo.render()
+    assert first.returncode == 0, first.stderr[-2000:]
+    stored = entries(demo.root / "cache")
+    assert len(stored) == 3
+    no_probe = {"PATH": path_without_ffprobe(tmp_path)}
+    # Nothing changed: every entry is checked and used without ffprobe.
+    again = demo.render(extra_env=no_probe)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert entries(demo.root / "cache") == stored
+    # One scene edited: its render needs ffprobe to be stored, and says so.
+    demo.write_a("The first number, edited.")
+    edited = demo.render(extra_env=no_probe)
+    assert edited.returncode != 0
+    assert "ffprobe" in edited.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in edited.stderr
+    assert stored <= entries(demo.root / "cache")
+
+
+def test_two_runs_of_one_lesson_at_once_both_succeed(demo: DemoLesson) -> None:  # noqa: F811
+    command = [sys.executable, "-m", "lessonreel.cli", "render", "demo", "-q", "low",
+               "--narration", "none", "--jobs", "1", "--cache-dir", str(demo.root / "cache")]
+    env = {**os.environ, **demo.env()}
+    runs = [subprocess.Popen([*command, "--out", str(demo.root / f"out{i}")], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for i in range(2)]
+    for run in runs:
+        _, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err[-2000:]
+    assert (demo.root / "out0" / "lesson.srt").read_text() == \
+        (demo.root / "out1" / "lesson.srt").read_text()
+    assert len(entries(demo.root / "cache")) == 3
+
+
+def stored_entry(cache: SceneCache, tmp_path: Path, key: str) -> Path:
+    source = tmp_path / "video.mp4"
+    if not source.exists():
+        # A real, tiny H.264 file: the record counts its frames.
+        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+                        "color=c=black:s=64x36:d=0.2:r=15", "-c:v", "libx264", str(source)],
+                       check=True)
+    entry = cache.store("demo", "Scene", "low-none", key, {"video.mp4": source}, {})
+    return entry.folder
+
+
+def test_storing_a_key_that_another_run_stored_meanwhile_keeps_one_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cache = SceneCache(tmp_path / "cache")
+    rename = os.rename
+    raced: list[Path] = []
+
+    def other_run_first(source: str | Path, target: str | Path) -> None:
+        # The other run's store lands between this run's staging and its rename.
+        if not raced and Path(source).name.startswith("."):
+            raced.append(Path(target))
+            monkeypatch.setattr(os, "rename", rename)
+            SceneCache(tmp_path / "cache").store(
+                "demo", "Scene", "low-none", "k" * 64,
+                {"video.mp4": tmp_path / "video.mp4"}, {})
+        rename(source, target)
+
+    stored_entry(cache, tmp_path, "a" * 64)  # makes the video, outside the race
+    monkeypatch.setattr(os, "rename", other_run_first)
+    folder = stored_entry(cache, tmp_path, "k" * 64)
+    assert raced == [folder]
+    assert [p.name for p in folder.parent.iterdir() if p.name.startswith(".")] == []
+    assert cache.lookup("demo", "Scene", "low-none", "k" * 64) is not None
+
+
+def test_pruning_keeps_the_newest_keys_and_any_entry_a_live_run_uses(tmp_path: Path) -> None:
+    cache = SceneCache(tmp_path / "cache")
+    used = stored_entry(cache, tmp_path, "0" * 64)
+    # Another process, still running, is assembling a lesson from it.
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        lease = used / ".leases"
+        for mine in lease.iterdir():
+            mine.rename(lease / str(other.pid))
+        for n in range(1, KEEP_PER_SCENE + 3):
+            time.sleep(0.01)
+            stored_entry(cache, tmp_path, str(n) * 64)
+        cache.release()
+        assert used.is_dir(), "an entry in use was pruned"
+    finally:
+        other.kill()
+        other.wait()
+    stored_entry(cache, tmp_path, "9" * 64)
+    left = {p.name for p in used.parent.iterdir()}
+    assert used.name not in left
+    assert len(left) == KEEP_PER_SCENE
+
+
+def test_a_damaged_entry_is_reported_kept_and_then_replaced(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    cache = SceneCache(tmp_path / "cache")
+    folder = stored_entry(cache, tmp_path, "d" * 64)
+    video = folder / "video.mp4"
+    video.write_bytes(video.read_bytes()[:-100])
+    with caplog.at_level("WARNING", logger="lessonreel.cache"):
+        assert cache.lookup("demo", "Scene", "low-none", "d" * 64) is None
+    assert "video.mp4 is" in caplog.text and "recorded" in caplog.text
+    assert video.exists(), "a damaged entry is left for the render that replaces it"
+    stored_entry(cache, tmp_path, "d" * 64)
+    assert cache.lookup("demo", "Scene", "low-none", "d" * 64) is not None
+
+
+def test_run_folders_of_finished_processes_are_cleaned_at_the_next_run(tmp_path: Path) -> None:
+    cache = SceneCache(tmp_path / "cache")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = tmp_path / "cache" / "runs" / f"20260101-000000-{gone.stdout.strip()}-abcd"
+    alive = tmp_path / "cache" / "runs" / f"20260101-000000-{os.getpid()}-abcd"
+    for folder in (dead, alive):
+        (folder / "scene").mkdir(parents=True)
+    cache.clean()
+    assert not dead.exists() and alive.exists()
