@@ -15,9 +15,16 @@ differs from the client is refused by address. Each task checks again on the
 worker that runs it, so a worker that joins later, or a checkout edited during
 the render, fails its task with the reason instead of rendering other frames.
 
-Fault tolerance is Dask's: a task whose worker dies is rescheduled by the
-scheduler, and a task that raises is retried once (``retries=1``) before its
-scene fails with the log of the last try.
+Fault tolerance is Dask's where trying again can help: a task whose worker
+dies is rescheduled by the scheduler, and a render that stopped without the
+scene's own error (a signal, a missing file) is retried once (``retries=1``).
+A scene whose code raised is not rendered again: the worker returns the
+failure with its log instead of raising it. Whatever else a task raises fails
+that task's scene only; the rest of the run goes on.
+
+The scene's recorded beats travel with its job (:func:`recordings_of`), so a
+remote worker plays the author's recordings as the client keyed them, never
+whatever its own checkout holds.
 """
 
 from __future__ import annotations
@@ -162,6 +169,9 @@ class ShardPayload:
     #: Each beat's speech, by the beat's index.
     audio: dict[int, bytes] = field(default_factory=dict)
     log: str = ""
+    #: Why the shard failed, when trying again could not help (the scene's own error):
+    #: returned, not raised, so Dask does not retry it.
+    failure: str | None = None
 
     @classmethod
     def pack(cls, task: SceneTask, shard: Shard, video: Path) -> ShardPayload:
@@ -202,6 +212,17 @@ class WorkerJob:
     topic: str
     #: The client's fingerprint, which the worker's must equal; None: not checked.
     expected: dict[str, Any] | None = None
+    #: The scene's recorded beats as the client keyed them, by file name: the worker
+    #: plays these, not whatever its own checkout holds.
+    recordings: dict[str, bytes] = field(default_factory=dict)
+
+
+def recordings_of(task: SceneTask) -> dict[str, bytes]:
+    """The files of a task's recordings folder (the client's snapshot), by name."""
+    folder = task.recordings_dir
+    if not folder.is_dir():
+        return {}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
 
 
 def on_this_worker(job: WorkerJob, scratch: Path) -> SceneTask:
@@ -210,8 +231,15 @@ def on_this_worker(job: WorkerJob, scratch: Path) -> SceneTask:
     # A fresh SceneRef: the client's cached file path means nothing here.
     here = SceneRef(scene.module, scene.name, scene.title, scene.package)
     cache = job.audio_cache or os.environ.get(CACHE_ENV) or str(scratch / "cache")
+    run_dir = scratch / "runs" / uuid.uuid4().hex
+    recordings = run_dir / "recordings"
+    recordings.mkdir(parents=True)
+    for name, data in job.recordings.items():
+        if Path(name).name != name:
+            raise ShardFailed(scene.name, f"recording name {name!r} is not a file name", "")
+        (recordings / name).write_bytes(data)
     return replace(job.task, scene=here, project_root=_project_root(job.package),
-                   run_dir=scratch / "runs" / uuid.uuid4().hex, cache_dir=Path(cache))
+                   run_dir=run_dir, cache_dir=Path(cache), recordings=recordings)
 
 
 def render_on_worker(job: WorkerJob) -> ShardPayload:
@@ -259,11 +287,20 @@ def render_on_worker(job: WorkerJob) -> ShardPayload:
     except SceneRenderError as error:
         log = task.log_path(job.shard)
         text = log.read_text(errors="replace") if log.exists() else ""
+        if own_error(text):
+            # Manim ran and the scene's code raised: every try would raise the same.
+            return ShardPayload(b"", None, log=text, failure=error.detail or "failed")
         raise ShardFailed(task.scene.name, error.detail or "failed", text) from None
     finally:
         done.set()
         watcher.join()
         shutil.rmtree(task.run_dir, ignore_errors=True)
+
+
+def own_error(log: str) -> bool:
+    """Whether a failed Manim run ended on a Python traceback (the scene's own error,
+    which a retry repeats), not a signal, a stop or a missing file."""
+    return "Traceback (most recent call last)" in log or "──── Traceback" in log
 
 
 class DaskPool:
@@ -299,7 +336,7 @@ class DaskPool:
                 future = self.client.submit(
                     render_on_worker,
                     WorkerJob(task, shard, self.package, self.audio_cache, topic,
-                              self.expected),
+                              self.expected, recordings_of(task)),
                     # One task group, so Dask queues the tasks on the scheduler and
                     # hands them out in priority order (longest first) as workers free up.
                     key=(f"lessonreel-render-{self.run_id}", task.id, shard.index),
@@ -315,21 +352,38 @@ class DaskPool:
             self.client.unsubscribe_topic(topic)
 
     def _outcome(self, future: Any, task: SceneTask, shard: Shard) -> Path | SceneRenderError:
+        """The shard's video in the client's folder, or the error that fails its scene
+        (and only its scene: whatever a task raised is that scene's failure)."""
         from distributed import KilledWorker
 
         log = task.log_path(shard)
+        log.parent.mkdir(parents=True, exist_ok=True)
         try:
             payload: ShardPayload = future.result()
         except ShardFailed as error:
-            log.parent.mkdir(parents=True, exist_ok=True)
             log.write_text(error.log)
             return SceneRenderError(task.scene.name, log,
                                     f"{error.detail}, on {RETRIES + 1} tries")
         except KilledWorker as error:
-            log.parent.mkdir(parents=True, exist_ok=True)
             log.write_text(f"{error}\n")
             return SceneRenderError(task.scene.name, log, "every worker that took it died")
-        return payload.unpack(task, shard)
+        except Exception as error:  # noqa: BLE001 - a worker's failure is its scene's
+            import traceback
+
+            log.write_text("".join(traceback.format_exception(error)))
+            return SceneRenderError(task.scene.name, log,
+                                    f"the worker raised {type(error).__name__}: {error}")
+        if payload.failure is not None:
+            log.write_text(payload.log)
+            return SceneRenderError(task.scene.name, log,
+                                    f"{payload.failure}; not tried again, the scene's "
+                                    "own code raised")
+        try:
+            return payload.unpack(task, shard)
+        except OSError as error:
+            return SceneRenderError(task.scene.name, log,
+                                    f"cannot write the shard into {task.shard_dir(shard)}: "
+                                    f"{error}")
 
     def skip(self, task: SceneTask) -> None:
         with self._lock:

@@ -90,6 +90,8 @@ class SceneTask:
     estimated_seconds: float
     estimated_cost: float = 0.0
     shards: tuple[Shard, ...] = WHOLE_SCENE
+    #: The scene's recorded beats; None: ``assets/narration/`` under ``project_root``.
+    recordings: Path | None = None
 
     @property
     def variant(self) -> str:
@@ -103,6 +105,8 @@ class SceneTask:
     @property
     def recordings_dir(self) -> Path:
         """Where this scene's recorded beats are (the folder need not exist)."""
+        if self.recordings is not None:
+            return self.recordings
         return scene_folder(self.project_root, self.lesson, self.scene.name)
 
     @property

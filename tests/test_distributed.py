@@ -20,6 +20,7 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -376,3 +377,89 @@ def test_a_scene_that_fails_twice_fails_with_its_log_and_the_rest_are_cached(
     assert healed.returncode == 0, healed.stderr[-2000:]
     assert "ThirdScene: rendered" in healed.stderr
     assert "FirstScene: cached" in healed.stderr and "SecondScene: cached" in healed.stderr
+
+
+# ---- faults: a task's failure is its scene's, and the scene's own error is not retried ----
+
+
+@pytest.mark.render
+def test_a_worker_raising_an_unexpected_exception_fails_only_that_scene(
+    demo: DemoLesson, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from distributed import Client, LocalCluster
+
+    import lessonreel.distributed as distributed
+    from lessonreel.cache import SceneCache
+    from lessonreel.render import run_plan
+
+    real = distributed.render_shard
+
+    def flaky(task: Any, shard: Any, workers: Any) -> Path:
+        if task.scene.name == "ThirdScene":
+            raise OSError(28, "No space left on device")
+        return real(task, shard, workers)
+
+    monkeypatch.setattr(distributed, "render_shard", flaky)
+    monkeypatch.setenv("LESSONREEL_LESSONS", demo.pkg)
+    lesson = discover(demo.pkg)["demo"]
+    cache = tmp_path / "cache"
+    tasks = plan(lesson, lesson.scenes, QUALITIES["low"], "none", demo.root, cache)
+
+    class Quiet:
+        def started(self, task: object) -> None: ...
+        def frames(self, task: object, shard: object, done: int) -> None: ...
+        def finished(self, output: object) -> None: ...
+        def failed(self, task: object, error: object) -> None: ...
+
+    # Worker threads in this process, so the patched render_shard is the one they call.
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        with pytest.raises(SceneRenderError) as failed:
+            run_plan(tasks, 2, Quiet(), DaskPool(client, demo.pkg, cache / "audio"))
+    assert failed.value.scene == "ThirdScene"
+    assert "OSError" in str(failed.value) and "No space left" in str(failed.value)
+    store = SceneCache(cache)
+    for task in tasks[:2]:
+        assert store.lookup("demo", task.scene.name, task.variant, task.key) is not None
+
+
+@pytest.mark.render
+def test_a_scene_whose_own_code_raises_is_rendered_once_not_retried(demo: DemoLesson,
+                                                                    tmp_path: Path) -> None:
+    tries = tmp_path / "tries.txt"
+    source = (demo.folder / "b.py").read_text().replace(
+        "        if os.environ.get(\"DEMO_KILL_THIRD\"):",
+        "        if os.environ.get(\"DEMO_RAISE_THIRD\"):\n"
+        "            with open(os.environ[\"DEMO_RAISE_THIRD\"], \"a\") as f:\n"
+        "                f.write(\"try\\n\")\n"
+        "            raise ValueError(\"the scene's own bug\")\n"
+        "        if os.environ.get(\"DEMO_KILL_THIRD\"):")
+    (demo.folder / "b.py").write_text(source)
+    failed = demo.render("--jobs", "2", "--executor", "dask",
+                         extra_env={"DEMO_RAISE_THIRD": str(tries)})
+    assert failed.returncode == 1
+    message = failed.stderr.strip().splitlines()[-1]
+    assert "scene ThirdScene failed to render" in message and "not tried again" in message
+    assert tries.read_text().splitlines() == ["try"]
+    assert "the scene's own bug" in Path(message.rsplit("see its log: ", 1)[1]).read_text()
+
+
+def test_a_task_carries_its_scenes_recordings_to_the_worker(demo: DemoLesson,
+                                                            tmp_path: Path) -> None:
+    from lessonreel.distributed import WorkerJob, on_this_worker, recordings_of
+    from lessonreel.narration import RECORDINGS_ENV
+
+    takes = demo.root / "assets" / "narration" / "demo" / "FirstScene"
+    takes.mkdir(parents=True)
+    (takes / "one.wav").write_bytes(b"RIFF-the-authors-take")
+    lesson = discover(demo.pkg)["demo"]
+    [task] = plan(lesson, lesson.select(["FirstScene"]), QUALITIES["low"], "none", demo.root,
+                  tmp_path / "client-cache")
+    shipped = recordings_of(task)
+    assert shipped == {"one.wav": b"RIFF-the-authors-take"}
+    shutil.rmtree(takes)  # the worker's own checkout has no such take
+    job = WorkerJob(task, task.shards[0], demo.pkg, None, "topic", None, shipped)
+    here = on_this_worker(job, tmp_path / "worker-scratch")
+    folder = Path(here.environment(here.shards[0])[RECORDINGS_ENV])
+    assert folder.is_relative_to(tmp_path / "worker-scratch")
+    assert (folder / "one.wav").read_bytes() == b"RIFF-the-authors-take"
