@@ -35,7 +35,7 @@ from lessonreel.artwork import (
 from lessonreel.cache import versions as cache_versions
 from lessonreel.chapters import Chapter
 from lessonreel.errors import AssemblyError
-from lessonreel.files import staged, write_atomically
+from lessonreel.files import inside, staged, write_atomically
 from lessonreel.lesson import Lesson
 from lessonreel.media import concat_listing, run_ffmpeg, video_duration
 from lessonreel.quality import Quality
@@ -212,10 +212,12 @@ def up_to_date(out_dir: Path, key: str) -> dict[str, Any] | None:
         return None
     if manifest.get("assembly_key") != key:
         return None
-    sizes: dict[str, int] = manifest.get("sizes", {})
+    sizes = manifest.get("sizes", {})
+    if not isinstance(sizes, dict):
+        return None
     for name, size in sizes.items():
-        path = out_dir / name
-        if not path.is_file() or path.stat().st_size != size:
+        path = inside(out_dir, name)
+        if path is None or not path.is_file() or path.stat().st_size != size:
             return None
     return manifest
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel.errors import LessonDeclarationError
+from lessonreel.files import inside
 from lessonreel.lesson import SceneRef
 
 #: A staging folder this old belongs to a run that was killed, not one still writing.
@@ -323,7 +324,9 @@ class SceneCache:
         if "video.mp4" not in sizes or set(hashes) != set(sizes):
             return "its record lists no checksums (written by an older lessonreel)"
         for name, size in sizes.items():
-            path = folder / name
+            path = inside(folder, name)
+            if path is None:
+                return f"its record names {name!r}, which is outside the entry"
             if not path.is_file():
                 return f"{name} is missing"
             if path.stat().st_size != size:

@@ -1,4 +1,5 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Atomic file writes (a reader sees the old file or the new one, never half of one),
+and paths read from files checked before use."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 
 def _default_mode() -> int:
@@ -40,3 +41,24 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through :func:`staged`."""
     with staged(path) as tmp:
         tmp.write_bytes(data)
+
+
+def inside(folder: Path, name: object) -> Path | None:
+    """``folder / name`` when ``name`` is a relative path that stays inside ``folder``
+    (no absolute path, no ``..``, no link out of it), else None.
+
+    For names read from manifests and records, which anyone can edit: joined
+    unchecked, ``/etc/passwd`` or ``../../x`` would lead anywhere.
+    """
+    if not isinstance(name, str) or not name or "\\" in name or "\0" in name:
+        return None
+    relative = PurePosixPath(name)
+    if relative.is_absolute() or ".." in relative.parts:
+        return None
+    path = folder / relative
+    try:
+        if not path.resolve().is_relative_to(folder.resolve()):
+            return None
+    except (OSError, RuntimeError):
+        return None
+    return path

@@ -3,7 +3,8 @@
 A folder counts as rendered when its ``manifest.json`` exists (assembly writes
 it last) and every file the manifest lists has the size it recorded, so a
 folder that another render is rewriting, or that was copied half-way, is
-refused instead of published.
+refused instead of published. The manifest is read from disk, so its slug and
+every file name in it are checked first: none may lead out of the folder.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from lessonreel.errors import UsageError
+from lessonreel.files import inside
+from lessonreel.lesson import SLUG_PATTERN
 from lessonreel.quality import QUALITIES
 
 
@@ -80,6 +83,7 @@ def load(folder: Path) -> RenderedLesson:
     except (OSError, ValueError) as error:
         raise NotRenderedError(f"{manifest_path} cannot be read ({error}); "
                                "render the lesson again") from error
+    _check_paths(manifest_path, manifest)
     for name, size in manifest.get("sizes", {}).items():
         path = folder / name
         if not path.is_file() or path.stat().st_size != size:
@@ -91,6 +95,35 @@ def load(folder: Path) -> RenderedLesson:
         raise NotRenderedError(f"{folder} is a preview of some scenes only; render every scene "
                                f"before publishing: lessonreel render {lesson.slug}")
     return lesson
+
+
+def _check_paths(manifest_path: Path, manifest: Any) -> None:
+    """Refuse a manifest whose slug or file names would lead out of its folder."""
+    def refuse(what: str) -> NoReturn:
+        raise NotRenderedError(f"{manifest_path} {what}; it was not written by 'lessonreel "
+                               "render': render the lesson again")
+
+    if not isinstance(manifest, dict):
+        refuse("is not a JSON object")
+    slug = manifest.get("lesson")
+    if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
+        refuse(f"names the lesson {slug!r}, which is not a lesson slug")
+    files = manifest.get("files")
+    sizes = manifest.get("sizes", {})
+    scenes = manifest.get("scenes")
+    if not isinstance(files, dict) or not isinstance(sizes, dict) or not isinstance(scenes,
+                                                                                    list):
+        refuse("lacks its files, sizes or scenes")
+    named = [(f"its {role} file", name) for role, name in files.items()]
+    named += [("a file it sized", name) for name in sizes]
+    named += [(f"the file of scene {number}", scene.get("file") if isinstance(scene, dict)
+               else None) for number, scene in enumerate(scenes, 1)]
+    folder = manifest_path.parent
+    for what, name in named:
+        if inside(folder, name) is None:
+            refuse(f"names {name!r} as {what}, which is outside {folder}")
+    if not all(isinstance(size, int) for size in sizes.values()):
+        refuse("records a size that is not a whole number of bytes")
 
 
 def find(slug: str, build_dir: Path, quality: str | None = None) -> RenderedLesson:

@@ -399,6 +399,8 @@ class Publisher:
         message = pub.summary()
         if message:
             self.say(message)
+        if pub.record is not None and "video" not in pub.pending:
+            clear_session(pub.rendered.folder)  # left by a run stopped just after its record
         try:
             for step in pub.pending:
                 getattr(self, f"_{step}")()
@@ -441,7 +443,6 @@ class Publisher:
             clear_session(pub.rendered.folder)
             request = video_request(self.service, pub.video, pub.metadata, self.chunk_size)
             response = self._upload(request, pub.video)
-        clear_session(pub.rendered.folder)
         privacy = response.get("status", {}).get("privacyStatus", pub.upload_privacy)
         pub.record = {
             "lesson": pub.lesson.slug,
@@ -458,6 +459,9 @@ class Publisher:
                                if pub.earlier else []),
         }
         save_record(pub.rendered.folder, pub.record)
+        # Only now: until the record names the new video, the session is the one way a
+        # later run can learn it exists (asked, the finished session answers with it).
+        clear_session(pub.rendered.folder)
         self.say(f"uploaded {pub.video.name} as {video_url(response['id'])} ({privacy})")
         if privacy != pub.upload_privacy:
             self.say(f"warning: you asked for {pub.upload_privacy} but YouTube made the video "
@@ -482,18 +486,17 @@ class Publisher:
             try:
                 status, response = request.next_chunk(num_retries=0)
             except HttpError as error:
+                saved = self._keep_session(request, saved)
                 if error.status_code not in RETRY_STATUSES:
                     raise
                 failure = f"HTTP {error.status_code}"
             except BROKEN_CONNECTION as error:
+                saved = self._keep_session(request, saved)
                 failure = f"connection broken: {type(error).__name__}"
             else:
                 failures = 0
-                if request.resumable_uri and request.resumable_uri != saved and response is None:
-                    # From now on an interrupted publish resumes this session.
-                    saved = request.resumable_uri
-                    save_session(self.publication.rendered.folder, self.publication.sha256,
-                                 saved)
+                if response is None:
+                    saved = self._keep_session(request, saved)
                 if status is not None:
                     self.say(f"uploading {path.name}: {status.resumable_progress:,} of "
                              f"{size:,} bytes ({status.progress():.0%})")
@@ -511,6 +514,14 @@ class Publisher:
                      "the last byte YouTube confirms")
             self.sleep(delay)
         return response
+
+    def _keep_session(self, request: HttpRequest, saved: str | None) -> str | None:
+        """Record a session YouTube opened, the moment it exists: from then on an
+        interrupted publish resumes it (even before its first byte is confirmed)."""
+        if request.resumable_uri and request.resumable_uri != saved:
+            saved = request.resumable_uri
+            save_session(self.publication.rendered.folder, self.publication.sha256, saved)
+        return saved
 
     def _captions(self) -> None:
         record = self.publication.record

@@ -737,3 +737,49 @@ def test_the_command_refuses_a_bad_client_secrets_file(rendered: source.Rendered
                                     "download them from the Google Cloud console")
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
+
+
+def test_an_interruption_before_the_new_video_is_recorded_resumes_it_instead_of_uploading_twice(
+        lesson: Lesson, rendered: source.RenderedLesson, token: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from lessonreel.publish import youtube
+
+    size = rendered.file("video").stat().st_size
+    video = {"id": "vid123", "status": {"privacyStatus": "private"}}
+    real_save = youtube.save_record
+
+    def killed(folder: Path, record: dict[str, Any]) -> None:
+        raise KeyboardInterrupt  # the author's Ctrl-C, just as YouTube answered the upload
+
+    monkeypatch.setattr(youtube, "save_record", killed)
+    with pytest.raises(KeyboardInterrupt):
+        publish(lesson, rendered, [ok(location=SESSION), *chunk_answers(size, 0, video)], token)
+    monkeypatch.setattr(youtube, "save_record", real_save)
+
+    # Asked what it holds, the finished session answers with the video it made.
+    http, _, _, url = publish(lesson, rendered, [ok(video), *after_video()], token)
+    assert not any(m == "POST" and "uploadType=resumable" in uri
+                   for uri, m, _, _ in http.request_sequence), "the lesson was uploaded twice"
+    assert http.request_sequence[0][:2] == (SESSION, "PUT")
+    assert url == "https://youtu.be/vid123"
+    assert record_of(rendered)["video_id"] == "vid123"
+    assert not (rendered.folder / SESSION_NAME).exists()
+
+
+def test_a_session_opened_before_any_byte_is_confirmed_is_kept_for_the_next_run(
+        lesson: Lesson, rendered: source.RenderedLesson, token: Path) -> None:
+    data = rendered.file("video").read_bytes()
+    cut_off = [ok(location=SESSION), *[TimeoutError("timed out") for _ in range(8)]]
+    with pytest.raises(YouTubeError, match="run the same command again to resume it"):
+        publisher(Publication(lesson, rendered), YouTubeDouble(cut_off), token, [], []).run()
+    assert json.loads((rendered.folder / SESSION_NAME).read_text())["uri"] == SESSION
+
+    video = {"id": "vid123", "status": {"privacyStatus": "private"}}
+    answers = [ok(status="308"),  # "what do you hold?": nothing yet
+               *chunk_answers(len(data), 0, video), *after_video()]
+    http, _, _, url = publish(lesson, rendered, answers, token)
+    assert not any(m == "POST" and "uploadType=resumable" in uri
+                   for uri, m, _, _ in http.request_sequence)
+    puts = [body for uri, m, body, _ in http.request_sequence if m == "PUT" and body]
+    assert b"".join(puts) == data
+    assert url == "https://youtu.be/vid123"
