@@ -26,6 +26,7 @@ import av
 import numpy as np
 import psutil
 import pytest
+import srt
 
 from lessonreel.distributed import DaskPool, ShardPayload, fingerprint, mismatches
 from lessonreel.errors import SceneRenderError
@@ -201,6 +202,10 @@ def render_processes(root: psutil.Process) -> list[psutil.Process]:
     return found
 
 
+DASK_SCENES = ("ComputationIsNotLearning", "SensitivityOfFiveX", "WhyPartialDerivatives",
+               "QuickRevision")
+
+
 @pytest.mark.render
 def test_dask_renders_module02_as_the_local_pool_does_though_a_worker_dies(
     module02_low: Path, tmp_path: Path,
@@ -209,8 +214,11 @@ def test_dask_renders_module02_as_the_local_pool_does_though_a_worker_dies(
     # voice makes each scene as long as in the local render.
     cache = tmp_path / "cache"
     out = tmp_path / "out"
+    # Four of the ten scenes, 2D and text-heavy, keep the suite's time in bounds.
+    chosen = DASK_SCENES
     command = [*LESSONREEL, "render", LESSON, "-q", "low", "--executor", "dask", "--jobs", "2",
-               "--out", str(out), "--cache-dir", str(cache)]
+               "--out", str(out), "--cache-dir", str(cache),
+               *(arg for name in chosen for arg in ("--scene", name))]
     client = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
     killed: dict[str, str] = {}
@@ -243,19 +251,27 @@ def test_dask_renders_module02_as_the_local_pool_does_though_a_worker_dies(
     assert client.returncode == 0, stderr[-3000:]
     assert stdout.strip() == str(out / "lesson.mp4")
     assert "Dask LocalCluster of 2 workers" in stderr and "Dask dashboard:" in stderr
-    assert "10 of 10 scenes rendered" in stderr
+    assert f"{len(chosen)} of {len(chosen)} scenes rendered" in stderr
     # The worker rendered in its own scratch folder; the video came home as bytes.
     assert not Path(killed["media"]).is_relative_to(cache)
 
-    local = json.loads((module02_low / "manifest.json").read_text())
-    remote = json.loads((out / "manifest.json").read_text())
-    assert [s["name"] for s in remote["scenes"]] == [s["name"] for s in local["scenes"]]
-    assert killed["scene"] in [s["name"] for s in remote["scenes"]]
-    for scene in local["scenes"]:
-        assert same_video(out / scene["file"], module02_low / scene["file"]), scene["name"]
-    assert remote["duration"] == local["duration"]
-    for name in ("lesson.srt", "lesson.vtt", "chapters.txt"):
-        assert (out / name).read_text() == (module02_low / name).read_text(), name
+    local = {s["name"]: s for s in json.loads((module02_low / "manifest.json").read_text())
+             ["scenes"]}
+    remote = json.loads((out / "manifest.json").read_text())["scenes"]
+    assert [s["name"] for s in remote] == list(chosen)
+    assert killed["scene"] in chosen
+    for scene in remote:
+        # Speech synthesised afresh on the workers: the same samples, so the same length.
+        assert scene["duration"] == local[scene["name"]]["duration"], scene["name"]
+        assert same_video(out / scene["file"], module02_low / local[scene["name"]]["file"]), \
+            scene["name"]
+    # Every caption, with its length on screen, as in the local render.
+    def cues(path: Path) -> set[tuple[str, float]]:
+        return {(c.content, round((c.end - c.start).total_seconds(), 3))
+                for c in srt.parse(path.read_text())}
+
+    assert cues(out / "lesson.srt") <= cues(module02_low / "lesson.srt")
+    assert len(cues(out / "lesson.srt")) > 4 * len(chosen)
 
 
 @pytest.fixture
