@@ -330,13 +330,15 @@ class DaskPool:
                 started(found[0])
                 frames(found[0], found[1], int(message.get("frames", 0)))
 
+        # Read once per scene, however many shards it is split into.
+        recordings = {task.id: recordings_of(task) for task, _ in jobs}
         self.client.subscribe_topic(topic, heard)
         try:
             for rank, (task, shard) in enumerate(jobs):
                 future = self.client.submit(
                     render_on_worker,
                     WorkerJob(task, shard, self.package, self.audio_cache, topic,
-                              self.expected, recordings_of(task)),
+                              self.expected, recordings[task.id]),
                     # One task group, so Dask queues the tasks on the scheduler and
                     # hands them out in priority order (longest first) as workers free up.
                     key=(f"lessonreel-render-{self.run_id}", task.id, shard.index),

@@ -486,21 +486,22 @@ class Publisher:
             try:
                 status, response = request.next_chunk(num_retries=0)
             except HttpError as error:
-                saved = self._keep_session(request, saved)
                 if error.status_code not in RETRY_STATUSES:
                     raise
                 failure = f"HTTP {error.status_code}"
             except BROKEN_CONNECTION as error:
-                saved = self._keep_session(request, saved)
                 failure = f"connection broken: {type(error).__name__}"
             else:
                 failures = 0
-                if response is None:
-                    saved = self._keep_session(request, saved)
                 if status is not None:
                     self.say(f"uploading {path.name}: {status.resumable_progress:,} of "
                              f"{size:,} bytes ({status.progress():.0%})")
                 continue
+            finally:
+                # However the chunk went, a session it opened is recorded; a finished
+                # upload's is not (its record is written next).
+                if response is None:
+                    saved = self._keep_session(request, saved)
             failures += 1
             if failures >= MAX_UPLOAD_TRIES:
                 again = ("run the same command again to resume it from the last byte "
