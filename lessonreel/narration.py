@@ -43,6 +43,7 @@ from lessonreel.speech import (
     wav_duration,
     write_wav,
 )
+from lessonreel.texcache import install_from_env as install_texcache_from_env
 
 if TYPE_CHECKING:
     from manim import Scene
@@ -313,6 +314,12 @@ class NarrationMixin:
         if not hasattr(self, "_lessonreel_beats"):
             self._lessonreel_beats: list[Beat] = []
         return self._lessonreel_beats
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        # Before construct() builds any MathTex: formulas come from the run's shared
+        # LaTeX folder instead of being compiled again in this process's media folder.
+        install_texcache_from_env()
+        return super().render(*args, **kwargs)  # type: ignore[misc]
 
     def tear_down(self) -> None:
         if self.beats:

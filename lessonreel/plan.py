@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from lessonreel import texcache
 from lessonreel.cache import SceneCache, engine_digest, module_path, scene_key
 from lessonreel.errors import LessonDeclarationError, UsageError
 from lessonreel.lesson import Lesson, SceneRef
@@ -43,6 +44,7 @@ from lessonreel.narration import (
 )
 from lessonreel.quality import Quality, encoder_config
 from lessonreel.recordings import scene_folder
+from lessonreel.texcache import TEX_DIR_ENV
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
 RENDER_SCHEMA = 5
@@ -176,6 +178,7 @@ class SceneTask:
         env = dict(os.environ)
         env[NARRATION_ENV] = self.narration
         env[CACHE_ENV] = str(self.cache_dir)
+        env[TEX_DIR_ENV] = str(texcache.shared_dir(self.cache_dir))
         env[BEATS_FILE_ENV] = str(self.beats_path(shard))
         env[LESSON_ENV] = self.lesson
         env[RECORDINGS_ENV] = str(self.recordings_dir)
@@ -361,6 +364,7 @@ def plan(
                       run_dir / "source" / lesson.slug)
     cache = SceneCache(cache_dir)
     cache.clean()
+    texcache.clean(texcache.shared_dir(cache_dir))
     variant = f"{quality.name}-{narration}"
     keys = {scene.name: scene_key(scene, source, settings) for scene in scenes}
     to_render = [s for s in scenes

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lessonreel import texcache
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
 from lessonreel.lesson import Lesson, SceneRef
@@ -37,6 +38,7 @@ from lessonreel.narration import (
     NARRATION_ENV,
     RECORDINGS_ENV,
 )
+from lessonreel.texcache import TEX_DIR_ENV
 
 PREVIEW_FPS = 15
 
@@ -86,6 +88,7 @@ class Previewer:
                    "--progress_bar", "none", "-o", output or scene.name, *flags,
                    str(scene.file), scene.name]
         env = {**os.environ, NARRATION_ENV: "none", CACHE_ENV: str(self.cache_dir),
+               TEX_DIR_ENV: str(texcache.shared_dir(self.cache_dir)),
                BEATS_FILE_ENV: str(beats_file), LAYOUT_FILE_ENV: str(self.layout_path(scene)),
                LESSON_ENV: self.lesson.slug, RECORDINGS_ENV: str(_recordings(self, scene)),
                "PYTHONPATH": os.pathsep.join(

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from lessonreel.texcache import TEX_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONREEL = [sys.executable, "-m", "lessonreel.cli"]
@@ -18,6 +21,17 @@ def run_lessonreel(*args: str, env: dict[str, str] | None = None,
     """Run the real command line in a child process, as a user would."""
     return subprocess.run([*LESSONREEL, *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_latex(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One LaTeX folder for every render of the session, as for a user's runs: each
+    formula is compiled once, not once per test cache (tests of the LaTeX folder
+    itself name their own)."""
+    folder = tmp_path_factory.mktemp("latex")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(TEX_DIR_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture
