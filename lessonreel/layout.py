@@ -2,7 +2,8 @@
 
 Used by the test suite on every registered scene at the end of every section.
 Text means anything a viewer reads: ``Text``, ``MathTex``/``Tex`` and
-``DecimalNumber``, including the numbers on axes.
+``DecimalNumber`` or a subclass of it (the lessons' live readouts are one), including
+the numbers on axes.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from manim import RIGHT, UP, Axes, DecimalNumber, MathTex, NumberPlane, Text, VGroup
+from manim import RIGHT, UP, Axes, MathTex, NumberPlane, Text, VGroup
 
 from lessonreel import theme
+from scenes.common.live_decimal import LiveDecimal
 
 
 def scene_title(text: str) -> Text:
@@ -28,12 +29,14 @@ def formula(latex: str, size: int = theme.BODY_SIZE, color: str = theme.TEXT_COL
 def readout(
     label_latex: str, value: float, places: int, color: str, unit: str | None = None
 ) -> VGroup:
-    """``label = value`` where the value is a DecimalNumber an updater can change.
+    """``label = value`` where the value is a number an updater can change.
 
-    ``unit`` is LaTeX set after the digits, e.g. ``r"^\\circ"`` for degrees.
+    ``unit`` is LaTeX set after the digits, e.g. ``r"^\\circ"`` for degrees. The
+    number is a LiveDecimal: it looks like Manim's DecimalNumber, but its
+    ``set_value`` moves glyphs typeset once instead of typesetting every frame.
     """
     label = MathTex(label_latex + "=", font_size=theme.LABEL_SIZE, color=color)
-    number = DecimalNumber(
+    number = LiveDecimal(
         value, num_decimal_places=places, font_size=theme.LABEL_SIZE, color=color, unit=unit
     )
     number.next_to(label, RIGHT, buff=0.15)
