@@ -74,7 +74,8 @@ class SecantBecomesTangent(NarrationMixin, Scene):
             for step in steps:
                 self.play(h.animate.set_value(float(step)),
                           run_time=tracker.duration * 0.9 / len(steps))
-        # h has stopped: frozen readouts stop rebuilding their digits every frame.
+        # h has stopped: without updaters the readouts no longer count as moving, so Manim
+        # can draw them once per animation instead of every frame.
         for number in (h_read[1], slope_read[1]):
             number.clear_updaters()
 

@@ -94,7 +94,8 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
                       run_time=tracker.duration * 0.45)
             self.play(Create(run), Write(run_label), run_time=tracker.duration * 0.15)
             self.play(Create(rise), Write(rise_label), run_time=tracker.duration * 0.15)
-        # The nudge is over: frozen readouts stop rebuilding their digits every frame.
+        # The nudge is over: without updaters the readouts no longer count as moving, so Manim
+        # can draw them once per animation instead of every frame.
         for number in (x_read[1], y_read[1], mover):
             number.clear_updaters()
 
