@@ -106,9 +106,23 @@ def project_sources(module: str, root: Path, package: str | None = None) -> dict
         if path is None:
             continue
         found[name] = path
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        queue.extend(_imported_names(tree, name, path.name == "__init__.py", root) - set(found))
+        queue.extend(_imports_of(path, name, root) - set(found))
     return found
+
+
+#: Imports found per file content: one plan computes many keys (every scene, the
+#: engine) over the same modules, and parsing them was most of a plan's time. Keyed
+#: by content, not mtime, which a quick edit of the same size can leave unchanged.
+_IMPORTS: dict[tuple[str, str, str, bool], frozenset[str]] = {}
+
+
+def _imports_of(path: Path, module: str, root: Path) -> frozenset[str]:
+    source = path.read_bytes()
+    key = (_digest(source), module, str(root), path.name == "__init__.py")
+    if key not in _IMPORTS:
+        tree = ast.parse(source)
+        _IMPORTS[key] = frozenset(_imported_names(tree, module, path.name == "__init__.py", root))
+    return _IMPORTS[key]
 
 
 #: The engine modules whose code shapes a cache entry: the scene side (the narration
