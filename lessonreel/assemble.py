@@ -24,6 +24,7 @@ from typing import Any
 import srt
 from PIL import Image
 
+from lessonreel import audiojoin
 from lessonreel import chapters as chapter_rules
 from lessonreel.artwork import (
     SheetEntry,
@@ -107,6 +108,19 @@ def versions() -> dict[str, str]:
 
 
 def _build_audio(placed: Sequence[PlacedScene], work: Path) -> Path:
+    """The lesson's AAC track, joined from per-scene segments (see
+    :mod:`lessonreel.audiojoin`), so an edit encodes only the scenes it changed; or,
+    where a scene's narration does not end in silence, encoded whole."""
+    encoded = work / "lesson-audio.m4a"
+    pieces = [audiojoin.Piece(p.output.narration, p.start, p.end) for p in placed]
+    try:
+        audiojoin.join(pieces, placed[0].output.task.cache_dir / "aac", encoded)
+    except audiojoin.SeamNotSilent:
+        return _encode_whole(placed, work)
+    return encoded
+
+
+def _encode_whole(placed: Sequence[PlacedScene], work: Path) -> Path:
     """One continuous AAC track: each scene's narration padded or cut to its video's length.
 
     Every scene's narration was already normalised to the lesson's loudness when it

@@ -440,8 +440,9 @@ class SceneCache:
 
     def clean(self, run_dir: Path | None = None) -> None:
         """Remove what earlier runs left: the run folders of processes that are gone
-        (a failed run keeps its folder, with the log its error named, until then) and
-        speech no run has used for AUDIO_UNUSED_DAYS, or beyond AUDIO_MAX_BYTES the
+        (a failed run keeps its folder, with the log its error named, until then), AAC
+        segments no assembly has used for AUDIO_UNUSED_DAYS, and speech no run has used
+        for AUDIO_UNUSED_DAYS, or beyond AUDIO_MAX_BYTES the
         least recently used first, but never speech used in the last day."""
         runs = self.base / "runs"
         if runs.is_dir():
@@ -449,10 +450,18 @@ class SceneCache:
                 pid = run_pid(folder.name)
                 if folder != run_dir and pid is not None and not pid_alive(pid):
                     shutil.rmtree(folder, ignore_errors=True)
+        now = time.time()
+        segments = self.base / "aac"
+        if segments.is_dir():
+            # An AAC segment can always be made again from its scene's narration;
+            # one no assembly has used for AUDIO_UNUSED_DAYS belongs to an old edit.
+            for path in segments.iterdir():
+                with contextlib.suppress(OSError):
+                    if now - path.stat().st_mtime > AUDIO_UNUSED_DAYS * 24 * 3600:
+                        path.unlink()
         audio = self.base / "audio"
         if not audio.is_dir():
             return
-        now = time.time()
         used: list[tuple[float, int, Path]] = []
         for path in audio.iterdir():
             with contextlib.suppress(OSError):

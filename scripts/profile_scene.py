@@ -5,8 +5,9 @@
 
 Renders the scene with ``manim render`` under cProfile, in the way a lessonreel
 worker does (narration off, so speech synthesis is no part of it; a LaTeX folder
-of its own, empty at the start, so its compiles are counted), and splits the
-main thread's time into:
+of its own, empty at the start, so its compiles are counted; then once more with
+that folder warm, as every later render finds it), and splits the main thread's
+time into:
   readouts       ``set_value`` of the changing numbers (DecimalNumber or LiveDecimal)
   encoder wait   the main thread blocked on Manim's encoder thread (a full frame
                  queue, and the join at the end of each animation)
@@ -46,14 +47,16 @@ PARTS: dict[str, list[tuple[str, str]]] = {
 FLAGS = {"low": "l", "medium": "m", "high": "h"}
 
 
-def profile(tree: Path, scene: str, quality: str, work: Path) -> tuple[float, dict[str, float]]:
-    """Wall time of the profiled render, and each part's cumulative seconds."""
+def profile(tree: Path, scene: str, quality: str, work: Path,
+            tex: Path | None = None) -> tuple[float, dict[str, float]]:
+    """Wall time of the profiled render, and each part's cumulative seconds (LaTeX
+    from ``tex``, an empty folder when None)."""
     scene_file = next(p for p in (tree / "scenes").rglob("*.py")
                       if f"class {scene}(" in p.read_text())
     stats_file = work / "profile.pstats"
     env = {**os.environ, "LESSONREEL_NARRATION": "none",
            "LESSONREEL_CACHE_DIR": str(work / "cache"),
-           "LESSONREEL_TEX_DIR": str(work / "tex"),
+           "LESSONREEL_TEX_DIR": str(tex or work / "tex"),
            "PYTHONPATH": os.pathsep.join([str(tree), os.environ.get("PYTHONPATH", "")])}
     started = time.monotonic()
     subprocess.run(
@@ -97,12 +100,15 @@ def main() -> None:
                                check=False, capture_output=True)
         console.print(f"profiling {args.scene} now …")
         runs["now"] = profile(ROOT, args.scene, args.quality, work / "run-now")
+        console.print(f"profiling {args.scene} now, its formulas in the LaTeX folder …")
+        runs["now, LaTeX warm"] = profile(ROOT, args.scene, args.quality, work / "run-warm",
+                                          tex=work / "run-now" / "tex")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
     load = os.getloadavg()
-    table = Table(title=f"{args.scene} at {args.quality}, narration off, LaTeX from empty, "
+    table = Table(title=f"{args.scene} at {args.quality}, narration off, "
                         f"cProfile; {os.cpu_count()} cores, {platform.machine()}, "
                         f"load {load[0]:.1f} after")
     table.add_column("part")
