@@ -29,8 +29,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,27 +96,15 @@ def join(pieces: Sequence[Piece], segments: Path, target: Path) -> list[bool]:
     # Each scene is decoded to a length of its own (not of where it falls on the
     # grid), so moving it along the lesson leaves its segment as it was.
     own = [math.ceil((p.end - p.start) * RATE / FRAME) + 1 for p in pieces]
-    audio = [decode(p.narration, n * FRAME) for p, n in zip(pieces, own, strict=True)]
-    zeros = np.zeros((CONTEXT, 2), np.float32)
-    fresh: list[bool] = []
+    # ffmpeg decodes and encodes in processes of its own: one thread each drives one.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        audio = list(pool.map(lambda p, n: decode(p.narration, n * FRAME), pieces, own))
+        sources = _sources(audio, frames, own)
+        made = list(pool.map(lambda source: _segment(source, segments), sources))
+    fresh = [was_made for _, was_made in made]
     chosen: list[bytes] = []
     extradata: bytes | None = None
-    for i, (samples, n) in enumerate(zip(audio, frames, strict=True)):
-        if n > own[i] or n * FRAME < CONTEXT or not _silent(samples[n * FRAME:]):
-            raise SeamNotSilent(f"scene {i + 1}'s narration is not silent where it ends")
-        before = audio[i - 1][frames[i - 1] * FRAME - CONTEXT: frames[i - 1] * FRAME] \
-            if i > 0 else zeros
-        after = audio[i + 1][:CONTEXT] if i + 1 < len(pieces) else zeros
-        before = zeros if _silent(before) else before
-        if _silent(after):
-            # Past its last frame the scene's own samples are silent too: what the
-            # encoder sees there is the same either way.
-            source = np.concatenate([before, samples])
-        else:
-            source = np.concatenate([before, samples[: n * FRAME], after])
-        source = np.ascontiguousarray(source)
-        segment, made = _segment(source, segments)
-        fresh.append(made)
+    for i, ((segment, _), n) in enumerate(zip(made, frames, strict=True)):
         packets, extra = _packets(segment)
         extradata = extradata or extra
         if extra != extradata:
@@ -130,6 +120,28 @@ def join(pieces: Sequence[Piece], segments: Path, target: Path) -> list[bool]:
     assert extradata is not None
     _mux(chosen, extradata, target)
     return fresh
+
+
+def _sources(audio: Sequence[np.ndarray], frames: Sequence[int],
+             own: Sequence[int]) -> list[np.ndarray]:
+    """What each scene's encoder sees: the seam before it, its samples, the seam after."""
+    zeros = np.zeros((CONTEXT, 2), np.float32)
+    sources = []
+    for i, (samples, n) in enumerate(zip(audio, frames, strict=True)):
+        if n > own[i] or n * FRAME < CONTEXT or not _silent(samples[n * FRAME:]):
+            raise SeamNotSilent(f"scene {i + 1}'s narration is not silent where it ends")
+        before = audio[i - 1][frames[i - 1] * FRAME - CONTEXT: frames[i - 1] * FRAME] \
+            if i > 0 else zeros
+        after = audio[i + 1][:CONTEXT] if i + 1 < len(audio) else zeros
+        before = zeros if _silent(before) else before
+        if _silent(after):
+            # Past its last frame the scene's own samples are silent too: what the
+            # encoder sees there is the same either way.
+            source = np.concatenate([before, samples])
+        else:
+            source = np.concatenate([before, samples[: n * FRAME], after])
+        sources.append(np.ascontiguousarray(source))
+    return sources
 
 
 def _segment(source: np.ndarray, folder: Path) -> tuple[Path, bool]:
