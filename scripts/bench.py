@@ -94,6 +94,7 @@ def main() -> None:
                         help="the scene one of whose middle beats (f) edits")
     parser.add_argument("--beat", default="cut", help="the beat (f) edits")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark folder")
+    parser.add_argument("--no-dask", action="store_true", help="leave out (e)")
     parser.add_argument("--cold-only", action="store_true",
                         help="only the cold renders: (b) the local pool and (e) Dask")
     args = parser.parse_args()
@@ -149,8 +150,11 @@ def main() -> None:
             f = timed(render(cache), env, work / "beat-edited.log")
         finally:
             beat_edited.file.write_text(original)
-    console.print("(e) lessonreel --executor dask (LocalCluster), cold …")
-    e = timed(render(work / "dask-cache", "--executor", "dask"), env, work / "dask-cold.log")
+    e = 0.0
+    if not args.no_dask:
+        console.print("(e) lessonreel --executor dask (LocalCluster), cold …")
+        e = timed(render(work / "dask-cache", "--executor", "dask"), env,
+                  work / "dask-cold.log")
 
     machine = platform.processor() or platform.machine()
     table = Table(title=f"{lesson.slug} at {args.quality} ({quality.width}x{quality.height}, "
@@ -174,8 +178,9 @@ def main() -> None:
                       f"{f:.1f} s", f"f/scene = {f / plain[args.beat_scene]:.2f}", "≤ 0.35")
         table.add_row(f"    {args.beat_scene} alone, plain manim",
                       f"{plain[args.beat_scene]:.1f} s", "", "")
-    table.add_row("(e) lessonreel --executor dask (LocalCluster), cold", f"{e:.1f} s",
-                  f"e/b = {e / b:.2f}", "≤ 1.10")
+    if not args.no_dask:
+        table.add_row("(e) lessonreel --executor dask (LocalCluster), cold", f"{e:.1f} s",
+                      f"e/b = {e / b:.2f}", "≤ 1.10")
     console.print(table)
     results = {"quality": args.quality, "cores": os.cpu_count(), "plain": plain, "a": a,
                "b": b, "c": c, "d": d, "e": e, "f": f, "scene": args.scene,
