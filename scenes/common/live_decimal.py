@@ -8,7 +8,7 @@ put a quarter of the render there, most of it in ``copy.deepcopy``.
 three zeros) and on ``set_value`` only chooses which glyphs to show and where.
 Positions follow ``DecimalNumber._set_submobjects_from_number`` and
 ``DecimalNumber.set_value`` step by step, so the pixels are DecimalNumber's
-(tests/render/test_live_decimal.py compares them frame by frame).
+(tests/render/test_live_decimal_pixels.py compares them frame by frame).
 """
 
 from __future__ import annotations
