@@ -60,6 +60,9 @@ class ThirdScene(NarrationMixin, Scene):
     def construct(self):
         if os.environ.get("DEMO_KILL_THIRD"):
             os.kill(os.getpid(), signal.SIGKILL)
+        if os.environ.get("DEMO_SLOW_THIRD"):
+            import time
+            time.sleep(600)  # still rendering whenever Ctrl-C comes
         with self.voiceover(beat="three", text="A badge for the third number.") as tracker:
             self.play(FadeIn(badge(m.FIRST + m.SECOND)), run_time=tracker.duration / 2)
         self.wait(9)
@@ -250,7 +253,9 @@ def test_ctrl_c_stops_the_workers_and_leaves_no_partial_entry_or_output(
     command = [sys.executable, "-m", "lessonreel.cli", "render", "demo", "-q", "low",
                "--narration", "none", "--out", str(demo.root / "out"),
                "--cache-dir", str(demo.root / "cache"), "--jobs", "2"]
-    process = subprocess.Popen(command, env={**os.environ, **demo.env()},
+    # One scene never finishes on its own: on a loaded machine the whole demo could
+    # otherwise render between two polls below, and Ctrl-C would come too late.
+    process = subprocess.Popen(command, env={**os.environ, **demo.env(), "DEMO_SLOW_THIRD": "1"},
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
     runs = demo.root / "cache" / "runs"
