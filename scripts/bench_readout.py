@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -37,9 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from manim import (  # noqa: E402
     DOWN,
-    RIGHT,
     DecimalNumber,
-    MathTex,
     Scene,
     ValueTracker,
     VGroup,
@@ -55,17 +54,9 @@ from scenes.common.live_decimal import LiveDecimal  # noqa: E402
 QUALITIES = {"low": "low_quality", "medium": "medium_quality"}
 
 
-def decimal_number_readout(
-    label_latex: str, value: float, places: int, color: str, unit: str | None = None
-) -> VGroup:
-    """``readout()`` as it was before LiveDecimal: the same layout on a DecimalNumber."""
-    label = MathTex(label_latex + "=", font_size=theme.LABEL_SIZE, color=color)
-    number = DecimalNumber(
-        value, num_decimal_places=places, font_size=theme.LABEL_SIZE, color=color, unit=unit
-    )
-    number.next_to(label, RIGHT, buff=0.15)
-    number.set_y(label[0][-1].get_y())
-    return VGroup(label, number)
+def decimal_number_readout(*args: Any, **kwargs: Any) -> VGroup:
+    """``readout()`` on Manim's DecimalNumber, as it was before the live number."""
+    return readout(*args, **kwargs, number_type=DecimalNumber)
 
 
 #: Each readout, and the class whose own ``set_value`` it calls every frame.

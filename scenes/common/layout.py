@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from manim import RIGHT, UP, Axes, MathTex, NumberPlane, Text, VGroup
+from manim import RIGHT, UP, Axes, MathTex, NumberPlane, Text, VGroup, VMobject
 
 from lessonreel import theme
 from scenes.common.live_decimal import LiveDecimal
@@ -27,16 +27,20 @@ def formula(latex: str, size: int = theme.BODY_SIZE, color: str = theme.TEXT_COL
 
 
 def readout(
-    label_latex: str, value: float, places: int, color: str, unit: str | None = None
+    label_latex: str, value: float, places: int, color: str, unit: str | None = None,
+    *, number_type: Callable[..., VMobject] = LiveDecimal,
 ) -> VGroup:
     """``label = value`` where the value is a number an updater can change.
 
     ``unit`` is LaTeX set after the digits, e.g. ``r"^\\circ"`` for degrees. The
     number is a LiveDecimal: it looks like Manim's DecimalNumber, but its
     ``set_value`` moves glyphs typeset once instead of typesetting every frame.
+    ``number_type=DecimalNumber`` gives the readout as it was before, for the
+    pixel test and the benchmark that compare the two (scenes may not name
+    DecimalNumber: tests/scenes/test_live_decimal.py).
     """
     label = MathTex(label_latex + "=", font_size=theme.LABEL_SIZE, color=color)
-    number = LiveDecimal(
+    number = number_type(
         value, num_decimal_places=places, font_size=theme.LABEL_SIZE, color=color, unit=unit
     )
     number.next_to(label, RIGHT, buff=0.15)

@@ -23,7 +23,6 @@ from manim import (
     RIGHT,
     DecimalNumber,
     FadeIn,
-    MathTex,
     Scene,
     ValueTracker,
     VGroup,
@@ -42,17 +41,9 @@ from scenes.common.live_decimal import LiveDecimal
 MakeReadout = Callable[..., VGroup]
 
 
-def decimal_number_readout(
-    label_latex: str, value: float, places: int, color: str, unit: str | None = None
-) -> VGroup:
-    """``readout()`` before the live number, unchanged: the pixels to match."""
-    label = MathTex(label_latex + "=", font_size=theme.LABEL_SIZE, color=color)
-    number = DecimalNumber(
-        value, num_decimal_places=places, font_size=theme.LABEL_SIZE, color=color, unit=unit
-    )
-    number.next_to(label, RIGHT, buff=0.15)
-    number.set_y(label[0][-1].get_y())
-    return VGroup(label, number)
+def decimal_number_readout(*args: Any, **kwargs: Any) -> VGroup:
+    """``readout()`` on Manim's DecimalNumber, as it was before the live number."""
+    return readout(*args, **kwargs, number_type=DecimalNumber)
 
 
 class FrameRecorder(DummySceneFileWriter):
