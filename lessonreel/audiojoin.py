@@ -34,6 +34,7 @@ import subprocess
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -101,11 +102,10 @@ def join(pieces: Sequence[Piece], segments: Path, target: Path) -> list[bool]:
         audio = list(pool.map(lambda p, n: decode(p.narration, n * FRAME), pieces, own))
         sources = _sources(audio, frames, own)
         made = list(pool.map(lambda source: _segment(source, segments), sources))
-    fresh = [was_made for _, was_made in made]
+    fresh = [was_made for _, _, was_made in made]
     chosen: list[bytes] = []
     extradata: bytes | None = None
-    for i, ((segment, _), n) in enumerate(zip(made, frames, strict=True)):
-        packets, extra = _packets(segment)
+    for i, ((segment, (packets, extra), _), n) in enumerate(zip(made, frames, strict=True)):
         extradata = extradata or extra
         if extra != extradata:
             raise AssemblyError(f"the AAC segment {segment} was encoded with other settings")
@@ -144,16 +144,21 @@ def _sources(audio: Sequence[np.ndarray], frames: Sequence[int],
     return sources
 
 
-def _segment(source: np.ndarray, folder: Path) -> tuple[Path, bool]:
+#: A segment's packets (pts, data) and its codec's extradata.
+Packets = tuple[list[tuple[int, bytes]], bytes]
+
+
+def _segment(source: np.ndarray, folder: Path) -> tuple[Path, Packets, bool]:
+    """The segment of ``source``, its packets, and whether it was encoded now."""
     data = source.astype(np.float32).tobytes()
     key = hashlib.sha256(json.dumps([SEGMENT_SCHEMA, ENCODER, RATE, _ffmpeg_version()]).encode()
                          + data).hexdigest()
     path = folder / f"{key}.m4a"
     if path.is_file() and path.stat().st_size > 0:
         try:
-            _packets(path)
+            packets = _packets(path)
             path.touch()
-            return path, False
+            return path, packets, False
         except AssemblyError:
             pass  # damaged: encoded again below, and replaced
     with staged(path) as tmp:
@@ -164,20 +169,16 @@ def _segment(source: np.ndarray, folder: Path) -> tuple[Path, bool]:
         if result.returncode != 0:
             raise AssemblyError("ffmpeg could not encode a narration segment: "
                                 f"{result.stderr.decode(errors='replace').strip()[-200:]}")
-    return path, True
+    return path, _packets(path), True
 
 
-_VERSION: list[str] = []
-
-
+@cache
 def _ffmpeg_version() -> str:
-    if not _VERSION:
-        out = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True, check=False)
-        _VERSION.append(out.stdout.splitlines()[0] if out.stdout else "unknown")
-    return _VERSION[0]
+    out = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True, check=False)
+    return out.stdout.splitlines()[0] if out.stdout else "unknown"
 
 
-def _packets(path: Path) -> tuple[list[tuple[int, bytes]], bytes]:
+def _packets(path: Path) -> Packets:
     import av
 
     try:
