@@ -269,6 +269,9 @@ def preview(lesson: str, scene: str, section: str | None, frame: str | None, sto
                   else previewer.run(ref, section=section, frame=frame))
         for problem in result.layout:
             console.print(f"[yellow]layout:[/yellow] {problem}", highlight=False, soft_wrap=True)
+        if result.smallest is not None:
+            console.print(f"smallest text: {result.smallest}", highlight=False, soft_wrap=True,
+                          markup=False)
         console.print(f"{ref.name}: {result.seconds:.1f} s"
                       + (f", {len(result.layout)} layout problems" if result.layout else ""))
         click.echo(str(result.path))

@@ -1,4 +1,5 @@
-"""Layout checks for text on screen: inside the frame with a margin, and never overlapping.
+"""Layout checks for text on screen: inside the frame with a margin, never overlapping,
+and never drawn smaller than the legibility floor (``theme.SMALL_SIZE``).
 
 Used by the test suite on every registered scene at the end of every section.
 Text means anything a viewer reads: ``Text``, ``MathTex``/``Tex`` and
@@ -12,8 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from lessonreel import theme
+
 #: Overlaps thinner than this (scene units) are glyph bounding-box slack, not collisions.
 OVERLAP_TOLERANCE = 0.02
+#: A text this far under the floor (font-size units) is float rounding from scaling it
+#: back and forth, not a smaller size anyone chose.
+SIZE_TOLERANCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -60,12 +66,16 @@ def _visible(mobject: Any) -> bool:
     )
 
 
-def _box(mobject: Any) -> Box:
+def _label(mobject: Any) -> str:
     label = getattr(mobject, "text", None) or getattr(mobject, "tex_string", None)
     if label is None and hasattr(mobject, "get_value"):
         label = f"{mobject.get_value():g}"
+    return f"{type(mobject).__name__}({label!r})"
+
+
+def _box(mobject: Any) -> Box:
     return Box(
-        label=f"{type(mobject).__name__}({label!r})",
+        label=_label(mobject),
         left=float(mobject.get_left()[0]),
         right=float(mobject.get_right()[0]),
         bottom=float(mobject.get_bottom()[1]),
@@ -73,11 +83,125 @@ def _box(mobject: Any) -> Box:
     )
 
 
+@dataclass(frozen=True)
+class TextSize:
+    """One text on screen and the font size it is drawn at."""
+
+    label: str
+    size: float
+
+
+def drawn_size(mobject: Any) -> float | None:
+    """The font size ``mobject`` is drawn at now, in Manim's ``font_size`` units.
+
+    Every scale counts, whether applied to the text or to a group holding it. Manim's
+    own ``font_size`` is the height now over the height at creation, which misreads a
+    text that lost a part since (a ``text_block`` line drops its strut glyph: a line
+    at 30 would read 23) or took another's outline in a Transform. Each glyph keeps
+    the SVG outline it was typeset from, though: its size on screen over that
+    outline's is the scale it is drawn at, and Manim's fixed typesetting scale turns
+    that into a font size (LaTeX: ``SCALE_FACTOR_PER_FONT_POINT`` scene units per SVG
+    unit and point; Pango draws a ``Text`` at its own size, then Manim scales it by
+    ``TEXT_MOB_SCALE_FACTOR``). Width and height are summed, so a text turned a quarter
+    reads the same. Font outlines have nodes at their extremes, so the box of a glyph's
+    points is the box of its curve, however a Transform subdivided it. None for a text
+    with no glyph outline (nothing to read).
+    """
+    from manim import SCALE_FACTOR_PER_FONT_POINT, Text
+    from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+    from manim.mobject.text.text_mobject import TEXT_MOB_SCALE_FACTOR
+
+    on_screen = at_size_one = 0.0
+
+    def visit(member: Any, per_point: float) -> None:
+        nonlocal on_screen, at_size_one
+        if isinstance(member, Text):
+            # Pango drew this text's outlines at its own size: one SVG unit is less of
+            # a point the larger the text was made.
+            per_point = TEXT_MOB_SCALE_FACTOR / float(member._font_size)
+        # Fraction and root rules are rectangles that keep no outline: glyphs only.
+        if isinstance(member, VMobjectFromSVGPath) and member.has_points():
+            # Its own points: children a Transform gave it are visited on their own.
+            extent = member.points.max(axis=0) - member.points.min(axis=0)
+            on_screen += float(extent[0] + extent[1])
+            at_size_one += _outline_extent(member.path_obj) * per_point
+        for child in member.submobjects:
+            visit(child, per_point)
+
+    visit(mobject, SCALE_FACTOR_PER_FONT_POINT)
+    if at_size_one <= 0:
+        return None
+    return float(on_screen / at_size_one)
+
+
+def _outline_extent(path: Any) -> float:
+    """Width plus height of an SVG outline's points, in SVG units.
+
+    The points, not svgelements' ``bbox()``: that solves every curve for its extremes,
+    a hundred times slower, and finds the nodes again.
+    """
+    xs: list[float] = []
+    ys: list[float] = []
+    for segment in path:
+        for name in ("start", "control", "control1", "control2", "end"):
+            point = getattr(segment, name, None)
+            if point is not None:
+                xs.append(point.x)
+                ys.append(point.y)
+    return max(xs) - min(xs) + max(ys) - min(ys) if xs else 0.0
+
+
+def text_sizes(mobjects: Iterable[Any]) -> list[TextSize]:
+    """Each readable text on screen with the font size it is drawn at."""
+    return _sizes(text_mobjects(mobjects))
+
+
+def _sizes(texts: list[Any]) -> list[TextSize]:
+    sizes = []
+    for mobject in texts:
+        size = drawn_size(mobject)
+        if size is not None:
+            sizes.append(TextSize(_label(mobject), size))
+    return sizes
+
+
+def smallest_text(mobjects: Iterable[Any]) -> TextSize | None:
+    """The text on screen drawn smallest, or None when there is no text."""
+    return min(text_sizes(mobjects), key=lambda text: text.size, default=None)
+
+
+@dataclass(frozen=True)
+class SmallestText:
+    """The text a scene draws smallest, over the ends of all its beats."""
+
+    label: str
+    #: In Manim's font-size units, as the theme's sizes are.
+    size: float
+    #: The first beat that ends with it on screen.
+    beat: str
+
+    def __str__(self) -> str:
+        return f"{self.label} at font size {self.size:.1f} (end of beat {self.beat!r})"
+
+
+def smallest_in_report(entries: Iterable[dict[str, Any]]) -> SmallestText | None:
+    """The smallest text of a scene's layout file (one entry per beat, as
+    ``NarrationMixin`` writes it), or None when no beat ends with text on screen."""
+    found = [SmallestText(e["smallest"]["label"], float(e["smallest"]["size"]), e["beat"])
+             for e in entries if e.get("smallest")]
+    return min(found, key=lambda text: text.size, default=None)
+
+
 def layout_problems(
-    mobjects: Iterable[Any], frame_width: float, frame_height: float, margin: float
+    mobjects: Iterable[Any], frame_width: float, frame_height: float, margin: float,
+    *, min_size: float = theme.SMALL_SIZE,
 ) -> list[str]:
-    """Everything wrong with the text on screen, one sentence per problem."""
-    boxes = [_box(m) for m in text_mobjects(mobjects)]
+    """Everything wrong with the text on screen, one sentence per problem.
+
+    ``min_size`` is the legibility floor: smaller text is a problem, whatever drew it.
+    """
+    texts = text_mobjects(mobjects)
+    boxes = [_box(m) for m in texts]
     problems = []
     half_w, half_h = frame_width / 2 - margin, frame_height / 2 - margin
     for box in boxes:
@@ -94,4 +218,8 @@ def layout_problems(
                 problems.append(
                     f"{first.label} overlaps {second.label} by {width:.2f} x {height:.2f}"
                 )
+    for text in _sizes(texts):
+        if text.size < min_size - SIZE_TOLERANCE:
+            problems.append(f"{text.label} is drawn at font size {text.size:.1f}, "
+                            f"under the legibility floor of {min_size:g}")
     return problems

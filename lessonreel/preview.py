@@ -28,6 +28,7 @@ from typing import Any
 from lessonreel import texcache
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
+from lessonreel.layout import SmallestText, smallest_in_report
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.media import frame_count, run_ffmpeg
 from lessonreel.narration import (
@@ -51,6 +52,8 @@ class Preview:
     seconds: float
     #: "end of beat 'name': problem", for each layout problem the scene has on screen.
     layout: tuple[str, ...] = ()
+    #: None for a scene with no text at the end of any beat.
+    smallest: SmallestText | None = None
 
 
 class Previewer:
@@ -72,14 +75,25 @@ class Previewer:
     def layout_path(self, scene: SceneRef) -> Path:
         return self.folder / f"{scene.name}.layout.json"
 
+    def _layout_entries(self, scene: SceneRef) -> list[dict[str, Any]]:
+        try:
+            entries: list[dict[str, Any]] = json.loads(self.layout_path(scene).read_text())
+        except (OSError, ValueError):
+            return []
+        return entries
+
     def layout_report(self, scene: SceneRef) -> tuple[str, ...]:
         """The layout problems the last run found, beat by beat."""
-        try:
-            entries = json.loads(self.layout_path(scene).read_text())
-        except (OSError, ValueError):
-            return ()
         return tuple(f"end of beat {e['beat']!r}: {problem}"
-                     for e in entries for problem in e["problems"])
+                     for e in self._layout_entries(scene) for problem in e["problems"])
+
+    def smallest_text(self, scene: SceneRef) -> SmallestText | None:
+        """The smallest text the last run drew at the end of a beat."""
+        return smallest_in_report(self._layout_entries(scene))
+
+    def _preview(self, scene: SceneRef, result: Path, started: float) -> Preview:
+        return Preview(result, time.monotonic() - started, self.layout_report(scene),
+                       self.smallest_text(scene))
 
     def _run_manim(self, scene: SceneRef, flags: list[str], beats_file: Path,
                    output: str | None = None) -> None:
@@ -161,7 +175,7 @@ class Previewer:
             result = self.folder / f"{scene.name}-storyboard.png"
             with staged(result) as target:
                 make_contact_sheet(entries, f"{scene.name}: the end of each beat", target)
-        return Preview(result, time.monotonic() - started, self.layout_report(scene))
+        return self._preview(scene, result, started)
 
     def run(self, scene: SceneRef, section: str | None = None,
             frame: str | None = None) -> Preview:
@@ -180,14 +194,14 @@ class Previewer:
             result = self.folder / f"{scene.name}.png"
             with staged(result) as tmp:
                 shutil.copyfile(self._fresh_output(scene, ".png"), tmp)
-            return Preview(result, time.monotonic() - started, self.layout_report(scene))
+            return self._preview(scene, result, started)
         self._run_manim(scene, flags, beats_file)
         video = self._fresh_output(scene, ".mp4")
         if frame_number is None:
             result = self.folder / f"{scene.name}.mp4"
             with staged(result) as tmp:
                 shutil.copyfile(video, tmp)
-            return Preview(result, time.monotonic() - started, self.layout_report(scene))
+            return self._preview(scene, result, started)
         frames = frame_count(video)
         if frame_number >= frames:
             raise UsageError(f"--frame {frame_number} is past the end: this preview of "
@@ -198,7 +212,7 @@ class Previewer:
             run_ffmpeg(["-i", str(video), "-vf", f"select=eq(n\\,{frame_number})",
                         "-frames:v", "1", "-f", "image2", "-c:v", "png", str(tmp)],
                        f"taking frame {frame_number} of {scene.name}")
-        return Preview(result, time.monotonic() - started, self.layout_report(scene))
+        return self._preview(scene, result, started)
 
 
 def parse_frame(frame: str | None) -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -186,6 +187,9 @@ def test_preview_reports_text_that_overlaps_at_the_end_of_a_beat(repo: Repo) -> 
     assert "1 layout problems" in result.stderr
     clean = repo.run("preview", SLUG, SCENE, "--frame", "last")
     assert "layout:" not in clean.stderr
+    # Every preview names the scene's smallest text, problem or not.
+    assert re.search(r"^smallest text: \w+\(.+\) at font size \d+\.\d \(end of beat '",
+                     clean.stderr, re.MULTILINE), clean.stderr[-2000:]
 
 
 def test_preview_from_a_section_renders_only_the_rest_of_the_scene(repo: Repo) -> None:

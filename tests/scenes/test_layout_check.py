@@ -1,12 +1,44 @@
-"""The layout check itself catches overlapping and clipped text."""
+"""The layout check itself catches overlapping, clipped and too small text."""
 
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, UP, Axes, MathTex, Square, Text, VGroup, config
+import json
+from pathlib import Path
 
-from lessonreel.layout import layout_problems, text_mobjects
+import pytest
+from manim import (
+    DOWN,
+    LEFT,
+    PI,
+    RIGHT,
+    UP,
+    Axes,
+    MathTex,
+    Square,
+    Text,
+    ThreeDScene,
+    VGroup,
+    config,
+    tempconfig,
+)
+
+from lessonreel import theme
+from lessonreel.layout import (
+    SIZE_TOLERANCE,
+    drawn_size,
+    layout_problems,
+    smallest_text,
+    text_mobjects,
+    text_sizes,
+)
+from lessonreel.lesson import Lesson, SceneRef
+from lessonreel.narration import LAYOUT_FILE_ENV, NARRATION_ENV, NarrationMixin
+from lessonreel.preview import Previewer
+from scenes.common.cards import text_block
+from scenes.common.layout import readout, themed_axes
 
 W, H = config.frame_width, config.frame_height
+FLOOR = theme.SMALL_SIZE
 
 
 def test_separate_texts_pass() -> None:
@@ -38,3 +70,104 @@ def test_shapes_do_not_count_and_formulas_count_once() -> None:
 def test_axis_numbers_are_checked_too() -> None:
     axes = Axes(x_range=[0, 3, 1], y_range=[0, 3, 1], axis_config={"include_numbers": True})
     assert len(text_mobjects([axes])) >= 4
+
+
+def _floor_problems(mobjects: list[object]) -> list[str]:
+    return [p for p in layout_problems(mobjects, W, H, 0.3, min_size=FLOOR)
+            if "legibility floor" in p]
+
+
+def test_text_formulas_and_axis_numbers_under_the_floor_are_each_reported() -> None:
+    small_text = Text("footnote", font_size=20).to_edge(UP, buff=0.5)
+    # Typeset at the floor, then halved by the group holding it.
+    halved = VGroup(MathTex("x^2", font_size=FLOOR)).scale(0.5).to_edge(LEFT, buff=0.5)
+    axes = Axes(x_range=[0, 3, 1], y_range=[0, 3, 1], x_length=4, y_length=3,
+                axis_config={"include_numbers": True, "font_size": 18}).to_edge(DOWN)
+    assert 18 < FLOOR - SIZE_TOLERANCE and 20 < FLOOR - SIZE_TOLERANCE
+    numbers = [*axes.x_axis.numbers, *axes.y_axis.numbers]
+    problems = _floor_problems([small_text, halved, axes])
+    assert len(problems) == 2 + len(numbers)
+    assert any(p.startswith("Text('footnote') is drawn at font size 20.0") for p in problems)
+    assert any(p.startswith(f"MathTex('x^2') is drawn at font size {FLOOR / 2:.1f}")
+               for p in problems)
+    assert sum(p.startswith("DecimalNumber(") and "font size 18.0" in p
+               for p in problems) == len(numbers)
+    assert all(p.endswith(f"under the legibility floor of {FLOOR:g}") for p in problems)
+
+
+def test_text_at_the_floor_passes_however_it_got_there() -> None:
+    at_floor = [
+        Text("small print", font_size=FLOOR),
+        MathTex(r"\frac{a}{b}", font_size=FLOOR),
+        # Typeset twice as large and scaled down: what counts is the size drawn.
+        VGroup(MathTex("y", font_size=2 * FLOOR)).scale(0.5),
+        themed_axes(x_range=[0, 3, 1], y_range=[0, 3, 1], x_length=4, y_length=3),
+        # A wrapped line drops the strut glyph it was typeset with: still FLOOR.
+        text_block("a wrapped line of small print", FLOOR),
+    ]
+    VGroup(*at_floor).arrange(DOWN, buff=0.3)
+    for mobject in at_floor:
+        for text in text_sizes([mobject]):
+            assert text.size == pytest.approx(FLOOR, abs=1e-6), text
+    assert _floor_problems(at_floor) == []
+
+
+def test_a_readout_is_measured_after_its_value_changes_and_it_is_scaled() -> None:
+    shown = readout("x", 2.0, 3, theme.INPUT_COLOR)
+    shown[1].set_value(2.001)
+    shown.scale(FLOOR / theme.LABEL_SIZE * 0.8)
+    sizes = {text.label: text.size for text in text_sizes([shown])}
+    assert sizes == pytest.approx({"MathTex('x=')": FLOOR * 0.8,
+                                   "LiveDecimal('2.001')": FLOOR * 0.8})
+    assert len(_floor_problems([shown])) == 2
+
+
+def test_turned_text_keeps_its_size() -> None:
+    label = Text("turned", font_size=FLOOR).rotate(PI / 2)
+    assert drawn_size(label) == pytest.approx(FLOOR)
+
+
+def test_smallest_text_names_the_text_drawn_smallest() -> None:
+    big, small = MathTex("a", font_size=theme.BODY_SIZE), Text("b", font_size=FLOOR + 2)
+    found = smallest_text([VGroup(big, small)])
+    assert found is not None
+    assert found.label == "Text('b')" and found.size == pytest.approx(FLOOR + 2)
+    assert smallest_text([Square()]) is None
+
+
+class FixedLabelIn3D(NarrationMixin, ThreeDScene):
+    def construct(self) -> None:
+        self.add_fixed_in_frame_mobjects(
+            Text("tiny", font_size=FLOOR - 6).to_edge(UP, buff=0.5),
+            MathTex("z", font_size=FLOOR).to_edge(DOWN, buff=0.5))
+        with self.voiceover(beat="only", text="A label over a 3D view."):
+            self.wait(0.1)
+
+
+def test_the_layout_file_records_each_beats_problems_and_smallest_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = tmp_path / "FixedLabelIn3D.layout.json"
+    monkeypatch.setenv(NARRATION_ENV, "none")
+    monkeypatch.setenv(LAYOUT_FILE_ENV, str(report))
+    with tempconfig({"dry_run": True, "quality": "low_quality"}):
+        FixedLabelIn3D(skip_animations=True).render()
+    [entry] = json.loads(report.read_text())
+    assert entry["beat"] == "only"
+    assert entry["problems"] == [f"Text('tiny') is drawn at font size {FLOOR - 6:.1f}, "
+                                 f"under the legibility floor of {FLOOR:g}"]
+    assert entry["smallest"] == {"label": "Text('tiny')", "size": pytest.approx(FLOOR - 6)}
+
+    scene = SceneRef("demo", "FixedLabelIn3D", "A label")
+    lesson = Lesson(slug="demo", title="Demo", course="Course", scenes=(scene,), package="")
+    previewer = Previewer(lesson, tmp_path, tmp_path)
+    previewer.layout_path(scene).parent.mkdir(parents=True)
+    previewer.layout_path(scene).write_text(json.dumps([
+        {"beat": "first", "problems": [], "smallest": {"label": "MathTex('a')", "size": 30}},
+        entry,
+        {"beat": "last", "problems": [], "smallest": None},
+    ]))
+    smallest = previewer.smallest_text(scene)
+    assert smallest is not None
+    assert (smallest.label, smallest.beat) == ("Text('tiny')", "only")
+    assert str(smallest) == f"Text('tiny') at font size {FLOOR - 6:.1f} (end of beat 'only')"
