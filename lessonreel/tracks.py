@@ -14,6 +14,7 @@ from typing import Any
 
 import srt
 
+from lessonreel.captions import cues_for, timed_sentence
 from lessonreel.errors import DamagedAudioError, SceneRenderError
 from lessonreel.plan import SceneTask
 from lessonreel.speech import read_wav, write_wav
@@ -51,15 +52,22 @@ def narration_track(beats: Sequence[dict[str, Any]], seconds: float, target: Pat
 
 
 def captions_from(beats: Sequence[dict[str, Any]], seconds: float) -> list[srt.Subtitle]:
-    """One caption per spoken sentence, on the scene's clock, cut at its end."""
-    cues = []
+    """The scene's captions on its own clock, none past ``seconds``: each spoken sentence
+    cut into cues to broadcast rules, each cue timed by the words it shows
+    (:mod:`lessonreel.captions`)."""
+    sentences = []
     for beat in beats:
+        offset = float(beat["start"])
         for sentence in beat["sentences"]:
-            start = beat["start"] + sentence["start"]
-            end = min(beat["start"] + sentence["end"], seconds)
-            if start < end:
-                cues.append(srt.Subtitle(0, timedelta(seconds=start), timedelta(seconds=end),
-                                         sentence["text"]))
+            start, end = offset + sentence["start"], offset + sentence["end"]
+            if start >= seconds:
+                continue
+            words = sentence.get("words")
+            sentences.append(timed_sentence(
+                sentence["text"], start, end, sentence.get("chunks"),
+                [(offset + a, offset + b) for a, b in words] if words else None))
+    cues = [srt.Subtitle(0, timedelta(seconds=cue.start), timedelta(seconds=cue.end), cue.text)
+            for cue in cues_for(sentences, limit=seconds)]
     return list(srt.sort_and_reindex(cues))
 
 
