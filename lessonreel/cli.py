@@ -23,6 +23,7 @@ from lessonreel.quality import QUALITIES, get_quality
 from lessonreel.render import run_plan
 
 if TYPE_CHECKING:
+    from lessonreel.layout import SmallestText
     from lessonreel.lesson import Lesson
     from lessonreel.preview import Previewer
 
@@ -171,13 +172,15 @@ def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quali
             console.print(f"nothing changed: {result.video} is up to date")
         else:
             table = Table(title=f"{each.title} ({level.name})")
-            for column in ("start", "chapter", "duration", "source"):
+            for column in ("start", "chapter", "duration", "source", "smallest text"):
                 table.add_column(column)
             by_name = {o.name: o for o in mine}
             for scene in result.manifest["scenes"]:
-                source = "cache" if by_name[scene["name"]].cached else "rendered"
+                output = by_name[scene["name"]]
+                source = "cache" if output.cached else "rendered"
                 table.add_row(f"{scene['start']:.1f}", scene["title"],
-                              f"{scene['duration']:.1f} s", source)
+                              f"{scene['duration']:.1f} s", source,
+                              _smallest_cell(output.smallest_text))
             console.print(table)
         problems = result.manifest.get("chapter_problems") or []
         if problems:
@@ -190,6 +193,17 @@ def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quali
         click.echo(str(result.video))
     # Every lesson is assembled: the cache may prune what this run took from it.
     SceneCache(cache).release()
+
+
+def _smallest_cell(text: SmallestText | None) -> str:
+    """Size first, so the column reads down as numbers; a long text cut to fit."""
+    if text is None:
+        return "-"
+    from rich.markup import escape
+
+    label = text.label if len(text.label) <= 32 else text.label[:31] + "…"
+    # A text such as "[x]" would read as a style tag to the table.
+    return escape(f"{text.size:.1f} {label}")
 
 
 @cli.command()

@@ -172,6 +172,8 @@ class ShardPayload:
     #: Why the shard failed, when trying again could not help (the scene's own error):
     #: returned, not raised, so Dask does not retry it.
     failure: str | None = None
+    #: The layout check at the end of each beat (layout.json), or None without beats.
+    layout: list[dict[str, Any]] | None = None
 
     @classmethod
     def pack(cls, task: SceneTask, shard: Shard, video: Path) -> ShardPayload:
@@ -179,8 +181,10 @@ class ShardPayload:
         beats = json.loads(path.read_text()) if path.exists() else None
         audio = {i: Path(beat["audio"]).read_bytes()
                  for i, beat in enumerate(beats or []) if beat.get("audio")}
+        layout_file = task.layout_path(shard)
+        layout = json.loads(layout_file.read_text()) if layout_file.exists() else None
         return cls(video.read_bytes(), beats, audio,
-                   task.log_path(shard).read_text(errors="replace"))
+                   task.log_path(shard).read_text(errors="replace"), layout=layout)
 
     def unpack(self, task: SceneTask, shard: Shard) -> Path:
         """Write the shard into ``task``'s folder on this machine, as if rendered here."""
@@ -193,6 +197,8 @@ class ShardPayload:
                 beats[i]["audio"] = str(folder / "audio" / f"{i}.wav")
                 Path(beats[i]["audio"]).write_bytes(data)
             task.beats_path(shard).write_text(json.dumps(beats, indent=1))
+        if self.layout is not None:
+            task.layout_path(shard).write_text(json.dumps(self.layout, indent=1))
         video = folder / f"{task.scene.name}.mp4"
         video.write_bytes(self.video)
         return video

@@ -34,6 +34,7 @@ from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.narration import (
     BEATS_FILE_ENV,
     CACHE_ENV,
+    LAYOUT_FILE_ENV,
     LESSON_ENV,
     NARRATION_CHOICES,
     NARRATION_ENV,
@@ -124,6 +125,10 @@ class SceneTask:
     def beats_path(self, shard: Shard) -> Path:
         return self.shard_dir(shard) / "beats.json"
 
+    def layout_path(self, shard: Shard) -> Path:
+        """The layout check at the end of each beat, as the shard's Manim run wrote it."""
+        return self.shard_dir(shard) / "layout.json"
+
     def media_dir(self, shard: Shard) -> Path:
         """Where Manim writes the shard's partial movies and video.
 
@@ -180,6 +185,7 @@ class SceneTask:
         env[CACHE_ENV] = str(self.cache_dir)
         env[TEX_DIR_ENV] = str(texcache.shared_dir(self.cache_dir))
         env[BEATS_FILE_ENV] = str(self.beats_path(shard))
+        env[LAYOUT_FILE_ENV] = str(self.layout_path(shard))
         env[LESSON_ENV] = self.lesson
         env[RECORDINGS_ENV] = str(self.recordings_dir)
         # The scene file imports lesson packages by their absolute names, from the
@@ -275,7 +281,8 @@ def read_beats(task: SceneTask) -> list[dict[str, Any]] | None:
                "--media_dir", str(folder / "media"), "--disable_caching",
                "--progress_bar", "none", "-o", f"{task.scene.name}-beats",
                str(task.scene_file), task.scene.name]
-    env = {**task.environment(WHOLE_SCENE[0]), BEATS_FILE_ENV: str(beats_file)}
+    env = {**task.environment(WHOLE_SCENE[0]), BEATS_FILE_ENV: str(beats_file),
+           LAYOUT_FILE_ENV: str(folder / "layout.json")}
     with (folder / "read-beats.log").open("w") as log:
         code = subprocess.run(command, cwd=task.project_root, env=env, stdout=log,
                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

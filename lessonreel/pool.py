@@ -80,7 +80,8 @@ def render_shard(task: SceneTask, shard: Shard, workers: Workers) -> Path:
 
     The one unit of work of every executor. Everything it writes is in
     ``task.shard_dir(shard)``: the video, the beats Manim recorded (beats.json,
-    whose speech files are in ``task.cache_dir``) and the log.
+    whose speech files are in ``task.cache_dir``), the layout check at the end of
+    each beat (layout.json) and the log.
     """
     task.shard_dir(shard).mkdir(parents=True, exist_ok=True)
     task.config_path(shard).write_text(encoder_config(task.quality))

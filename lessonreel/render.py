@@ -10,12 +10,13 @@ atomic rename; an unchanged scene is taken from there instead of being rendered.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,6 +25,7 @@ import srt
 from lessonreel.artwork import grab_frame
 from lessonreel.cache import SceneCache
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
+from lessonreel.layout import SmallestText, smallest_in_report
 from lessonreel.loudness import normalise
 from lessonreel.media import concat_listing, video_duration
 from lessonreel.plan import SceneTask, Shard
@@ -44,6 +46,8 @@ class SceneOutput:
     cached: bool
     #: (name, start, end) of each narrated beat, in seconds on the scene's clock.
     beats: tuple[tuple[str, float, float], ...] = ()
+    #: The text drawn smallest at the end of a beat; None: no text, or no beats.
+    smallest_text: SmallestText | None = None
 
     @property
     def name(self) -> str:
@@ -91,10 +95,11 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
         "animation_frames": [frames[i][1] for i in sorted(frames)],
         "beats": [{"name": beat["name"], "start": beat["start"], "end": beat["end"]}
                   for beat in beats if beat.get("kind") != "sound"],
+        "smallest_text": _smallest_text(task),
     })
     shutil.rmtree(work, ignore_errors=True)
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
-                       elapsed, False, beat_times(entry.record))
+                       elapsed, False, beat_times(entry.record), smallest_text(entry.record))
 
 
 def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
@@ -102,11 +107,32 @@ def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
     if entry is None:
         return None
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
-                       0.0, True, beat_times(entry.record))
+                       0.0, True, beat_times(entry.record), smallest_text(entry.record))
 
 
 def beat_times(record: dict[str, Any]) -> tuple[tuple[str, float, float], ...]:
     return tuple((b["name"], float(b["start"]), float(b["end"])) for b in record.get("beats", []))
+
+
+def _smallest_text(task: SceneTask) -> dict[str, Any] | None:
+    """The smallest text over the shards' layout checks, as the cache record keeps it.
+
+    A shard runs the scene up to its last animation, skipping what it does not draw,
+    and checks each beat it reaches: together the shards check every beat, and each
+    check is of a picture that is on screen where a beat ends.
+    """
+    entries: list[dict[str, Any]] = []
+    for shard in task.shards:
+        path = task.layout_path(shard)
+        if path.exists():
+            entries.extend(json.loads(path.read_text()))
+    found = smallest_in_report(entries)
+    return None if found is None else asdict(found)
+
+
+def smallest_text(record: dict[str, Any]) -> SmallestText | None:
+    found = record.get("smallest_text")
+    return None if found is None else SmallestText(**found)
 
 
 class Reporter(Protocol):

@@ -92,6 +92,8 @@ def test_a_rendered_shard_travels_as_bytes_and_lands_in_the_clients_folder(
              {"name": "two", "start": 4.0, "end": 6.0, "first_animation": 1, "audio": None,
               "sentences": []}]
     on_worker.beats_path(shard).write_text(json.dumps(beats))
+    layout = [{"beat": "one", "problems": [], "smallest": {"label": "Text('2')", "size": 30.0}}]
+    on_worker.layout_path(shard).write_text(json.dumps(layout))
     on_worker.log_path(shard).write_text("Animation 0: Write |####| 15/15\n")
     video = folder / "FirstScene.mp4"
     video.write_bytes(b"\x00\x00\x00\x18ftypisom-video")
@@ -109,6 +111,8 @@ def test_a_rendered_shard_travels_as_bytes_and_lands_in_the_clients_folder(
     assert [{k: v for k, v in b.items() if k != "audio"} for b in copied] == [
         {k: v for k, v in b.items() if k != "audio"} for b in beats]
     assert on_client.frames_done() == 15  # read from the log that came home
+    # The layout check came home too: the render summary names the smallest text.
+    assert json.loads(on_client.layout_path(shard).read_text()) == layout
 
 
 def test_the_fingerprint_follows_scene_code_and_not_the_bytecode(demo: DemoLesson) -> None:

@@ -192,6 +192,11 @@ def test_second_run_renders_nothing_and_an_edit_renders_one_scene(demo: DemoLess
     assert "3 of 3 scenes rendered" in first.stderr
     manifest = json.loads((demo.root / "out" / "manifest.json").read_text())
     assert [s["name"] for s in manifest["scenes"]] == ["FirstScene", "SecondScene", "ThirdScene"]
+    # The summary lists each scene's smallest text, as the cache entry records it.
+    [record] = (demo.root / "cache" / "scenes" / "demo" / "FirstScene").glob("*/*/record.json")
+    assert json.loads(record.read_text())["smallest_text"] == {
+        "label": "Text('2')", "size": pytest.approx(48), "beat": "one"}
+    assert "smallest text" in first.stderr and "48.0 Text('2')" in first.stderr
 
     again = demo.render()
     assert again.returncode == 0
@@ -294,12 +299,16 @@ def test_a_sharded_scene_matches_the_unsharded_render(tmp_path: Path) -> None:
     # Damage the cached video: the next run must render again, now split in two
     # by the animation frame counts the first render recorded.
     entry = next((cache / "scenes").glob("module02-derivatives/SensitivityOfFiveX/*/*"))
+    smallest = json.loads((entry / "record.json").read_text())["smallest_text"]
+    assert smallest is not None
     (entry / "video.mp4").write_bytes(b"damaged")
     split = run_lessonreel(*common, "--shards", "2", "--out", str(tmp_path / "split"))
     assert split.returncode == 0, split.stderr[-2000:]
     record = json.loads(next((cache / "scenes").glob(
         "module02-derivatives/SensitivityOfFiveX/*/*/record.json")).read_text())
     assert record["shards"] == 2
+    # Each shard checks every beat's layout: together they find what one render finds.
+    assert record["smallest_text"] == smallest
 
     one = decoded_frames(tmp_path / "whole" / "scenes" / "SensitivityOfFiveX.mp4")
     two = decoded_frames(tmp_path / "split" / "scenes" / "SensitivityOfFiveX.mp4")
