@@ -111,6 +111,9 @@ class Lesson:
     tags: tuple[str, ...] = ()
     #: YouTube category id (see YOUTUBE_CATEGORIES); 27 is Education.
     category: str = "27"
+    #: The lesson's number in its course ("Module 2"): its title card says it, and it is
+    #: the one number its captions may hold that its math layer does not.
+    module: int | None = None
 
     def __post_init__(self) -> None:
         if not SLUG_PATTERN.match(self.slug):
@@ -119,6 +122,11 @@ class Lesson:
             )
         if not self.scenes:
             raise LessonDeclarationError(f"lesson {self.slug} declares no scenes")
+        if self.module is not None and (isinstance(self.module, bool)
+                                        or not isinstance(self.module, int) or self.module < 1):
+            raise LessonDeclarationError(
+                f"lesson {self.slug}: module={self.module!r} must be its number in the "
+                "course, a whole number from 1")
         names = [s.name for s in self.scenes]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

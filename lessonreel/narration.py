@@ -17,6 +17,7 @@ on Manim's own ``add_sound``/``add_subcaption`` instead.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from lessonreel.errors import DamagedAudioError, NarrationError, UsageError
 from lessonreel.files import staged, write_atomically
 from lessonreel.recordings import decode, find_recording, recorded_speech
+from lessonreel.spoken import Narration, as_narration
 from lessonreel.speech import (
     ESTIMATED_WORDS_PER_SECOND,
     SENTENCE_PAUSE,
@@ -268,12 +270,17 @@ class Beat:
     """One narrated beat of a scene, as it happened on the scene's timeline."""
 
     name: str
-    text: str
+    narration: Narration
     start: float
     speech: Speech
     end: float | None = None
     #: Index of the beat's first animation: shards are cut only at beat boundaries.
     first_animation: int = 0
+
+    @property
+    def text(self) -> str:
+        """What the captions show (values as on screen)."""
+        return self.narration.caption
 
 
 @dataclass
@@ -357,6 +364,18 @@ class NarrationMixin:
             return None
         return find_recording(Path(folder), type(self).__name__, beat)
 
+    def _captioned(self, beat: str, narration: Narration, speech: Speech) -> Speech:
+        """The speech with each sentence's caption text in place of the words spoken."""
+        sentences = narration.sentences
+        if len(sentences) != len(speech.sentences):
+            raise NarrationError(
+                f"{type(self).__name__} beat {beat!r}: the voice split its text into "
+                f"{len(speech.sentences)} sentences and the captions into {len(sentences)}; "
+                "end each sentence with . ! or ? and a space")
+        return dataclasses.replace(speech, sentences=tuple(
+            dataclasses.replace(spoken, text=sentence.caption)
+            for spoken, sentence in zip(speech.sentences, sentences, strict=True)))
+
     def _speak(self, beat: str, text: str) -> Speech:
         service = self._speech_service()
         recording = self._recording(beat)
@@ -366,15 +385,23 @@ class NarrationMixin:
                                with_audio=service.speaks_aloud)
 
     @contextlib.contextmanager
-    def voiceover(self, text: str, *, beat: str) -> Iterator[BeatTracker]:
+    def voiceover(self, text: str | Narration, *, beat: str,
+                  hold: float = 0.0) -> Iterator[BeatTracker]:
+        """One beat: ``text`` is spoken (see :func:`lessonreel.spoken.say` for values in it)
+        while the body plays; then the beat waits out its speech, the gap between beats,
+        and ``hold`` seconds more of silence, so its result stays on screen to be read."""
         scene: Any = self
         if any(b.name == beat for b in self.beats):
             raise NarrationError(f"{type(self).__name__} has two beats named {beat!r}")
+        if hold < 0:
+            raise NarrationError(f"{type(self).__name__} beat {beat!r}: hold={hold} is "
+                                 "negative; give the seconds of silence after the beat")
         if self.beats:
             self._check_layout(self.beats[-1].name)
+        narration = as_narration(text)
         scene.next_section(beat)
-        speech = self._speak(beat, text)
-        record = Beat(name=beat, text=text, start=scene.time, speech=speech,
+        speech = self._captioned(beat, narration, self._speak(beat, narration.spoken))
+        record = Beat(name=beat, narration=narration, start=scene.time, speech=speech,
                       first_animation=getattr(scene.renderer, "num_plays", 0))
         self.beats.append(record)
         beats_file = os.environ.get(BEATS_FILE_ENV)
@@ -386,7 +413,7 @@ class NarrationMixin:
             )
         tracker = BeatTracker(record, scene)
         yield tracker
-        left = tracker.remaining() + self.beat_gap
+        left = tracker.remaining() + self.beat_gap + hold
         if left > 1e-3:
             scene.wait(left)
         record.end = scene.time
@@ -457,9 +484,14 @@ def decoded_sound(source: Path, cache_dir: Path, rate: int, gain: float) -> Path
 def beat_record(beat: Beat) -> dict[str, Any]:
     """A beat as JSON: times on the scene's own clock, the same in every shard."""
     return {
-        "name": beat.name, "text": beat.text, "start": beat.start, "end": beat.end,
+        "name": beat.name, "text": beat.text, "spoken": beat.narration.spoken,
+        "start": beat.start, "end": beat.end,
         "first_animation": beat.first_animation,
         "duration": beat.speech.duration,
         "audio": str(beat.speech.audio) if beat.speech.audio else None,
-        "sentences": [asdict(s) for s in beat.speech.sentences],
+        # Each sentence's caption chunks beside the words said for them: a caption cut
+        # inside a sentence is timed by the spoken words it covers.
+        "sentences": [{**asdict(s), "chunks": [list(c) for c in sentence.chunks]}
+                      for s, sentence in zip(beat.speech.sentences, beat.narration.sentences,
+                                             strict=True)],
     }

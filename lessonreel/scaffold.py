@@ -88,6 +88,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from $lessons.common.cards import title_card
 from $lessons.common.layout import formula, scene_title
 from $lessons.$package import LESSON
@@ -110,10 +111,12 @@ $welcome_lines
         rule = formula(m.derivative_latex())
         slope = formula(m.slope_latex(), color=theme.HIGHLIGHT_COLOR).next_to(rule, DOWN, buff=0.6)
 
-        with self.voiceover(beat="first-rule", text=(
+        # Values are fields filled from the math layer: captions show "6", the voice says "six".
+        with self.voiceover(beat="first-rule", text=say(
             "Every number in this lesson comes from the math module beside this scene. "
-            "Here is its first rule, and the slope it gives at one point."
-        )) as tracker:
+            "The derivative of {f} is {df}, and where x is {point} the slope is {slope}.",
+            f=m.FUNCTION, df=m.DERIVATIVE, point=m.POINT, slope=m.SLOPE_AT_POINT,
+        ), hold=1.0) as tracker:
             self.play(FadeOut(card), Write(title), run_time=tracker.duration * 0.3)
             self.play(Write(rule), run_time=tracker.duration * 0.3)
             self.play(FadeIn(slope, shift=UP * 0.2), run_time=tracker.duration * 0.2)

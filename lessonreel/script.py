@@ -30,19 +30,23 @@ class ScriptBeat:
     scene: str
     chapter: str
     name: str
+    #: What the captions show, values written as on screen ("2.001").
     text: str
+    #: What the narrator says, values in words ("two point zero zero one").
+    spoken: str
 
 
 def read_script(lesson: Lesson, previewer: Previewer, jobs: int) -> list[ScriptBeat]:
     """Every beat of every scene, in lesson order."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         per_scene = list(pool.map(previewer.beats, lesson.scenes))
-    return [ScriptBeat(scene.name, scene.title, beat["name"], " ".join(beat["text"].split()))
+    return [ScriptBeat(scene.name, scene.title, beat["name"], " ".join(beat["text"].split()),
+                       " ".join(beat.get("spoken", beat["text"]).split()))
             for scene, beats in zip(lesson.scenes, per_scene, strict=True) for beat in beats]
 
 
 def script_markdown(lesson: Lesson, beats: Sequence[ScriptBeat], root: Path) -> str:
-    minutes = sum(estimated_seconds(b.text) for b in beats) / 60
+    minutes = sum(estimated_seconds(b.spoken) for b in beats) / 60
     lines = [
         f"# {lesson.title}: narration script", "",
         f"{lesson.course}. {len(lesson.scenes)} scenes, {len(beats)} beats, about "
@@ -59,8 +63,11 @@ def script_markdown(lesson: Lesson, beats: Sequence[ScriptBeat], root: Path) -> 
         for beat in (b for b in beats if b.scene == scene.name):
             lines += [f"### {beat.name}", "",
                       f"*File: `{folder}/{beat.name}.wav`, about "
-                      f"{estimated_seconds(beat.text):.0f} s*", "",
-                      beat.text, ""]
+                      f"{estimated_seconds(beat.spoken):.0f} s*", "",
+                      beat.spoken, ""]
+            if beat.text != beat.spoken:
+                # The narrator reads the words; the captions show the values as on screen.
+                lines += [f"> Captions: {beat.text}", ""]
     return "\n".join(lines)
 
 
@@ -125,7 +132,7 @@ def check(lesson: Lesson, beats: Sequence[ScriptBeat], root: Path) -> CheckResul
             if takes:
                 entry.recording = takes[0]
                 try:
-                    entry.report = analyse(takes[0], beat.text)
+                    entry.report = analyse(takes[0], beat.spoken)
                     entry.problems += entry.report.problems
                 except Exception as error:  # noqa: BLE001 - any unreadable file is a finding
                     entry.problems.append(str(error))
@@ -147,7 +154,7 @@ def check_rows(result: CheckResult) -> list[dict[str, Any]]:
             "scene": entry.beat.scene, "beat": entry.beat.name,
             "recording": entry.recording.name if entry.recording else None,
             "seconds": round(report.duration, 2) if report else None,
-            "expected": round(estimated_seconds(entry.beat.text), 1),
+            "expected": round(estimated_seconds(entry.beat.spoken), 1),
             "problems": entry.problems,
         })
     return rows

@@ -13,6 +13,7 @@ from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, GrowFromCenter, Scene, Write
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import Narration
 from scenes.common.cards import centre_below, numbered_list, title_card
 from scenes.common.layout import scene_title
 
@@ -24,7 +25,7 @@ class Objective:
     beat: str
     text: str
     key: str
-    speech: str
+    speech: str | Narration
 
 
 class TitleAndObjectives(NarrationMixin, Scene):
@@ -35,7 +36,7 @@ class TitleAndObjectives(NarrationMixin, Scene):
     module_label: ClassVar[str]
     title: ClassVar[str]
     #: What the narrator says over the title card.
-    welcome: ClassVar[str]
+    welcome: ClassVar[str | Narration]
     objectives: ClassVar[tuple[Objective, ...]]
     heading: ClassVar[str] = "By the end of this lesson you can"
     key_color: ClassVar[str] = theme.HIGHLIGHT_COLOR

@@ -16,12 +16,12 @@ LESSON = Lesson(
     scenes=(
         SceneRef("overview", "LessonTitle", "Welcome and learning objectives"),
         SceneRef("learning", "ComputationIsNotLearning", "From computation to learning"),
-        SceneRef("sensitivity", "SensitivityOfFiveX", "Sensitivity: how y = 5x responds"),
+        SceneRef("sensitivity", "SensitivityOfFiveX", "Sensitivity: nudging a straight line"),
         SceneRef("secant_tangent", "SecantBecomesTangent", "From secant to tangent"),
         SceneRef("secant_tangent", "SlopeTellsDirection", "What the slope's sign tells a learner"),
         SceneRef("partials", "WhyPartialDerivatives", "Why partial derivatives?"),
         SceneRef("partials", "OneKnobAtATime", "One knob at a time"),
-        SceneRef("surface_slice", "SliceSurfaceAtYEqualsOne", "Slicing x² + y² at y = 1"),
+        SceneRef("surface_slice", "SliceSurfaceAtYEqualsOne", "Slicing a surface"),
         SceneRef("overview", "QuickRevision", "Quick revision"),
         SceneRef("overview", "NextUpGradient", "Next up: the gradient vector"),
     ),
@@ -32,4 +32,5 @@ LESSON = Lesson(
         "math animation",
     ),
     category="27",  # Education
+    module=2,
 )

@@ -6,12 +6,12 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.layout import formula, prose, readout, scene_title
 from scenes.module02_derivatives import math as m
 
-d = m.decimal_string
 W1_START = float(m.NETWORK_WEIGHTS[m.w1])
-W1_END = float(m.NETWORK_WEIGHTS[m.w1] + m.WEIGHT_NUDGE)
+W1_END = float(m.NUDGED_W1)
 
 
 def output_for(w1_value: float) -> float:
@@ -49,24 +49,26 @@ class ComputationIsNotLearning(NarrationMixin, Scene):
         rule = formula(m.NETWORK_LATEX, theme.BODY_SIZE).move_to([3.6, 2.0, 0])
 
         with self.voiceover(beat="compute", text=(
-            "In the last lesson, network computations were built from vectors and dot "
-            "products. Here is the smallest one: two inputs, each multiplied by a weight, "
-            "then added up into a single output."
+            "Last time, everything a network computed came down to vectors and dot "
+            "products. Here is about the smallest network there is: each input is "
+            "multiplied by its own weight, and the products are added into a single output."
         )) as tracker:
             self.play(Write(title), run_time=tracker.duration * 0.2)
             self.play(Create(diagram), run_time=tracker.duration * 0.5)
             self.play(Write(rule), run_time=tracker.duration * 0.2)
 
         numbers = formula(m.network_sum_latex(), theme.BODY_SIZE).next_to(rule, DOWN, buff=0.5)
-        with self.voiceover(beat="evaluate", text=(
-            "Give it the inputs two and one, with weights of one half and three halves. "
-            "The weighted sum, a dot product, comes out to two and a half."
-        )) as tracker:
+        with self.voiceover(beat="evaluate", text=say(
+            "Feed it the inputs {x1} and {x2}, with weights of {w1} and {w2}. "
+            "The weighted sum, which is a dot product, comes to {y}.",
+            x1=m.NETWORK_INPUTS[m.x1], x2=m.NETWORK_INPUTS[m.x2],
+            w1=m.NETWORK_WEIGHTS[m.w1], w2=m.NETWORK_WEIGHTS[m.w2], y=m.NETWORK_OUTPUT,
+        ), hold=1.0) as tracker:
             self.play(Write(numbers), run_time=tracker.duration * 0.7)
 
         w1 = ValueTracker(W1_START)
-        w1_read = readout("w_1", W1_START, 1, theme.HIGHLIGHT_COLOR)
-        y_read = readout("y", output_for(W1_START), 1, theme.OUTPUT_COLOR)
+        w1_read = readout("w_1", W1_START, m.NETWORK_PLACES, theme.HIGHLIGHT_COLOR)
+        y_read = readout("y", output_for(W1_START), m.NETWORK_PLACES, theme.OUTPUT_COLOR)
         readouts = VGroup(w1_read, y_read).arrange(RIGHT, buff=0.9).next_to(numbers, DOWN, buff=0.6)
         learn = prose("Learning = adjusting the weights", theme.BODY_SIZE, theme.HIGHLIGHT_COLOR)
         learn.to_edge(DOWN, buff=0.6)
@@ -78,15 +80,17 @@ class ComputationIsNotLearning(NarrationMixin, Scene):
             self.play(FadeIn(learn, shift=UP * 0.3), run_time=tracker.duration * 0.4)
             self.play(FadeIn(readouts), run_time=tracker.duration * 0.3)
 
-        with self.voiceover(beat="nudge", text=(
-            "So let's nudge one weight. Raise w one from one half to six tenths, and watch "
-            "the output rise from two and a half to two point seven."
+        with self.voiceover(beat="nudge", text=say(
+            "So let's nudge a single weight. Raise {w} from {w_from} to {w_to}, and watch "
+            "the output climb from {y_from} to {y_to}.",
+            w=m.w1, w_from=m.NETWORK_WEIGHTS[m.w1], w_to=m.NUDGED_W1,
+            y_from=m.NETWORK_OUTPUT, y_to=m.NUDGED_OUTPUT,
         )) as tracker:
             w1_read[1].add_updater(lambda n: n.set_value(w1.get_value()))
             y_read[1].add_updater(lambda n: n.set_value(output_for(w1.get_value())))
             self.wait(tracker.duration * 0.3)
             self.play(w1.animate.set_value(W1_END), run_time=tracker.duration * 0.5)
-            nudged = formula(m.network_sum_latex({m.w1: m.NETWORK_WEIGHTS[m.w1] + m.WEIGHT_NUDGE}),
+            nudged = formula(m.network_sum_latex({m.w1: m.NUDGED_W1}),
                              theme.BODY_SIZE).move_to(numbers)
             self.play(ReplacementTransform(numbers, nudged), run_time=tracker.duration * 0.15)
         for number in (w1_read[1], y_read[1]):
@@ -97,11 +101,12 @@ class ComputationIsNotLearning(NarrationMixin, Scene):
         answer = formula(m.NETWORK_SENSITIVITY_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         answer.next_to(readouts, DOWN, buff=0.5)
 
-        with self.voiceover(beat="question", text=(
-            f"The output moved {d(m.NETWORK_OUTPUT_CHANGE / m.WEIGHT_NUDGE)} times as far as "
-            "the weight did, because w one multiplies an input of two. To learn, we must "
-            "know how the output responds whenever a weight changes, and that sensitivity "
-            "is exactly what derivatives measure."
-        )) as tracker:
+        with self.voiceover(beat="question", text=say(
+            "The output moved {times} times as far as the weight did, because {w} multiplies "
+            "the input {x}, which is {x_value}. To learn, a network has to know how its "
+            "output responds whenever a weight changes, and that sensitivity is exactly "
+            "what a derivative measures.",
+            times=m.OUTPUT_MOVE_PER_WEIGHT_MOVE, w=m.w1, x=m.x1, x_value=m.NETWORK_INPUTS[m.x1],
+        ), hold=1.0) as tracker:
             self.play(ReplacementTransform(learn, question), run_time=tracker.duration * 0.3)
             self.play(Write(answer), run_time=tracker.duration * 0.4)

@@ -12,7 +12,7 @@ from typing import Literal
 
 import sympy as sp
 
-from scenes.common.numbers import decimal_string
+from lessonreel.numbers import decimal_places, decimal_string
 
 x, y, h = sp.symbols("x y h", real=True)
 
@@ -55,12 +55,27 @@ class LineNudge:
     def ratio(self) -> sp.Rational:
         return self.dy / self.dx
 
+    @property
+    def x_places(self) -> int:
+        """Decimal places that show both ends of the nudge in x (3 for 2 and 2.001)."""
+        return decimal_places(self.x0, self.x1)
+
+    @property
+    def y_places(self) -> int:
+        return decimal_places(self.y0, self.y1)
+
     def ratio_latex(self) -> str:
-        """Δy/Δx built up from the on-screen decimals, ending in the exact ratio."""
+        """Δy/Δx built up from the on-screen decimals, ending in the exact ratio.
+
+        Both ends of a difference carry the same places, as the live readouts beside
+        it do: 2.001 - 2.000, not 2.001 - 2.
+        """
         d = decimal_string
+        y1, y0 = (d(v, min_places=self.y_places) for v in (self.y1, self.y0))
+        x1, x0 = (d(v, min_places=self.x_places) for v in (self.x1, self.x0))
         return (
             r"\frac{\Delta y}{\Delta x}"
-            rf" = \frac{{{d(self.y1)} - {d(self.y0)}}}{{{d(self.x1)} - {d(self.x0)}}}"
+            rf" = \frac{{{y1} - {y0}}}{{{x1} - {x0}}}"
             rf" = \frac{{{d(self.dy)}}}{{{d(self.dx)}}}"
             rf" = {latex(self.ratio)}"
         )
@@ -86,7 +101,15 @@ def nudge_line(x0: sp.Expr | int = NUDGE_X0, dx: sp.Expr | int = NUDGE_DX) -> Li
 
 
 SENSITIVITY = nudge_line()
-LINE_LATEX = latex(sp.Eq(sp.Symbol("y"), LINE))
+LINE_EQUATION = sp.Eq(sp.Symbol("y"), LINE)
+LINE_LATEX = latex(LINE_EQUATION)
+#: How much the inset around the nudge magnifies the main axes, the same on both
+#: axes so that a slope looks in the inset as it does outside it: one over the
+#: nudge, so the nudge is as long in the inset as a whole unit is outside it.
+ZOOM = abs(1 / SENSITIVITY.dx)
+#: The main axes of the scene: x from 0 to 3, y from 0 to 15, the line drawn over all of x.
+LINE_X_RANGE = (sp.Integer(0), sp.Integer(3))
+LINE_Y_RANGE = (sp.Integer(0), LINE.subs(x, LINE_X_RANGE[1]))
 
 
 # --- secant to tangent on f(x) = x^2 at x0 = 1 ------------------------------
@@ -119,7 +142,13 @@ def secant_table() -> list[tuple[sp.Rational, sp.Rational]]:
     return [(step, secant_slope(step)) for step in SECANT_STEPS]
 
 
-TANGENT_SLOPE = sp.limit(SECANT_SLOPE, h, 0)
+#: Places that show every step h and every secant slope it gives.
+SECANT_PLACES = decimal_places(*(v for row in secant_table() for v in row))
+
+
+#: Where h goes in the limit.
+H_LIMIT = sp.Integer(0)
+TANGENT_SLOPE = sp.limit(SECANT_SLOPE, h, H_LIMIT)
 DERIVATIVE_AT_X0 = sp.diff(CURVE, x).subs(x, CURVE_X0)
 TANGENT_LINE = sp.expand(CURVE.subs(x, CURVE_X0) + TANGENT_SLOPE * (x - CURVE_X0))
 
@@ -128,8 +157,12 @@ SECANT_SLOPE_LATEX = (
     r"\frac{f(1 + h) - f(1)}{h} = " + latex(SECANT_SLOPE)
 )
 LIMIT_LATEX = (
-    r"\lim_{h \to 0} \left(" + latex(SECANT_SLOPE) + r"\right) = " + latex(TANGENT_SLOPE)
+    rf"\lim_{{h \to {latex(H_LIMIT)}}} \left(" + latex(SECANT_SLOPE) + r"\right) = "
+    + latex(TANGENT_SLOPE)
 )
+CURVE_EQUATION = sp.Eq(sp.Symbol("y"), CURVE)
+#: "x = 1", the point the secant is pinned to.
+CURVE_POINT = sp.Eq(x, CURVE_X0)
 TANGENT_LATEX = latex(sp.Eq(sp.Symbol("y"), TANGENT_LINE))
 DERIVATIVE_LATEX = r"f'(1) = " + latex(DERIVATIVE_AT_X0)
 
@@ -140,6 +173,8 @@ SIGN_CURVE = x**3 / 3 - x
 SIGN_DERIVATIVE = sp.diff(SIGN_CURVE, x)
 #: One point where the curve rises, one where it falls, one where it is nearly flat.
 SIGN_POINTS: tuple[sp.Rational, ...] = (sp.Integer(-2), sp.Integer(0), sp.Rational(21, 20))
+#: The stretch of the curve that is drawn; the sliding tangent starts at its left end.
+SIGN_DOMAIN: tuple[sp.Rational, sp.Rational] = (sp.Rational(-47, 20), sp.Rational(47, 20))
 
 
 def classify_slope(slope: sp.Expr, tolerance: sp.Expr = FLAT_TOLERANCE) -> SlopeSign:
@@ -168,6 +203,9 @@ SLICE_CURVE = SURFACE.subs(y, SLICE_Y)
 SLICE_X0 = sp.Integer(1)
 SLICE_SLOPE = sp.diff(SLICE_CURVE, x).subs(x, SLICE_X0)
 
+f = sp.Function("f")
+SURFACE_EQUATION = sp.Eq(f(x, y), SURFACE)
+SLICE_EQUATION = sp.Eq(f(x, SLICE_Y), SLICE_CURVE)
 SURFACE_LATEX = "f(x, y) = " + latex(SURFACE)
 PARTIAL_X_LATEX = r"\frac{\partial f}{\partial x} = " + latex(PARTIAL_X)
 PARTIAL_Y_LATEX = r"\frac{\partial f}{\partial y} = " + latex(PARTIAL_Y)
@@ -193,8 +231,13 @@ def network_output(weights: dict[sp.Symbol, sp.Expr] | None = None) -> sp.Ration
 
 
 NETWORK_OUTPUT = network_output()
-NUDGED_OUTPUT = network_output({w1: NETWORK_WEIGHTS[w1] + WEIGHT_NUDGE})
+NUDGED_W1 = NETWORK_WEIGHTS[w1] + WEIGHT_NUDGE
+NUDGED_OUTPUT = network_output({w1: NUDGED_W1})
 NETWORK_OUTPUT_CHANGE = NUDGED_OUTPUT - NETWORK_OUTPUT
+#: How many times as far the output moved as the weight: x1, the input w1 multiplies.
+OUTPUT_MOVE_PER_WEIGHT_MOVE = NETWORK_OUTPUT_CHANGE / WEIGHT_NUDGE
+#: Places that show the weight and the output before and after the nudge.
+NETWORK_PLACES = decimal_places(NETWORK_WEIGHTS[w1], NUDGED_W1, NETWORK_OUTPUT, NUDGED_OUTPUT)
 NETWORK_LATEX = "y = " + latex(NETWORK)
 NETWORK_SENSITIVITY_LATEX = (
     r"\frac{\partial y}{\partial w_1} = " + latex(NETWORK_SENSITIVITY_W1)
@@ -232,10 +275,20 @@ PARTIALS_LIST_LATEX = ", ".join(partial_latex(v) for v in (x_1, x_2)) + r", \ldo
 KNOB_START = {x: sp.Integer(1), y: sp.Integer(1)}
 KNOB_X_END = sp.Integer(2)
 KNOB_Y_END = sp.Integer(2)
+#: Each knob's dial runs over this range.
+KNOB_RANGE = (sp.Integer(0), sp.Integer(3))
+#: Places the live readouts show while a knob turns between whole numbers.
+KNOB_PLACES = 2
 
 
 def surface_value(x_value: sp.Expr, y_value: sp.Expr) -> sp.Rational:
     return sp.Rational(SURFACE.subs({x: x_value, y: y_value}))
+
+
+#: f at the start, after turning x, and after turning y as well.
+KNOB_VALUES = (surface_value(KNOB_START[x], KNOB_START[y]),
+               surface_value(KNOB_X_END, KNOB_START[y]),
+               surface_value(KNOB_X_END, KNOB_Y_END))
 
 
 # --- what comes next: the gradient ------------------------------------------
@@ -251,6 +304,16 @@ GRADIENT_AT_POINT_LATEX = r"\nabla f(1, 1) = " + latex(GRADIENT_AT_POINT)
 
 #: The tangent to the slice curve f(x, 1) at x = SLICE_X0, as a function of x.
 SLICE_TANGENT = sp.expand(SLICE_CURVE.subs(x, SLICE_X0) + SLICE_SLOPE * (x - SLICE_X0))
+#: The bowl is drawn out to this radius; its rim is at the height f takes there.
+BOWL_RIM = sp.Integer(2)
+RIM_HEIGHT = BOWL_RIM**2
+#: Where the cut y = SLICE_Y crosses the rim: x² + SLICE_Y² = BOWL_RIM², right-hand root.
+SLICE_RIM_X = max(sp.solve(sp.Eq(SURFACE.subs(y, SLICE_Y), RIM_HEIGHT), x))
+#: The step in x the flat panel draws its run-and-rise triangle with, and its rise.
+SLICE_RUN = sp.Integer(1)
+SLICE_RISE = SLICE_SLOPE * SLICE_RUN
+SLICE_HEIGHT = SLICE_CURVE.subs(x, SLICE_X0)
+SLICE_POINT = (sp.Eq(x, SLICE_X0), sp.Eq(y, SLICE_Y))
 SLICE_SLOPE_LATEX = (
     rf"\text{{slope}} = {latex(SLICE_SLOPE)} = \frac{{\partial f}}{{\partial x}}"
     rf"({latex(SLICE_X0)}, {latex(SLICE_Y)})"

@@ -6,11 +6,13 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.cards import centre_below, close_with_end_card, revision_table
 from scenes.common.layout import formula, scene_title
 from scenes.common.objectives import Objective, TitleAndObjectives
 from scenes.module02_derivatives import LESSON
 from scenes.module02_derivatives import math as m
+from scenes.module03_gradient import LESSON as NEXT_LESSON
 
 KEY = theme.HIGHLIGHT_COLOR
 
@@ -53,10 +55,11 @@ class LessonTitle(TitleAndObjectives):
     """The Module 2 title card, then the four learning objectives appear one at a time."""
 
     course = LESSON.course
-    module_label = "Module 2"
+    module_label = f"Module {LESSON.module}"
     title = LESSON.title
-    welcome = ("Welcome back to Artificial Neural Networks. Module two is about derivatives "
-               "and partial derivatives, the mathematics that lets a network learn.")
+    welcome = say("Welcome back to {course}. Module {number} is about {topic}, the "
+                  "mathematics that lets a network learn.",
+                  course=LESSON.course, number=LESSON.module, topic=LESSON.title.lower())
     objectives = OBJECTIVES
     key_color = KEY
 
@@ -111,9 +114,9 @@ class NextUpGradient(NarrationMixin, Scene):
         surface.move_to([panel_x, 2.35, 0])
         partials.move_to([panel_x, 1.05, 0])
 
-        with self.voiceover(beat="partials", text=(
-            "One last look ahead. For f of x and y equals x squared plus y squared, the two "
-            "partial derivatives are two x and two y."
+        with self.voiceover(beat="partials", text=say(
+            "One last look ahead. For {f}, the partial derivatives are {fx} and {fy}.",
+            f=m.SURFACE_EQUATION, fx=m.PARTIAL_X, fy=m.PARTIAL_Y,
         )) as tracker:
             self.play(Write(title), Create(plane), run_time=tracker.duration * 0.3)
             self.play(Create(rings), Write(surface), run_time=tracker.duration * 0.3)
@@ -142,11 +145,12 @@ class NextUpGradient(NarrationMixin, Scene):
         where.add_background_rectangle(color=theme.BACKGROUND, opacity=1, buff=0.05)
         ray = DashedLine(plane.c2p(0, 0), plane.c2p(px, py), color=theme.MUTED_TEXT_COLOR)
 
-        with self.voiceover(beat="evaluate", text=(
-            "At the point one, one, the gradient is the vector two, two. Drawn from that "
+        with self.voiceover(beat="evaluate", text=say(
+            "At the point {point}, the gradient is the vector {value}. Drawn from that "
             "point, it aims straight away from the origin, crossing the circles where f "
-            "stays constant."
-        )) as tracker:
+            "stays constant.",
+            point=(m.GRADIENT_POINT[m.x], m.GRADIENT_POINT[m.y]), value=m.GRADIENT_AT_POINT,
+        ), hold=1.0) as tracker:
             self.play(FadeIn(point, scale=2), FadeIn(where), TransformFromCopy(gradient, value),
                       run_time=tracker.duration * 0.35)
             self.play(GrowArrow(arrow), Create(ray), run_time=tracker.duration * 0.35)
@@ -157,7 +161,7 @@ class NextUpGradient(NarrationMixin, Scene):
             self.play(Indicate(arrow, color=theme.HIGHLIGHT_COLOR, scale_factor=1.1),
                       run_time=tracker.duration * 0.6)
 
-        close_with_end_card(self, LESSON.course, "The Gradient Vector", (
+        close_with_end_card(self, LESSON.course, NEXT_LESSON.title, (
             "Collecting every partial derivative into that one vector is where we pick up "
             "next time. See you in the next lesson."
         ))

@@ -7,6 +7,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.knobs import frozen_tag, knob
 from scenes.common.layout import formula, prose, readout, scene_title
 from scenes.module02_derivatives import math as m
@@ -49,10 +50,11 @@ class WhyPartialDerivatives(NarrationMixin, Scene):
         out_arrow = Arrow(box.get_right(), output.get_left(), buff=0.15, color=theme.AXIS_COLOR)
         rule = formula(m.MANY_INPUTS_LATEX, theme.BODY_SIZE).move_to([3.4, 2.1, 0])
 
-        with self.voiceover(beat="many", text=(
+        with self.voiceover(beat="many", text=say(
             "In a real network the output never hangs on a single number. It depends on "
-            "many inputs and many weights at the same time: y is a function of x one, "
-            "x two, and so on up to x n."
+            "many inputs and many weights at once: y is a function of {first}, {second}, "
+            "and so on up to {last}.",
+            first=m.x_1, second=m.x_2, last=m.x_n,
         )) as tracker:
             self.play(Write(title), FadeIn(inputs, lag_ratio=0.2), run_time=tracker.duration * 0.4)
             self.play(Create(arrows), FadeIn(box), GrowArrow(out_arrow), FadeIn(output),
@@ -78,10 +80,11 @@ class WhyPartialDerivatives(NarrationMixin, Scene):
         partial = formula(m.PARTIAL_I_LATEX, theme.HEADING_SIZE, theme.TANGENT_COLOR)
         partial.next_to(note, DOWN, buff=0.5)
 
-        with self.voiceover(beat="partial", text=(
-            "That one-variable sensitivity is called a partial derivative, and it is written "
-            "with a rounded d: the partial of y with respect to x i."
-        )) as tracker:
+        with self.voiceover(beat="partial", text=say(
+            "A sensitivity to a single variable is called a partial derivative. It is "
+            "written with a rounded d: the partial of y with respect to {xi}.",
+            xi=m.x_i,
+        ), hold=1.0) as tracker:
             self.play(Write(partial), run_time=tracker.duration * 0.6)
 
         every = formula(m.PARTIALS_LIST_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
@@ -102,31 +105,38 @@ class OneKnobAtATime(NarrationMixin, Scene):
         self.camera.background_color = theme.BACKGROUND
         title = scene_title("One knob at a time")
         x, y = (ValueTracker(float(m.KNOB_START[v])) for v in (m.x, m.y))
-        x_knob = knob("x", x, (0, 3), theme.INPUT_COLOR).move_to([-3.2, 1.0, 0])
-        y_knob = knob("y", y, (0, 3), theme.INPUT_COLOR).move_to([-3.2, -1.4, 0])
+        dial = tuple(float(v) for v in m.KNOB_RANGE)
+        x_knob = knob("x", x, dial, theme.INPUT_COLOR).move_to([-3.2, 1.0, 0])
+        y_knob = knob("y", y, dial, theme.INPUT_COLOR).move_to([-3.2, -1.4, 0])
         rule = formula(m.SURFACE_LATEX, theme.BODY_SIZE).move_to([3.4, 2.0, 0])
-        value = readout("f", f_at(x.get_value(), y.get_value()), 2, theme.OUTPUT_COLOR)
+        value = readout("f", f_at(x.get_value(), y.get_value()), m.KNOB_PLACES,
+                        theme.OUTPUT_COLOR)
         value.next_to(rule, DOWN, buff=0.6)
         value[1].add_updater(lambda n: n.set_value(f_at(x.get_value(), y.get_value())))
 
-        with self.voiceover(beat="setup", text=(
-            "Picture two knobs, one for x and one for y, feeding the function f of x and y "
-            "equals x squared plus y squared. Both knobs start at one, so f is two."
+        f_start, f_after_x, f_end = m.KNOB_VALUES
+        with self.voiceover(beat="setup", text=say(
+            "Picture a knob for x and a knob for y, both feeding the function {f}. "
+            "Each knob starts at {x0}, so f is {f0}.",
+            f=m.SURFACE_EQUATION, x0=m.KNOB_START[m.x], f0=f_start,
         )) as tracker:
             self.play(Write(title), FadeIn(x_knob), FadeIn(y_knob), run_time=tracker.duration * 0.4)
             self.play(Write(rule), FadeIn(value), run_time=tracker.duration * 0.4)
 
         for frozen, tracker_of, end, rate_latex, rate_at, beat, text in (
-            (y_knob, x, m.KNOB_X_END, m.PARTIAL_X_LATEX, df_dx_at, "turn-x",
-             "Freeze y and turn only x, from one up to two. The value of f climbs from two to "
-             "five, and at every moment it grows at the rate two x: that rate is the partial "
-             "derivative of f with respect to x."),
-            (x_knob, y, m.KNOB_Y_END, m.PARTIAL_Y_LATEX, df_dy_at, "turn-y",
-             "Now freeze x and turn y instead. This time f responds at the rate two y, the "
-             "partial derivative with respect to y, and it finishes at eight."),
+            (y_knob, x, m.KNOB_X_END, m.PARTIAL_X_LATEX, df_dx_at, "turn-x", say(
+                "Freeze y and turn only x, from {x0} up to {x1}. The value of f climbs from "
+                "{f0} to {f1}, and at every moment it grows at the rate {rate}: that rate is "
+                "the partial derivative of f with respect to x.",
+                x0=m.KNOB_START[m.x], x1=m.KNOB_X_END, f0=f_start, f1=f_after_x,
+                rate=m.PARTIAL_X)),
+            (x_knob, y, m.KNOB_Y_END, m.PARTIAL_Y_LATEX, df_dy_at, "turn-y", say(
+                "Now freeze x and turn y instead. This time f responds at the rate {rate}, "
+                "the partial derivative with respect to y, and it ends at {f2}.",
+                rate=m.PARTIAL_Y, f2=f_end)),
         ):
             tag = frozen_tag(frozen)
-            rate = readout(rate_latex, rate_at(x.get_value(), y.get_value()), 2,
+            rate = readout(rate_latex, rate_at(x.get_value(), y.get_value()), m.KNOB_PLACES,
                            theme.TANGENT_COLOR).next_to(value, DOWN, buff=0.6)
             rate[1].add_updater(
                 lambda n, r=rate_at: n.set_value(r(x.get_value(), y.get_value())))

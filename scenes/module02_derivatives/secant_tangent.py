@@ -7,6 +7,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.layout import formula, prose, readout, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
@@ -34,9 +35,10 @@ class SecantBecomesTangent(NarrationMixin, Scene):
             axes.c2p(X0 + h.get_value(), curve_at(X0 + h.get_value())),
             color=theme.SECANT_COLOR))
 
-        with self.voiceover(beat="curve", text=(
-            "Here is the curve y equals x squared, with one point pinned at x equals one. "
-            "A second point sits a distance h further to the right."
+        with self.voiceover(beat="curve", text=say(
+            "Here is the curve {curve}, with one point pinned at {at}. "
+            "A second point sits a distance h further to the right.",
+            curve=m.CURVE_EQUATION, at=m.CURVE_POINT,
         )) as tracker:
             self.play(Write(title), Create(axes), run_time=tracker.duration * 0.35)
             self.play(Create(curve), FadeIn(curve_label), run_time=tracker.duration * 0.3)
@@ -51,23 +53,25 @@ class SecantBecomesTangent(NarrationMixin, Scene):
         secant = always_redraw(secant_line)
         definition = formula(m.SECANT_SLOPE_LATEX, theme.BODY_SIZE, theme.SECANT_COLOR)
         definition.move_to([3.55, 2.2, 0])
-        h_read = readout("h", float(m.SECANT_STEPS[0]), 3, theme.INPUT_COLOR)
-        slope_read = readout(r"\text{slope}", slope_at(float(m.SECANT_STEPS[0])), 3,
+        h_read = readout("h", float(m.SECANT_STEPS[0]), m.SECANT_PLACES, theme.INPUT_COLOR)
+        slope_read = readout(r"\text{slope}", slope_at(float(m.SECANT_STEPS[0])), m.SECANT_PLACES,
                              theme.SECANT_COLOR)
         readouts = VGroup(h_read, slope_read).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         readouts.next_to(definition, DOWN, buff=0.6)
 
-        with self.voiceover(beat="secant", text=(
-            "Draw the straight line through both points. It is called a secant, and its "
-            "slope is rise over run. For this curve that ratio simplifies to h plus two."
-        )) as tracker:
+        with self.voiceover(beat="secant", text=say(
+            "Join both points with a straight line. That line is a secant, and its "
+            "slope is rise over run. For this curve the ratio simplifies to {slope}.",
+            slope=m.SECANT_SLOPE,
+        ), hold=1.0) as tracker:
             self.play(Create(secant), run_time=tracker.duration * 0.35)
             self.play(Write(definition), FadeIn(readouts), run_time=tracker.duration * 0.45)
 
         steps = m.SECANT_STEPS[1:]
-        with self.voiceover(beat="shrink", text=(
-            "Now let the second point slide toward the first. As h shrinks to a half, "
-            "a quarter, a tenth and beyond, the slope of the secant creeps down toward two."
+        with self.voiceover(beat="shrink", text=say(
+            "Now let the second point slide toward the first. As h shrinks to {h1}, then "
+            "{h2}, then {h3} and beyond, the secant's slope creeps down toward {limit}.",
+            h1=steps[0], h2=steps[1], h3=steps[2], limit=m.TANGENT_SLOPE,
         )) as tracker:
             h_read[1].add_updater(lambda n: n.set_value(h.get_value()))
             slope_read[1].add_updater(lambda n: n.set_value(slope_at(h.get_value())))
@@ -84,11 +88,12 @@ class SecantBecomesTangent(NarrationMixin, Scene):
         limit = formula(m.LIMIT_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         limit.next_to(readouts, DOWN, buff=0.6).set_x(definition.get_x())
 
-        with self.voiceover(beat="limit", text=(
-            "In the limit, as h goes to zero, the secant stops changing and settles onto a "
-            "line that just touches the curve: the tangent. Its slope is the limit of h "
-            "plus two, which is two."
-        )) as tracker:
+        with self.voiceover(beat="limit", text=say(
+            "In the limit, as h goes to {zero}, the secant stops moving and comes to rest on "
+            "a line that just touches the curve: the tangent. Its slope is the limit of "
+            "{slope}, which is {limit}.",
+            zero=m.H_LIMIT, slope=m.SECANT_SLOPE, limit=m.TANGENT_SLOPE,
+        ), hold=1.5) as tracker:
             self.play(ReplacementTransform(secant, tangent), FadeOut(moving),
                       run_time=tracker.duration * 0.4)
             self.play(Write(limit), run_time=tracker.duration * 0.4)
@@ -98,10 +103,11 @@ class SecantBecomesTangent(NarrationMixin, Scene):
         tangent_label = formula(m.TANGENT_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
         tangent_label.next_to(axes.c2p(2.2, tangent_at(2.2)), DOWN + RIGHT, buff=0.1)
 
-        with self.voiceover(beat="derivative", text=(
-            "That limiting slope has a name: the derivative at x equals one. It says how "
-            "fast y changes as x changes, right at that single point."
-        )) as tracker:
+        with self.voiceover(beat="derivative", text=say(
+            "That limiting slope has a name: the derivative at {at}. It tells how fast y "
+            "changes as x changes, right at that single point.",
+            at=m.CURVE_POINT,
+        ), hold=1.0) as tracker:
             self.play(FadeIn(tangent_label), run_time=tracker.duration * 0.3)
             self.play(Write(name), run_time=tracker.duration * 0.4)
             self.play(Circumscribe(name, color=theme.TANGENT_COLOR),
@@ -129,8 +135,9 @@ class SlopeTellsDirection(NarrationMixin, Scene):
         axes = themed_axes(
             x_range=[-2.6, 2.6, 1], y_range=[-2, 2.4, 1], x_length=6.2, y_length=4.2,
         ).move_to([-3.35, 0.35, 0])
-        curve = axes.plot(sign_curve_at, x_range=[-2.35, 2.35], color=theme.CURVE_COLOR)
-        at = ValueTracker(-2.4)
+        start, end = (float(v) for v in m.SIGN_DOMAIN)
+        curve = axes.plot(sign_curve_at, x_range=[start, end], color=theme.CURVE_COLOR)
+        at = ValueTracker(start)
 
         def tangent() -> VGroup:
             x0 = at.get_value()
@@ -142,7 +149,7 @@ class SlopeTellsDirection(NarrationMixin, Scene):
             return VGroup(line, Dot(point, color=theme.HIGHLIGHT_COLOR))
 
         touching = always_redraw(tangent)
-        slope_read = readout(r"\text{slope}", sign_slope_at(-2.4), 2, theme.TANGENT_COLOR)
+        slope_read = readout(r"\text{slope}", sign_slope_at(start), 2, theme.TANGENT_COLOR)
         slope_read.next_to(axes, DOWN, buff=0.35)
 
         with self.voiceover(beat="tangent", text=(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sympy as sp
 from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.layout import formula, prose, readout, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
@@ -17,36 +19,64 @@ def line_value(x_value: float) -> float:
     return float(m.LINE.subs(m.x, x_value))
 
 
+def magnified_window(axes: Axes, width: float, height: float) -> Axes:
+    """Axes around the nudge at :data:`m.ZOOM` times the scale of ``axes`` on both axes.
+
+    The same factor across and up keeps the line's slant in the window as it is outside;
+    the window's ranges follow from its size and that factor, never the other way round.
+    """
+    span_x = width / (axes.x_axis.get_unit_size() * float(m.ZOOM))
+    span_y = height / (axes.y_axis.get_unit_size() * float(m.ZOOM))
+    # The nudge starts a third of the way in, so the run and the rise both fit.
+    x_lo = float(NUDGE.x0) - span_x / 3
+    y_lo = float(NUDGE.y0) - span_y / 3
+    return themed_axes(
+        x_range=[x_lo, x_lo + span_x, float(NUDGE.dx) / 2],
+        y_range=[y_lo, y_lo + span_y, float(NUDGE.dy) / 2],
+        x_length=width, y_length=height, tips=False, numbers=False,
+    )
+
+
+def magnification(axes: Axes, window: Axes) -> sp.Integer:
+    """How much ``window`` magnifies ``axes``, measured from their unit sizes, as the
+    math layer's exact factor; an error if the two axes were magnified differently or
+    the window shows another factor than the one the narration says."""
+    across = window.x_axis.get_unit_size() / axes.x_axis.get_unit_size()
+    up = window.y_axis.get_unit_size() / axes.y_axis.get_unit_size()
+    if abs(across - up) > 1e-6 * across or abs(across - float(m.ZOOM)) > 1e-6 * across:
+        raise ValueError(f"the window magnifies {across:g}× across and {up:g}× up; "
+                         f"the lesson says {m.ZOOM}× on both")
+    return m.ZOOM
+
+
 class SensitivityOfFiveX(NarrationMixin, Scene):
     """The line y = 5x: x moves from 2 to 2.001, y from 10 to 10.005, and Δy/Δx = 5."""
 
     def construct(self) -> None:
         self.camera.background_color = theme.BACKGROUND
         title = scene_title("How sensitive is y to x?")
+        (x_lo, x_hi), (y_lo, y_hi) = (map(float, r) for r in (m.LINE_X_RANGE, m.LINE_Y_RANGE))
         axes = themed_axes(
-            x_range=[0, 3, 1], y_range=[0, 15, 5], x_length=5.2, y_length=4.2,
+            x_range=[x_lo, x_hi, 1], y_range=[y_lo, y_hi, 5], x_length=5.2, y_length=4.2,
         ).move_to([-3.55, 0.2, 0])
-        graph = axes.plot(lambda v: line_value(v), x_range=[0, 3], color=theme.CURVE_COLOR)
+        graph = axes.plot(lambda v: line_value(v), x_range=[x_lo, x_hi], color=theme.CURVE_COLOR)
         graph_label = formula(m.LINE_LATEX, theme.LABEL_SIZE).next_to(
             axes.c2p(1.1, 12), LEFT, buff=0.1)
         point = Dot(axes.c2p(float(NUDGE.x0), float(NUDGE.y0)), color=theme.HIGHLIGHT_COLOR)
 
-        with self.voiceover(beat="line", text=(
-            "Start with the simplest rule there is: a straight line, y equals five x. "
-            "Pick the input x equals two, and the output is ten."
+        with self.voiceover(beat="line", text=say(
+            "Begin with the plainest rule there is, a straight line: {line}. "
+            "Feed it the input {x0}, and out comes {y0}.",
+            line=m.LINE_EQUATION, x0=NUDGE.x0, y0=NUDGE.y0,
         )) as tracker:
             self.play(Write(title), Create(axes), run_time=tracker.duration * 0.4)
             self.play(Create(graph), FadeIn(graph_label), run_time=tracker.duration * 0.3)
             self.play(FadeIn(point, scale=2), run_time=tracker.duration * 0.2)
 
-        # A window a thousand times closer around (2, 10), so a change of 0.001 is visible.
-        zoom = themed_axes(
-            x_range=[float(NUDGE.x0) - 0.0003, float(NUDGE.x1) + 0.0009, 0.0005],
-            y_range=[float(NUDGE.y0) - 0.0012, float(NUDGE.y1) + 0.0012, 0.0025],
-            x_length=5.0, y_length=3.4, tips=False, numbers=False,
-        ).move_to([3.35, 0.45, 0])
+        zoom = magnified_window(axes, width=5.0, height=3.4).move_to([3.35, 0.45, 0])
         frame = SurroundingRectangle(zoom, color=theme.MUTED_TEXT_COLOR, buff=0.15)
-        zoom_note = prose("zoomed in 1000×", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
+        zoom_note = prose(f"magnified {d(magnification(axes, zoom))}×", theme.SMALL_SIZE,
+                          theme.MUTED_TEXT_COLOR)
         zoom_note.next_to(frame, UP, buff=0.1)
         lens = Square(0.3, color=theme.MUTED_TEXT_COLOR).move_to(point)
         # Clip the line to the window: it leaves through the top long before the right edge.
@@ -54,10 +84,11 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
                      min(zoom.x_range[1], zoom.y_range[1] / float(m.LINE_SLOPE))]
         zoom_line = zoom.plot(line_value, color=theme.CURVE_COLOR, x_range=visible_x)
 
-        with self.voiceover(beat="zoom", text=(
-            "Now we nudge x by a tiny amount. The change is far too small to see at this "
-            "scale, so let's look through a window that magnifies the neighbourhood of "
-            "that point a thousand times."
+        with self.voiceover(beat="zoom", text=say(
+            "Now we give x a tiny nudge. At this scale the change would be invisible, "
+            "so we look through a window that blows up the area around the point "
+            "{zoom} times, across and up alike.",
+            zoom=m.ZOOM,
         )) as tracker:
             self.play(Create(lens), run_time=tracker.duration * 0.25)
             self.play(TransformFromCopy(lens, frame), FadeIn(zoom), FadeIn(zoom_note),
@@ -69,8 +100,8 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
         mover = always_redraw(lambda: Dot(
             zoom.c2p(x_tracker.get_value(), line_value(x_tracker.get_value())),
             color=theme.HIGHLIGHT_COLOR))
-        x_read = readout("x", float(NUDGE.x0), 3, theme.INPUT_COLOR)
-        y_read = readout("y", float(NUDGE.y0), 3, theme.OUTPUT_COLOR)
+        x_read = readout("x", float(NUDGE.x0), NUDGE.x_places, theme.INPUT_COLOR)
+        y_read = readout("y", float(NUDGE.y0), NUDGE.y_places, theme.OUTPUT_COLOR)
         readouts = VGroup(x_read, y_read).arrange(RIGHT, buff=0.8).next_to(frame, DOWN, buff=0.2)
 
         corner = zoom.c2p(float(NUDGE.x1), float(NUDGE.y0))
@@ -82,9 +113,10 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
         rise_label = formula(rf"\Delta y = {d(NUDGE.dy)}", theme.LABEL_SIZE, theme.OUTPUT_COLOR)
         rise_label.next_to(rise, RIGHT, buff=0.12)
 
-        with self.voiceover(beat="nudge", text=(
-            "Watch x slide from two to two point zero zero one. "
-            "Over the same moment, y climbs from ten to ten point zero zero five."
+        with self.voiceover(beat="nudge", text=say(
+            "Watch x slide from {x0} to {x1}. "
+            "In that same moment, y rises from {y0} to {y1}.",
+            x0=NUDGE.x0, x1=NUDGE.x1, y0=NUDGE.y0, y1=NUDGE.y1,
         )) as tracker:
             self.play(FadeIn(start), FadeIn(readouts), run_time=tracker.duration * 0.15)
             self.add(mover)
@@ -100,25 +132,29 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
             number.clear_updaters()
 
         ratio = formula(NUDGE.ratio_latex(), theme.BODY_SIZE).to_edge(DOWN, buff=0.6)
-        parts = ratio[0]
+        # The formula itself goes on screen, not its glyphs: the layout and legibility
+        # checks, and the probes of what a learner sees, find text by its formula.
+        result = ratio[0][-1]
 
-        with self.voiceover(beat="ratio", text=(
-            "Now compare the two changes. Divide the change in y, five thousandths, by the "
-            "change in x, one thousandth, and the answer is exactly five."
-        )) as tracker:
-            self.play(Write(parts), run_time=tracker.duration * 0.7)
-            self.play(Indicate(parts[-1], color=theme.HIGHLIGHT_COLOR),
+        with self.voiceover(beat="ratio", text=say(
+            "Now set the changes side by side. The change in y, {dy:places}, "
+            "divided by the change in x, {dx:places}, is exactly {ratio}.",
+            dy=NUDGE.dy, dx=NUDGE.dx, ratio=NUDGE.ratio,
+        ), hold=1.5) as tracker:
+            self.play(Write(ratio), run_time=tracker.duration * 0.7)
+            self.play(Indicate(result, color=theme.HIGHLIGHT_COLOR),
                       run_time=tracker.duration * 0.2)
 
         takeaway = prose(
-            f"Change x by 1 and y changes by {d(NUDGE.ratio)}.", theme.BODY_SIZE,
+            f"y moves {d(NUDGE.ratio)} times as far as x.", theme.BODY_SIZE,
             theme.HIGHLIGHT_COLOR,
         ).move_to(ratio)
 
-        with self.voiceover(beat="meaning", text=(
-            "So the output is five times as sensitive as the input: move x one whole unit "
-            "and y moves five. A line has the same ratio everywhere, and measuring that kind "
-            "of sensitivity is exactly the job of a derivative."
+        with self.voiceover(beat="meaning", text=say(
+            "So y is {ratio} times as sensitive as x: whatever step x takes, y takes a step "
+            "{ratio} times as long. On a line that ratio never changes, and measuring this "
+            "kind of sensitivity is the whole job of a derivative.",
+            ratio=NUDGE.ratio,
         )) as tracker:
             self.play(FadeOut(ratio, shift=DOWN * 0.3), FadeIn(takeaway, shift=UP * 0.3),
                       run_time=tracker.duration * 0.3)

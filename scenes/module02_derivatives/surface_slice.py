@@ -8,6 +8,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.layout import formula, prose, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
@@ -18,10 +19,10 @@ slice_at = sp.lambdify(m.x, m.SLICE_CURVE)
 tangent_at = sp.lambdify(m.x, m.SLICE_TANGENT)
 
 #: The bowl is drawn out to this radius; its circular rim keeps it compact on screen.
-RIM = 2.0
+RIM = float(m.BOWL_RIM)
 #: Where the bowl's vertical axis (at mid-height) sits on screen, left of the text column.
 VIEW_CENTER = np.array([-3.4, 0.1, 0.0])
-BOWL_MID = RIM**2 / 2
+BOWL_MID = float(m.RIM_HEIGHT) / 2
 #: Heights are drawn squashed so the bowl leaves room for a line of text below it.
 HEIGHT_SCALE = 0.8
 COLUMN_X = 3.85
@@ -56,7 +57,7 @@ def bowl(axes: ThreeDAxes) -> Surface:
 
 def slice_plane(axes: ThreeDAxes) -> VGroup:
     # A little wider and taller than the bowl, and below the z letter.
-    wide, tall = RIM + 0.4, RIM**2 + 0.4
+    wide, tall = RIM + 0.4, float(m.RIM_HEIGHT) + 0.4
     corners = [(-wide, 0), (wide, 0), (wide, tall), (-wide, tall)]
     # Split into patches so depth sorting can put parts of it in front of the bowl and
     # parts behind; a single big face would sit wholly in front or wholly behind.
@@ -72,7 +73,7 @@ def slice_plane(axes: ThreeDAxes) -> VGroup:
 
 def slice_cut(axes: ThreeDAxes) -> ParametricFunction:
     """The curve where the plane y = 1 meets the bowl, from rim to rim."""
-    half = float(np.sqrt(RIM**2 - Y0**2))
+    half = float(m.SLICE_RIM_X)
     return ParametricFunction(lambda t: axes.c2p(t, Y0, slice_at(t)), t_range=[-half, half],
                               color=theme.SLICE_COLOR, stroke_width=7)
 
@@ -111,9 +112,10 @@ def slice_panel() -> VGroup:
     axes = themed_axes(x_range=[-2, 2.4, 1], y_range=[0, 5, 2], x_length=4.4, y_length=3.3)
     curve = axes.plot(slice_at, x_range=[-2, 2], color=theme.SLICE_COLOR, stroke_width=5)
     tangent = axes.plot(tangent_at, x_range=[X0 - 0.9, X0 + 1.1], color=theme.TANGENT_COLOR)
-    run_end = axes.c2p(X0 + 1, slice_at(X0))
+    step = X0 + float(m.SLICE_RUN)
+    run_end = axes.c2p(step, slice_at(X0))
     run = Line(axes.c2p(X0, slice_at(X0)), run_end, color=theme.INPUT_COLOR)
-    rise = Line(run_end, axes.c2p(X0 + 1, tangent_at(X0 + 1)), color=theme.OUTPUT_COLOR)
+    rise = Line(run_end, axes.c2p(step, tangent_at(step)), color=theme.OUTPUT_COLOR)
     dot = Dot(axes.c2p(X0, slice_at(X0)), color=theme.TANGENT_COLOR)
     return VGroup(axes, curve, tangent, run, rise, dot)
 
@@ -142,10 +144,10 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         surface = bowl(self.axes)
         self.world.add(surface)
 
-        with self.voiceover(beat="surface", text=(
-            "Here is a function of two inputs: f of x and y equals x squared plus y squared. "
-            "Drawn as heights above the floor, it forms a round bowl that bottoms out at "
-            "the origin."
+        with self.voiceover(beat="surface", text=say(
+            "Here is a function of both x and y: {f}. Drawn as heights above the floor, "
+            "it makes a round bowl whose lowest point sits at the origin.",
+            f=m.SURFACE_EQUATION,
         )) as tracker:
             self.play(Write(title), Create(self.axes), FadeIn(self.letters),
                       run_time=tracker.duration * 0.25)
@@ -159,9 +161,10 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         held.next_to(surface_label, DOWN, buff=0.5)
         self.add_fixed_in_frame_mobjects(held)
 
-        with self.voiceover(beat="plane", text=(
-            "To watch x on its own, we hold y still. Fixing y at one picks out an upright "
-            "plane that cuts straight through the bowl."
+        with self.voiceover(beat="plane", text=say(
+            "To watch x on its own, we hold y still. Fixing y at {y0} picks out an upright "
+            "plane that cuts straight through the bowl.",
+            y0=m.SLICE_Y,
         )) as tracker:
             self.play(FadeIn(plane), Write(held), run_time=tracker.duration * 0.5)
 
@@ -171,10 +174,11 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         cut_label.next_to(held, DOWN, buff=0.5)
         self.add_fixed_in_frame_mobjects(cut_label)
 
-        with self.voiceover(beat="cut", text=(
-            "Plane and surface meet along a curve. With y frozen at one, its height is x "
-            "squared plus one, a parabola in x alone."
-        )) as tracker:
+        with self.voiceover(beat="cut", text=say(
+            "Plane and bowl meet along a curve. With y frozen at {y0}, its height is "
+            "{curve}, a parabola in x alone.",
+            y0=m.SLICE_Y, curve=m.SLICE_CURVE,
+        ), hold=1.0) as tracker:
             self.play(Create(cut), run_time=tracker.duration * 0.5)
             self.play(Write(cut_label), run_time=tracker.duration * 0.3)
 
@@ -186,10 +190,12 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         slope_label.next_to(cut_label, DOWN, buff=0.5)
         self.add_fixed_in_frame_mobjects(slope_label)
 
-        with self.voiceover(beat="tangent", text=(
-            "At x equals one the curve sits two units high. The tangent there rises two for "
-            "every step of one in x, so its slope is two."
-        )) as tracker:
+        with self.voiceover(beat="tangent", text=say(
+            "At {at} the curve sits {height} units high. The tangent there climbs {rise} "
+            "for every step of {run} in x, so its slope is {slope}.",
+            at=m.SLICE_POINT[0], height=m.SLICE_HEIGHT, rise=m.SLICE_RISE, run=m.SLICE_RUN,
+            slope=m.SLICE_SLOPE,
+        ), hold=1.0) as tracker:
             self.play(FadeIn(dot, scale=2), run_time=tracker.duration * 0.2)
             self.play(Create(tangent), run_time=tracker.duration * 0.35)
             self.play(Write(slope_label), run_time=tracker.duration * 0.3)
@@ -198,11 +204,13 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         self.add_fixed_in_frame_mobjects(panel)
         self.remove(panel)
 
-        with self.voiceover(beat="flat", text=(
-            "Turn to look along the y axis and the slice lies flat: x squared plus one, with "
-            "slope two at x equals one. That two is the partial derivative, two x, at the "
-            "point one, one."
-        )) as tracker:
+        with self.voiceover(beat="flat", text=say(
+            "Turn to look along the y axis and the slice lies flat: {curve}, with slope "
+            "{slope} at {at}. That slope is the partial derivative {partial}, taken where "
+            "{at} and {held}.",
+            curve=m.SLICE_CURVE, slope=m.SLICE_SLOPE, at=m.SLICE_POINT[0],
+            partial=m.PARTIAL_X, held=m.SLICE_POINT[1],
+        ), hold=1.0) as tracker:
             # Seen along y, the y axis shrinks to a stub inside the bowl: drop its letter.
             self.play(FadeOut(plane), FadeOut(surface_label), FadeOut(held),
                       self.letters[1].animate.set_opacity(0),

@@ -25,4 +25,5 @@ LESSON = Lesson(
     ),
     # Once every arrow is drawn, before the worked dot product fills the right-hand side.
     thumbnail=Thumbnail(scene="GradientArrowsOverContours", beat="arrows"),
+    module=3,
 )

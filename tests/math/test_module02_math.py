@@ -31,7 +31,7 @@ def test_a_zero_nudge_is_refused() -> None:
 
 def test_on_screen_ratio_is_built_from_exact_decimals() -> None:
     assert m.SENSITIVITY.ratio_latex() == (
-        r"\frac{\Delta y}{\Delta x} = \frac{10.005 - 10}{2.001 - 2}"
+        r"\frac{\Delta y}{\Delta x} = \frac{10.005 - 10.000}{2.001 - 2.000}"
         r" = \frac{0.005}{0.001} = 5"
     )
     assert m.LINE_LATEX == "y = 5 x"

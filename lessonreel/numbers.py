@@ -14,13 +14,13 @@ import sympy as sp
 _WORKING_DIGITS = 50
 
 
-def decimal_string(value: sp.Expr | int, max_places: int = 6) -> str:
+def decimal_string(value: sp.Expr | int, max_places: int = 6, min_places: int = 0) -> str:
     """Format an exact real number as the decimal a viewer reads.
 
     Terminating decimals are written in full ("10.005", never
     "10.004999999"); others, rationals such as 1/3 or surds such as 2√2, are
-    rounded to ``max_places`` digits. Trailing zeros are dropped and negative
-    zero is written as "0".
+    rounded to ``max_places`` digits. Trailing zeros are dropped, down to
+    ``min_places``, and negative zero is written as "0".
     """
     if isinstance(value, float):
         # A float has already lost the exact value this helper exists to show.
@@ -38,4 +38,18 @@ def decimal_string(value: sp.Expr | int, max_places: int = 6) -> str:
     text = format(rounded.normalize(), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
+    text = "0" if text in {"-0", ""} else text
+    places = decimal_places_of(text)
+    if places < min_places:
+        # Padded to line up with a neighbour that has more places (2.000 beside 2.001).
+        text += ("." if places == 0 else "") + "0" * (min_places - places)
+    return text
+
+
+def decimal_places_of(text: str) -> int:
+    return len(text.partition(".")[2])
+
+
+def decimal_places(*values: sp.Expr | int) -> int:
+    """The most places any of ``values`` needs when written in full: 3 for 2 and 2.001."""
+    return max(decimal_places_of(decimal_string(v)) for v in values)
