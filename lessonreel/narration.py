@@ -334,24 +334,28 @@ class NarrationMixin:
         super().tear_down()  # type: ignore[misc]
 
     def _check_layout(self, beat: str) -> None:
-        """At the end of a beat, record the layout problems on screen, if asked to."""
+        """At the end of a beat, record the layout problems on screen and the text drawn
+        smallest, if asked to."""
         report = os.environ.get(LAYOUT_FILE_ENV)
         if not report:
             return
         from manim import config
 
         from lessonreel import theme
-        from lessonreel.layout import layout_problems
+        from lessonreel.layout import layout_problems, smallest_text
 
-        found = layout_problems(getattr(self, "mobjects", []), config.frame_width,
-                                config.frame_height, theme.SAFE_MARGIN - 0.01)
+        on_screen = list(getattr(self, "mobjects", []))
+        found = layout_problems(on_screen, config.frame_width, config.frame_height,
+                                theme.SAFE_MARGIN - 0.01, min_size=theme.SMALL_SIZE)
+        smallest = smallest_text(on_screen)
         path = Path(report)
         try:
             entries: list[dict[str, Any]] = json.loads(path.read_text())
         except (OSError, ValueError):
             entries = []
         entries = [e for e in entries if e["beat"] != beat]
-        entries.append({"beat": beat, "problems": found})
+        entries.append({"beat": beat, "problems": found, "smallest": None if smallest is None
+                        else {"label": smallest.label, "size": round(smallest.size, 2)}})
         write_atomically(path, json.dumps(entries, indent=1).encode())
 
     def _recording(self, beat: str) -> Path | None:
