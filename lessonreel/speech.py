@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ from lessonreel.errors import DamagedAudioError, NarrationError
 
 #: Silence between two sentences of one beat.
 SENTENCE_PAUSE = 0.35
+#: Piper's phoneme length scale (the voice ships with 1.0; above 1 is slower).
+LENGTH_SCALE = 1.0
 #: Speaking rate assumed when narration is off: the Piper voice's own rate inside a
 #: sentence, measured on the Module 2 and 3 scripts (2,191 words in 663 s of speech).
 ESTIMATED_WORDS_PER_SECOND = 3.3
@@ -35,11 +37,30 @@ def split_sentences(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class SpokenSentence:
-    """One sentence of a beat and where it sits in the beat's audio, in seconds."""
+    """One sentence of a beat and where it sits in the beat's audio, in seconds.
+
+    ``words`` holds (start, end) of each spoken word (the sentence's spoken text split
+    at spaces), on the same clock, so a caption cut inside the sentence is timed by
+    the words it covers; empty when nobody knows (see :func:`with_word_times`).
+    """
 
     text: str
     start: float
     end: float
+    words: tuple[tuple[float, float], ...] = ()
+
+    @classmethod
+    def from_record(cls, data: Any) -> SpokenSentence:
+        """A sentence read back from a cache record, checked: ValueError if malformed."""
+        try:
+            words = tuple((float(a), float(b)) for a, b in data.get("words", ()))
+            sentence = cls(str(data["text"]), float(data["start"]), float(data["end"]), words)
+        except (AttributeError, KeyError, TypeError) as error:
+            raise ValueError(f"malformed sentence record ({error})") from error
+        if any(b < a for a, b in words) or any(later[0] < earlier[1] - 1e-3 for earlier, later
+                                               in zip(words, words[1:], strict=False)):
+            raise ValueError("word times out of order")
+        return sentence
 
 
 @dataclass(frozen=True)
@@ -52,15 +73,36 @@ class Speech:
     audio: Path | None = None
 
 
-def sentence_times(sentences: list[str], durations: list[float]) -> tuple[SpokenSentence, ...]:
-    """Sentences one after another, SENTENCE_PAUSE apart."""
+def sentence_times(sentences: list[str], durations: list[float],
+                   words: list[tuple[tuple[float, float], ...]] | None = None,
+                   ) -> tuple[SpokenSentence, ...]:
+    """Sentences one after another, SENTENCE_PAUSE apart; ``words`` (each sentence's
+    word times from its own start) are moved onto the beat's clock with it."""
     spoken, t = [], 0.0
-    for i, (sentence, length) in enumerate(zip(sentences, durations, strict=True)):
+    per_sentence = words if words is not None else [()] * len(sentences)
+    for i, (sentence, length, own) in enumerate(zip(sentences, durations, per_sentence,
+                                                    strict=True)):
         if i:
             t += SENTENCE_PAUSE
-        spoken.append(SpokenSentence(sentence, round(t, 4), round(t + length, 4)))
+        spoken.append(SpokenSentence(sentence, round(t, 4), round(t + length, 4),
+                                     tuple((round(t + a, 4), round(t + b, 4)) for a, b in own)))
         t += length
     return tuple(spoken)
+
+
+def with_word_times(sentences: tuple[SpokenSentence, ...]) -> tuple[SpokenSentence, ...]:
+    """Each sentence with its words timed: kept where they are known (one time per
+    spoken word), else shared out over the sentence in proportion to their letters,
+    which is how silent renders and recorded narration time their captions."""
+    from lessonreel.wordtimes import proportional
+
+    timed = []
+    for sentence in sentences:
+        words = sentence.text.split()
+        if len(sentence.words) != len(words):
+            sentence = replace(sentence, words=proportional(words, sentence.start, sentence.end))
+        timed.append(sentence)
+    return tuple(timed)
 
 
 def write_wav(path: Path, samples: Any, rate: int) -> None:

@@ -55,6 +55,76 @@ def test_piper_synthesises_real_speech_with_sentence_timings(tmp_path: Path) -> 
     assert second.end == pytest.approx(speech.duration, abs=1e-3)
 
 
+def test_silent_speech_shares_each_sentence_among_its_words_by_their_letters() -> None:
+    speech = SilentSpeech().speak(TEXT)
+    for sentence in speech.sentences:
+        words = sentence.text.split()
+        assert len(sentence.words) == len(words)
+        assert sentence.words[0][0] == sentence.start
+        assert sentence.words[-1][1] == pytest.approx(sentence.end, abs=1e-3)
+    # "Here" takes half the time "straight" does: letters, not punctuation, count.
+    here, _, _, straight, _ = speech.sentences[0].words
+    assert (here[1] - here[0]) / (straight[1] - straight[0]) == pytest.approx(4 / 8, abs=0.01)
+
+
+def test_piper_times_every_word_from_its_own_alignment(tmp_path: Path) -> None:
+    import numpy as np
+
+    from lessonreel.speech import read_wav
+
+    speech = PiperSpeech(tmp_path).speak(TEXT)
+    assert speech.audio is not None
+    samples, rate = read_wav(speech.audio)
+    level = np.abs(samples.astype(np.int32))
+    for sentence in speech.sentences:
+        assert len(sentence.words) == len(sentence.text.split())
+        starts = [a for a, _ in sentence.words]
+        assert starts == sorted(starts)
+        assert all(sentence.start <= a <= b <= sentence.end for a, b in sentence.words)
+        # The voice is silent before the first word starts, and speaks inside it.
+        onset = round(sentence.words[0][0] * rate)
+        assert level[round(sentence.start * rate):onset - round(0.03 * rate)].max() < 300
+        first = level[onset:round(sentence.words[0][1] * rate)]
+        assert first.max() > 3000
+    # At the comma, the pause is between the words, not inside them.
+    nudge_x, and_ = speech.sentences[1].words[1], speech.sentences[1].words[2]
+    pause = level[round(nudge_x[1] * rate) + 200:round(and_[0] * rate) - 200]
+    assert len(pause) > 0.05 * rate and pause.max() < 1000
+
+
+def test_a_cached_record_without_word_times_is_synthesised_again(tmp_path: Path) -> None:
+    import json
+
+    service = PiperSpeech(tmp_path)
+    first = service.speak(TEXT)
+    record_path = service.cache_dir / f"{service.cache_key(TEXT)}.json"
+    record = json.loads(record_path.read_text())
+    for sentence in record["sentences"]:
+        del sentence["words"]
+    record_path.write_text(json.dumps(record))
+    assert PiperSpeech._load_cached(TEXT, first.audio, record_path) is None  # type: ignore[arg-type]
+    again = PiperSpeech(tmp_path).speak(TEXT)
+    assert again == first
+    assert all(s.get("words") for s in json.loads(record_path.read_text())["sentences"])
+
+
+def test_the_voice_is_timed_by_a_patched_copy_of_its_model_never_the_installed_one(
+        tmp_path: Path) -> None:
+    from lessonreel.narration import aligned_voice_model, joe_voice_model
+    from lessonreel.speech import file_digest
+
+    installed = joe_voice_model()
+    before = file_digest(installed)
+    copy = aligned_voice_model(tmp_path)
+    assert copy.parent == tmp_path / "voice" and copy != installed
+    assert file_digest(installed) == before
+    assert aligned_voice_model(tmp_path) == copy
+    # A copy cut short is never used: it is patched again.
+    copy.write_bytes(copy.read_bytes()[:1000])
+    assert aligned_voice_model(tmp_path) == copy
+    assert copy.stat().st_size > 10_000_000
+
+
 def test_piper_reuses_its_cache_instead_of_synthesising_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,6 +184,19 @@ def test_cache_key_changes_with_text_and_voice(tmp_path: Path) -> None:
     service = PiperSpeech(tmp_path)
     assert service.cache_key("one") != service.cache_key("two")
     assert service.identity()["voice"] == "en_US-joe-medium"
+
+
+def test_the_voices_pace_and_word_timing_are_part_of_its_identity(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lessonreel.narration as narration
+
+    service = PiperSpeech(tmp_path)
+    identity = service.identity()
+    assert identity["length_scale"] == str(narration.LENGTH_SCALE)
+    assert "word_times" in identity
+    key = service.cache_key("one")
+    monkeypatch.setattr(narration, "LENGTH_SCALE", narration.LENGTH_SCALE + 0.1)
+    assert service.cache_key("one") != key
 
 
 def test_unknown_narration_engine_lists_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
