@@ -372,6 +372,11 @@ def problems(cue: Cue) -> list[str]:
     return found
 
 
+def ends_sentence(text: str) -> bool:
+    """Whether a caption's text ends a sentence (. ! ? or …, a closing quote after it)."""
+    return bool(_SENTENCE_END.search(text.rstrip()))
+
+
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
 
 

@@ -41,6 +41,7 @@ from typing import Any, BinaryIO
 import jinja2
 import srt
 
+from lessonreel.captions import ends_sentence
 from lessonreel.chapters import clock
 from lessonreel.errors import UnknownLessonError, UsageError
 from lessonreel.lesson import Lesson
@@ -74,11 +75,14 @@ class SiteLesson:
 
 @dataclass(frozen=True)
 class Cue:
-    """One narrated sentence of the transcript."""
+    """One narrated sentence of the transcript, with the caption cues it was cut into."""
 
     start: float
     end: float
     text: str
+    #: The sentence's captions as the video shows them (lines split with "\n"); a page
+    #: opened from disk builds its caption track from these.
+    captions: tuple[Cue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,10 +197,25 @@ def _vtt_time(seconds: float) -> str:
 
 
 def transcript(srt_text: str) -> list[Cue]:
-    """The narration's sentences, from the lesson's SRT captions."""
-    return [Cue(start=cue.start.total_seconds(), end=cue.end.total_seconds(),
-                text=" ".join(cue.content.split()))
-            for cue in srt.parse(srt_text)]
+    """The narration's sentences, from the lesson's SRT captions.
+
+    A sentence too long for one caption was cut into several, each shown until the
+    next appears: cues that follow on without a gap, the first not ending a sentence,
+    are joined back into the sentence they were cut from.
+    """
+    sentences: list[list[Cue]] = []
+    for cue in srt.parse(srt_text):
+        piece = Cue(start=cue.start.total_seconds(), end=cue.end.total_seconds(),
+                    text=cue.content.strip())
+        last = sentences[-1][-1] if sentences else None
+        if (last is not None and not ends_sentence(last.text)
+                and piece.start - last.end <= SRT_SLACK):
+            sentences[-1].append(piece)
+        else:
+            sentences.append([piece])
+    return [Cue(start=pieces[0].start, end=pieces[-1].end,
+                text=" ".join(" ".join(p.text for p in pieces).split()), captions=tuple(pieces))
+            for pieces in sentences]
 
 
 def chapter_views(scenes: Sequence[Mapping[str, Any]], cues: Sequence[Cue]) -> list[ChapterView]:

@@ -562,13 +562,47 @@ def test_the_third_chapter_seeks_by_click_and_the_fourth_by_keyboard(
     assert lesson_page.evaluate("location.hash") == "#t=" + f"{fourth:.3f}".rstrip("0").rstrip(".")
 
 
+def test_a_sentence_cut_into_captions_is_one_sentence_of_the_transcript() -> None:
+    pieces = [(1.0, 3.5, "When x slides from 2 to 2.001,\nthe output moves"),
+              (3.5, 6.0, "from 10 to 10.005."), (6.4, 8.0, "A new sentence,"),
+              (8.5, 9.5, "after a pause.")]
+    text = srt.compose([srt.Subtitle(i, timedelta(seconds=a), timedelta(seconds=b), t)
+                        for i, (a, b, t) in enumerate(pieces, 1)])
+    first, second, third = site.transcript(text)
+    assert first.text == "When x slides from 2 to 2.001, the output moves from 10 to 10.005."
+    assert (first.start, first.end) == (1.0, 6.0)
+    # The captions it was cut into stay with it, lines and all, for the page's own track.
+    assert [c.text for c in first.captions] == [pieces[0][2], pieces[1][2]]
+    # A gap means a new cue of the same sentence was not shown on from the last.
+    assert second.text == "A new sentence," and third.text == "after a pause."
+
+
+def test_a_lesson_page_carries_each_sentences_captions_for_its_own_track(
+        tmp_path: Path) -> None:
+    render = make_render(tmp_path / "low")
+    cues = [srt.Subtitle(1, timedelta(seconds=0.5), timedelta(seconds=2), "Hello and,\nwelcome"),
+            srt.Subtitle(2, timedelta(seconds=2), timedelta(seconds=3), "to the lesson.")]
+    (render / "lesson.srt").write_text(srt.compose(cues), encoding="utf-8")
+    write_manifest(render, json.loads((render / "manifest.json").read_text()))
+    out = tmp_path / "site"
+    publish(render, out)
+    html_text = (out / "demo-lesson" / "index.html").read_text(encoding="utf-8")
+    page = Elements(html_text)
+    assert [a["data-start"] for a in page.find("span", **{"class": "caption"})] == ["0.5", "2"]
+    assert "Hello and, welcome to the lesson." in "".join(page.text)
+    assert 'hidden data-start="0.5" data-end="2">Hello and,\nwelcome</span>' in html_text
+
+
 @pytest.mark.render
 def test_the_transcript_holds_every_sentence_with_a_time_that_seeks(
         lesson_page: Any, module02_low: Path) -> None:
-    sentences = list(srt.parse((module02_low / "lesson.srt").read_text(encoding="utf-8")))
+    sentences = site.transcript((module02_low / "lesson.srt").read_text(encoding="utf-8"))
     texts = lesson_page.locator(".cue .cue-text").all_inner_texts()
-    assert texts == [" ".join(s.content.split()) for s in sentences]
-    target = sentences[5].start.total_seconds()
+    assert texts == [s.text for s in sentences]
+    # Every caption of the video belongs to one sentence of the transcript.
+    captions = list(srt.parse((module02_low / "lesson.srt").read_text(encoding="utf-8")))
+    assert sum(len(s.captions) for s in sentences) == len(captions)
+    target = sentences[5].start
     lesson_page.locator(".cue .time").nth(5).click()
     wait_until(lesson_page, "(t) => { const v = document.getElementById('player'); "
                             "return !v.seeking && Math.abs(v.currentTime - t) < 1.5; }", target)

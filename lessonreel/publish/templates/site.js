@@ -57,15 +57,21 @@
   });
 
   // Browsers refuse <track> files on file:// pages. Opened from disk, the
-  // captions are built from the transcript in the page instead.
+  // captions are built from the transcript in the page instead: each sentence
+  // carries the caption cues it was cut into, lines and all.
   var captions = video.querySelector("track[kind=captions]");
+  var pieces = spans(".cue .caption");
   function captionsFromTranscript() {
     if (!window.VTTCue || !cues.length) return;
     if (captions) captions.track.mode = "disabled";
     var track = video.addTextTrack("captions", "English", "en");
-    cues.forEach(function (c) {
-      track.addCue(new VTTCue(c.start, c.end, c.el.querySelector(".cue-text").textContent));
-    });
+    if (pieces.length) {
+      pieces.forEach(function (c) { track.addCue(new VTTCue(c.start, c.end, c.el.textContent)); });
+    } else {
+      cues.forEach(function (c) {
+        track.addCue(new VTTCue(c.start, c.end, c.el.querySelector(".cue-text").textContent));
+      });
+    }
     track.mode = "showing";
   }
   var TRACK_ERROR = 3;
