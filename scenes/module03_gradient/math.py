@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from lessonreel.numbers import decimal_string
+from lessonreel.numbers import decimal_places, decimal_string
 
 x, y = sp.symbols("x y", real=True)
 #: Angle of a unit direction u, and the parameter that runs around a contour.
@@ -50,6 +50,11 @@ def pair_decimal(a: sp.Expr, b: sp.Expr, places: int = 6) -> str:
     return f"({decimal_string(a, places)}, {decimal_string(b, places)})"
 
 
+def fraction_text(q: sp.Rational) -> str:
+    """A rational as plain text, for a note on screen: "1/4", "3"."""
+    return str(q.p) if q.q == 1 else f"{q.p}/{q.q}"
+
+
 def column_latex(entries: Sequence[sp.Expr | str]) -> str:
     """A column vector; string entries are taken as LaTeX already."""
     # Extra room between rows, so stacked fractions do not touch.
@@ -63,6 +68,12 @@ SURFACE = x**2 + y**2
 PARTIAL_X = sp.diff(SURFACE, x)
 PARTIAL_Y = sp.diff(SURFACE, y)
 GRADIENT = sp.Matrix([PARTIAL_X, PARTIAL_Y])
+f = sp.Function("f")
+#: "f(x, y) = x² + y²", for the narration.
+SURFACE_EQUATION = sp.Eq(f(x, y), SURFACE)
+#: The name ∇f: the operator ∇ applied to f. Non-commuting symbols keep ∇ in front.
+_nabla, _f = sp.symbols("nabla f", commutative=False)
+GRADIENT_NAME = _nabla * _f
 
 
 def value_at(p: Point) -> sp.Expr:
@@ -133,6 +144,12 @@ ARROW_POINTS: tuple[Point, ...] = (
 ARROW_SCALE = sp.Rational(1, 4)
 #: The point where the right angle between gradient and contour is marked.
 RIGHT_ANGLE_POINT = point(1, 1)
+#: Lowest and highest contour drawn, the inner and the outer ring.
+CONTOUR_LOW, CONTOUR_HIGH = min(CONTOUR_LEVELS), max(CONTOUR_LEVELS)
+#: The note under the contour map, computed from the scale the arrows are drawn at.
+ARROW_SCALE_NOTE = f"arrows drawn at {fraction_text(ARROW_SCALE)} scale"
+#: The claim the contour scene ends on.
+PERPENDICULAR_VERDICT_LATEX = r"\nabla f \perp \text{its contour, everywhere}"
 
 #: A contour of level r² traced once around: (r cos t, r sin t).
 r = sp.symbols("r", positive=True)
@@ -162,6 +179,12 @@ def arrow_tip(p: Point) -> Point:
 
 def level_latex(level: sp.Expr) -> str:
     return f"f = {latex(level)}"
+
+
+#: The gradient at RIGHT_ANGLE_POINT, the contour's direction there, and their dot product (0).
+RIGHT_ANGLE_GRADIENT = gradient_at(RIGHT_ANGLE_POINT)
+RIGHT_ANGLE_TANGENT = contour_tangent(RIGHT_ANGLE_POINT)
+RIGHT_ANGLE_DOT = sp.simplify(dot(RIGHT_ANGLE_GRADIENT, RIGHT_ANGLE_TANGENT))
 
 
 def perpendicular_latex(p: Point = RIGHT_ANGLE_POINT) -> tuple[str, str, str]:
@@ -212,15 +235,26 @@ def walk(start: Point, step: sp.Expr, steps: int, uphill: bool) -> tuple[WalkSte
     return tuple(visited)
 
 
+def stride(steps: tuple[WalkStep, ...]) -> sp.Expr:
+    """The fraction of the way to the origin a walk's first step covers (1/2 for halving)."""
+    return sp.simplify(1 - length(steps[1].point) / length(steps[0].point))
+
+
+#: The learning rate η, the symbol the update rules scale the gradient by.
+eta = sp.Symbol("eta", positive=True)
 WALK_START = point("4/5", "2/5")
 #: How far each step goes, as a fraction of the gradient.
 WALK_STEP = sp.Rational(1, 4)
-UPHILL = walk(WALK_START, WALK_STEP, 2, uphill=True)
-DOWNHILL = walk(WALK_START, WALK_STEP, 3, uphill=False)
+#: How many steps each walk takes.
+UPHILL_STEPS, DOWNHILL_STEPS = 2, 3
+UPHILL = walk(WALK_START, WALK_STEP, UPHILL_STEPS, uphill=True)
+DOWNHILL = walk(WALK_START, WALK_STEP, DOWNHILL_STEPS, uphill=False)
+#: Each downhill step covers this fraction of the way to the centre (it halves the distance).
+DOWNHILL_STRIDE = stride(DOWNHILL)
 UPHILL_RULE_LATEX = r"(x, y) \leftarrow (x, y) + \eta\, \nabla f(x, y)"
 #: The downhill step is the gradient-descent update.
 DOWNHILL_RULE_LATEX = r"(x, y) \leftarrow (x, y) - \eta\, \nabla f(x, y)"
-WALK_STEP_LATEX = rf"\eta = {latex(WALK_STEP)}"
+WALK_STEP_LATEX = latex(sp.Eq(eta, WALK_STEP))
 
 
 # --- steepest ascent at (1, 1) ----------------------------------------------
@@ -232,6 +266,13 @@ STEEP_DIRECTION: Point = (sp.simplify(STEEP_GRADIENT[0] / STEEP_LENGTH),
                           sp.simplify(STEEP_GRADIENT[1] / STEEP_LENGTH))
 #: The gradient is drawn at this fraction of its length beside the unit directions.
 STEEP_ARROW_SCALE = sp.Rational(1, 2)
+STEEP_ARROW_NOTE = f"∇f drawn at {fraction_text(STEEP_ARROW_SCALE)} scale"
+#: The angle the gradient at STEEP_POINT points at, in degrees (45).
+STEEP_DIRECTION_DEGREES = sp.simplify(sp.atan2(STEEP_GRADIENT[1], STEEP_GRADIENT[0]) * 180 / sp.pi)
+#: Places an irrational value is rounded to after "≈", and its live readout shows.
+APPROX_PLACES = 2
+#: The gradient's length 2√2 as the screen rounds it: 2.83.
+STEEP_LENGTH_APPROX = sp.Rational(decimal_string(STEEP_LENGTH, APPROX_PLACES))
 
 #: A unit direction at angle theta, and how fast f changes along it at STEEP_POINT.
 UNIT_DIRECTION = (sp.cos(theta), sp.sin(theta))
@@ -256,6 +297,14 @@ def steepest_angle() -> sp.Expr:
 
 STEEPEST_ANGLE = steepest_angle()
 STEEPEST_RATE = directional_at(STEEPEST_ANGLE)
+#: The rate's derivative where it peaks (0).
+STEEPEST_SLOPE = sp.simplify(DIRECTIONAL_SLOPE.subs(theta, STEEPEST_ANGLE))
+#: The first angle of the turn where the rate is 0: u then runs along the contour.
+FLAT_ANGLE = min(sp.solveset(DIRECTIONAL, theta, sp.Interval.Ropen(0, 2 * sp.pi)),
+                 key=lambda a: float(a))
+FLAT_RATE = directional_at(FLAT_ANGLE)
+#: The rate along the x axis (angle 0), where the sweep starts.
+ALONG_X_RATE = directional_at(sp.Integer(0))
 #: The same rate written as |∇f| cos(angle between u and ∇f): largest when they line up.
 # Unevaluated: SymPy would otherwise rewrite it as a sine.
 DIRECTIONAL_AS_COSINE = STEEP_LENGTH * sp.cos(theta - STEEPEST_ANGLE, evaluate=False)
@@ -269,11 +318,22 @@ def degrees(angle: sp.Expr) -> sp.Expr:
     return sp.simplify(angle * 180 / sp.pi)
 
 
+STEEPEST_DEGREES = degrees(STEEPEST_ANGLE)
+FLAT_DEGREES = degrees(FLAT_ANGLE)
+#: The sweep's graph: one full turn of u, ticked at each quarter turn, and a rate axis
+#: reaching the whole number above the largest rate.
+FULL_TURN = 2 * sp.pi
+SWEEP_TICK_DEGREES: tuple[sp.Expr, ...] = tuple(degrees(k * FULL_TURN / 4) for k in range(1, 5))
+SWEEP_RATE_LIMIT = sp.ceiling(STEEPEST_RATE)
+#: Places of the live angle readout: as many as the angles the sweep pauses at need (0).
+ANGLE_PLACES = decimal_places(*(degrees(a) for a in SWEEP_ANGLES))
+
+
 STEEP_GRADIENT_LATEX = rf"\nabla f{pair_latex(*STEEP_POINT)} = {pair_latex(*STEEP_GRADIENT)}"
 STEEP_LENGTH_LATEX = (
     rf"\lVert \nabla f \rVert = \sqrt{{{latex(STEEP_GRADIENT[0])}^2 + "
     rf"{latex(STEEP_GRADIENT[1])}^2}} = {latex(STEEP_LENGTH)}"
-    rf" \approx {decimal_string(STEEP_LENGTH, 2)}"
+    rf" \approx {decimal_string(STEEP_LENGTH_APPROX)}"
 )
 STEEP_DIRECTION_LATEX = (
     rf"\frac{{\nabla f}}{{\lVert \nabla f \rVert}} = {pair_latex(*STEEP_DIRECTION)}"
@@ -296,7 +356,7 @@ def sweep_latex(angle: sp.Expr) -> str:
     rate = directional_at(angle)
     shown = latex(rate)
     if not rate.is_Rational:
-        shown += rf" \approx {decimal_string(rate, 2)}"
+        shown += rf" \approx {decimal_string(rate, APPROX_PLACES)}"
     return rf"\theta = {latex(degrees(angle))}^\circ:\; D_u f = {shown}"
 
 
@@ -305,10 +365,13 @@ def sweep_latex(angle: sp.Expr) -> str:
 #: The learning rate and start of the closing example.
 DESCENT_RATE = sp.Rational(1, 4)
 DESCENT_START = point(2, 1)
-DESCENT = walk(DESCENT_START, DESCENT_RATE, 3, uphill=False)
-DESCENT_RATE_LATEX = rf"\eta = {latex(DESCENT_RATE)}"
+DESCENT_STEPS = 3
+DESCENT = walk(DESCENT_START, DESCENT_RATE, DESCENT_STEPS, uphill=False)
+DESCENT_RATE_LATEX = latex(sp.Eq(eta, DESCENT_RATE))
 #: Each step multiplies f by this: p ← (1 − 2η) p, so f ← (1 − 2η)² f.
 DESCENT_SHRINK = sp.simplify(DESCENT[1].value / DESCENT[0].value)
+#: Each step covers this fraction of the way to the minimum at the origin (1 − (1 − 2η)).
+DESCENT_STRIDE = stride(DESCENT)
 NETWORK_RULE_LATEX = r"w \leftarrow w - \eta\, \frac{\partial L}{\partial w}"
 
 

@@ -151,3 +151,37 @@ def test_descent_with_a_quarter_step_quarters_f_each_time() -> None:
                                             sp.Rational(5, 64)]
     assert m.DESCENT_SHRINK == (1 - 2 * m.DESCENT_RATE) ** 2 == sp.Rational(1, 4)
     assert m.descent_row_latex(3) == ("3", "(0.25, 0.125)", "0.078125")
+
+
+def test_narrated_rates_and_angles_come_from_the_directional_derivative() -> None:
+    # The gradient's own angle and the angle where the rate peaks agree: 45°.
+    assert m.STEEP_DIRECTION_DEGREES == m.STEEPEST_DEGREES == 45
+    assert m.STEEPEST_SLOPE == 0
+    # The rate first vanishes where u runs along the contour through (1, 1).
+    u = (sp.cos(m.FLAT_ANGLE), sp.sin(m.FLAT_ANGLE))
+    tangent = m.contour_tangent(m.STEEP_POINT)
+    assert sp.simplify(u[0] * tangent[1] - u[1] * tangent[0]) == 0
+    assert (m.FLAT_RATE, m.FLAT_DEGREES, m.ALONG_X_RATE) == (0, 135, 2)
+    # "about 2.83" is 2√2 rounded, and the sweep's axis holds every rate.
+    assert abs(m.STEEP_LENGTH_APPROX - m.STEEP_LENGTH) < sp.Rational(1, 2) / 10**m.APPROX_PLACES
+    assert m.SWEEP_RATE_LIMIT >= m.STEEPEST_RATE
+    assert m.SWEEP_TICK_DEGREES[-1] == m.degrees(m.FULL_TURN) == 360
+
+
+def test_each_downhill_step_covers_the_same_share_of_the_way() -> None:
+    for walk, stride, steps in ((m.DOWNHILL, m.DOWNHILL_STRIDE, m.DOWNHILL_STEPS),
+                                (m.DESCENT, m.DESCENT_STRIDE, m.DESCENT_STEPS)):
+        assert len(walk) - 1 == steps
+        for here, there in zip(walk, walk[1:], strict=False):
+            assert m.length(there.point) == (1 - stride) * m.length(here.point)
+    assert m.DESCENT_STRIDE == 2 * m.DESCENT_RATE == sp.Rational(1, 2)
+    assert len(m.UPHILL) - 1 == m.UPHILL_STEPS
+
+
+def test_scale_notes_and_right_angle_are_computed() -> None:
+    assert m.ARROW_SCALE_NOTE == "arrows drawn at 1/4 scale"
+    assert m.STEEP_ARROW_NOTE == "∇f drawn at 1/2 scale"
+    assert m.RIGHT_ANGLE_GRADIENT == (2, 2)
+    assert m.RIGHT_ANGLE_TANGENT == (-1, 1)
+    assert m.RIGHT_ANGLE_DOT == 0
+    assert (m.CONTOUR_LOW, m.CONTOUR_HIGH) == (1, 4)
