@@ -17,7 +17,7 @@ LESSON = Lesson(
     scenes=(
         SceneRef("overview", "GradientLessonTitle", "Welcome and learning objectives"),
         SceneRef("partials_to_gradient", "PartialsBecomeGradient",
-                 "From two partials to one gradient"),
+                 "From partial derivatives to the gradient"),
         SceneRef("contours", "GradientArrowsOverContours", "Gradient arrows on a contour map"),
         SceneRef("walking", "WalkUphillAndDownhill", "Walking uphill and downhill"),
         SceneRef("steepest", "SteepestAtOneOne", "Why the gradient is the steepest way up"),

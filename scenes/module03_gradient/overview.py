@@ -6,6 +6,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.cards import close_with_end_card
 from scenes.common.layout import formula, plane_point, prose, scene_title
 from scenes.common.objectives import Objective, TitleAndObjectives
@@ -18,13 +19,11 @@ class GradientLessonTitle(TitleAndObjectives):
     """The Module 3 title card, then four learning objectives appear one at a time."""
 
     course = LESSON.course
-    module_label = "Module 3"
+    module_label = f"Module {LESSON.module}"
     title = LESSON.title
-    welcome = (
-        "Welcome back to Artificial Neural Networks. Last time we found one partial "
-        "derivative for each input. In module three we gather them into a single object: "
-        "the gradient vector."
-    )
+    welcome = say("Welcome back to {course}. Last time we found a partial derivative for "
+                  "each input. In Module {number} we collect them all into {topic}.",
+                  course=LESSON.course, number=LESSON.module, topic=LESSON.title.lower())
     objectives = (
         Objective("aim-build", "Build the gradient from partial derivatives", "gradient",
                   "First, you will build the gradient out of partial derivatives."),
@@ -51,10 +50,11 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
         rate = formula(m.DESCENT_RATE_LATEX, theme.LABEL_SIZE)
         VGroup(rule, rate).arrange(DOWN, buff=0.3).move_to([3.35, 2.05, 0])
 
-        with self.voiceover(beat="rule", text=(
-            "Written as a rule, that downhill step is gradient descent: the new point is the "
-            "old one minus eta times the gradient. Eta, the learning rate, sets the step size."
-        )) as tracker:
+        with self.voiceover(beat="rule", text=say(
+            "Written as a rule, that downhill step is gradient descent: move against the "
+            "gradient, scaled by {eta}, the learning rate, which sets the step size.",
+            eta=m.eta,
+        ), hold=1.0) as tracker:
             self.play(Write(title), Create(plane), Create(rings), run_time=tracker.duration * 0.3)
             self.play(Write(rule), run_time=tracker.duration * 0.3)
             self.play(FadeIn(rate, shift=UP * 0.2), run_time=tracker.duration * 0.15)
@@ -75,10 +75,12 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
                               max_tip_length_to_length_ratio=0.3)
                         for a, b in zip(m.DESCENT, m.DESCENT[1:], strict=False)))
 
-        with self.voiceover(beat="iterates", text=(
-            "With eta one quarter, starting at two, one, every step halves the distance to "
-            "the centre and cuts f to a quarter, closing in on the minimum."
-        )) as tracker:
+        with self.voiceover(beat="iterates", text=say(
+            "With {eta} at {rate:frac}, starting from {start}, each step goes {stride:frac} of "
+            "the way to the minimum and multiplies f by {shrink:frac}.",
+            eta=m.eta, rate=m.DESCENT_RATE, start=m.DESCENT_START, stride=m.DESCENT_STRIDE,
+            shrink=m.DESCENT_SHRINK,
+        ), hold=1.0) as tracker:
             self.play(FadeIn(table[0]), FadeIn(dots[0], scale=2), FadeIn(table[1]),
                       run_time=tracker.duration * 0.2)
             for hop, dot, row in zip(hops, dots[1:], table[2:], strict=True):
@@ -92,8 +94,8 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
 
         with self.voiceover(beat="network", text=(
             "A network does exactly this with its loss: every weight steps against its own "
-            "partial derivative, all at once, again and again."
-        )) as tracker:
+            "partial derivative, all together, again and again."
+        ), hold=1.0) as tracker:
             self.play(Write(network), FadeIn(note), run_time=tracker.duration * 0.5)
 
         close_with_end_card(self, LESSON.course, "Gradient Descent", (
