@@ -7,6 +7,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.layout import formula, plane_point, prose, scene_title
 from scenes.module03_gradient import math as m
 from scenes.module03_gradient.contour_map import contour_map
@@ -35,9 +36,10 @@ class GradientArrowsOverContours(NarrationMixin, Scene):
         surface = formula(m.SURFACE_LATEX, theme.BODY_SIZE, theme.OUTPUT_COLOR)
         surface.move_to([3.6, 2.2, 0])
 
-        with self.voiceover(beat="contours", text=(
-            "Now look down on the bowl from above. Each circle is a contour, where f keeps "
-            "one value: one, two, three and four. Walk around a circle and f does not change."
+        with self.voiceover(beat="contours", text=say(
+            "Seen from above, the bowl becomes circles called contours. On each of them f "
+            "holds steady, from {low} on the inner ring to {high} on the outer.",
+            low=m.CONTOUR_LOW, high=m.CONTOUR_HIGH,
         )) as tracker:
             self.play(Write(title), Create(plane), Write(surface), run_time=tracker.duration * 0.3)
             self.play(Create(rings, lag_ratio=0.3), FadeIn(labels, lag_ratio=0.3),
@@ -49,13 +51,14 @@ class GradientArrowsOverContours(NarrationMixin, Scene):
             arrows.add(Arrow(plane_point(plane, p), plane_point(plane, m.arrow_tip(p)), buff=0,
                              color=theme.TANGENT_COLOR, stroke_width=5,
                              max_tip_length_to_length_ratio=0.35))
-        scale_note = prose("arrows drawn at ¼ of their length", theme.SMALL_SIZE,
+        scale_note = prose(m.ARROW_SCALE_NOTE, theme.SMALL_SIZE,
                            theme.MUTED_TEXT_COLOR).next_to(surface, DOWN, buff=0.45)
 
-        with self.voiceover(beat="arrows", text=(
-            "Draw the gradient at a few points, at a quarter of its length. Every arrow points "
-            "away from the bottom of the bowl, and the arrows grow longer further out, where "
-            "the bowl is steeper."
+        with self.voiceover(beat="arrows", text=say(
+            "Draw the gradient at a few points, at {scale:frac} of its length. Every arrow "
+            "points away from the bottom of the bowl, and the arrows grow longer further out, "
+            "where the bowl is steeper.",
+            scale=m.ARROW_SCALE,
         )) as tracker:
             self.play(FadeIn(dots, lag_ratio=0.2), FadeIn(scale_note),
                       run_time=tracker.duration * 0.2)
@@ -78,24 +81,24 @@ class GradientArrowsOverContours(NarrationMixin, Scene):
         working.next_to(scale_note, DOWN, buff=0.7).set_x(surface.get_x())
         others = VGroup(*(VGroup(d, a) for d, a in zip(dots[1:], arrows[1:], strict=True)))
 
-        with self.voiceover(beat="right-angle", text=(
-            "At the point one, one, the arrow meets its contour at a right angle: the dot "
-            "product of the gradient, two, two, with the contour's direction, minus one, one, "
-            "is exactly zero."
-        )) as tracker:
+        with self.voiceover(beat="right-angle", text=say(
+            "At the point {p}, the arrow meets its contour at a right angle: the gradient "
+            "{g}, dotted with the contour's direction {t}, gives exactly {dot}.",
+            p=p, g=m.RIGHT_ANGLE_GRADIENT, t=m.RIGHT_ANGLE_TANGENT, dot=m.RIGHT_ANGLE_DOT,
+        ), hold=1.5) as tracker:
             self.play(others.animate.set_opacity(0.35), Create(along),
                       run_time=tracker.duration * 0.25)
             self.play(Create(corner), Write(gradient), FadeIn(direction),
                       run_time=tracker.duration * 0.3)
             self.play(Write(product), run_time=tracker.duration * 0.3)
 
-        verdict = formula(r"\nabla f \perp \text{its contour, everywhere}", theme.BODY_SIZE,
+        verdict = formula(m.PERPENDICULAR_VERDICT_LATEX, theme.BODY_SIZE,
                           theme.HIGHLIGHT_COLOR).next_to(working, DOWN, buff=0.6)
         verdict.set_x(surface.get_x())
 
         with self.voiceover(beat="why", text=(
             "The same holds everywhere. Along a contour f does not change, so the direction "
             "of fastest change has to cross it square on."
-        )) as tracker:
+        ), hold=1.0) as tracker:
             self.play(others.animate.set_opacity(1), run_time=tracker.duration * 0.3)
             self.play(FadeIn(verdict, shift=UP * 0.2), run_time=tracker.duration * 0.3)

@@ -6,7 +6,9 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.layout import formula, plane_point, prose, scene_title, themed_plane
+from scenes.module02_derivatives import LESSON as PREVIOUS_LESSON
 from scenes.module03_gradient import math as m
 
 
@@ -21,9 +23,11 @@ class PartialsBecomeGradient(NarrationMixin, Scene):
         partials.arrange(RIGHT, buff=1.4)
         VGroup(surface, partials).arrange(DOWN, buff=0.7).next_to(title, DOWN, buff=0.6)
 
-        with self.voiceover(beat="partials", text=(
-            "We keep the bowl from module two: f of x and y equals x squared plus y squared, "
-            "with partial derivatives two x and two y."
+        with self.voiceover(beat="partials", text=say(
+            "We keep the bowl from Module {previous}: {f}, with partial derivatives {fx} and "
+            "{fy}.",
+            previous=PREVIOUS_LESSON.module, f=m.SURFACE_EQUATION, fx=m.PARTIAL_X,
+            fy=m.PARTIAL_Y,
         )) as tracker:
             self.play(Write(title), Write(surface), run_time=tracker.duration * 0.4)
             self.play(FadeIn(partials, shift=DOWN * 0.2, lag_ratio=0.4),
@@ -34,10 +38,11 @@ class PartialsBecomeGradient(NarrationMixin, Scene):
         gradient.next_to(partials, DOWN, buff=0.7)
         name, equals, definition, equals_again, values = gradient
 
-        with self.voiceover(beat="stack", text=(
-            "Stack the two partials in one column and you get the gradient of f, written "
-            "nabla f. The top entry says how f reacts to x, the bottom how it reacts to y."
-        )) as tracker:
+        with self.voiceover(beat="stack", text=say(
+            "Stack the partials in a column and you get the gradient of f, written {name}. "
+            "The top entry says how f reacts to x, the bottom how it reacts to y.",
+            name=m.GRADIENT_NAME,
+        ), hold=1.0) as tracker:
             self.play(FadeIn(name), FadeIn(equals), TransformFromCopy(partials, definition),
                       run_time=tracker.duration * 0.4)
             self.play(FadeIn(equals_again), TransformFromCopy(definition, values),
@@ -59,10 +64,13 @@ class PartialsBecomeGradient(NarrationMixin, Scene):
             arrows.add(Arrow(plane_point(plane, p), plane_point(plane, tip), buff=0,
                              color=theme.TANGENT_COLOR, stroke_width=5))
 
-        with self.voiceover(beat="evaluate", text=(
-            "The gradient changes from point to point: at one, zero it is two, zero, and at "
-            "minus a half, one it is minus one, two."
-        )) as tracker:
+        p1, p2 = m.EVALUATED_POINTS
+        g1, g2 = (m.gradient_at(p) for p in m.EVALUATED_POINTS)
+        with self.voiceover(beat="evaluate", text=say(
+            "Each point has its own gradient: at {p1:frac} it is the vector {g1:frac}, and at "
+            "{p2:frac}, the vector {g2:frac}.",
+            p1=p1, g1=g1, p2=p2, g2=g2,
+        ), hold=1.0) as tracker:
             self.play(FadeOut(surface), FadeOut(partials), run_time=tracker.duration * 0.15)
             self.play(gradient.animate.to_edge(LEFT, buff=0.8).set_y(1.75),
                       Create(plane), run_time=tracker.duration * 0.25)
@@ -73,12 +81,12 @@ class PartialsBecomeGradient(NarrationMixin, Scene):
 
         loss = formula(m.LOSS_GRADIENT_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
         loss.next_to(column, DOWN, buff=0.6).align_to(gradient, LEFT)
-        note = prose("one entry per weight", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
+        note = prose("an entry for every weight", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
         note.next_to(loss, DOWN, buff=0.25).align_to(loss, LEFT)
 
         with self.voiceover(beat="many", text=(
-            "A network's loss works the same way. Its gradient has one entry per weight: a "
-            "million weights, a million partial derivatives."
+            "A network's loss works the same way: its gradient has an entry for every weight, "
+            "however many weights there are."
         )) as tracker:
             self.play(Write(loss), run_time=tracker.duration * 0.4)
             self.play(FadeIn(note, shift=UP * 0.2), run_time=tracker.duration * 0.2)
