@@ -8,6 +8,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.layout import formula, plane_point, prose, readout, scene_title, themed_axes
 from scenes.module03_gradient import math as m
 from scenes.module03_gradient.contour_map import contour_map
@@ -38,7 +39,7 @@ class SteepestAtOneOne(NarrationMixin, Scene):
         level_label.move_to(plane.c2p(*(float(sp.sqrt(level)) * np.array(
             [np.cos(np.radians(-10)), np.sin(np.radians(-10))]))))
         level_label.add_background_rectangle(color=theme.BACKGROUND, opacity=1, buff=0.04)
-        half = prose("∇f drawn at ½ length", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
+        half = prose(m.STEEP_ARROW_NOTE, theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
         half.next_to(plane, DOWN, buff=0.15)
         lines = VGroup(*(formula(text, theme.LABEL_SIZE, color) for text, color in (
             (m.STEEP_GRADIENT_LATEX, theme.TANGENT_COLOR),
@@ -46,11 +47,12 @@ class SteepestAtOneOne(NarrationMixin, Scene):
             (m.STEEP_DIRECTION_LATEX, theme.TEXT_COLOR),
         ))).arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.2, 1.3, 0])
 
-        with self.voiceover(beat="vector", text=(
-            "Back at one, one, the gradient is two, two. Its length is the square root of "
-            "eight: two root two, about two point eight three. Divided by that length it "
-            "becomes a unit vector at forty-five degrees."
-        )) as tracker:
+        with self.voiceover(beat="vector", text=say(
+            "Back at {p}, the gradient is {g}. Its length is {length}, about {approx}. "
+            "Divided by that length it becomes a unit vector pointing at {angle} degrees.",
+            p=m.STEEP_POINT, g=m.STEEP_GRADIENT, length=m.STEEP_LENGTH,
+            approx=m.STEEP_LENGTH_APPROX, angle=m.STEEP_DIRECTION_DEGREES,
+        ), hold=1.0) as tracker:
             self.play(Write(title), Create(plane), Create(ring), FadeIn(level_label),
                       FadeIn(dot, scale=2),
                       run_time=tracker.duration * 0.25)
@@ -72,11 +74,12 @@ class SteepestAtOneOne(NarrationMixin, Scene):
             (m.DIRECTIONAL_LATEX, theme.TEXT_COLOR),
         ))).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
 
-        with self.voiceover(beat="compare", text=(
-            "Is that really the steepest way up? Take any unit direction u at angle theta. "
-            "The rate at which f changes along u is the directional derivative, the gradient "
-            "dot u: two cos theta plus two sin theta."
-        )) as tracker:
+        with self.voiceover(beat="compare", text=say(
+            "Is that really the steepest way up? Take any unit direction u, at an angle "
+            "{theta}. How fast f changes along u is the directional derivative: the gradient "
+            "dotted with u.",
+            theta=m.theta,
+        ), hold=1.0) as tracker:
             self.play(FadeOut(lines[0]), FadeOut(lines[2]),
                       length.animate.move_to([3.2, 2.3, 0]), run_time=tracker.duration * 0.2)
             rate_lines.next_to(length, DOWN, buff=0.4).align_to(length, LEFT)
@@ -87,48 +90,52 @@ class SteepestAtOneOne(NarrationMixin, Scene):
             self.play(FadeIn(rate_lines[0]), run_time=tracker.duration * 0.15)
             self.play(Write(rate_lines[1]), run_time=tracker.duration * 0.3)
 
-        axes = themed_axes(x_range=[0, 360, 90], y_range=[-3, 3, 1], x_length=5.0, y_length=2.2,
-                           numbers=False, tips=False)
+        turn, tick, low = (float(m.degrees(m.FULL_TURN)), float(m.SWEEP_TICK_DEGREES[0]),
+                           -float(m.SWEEP_RATE_LIMIT))
+        axes = themed_axes(x_range=[0, turn, tick], y_range=[low, -low, 1], x_length=5.0,
+                           y_length=2.2, numbers=False, tips=False)
         axes.next_to(rate_lines, DOWN, buff=0.95).align_to(length, LEFT).shift(RIGHT * 0.3)
         degree_ticks = VGroup(*(
-            formula(rf"{d}^\circ", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR).next_to(
-                axes.c2p(d, -3), DOWN, buff=0.12) for d in (90, 180, 270, 360)))
-        curve = axes.plot(lambda d: rate_at(np.radians(d)), x_range=[0, 360],
+            formula(rf"{m.latex(d)}^\circ", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR).next_to(
+                axes.c2p(float(d), low), DOWN, buff=0.12) for d in m.SWEEP_TICK_DEGREES))
+        curve = axes.plot(lambda d: rate_at(np.radians(d)), x_range=[0, turn],
                           color=theme.TANGENT_COLOR)
-        theta_read = readout(r"\theta", 0, 0, DIRECTION_COLOR, unit=r"^\circ")
-        rate_read = readout(r"D_u f", rate_at(0), 2, theme.TANGENT_COLOR)
+        theta_read = readout(r"\theta", 0, m.ANGLE_PLACES, DIRECTION_COLOR, unit=r"^\circ")
+        rate_read = readout(r"D_u f", rate_at(0), m.APPROX_PLACES, theme.TANGENT_COLOR)
         reads = VGroup(theta_read, rate_read).arrange(RIGHT, buff=0.8)
         reads.next_to(rate_lines, DOWN, buff=0.3).align_to(length, LEFT)
         marker = always_redraw(lambda: Dot(
             axes.c2p(np.degrees(angle.get_value()), rate_at(angle.get_value())),
             radius=0.07, color=DIRECTION_COLOR))
 
-        with self.voiceover(beat="sweep", text=(
-            "Turn u once around and watch that rate. Along the x axis it is two. It drops to "
-            "zero along the contour, at one hundred and thirty-five degrees, and goes negative "
-            "facing the centre."
+        with self.voiceover(beat="sweep", text=say(
+            "Turn u full circle and watch that rate. Along the x axis it is {start}. It "
+            "drops to {flat} along the contour, at {flat_angle} degrees, and goes negative "
+            "facing the centre.",
+            start=m.ALONG_X_RATE, flat=m.FLAT_RATE, flat_angle=m.FLAT_DEGREES,
         )) as tracker:
             self.play(Create(axes), FadeIn(degree_ticks), FadeIn(reads), FadeIn(marker),
                       run_time=tracker.duration * 0.15)
             theta_read[1].add_updater(lambda n: n.set_value(np.degrees(angle.get_value())))
             rate_read[1].add_updater(lambda n: n.set_value(rate_at(angle.get_value())))
-            self.play(angle.animate.set_value(2 * np.pi), Create(curve), rate_func=linear,
+            self.play(angle.animate.set_value(float(m.FULL_TURN)), Create(curve), rate_func=linear,
                       run_time=tracker.duration * 0.8)
 
         best = float(m.STEEPEST_ANGLE)
         peak = axes.c2p(np.degrees(best), float(m.STEEPEST_RATE))
-        guide = DashedLine(axes.c2p(np.degrees(best), -3), peak, color=theme.HIGHLIGHT_COLOR)
+        guide = DashedLine(axes.c2p(np.degrees(best), low), peak, color=theme.HIGHLIGHT_COLOR)
         # The exact value from SymPy takes the place of the live (float) readouts.
         peak_label = formula(m.sweep_latex(m.STEEPEST_ANGLE), theme.LABEL_SIZE,
                              theme.HIGHLIGHT_COLOR).move_to(reads, aligned_edge=LEFT)
         proof = formula(m.DIRECTIONAL_SLOPE_LATEX, theme.SMALL_SIZE)
         proof.next_to(degree_ticks, DOWN, buff=0.25).align_to(length, LEFT)
 
-        with self.voiceover(beat="peak", text=(
-            "It peaks at forty-five degrees, the gradient's own direction, with the gradient's "
-            "own length, two root two. SymPy confirms it: the rate's derivative is zero at pi "
-            "over four, so no direction climbs faster."
-        )) as tracker:
+        with self.voiceover(beat="peak", text=say(
+            "It peaks at {angle} degrees, the gradient's own direction, with the gradient's "
+            "own length, {rate}. There the rate's derivative is {slope}, so no direction "
+            "climbs faster.",
+            angle=m.STEEPEST_DEGREES, rate=m.STEEPEST_RATE, slope=m.STEEPEST_SLOPE,
+        ), hold=1.5) as tracker:
             # A full turn is no turn: restart the angle at 0 so the readout says 45°, not 405°.
             angle.set_value(0.0)
             self.play(angle.animate.set_value(best), run_time=tracker.duration * 0.25)

@@ -6,6 +6,7 @@ from manim import *
 
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
+from lessonreel.spoken import say
 from scenes.common.layout import formula, plane_point, prose, scene_title
 from scenes.module03_gradient import math as m
 from scenes.module03_gradient.contour_map import contour_map
@@ -66,9 +67,10 @@ class WalkUphillAndDownhill(NarrationMixin, Scene):
         VGroup(rule, rate).arrange(DOWN, buff=0.3).move_to([3.35, 1.75, 0])
         column.set_x(rule.get_x())
 
-        with self.voiceover(beat="start", text=(
-            "Put a point at zero point eight, zero point four, where f is zero point eight. "
-            "Each step moves it by a quarter of the gradient it finds there."
+        with self.voiceover(beat="start", text=say(
+            "Put a point at {p}, where f is {f}. Each step moves it by {step:frac} of the "
+            "gradient it finds there.",
+            p=start.point, f=start.value, step=m.WALK_STEP,
         )) as tracker:
             self.play(Write(title), Create(self.plane), Create(rings),
                       run_time=tracker.duration * 0.3)
@@ -77,19 +79,21 @@ class WalkUphillAndDownhill(NarrationMixin, Scene):
             self.play(Write(rule), FadeIn(rate), run_time=tracker.duration * 0.3)
 
         trail = VGroup()
-        with self.voiceover(beat="uphill", text=(
-            "Step with the gradient and the point climbs: after two steps f has risen from "
-            "zero point eight to four point zero five."
-        )) as tracker:
+        with self.voiceover(beat="uphill", text=say(
+            "Step with the gradient and the point climbs: in {n} steps, f rises from {f0} "
+            "to {f1}.",
+            n=m.UPHILL_STEPS, f0=m.UPHILL[0].value, f1=m.UPHILL[-1].value,
+        ), hold=1.0) as tracker:
             self.walk(m.UPHILL, dot, readouts, trail, tracker.duration * 0.9 / (len(m.UPHILL) - 1))
 
         downhill = formula(m.DOWNHILL_RULE_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
         downhill.move_to(rule)
-        with self.voiceover(beat="downhill", text=(
-            "Now start over and step against the gradient. Each step halves the distance to "
-            "the centre, and f falls to zero point two, then zero point zero five, then zero "
-            "point zero one two five."
-        )) as tracker:
+        _, f1, f2, f3 = (s.value for s in m.DOWNHILL)
+        with self.voiceover(beat="downhill", text=say(
+            "Start again, stepping against the gradient. Each step goes {stride:frac} of "
+            "the way to the centre, and f falls to {f1}, then {f2}, then {f3}.",
+            stride=m.DOWNHILL_STRIDE, f1=f1, f2=f2, f3=f3,
+        ), hold=1.0) as tracker:
             self.play(FadeOut(trail), dot.animate.move_to(plane_point(self.plane, start.point)),
                       *self.show(readouts, start), Transform(rule, downhill),
                       run_time=tracker.duration * 0.15)
