@@ -24,7 +24,7 @@ from typing import Any
 import srt
 from PIL import Image
 
-from lessonreel import audiojoin
+from lessonreel import audiojoin, captions
 from lessonreel import chapters as chapter_rules
 from lessonreel.artwork import (
     SheetEntry,
@@ -80,10 +80,39 @@ def merge_captions(placed: Sequence[PlacedScene]) -> list[srt.Subtitle]:
         offset = timedelta(seconds=scene.start)
         end_of_scene = timedelta(seconds=scene.end)
         for cue in srt.parse(scene.output.captions.read_text(encoding="utf-8")):
-            start, end = cue.start + offset, min(cue.end + offset, end_of_scene)
+            # Whole milliseconds, so lesson.srt (which truncates) and lesson.vtt (which
+            # rounds) give every cue the same times.
+            start = _millisecond(cue.start + offset)
+            end = _millisecond(min(cue.end + offset, end_of_scene))
             if start < end:
                 cues.append(srt.Subtitle(index=0, start=start, end=end, content=cue.content))
     return list(srt.sort_and_reindex(cues))
+
+
+def _millisecond(t: timedelta) -> timedelta:
+    return timedelta(milliseconds=round(t.total_seconds() * 1000))
+
+
+#: The pace a learner can follow, in caption words a minute over the whole lesson.
+PACE_RANGE = (140, 165)
+
+
+def pace(cues: Sequence[srt.Subtitle], seconds: float) -> dict[str, Any]:
+    """Words a minute over the lesson, counted on its captions as a reader reads them
+    (:func:`lessonreel.captions.word_count`: "2.001" is one word, a lone "+" none)."""
+    words = sum(captions.word_count(cue.content) for cue in cues)
+    rate = words / (seconds / 60) if seconds > 0 else 0.0
+    low, high = PACE_RANGE
+    return {"words": words, "seconds": round(seconds, 3), "words_per_minute": round(rate, 1),
+            "within": [low, high], "ok": low <= rate <= high,
+            "counted": "caption words: each space-separated token with a letter or digit"}
+
+
+def caption_figures(cues: Sequence[srt.Subtitle]) -> dict[str, Any]:
+    """Cue count, longest line, most lines, fastest reading, shortest cue, cues off the rules."""
+    return dict(captions.summary([
+        captions.Cue(c.start.total_seconds(), c.end.total_seconds(),
+                     tuple(c.content.split("\n"))) for c in cues]))
 
 
 def to_webvtt(cues: Sequence[srt.Subtitle]) -> str:
@@ -199,7 +228,8 @@ def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir:
 
 
 #: Engine modules whose code shapes the assembled files.
-_ASSEMBLY_SOURCES = ("assemble.py", "chapters.py", "artwork.py", "theme.py", "files.py")
+_ASSEMBLY_SOURCES = ("assemble.py", "captions.py", "chapters.py", "artwork.py", "theme.py",
+                     "files.py")
 OUTPUT_FILES = ("lesson.mp4", "lesson.srt", "lesson.vtt", "thumbnail.png", "contact-sheet.png")
 
 
@@ -312,6 +342,8 @@ def assemble(
         "duration": round(total, 6),
         "complete": complete,
         "chapter_problems": chapter_issues,
+        "pace": pace(cues, total),
+        "captions": caption_figures(cues),
         "files": {"video": "lesson.mp4", "srt": "lesson.srt", "vtt": "lesson.vtt",
                   "thumbnail": "thumbnail.png", "contact_sheet": "contact-sheet.png",
                   **({"chapters": "chapters.txt"} if chaptered else {})},

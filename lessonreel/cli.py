@@ -187,6 +187,7 @@ def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quali
             console.print("[yellow]warning:[/yellow] no chapters.txt, since the chapters "
                           f"break YouTube's rules: {'; '.join(problems)}. The video plays "
                           "with its chapters embedded; publishing to YouTube needs these fixed.")
+        console.print(_pace_line(result.manifest), highlight=False)
         console.print(f"{result.video}: {result.manifest['duration']:.1f} s of video; "
                       f"{rendered} of {len(mine)} scenes rendered, "
                       f"{time.monotonic() - started:.1f} s in all")
@@ -204,6 +205,24 @@ def _smallest_cell(text: SmallestText | None) -> str:
     label = text.label if len(text.label) <= 32 else text.label[:31] + "…"
     # A text such as "[x]" would read as a style tag to the table.
     return escape(f"{text.size:.1f} {label}")
+
+
+def _pace_line(manifest: dict[str, Any]) -> str:
+    """The lesson's pace and its captions' figures, for the render summary."""
+    pace, figures = manifest.get("pace") or {}, manifest.get("captions") or {}
+    if not pace.get("words"):
+        return "pace: no narration"
+    low, high = pace["within"]
+    verdict = "" if pace["ok"] else f" [yellow](outside {low}-{high})[/yellow]"
+    line = (f"pace: {pace['words_per_minute']:.0f} words a minute{verdict} "
+            f"({pace['words']} caption words in {pace['seconds'] / 60:.1f} min)")
+    if figures.get("cues"):
+        line += (f"; captions: {figures['cues']} cues, longest line "
+                 f"{figures['longest_line']} characters, at most "
+                 f"{figures['max_cps']:.1f} characters a second")
+        if figures.get("problems"):
+            line += f", [yellow]{figures['problems']} off the caption rules[/yellow]"
+    return line
 
 
 @cli.command()

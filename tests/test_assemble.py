@@ -204,6 +204,31 @@ def test_complete_lesson_gets_chapters_thumbnail_and_contact_sheet(
         assert sheet.height == 80 + rows * (270 + 44 + 24) + 24
 
 
+def test_the_manifest_gives_the_pace_in_caption_words_a_minute_and_the_caption_figures(
+    tmp_path: Path, tiny_scene_videos: list[Path]
+) -> None:
+    lesson = get_lesson("module02-derivatives")
+    # Seven words a reader counts ("2.001" is one), in every 11-second scene.
+    caption = "1\n00:00:01,000 --> 00:00:04,000\nWatch x slide\nfrom 2 to 2.001.\n"
+    outputs = outputs_for(tmp_path, tiny_scene_videos, [caption] * len(tiny_scene_videos))
+    result = assemble(lesson, QUALITIES["low"], outputs, tmp_path / "out", "none")
+    pace = result.manifest["pace"]
+    scenes = len(tiny_scene_videos)
+    assert pace["words"] == 7 * scenes
+    minutes = result.manifest["duration"] / 60
+    assert pace["words_per_minute"] == pytest.approx(7 * scenes / minutes, abs=0.1)
+    assert pace["within"] == [140, 165] and pace["ok"] is False
+    figures = result.manifest["captions"]
+    assert figures["cues"] == scenes and figures["longest_line"] == len("from 2 to 2.001.")
+    assert figures["most_lines"] == 2 and figures["max_cps"] == pytest.approx(30 / 3, abs=0.01)
+    # The render summary says it too.
+    from lessonreel.cli import _pace_line
+
+    line = _pace_line(result.manifest)
+    assert line.startswith(f"pace: {pace['words_per_minute']:.0f} words a minute")
+    assert "(outside 140-165)" in line and f"captions: {scenes} cues" in line
+
+
 def test_a_partial_render_writes_no_chapters(tmp_path: Path, tiny_scene_videos: list[Path]) -> None:
     out = tmp_path / "out"
     out.mkdir()
