@@ -37,8 +37,7 @@ def _values(value: Any, seen: set[int]) -> Iterator[sp.Basic]:
             yield from _values(entry, seen)
     elif isinstance(value, sp.Basic):
         yield value
-        for atom in value.atoms(sp.Number):
-            yield atom
+        yield from value.atoms(sp.Number)
         if isinstance(value, sp.Equality):
             yield from _values(value.rhs, seen)
     elif isinstance(value, bool):
