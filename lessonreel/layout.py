@@ -67,8 +67,13 @@ def _visible(mobject: Any) -> bool:
 
 
 def _label(mobject: Any) -> str:
-    label = getattr(mobject, "text", None) or getattr(mobject, "tex_string", None)
-    if label is None and hasattr(mobject, "get_value"):
+    # Text.text has its spaces taken out; original_text is what the author wrote.
+    label = (getattr(mobject, "original_text", None) or getattr(mobject, "text", None)
+             or getattr(mobject, "tex_string", None))
+    if label is None and hasattr(mobject, "_get_num_string"):
+        # The digits as shown ("0.500"), not the float behind them ("-0" for -0.0).
+        label = mobject._get_num_string(mobject.number)
+    elif label is None and hasattr(mobject, "get_value"):
         label = f"{mobject.get_value():g}"
     return f"{type(mobject).__name__}({label!r})"
 
