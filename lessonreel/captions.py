@@ -44,7 +44,11 @@ though whereas if when whenever since before after then once whether""".split())
 _RELATIVES = frozenset("which that who whom whose where what how why".split())
 _PREPOSITIONS = frozenset("""of to in on at by for with from into onto over under
 between through toward towards along across about against around as per without
-within than like near beyond past up down off out upon among behind below above""".split())
+within than like near beyond past upon among behind below above""".split())
+#: After a verb these belong to it ("blows up", "came down", "pick up"): never a line's start.
+_PARTICLES = frozenset("up down off out".split())
+#: A subject a line should not leave its verb behind from ("there | is", "it | says").
+_SUBJECTS = frozenset("there here it that this what which who we you they i he she".split())
 _DETERMINERS = frozenset("""the a an this these those that each every its their our
 your his her my some any no all both either neither another other such""".split())
 _VERBS = frozenset("""is are was were be been being has have had does do did can
@@ -60,9 +64,10 @@ _ADJECTIVES = frozenset("""real small big new old same other whole single simple
 straight tiny round upright large larger little first second third last next flat
 long short high low good bad great fixed rounded""".split())
 #: Endings of words that, before a noun, qualify it ("partial derivative", "learning
-#: system", "rounded d"); a verb so ended keeps its object on its line, which is no loss.
+#: system"); a verb so ended keeps its object on its line, which is no loss. Not "-ed":
+#: a verb in the past ("computed | came") is as often a fine place to break.
 _ADJECTIVE_ENDINGS = ("al", "ive", "ous", "ful", "less", "able", "ible", "ic", "ary", "est",
-                      "ian", "ing", "ed")
+                      "ian", "ing")
 #: Words a line had better not end on: the phrase they open goes on after them.
 _SOFT_LEANING = _PREPOSITIONS | _CONJUNCTIONS | _RELATIVES | frozenset(
     """we you they i he she can could will would should may might must is are was were
@@ -196,7 +201,10 @@ def break_cost(before: str, after: str) -> int:
         cost = 2
     else:
         cost = 4
-    return max(cost, 7) if word in _SOFT_LEANING else cost
+    if word in _SOFT_LEANING or following in _PARTICLES or (
+            word in _SUBJECTS and following in _VERBS):
+        return max(cost, 7)
+    return cost
 
 
 # --- lines -------------------------------------------------------------------------

@@ -148,8 +148,12 @@ def test_punctuation_then_clauses_then_phrases() -> None:
     phrase = break_cost("output", "of")
     other = break_cost("output", "never")
     assert punctuation < clause < phrase < other < FORBIDDEN
-    # A line had better not end on a preposition or a conjunction.
+    # A line had better not end on a preposition or a conjunction, leave a verb behind
+    # its subject, or cut a verb from its particle.
     assert break_cost("to", "two") > other
+    assert break_cost("there", "is:") > other and break_cost("blows", "up") > other
+    # A verb in the past is no adjective: "computed | came" is a fine break.
+    assert break_cost("computed", "came") < FORBIDDEN
 
 
 def test_a_short_sentence_stays_on_screen_long_enough_and_pushes_the_next_if_it_must() -> None:
