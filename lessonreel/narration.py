@@ -383,8 +383,9 @@ class NarrationMixin:
     Use as ``class MyScene(NarrationMixin, Scene)``.
     """
 
-    #: Silence after each beat, so consecutive sentences do not run together.
-    beat_gap: float = 0.4
+    #: Silence after each beat, so one idea is not run into the next (see the README's
+    #: "Captions and pace"); ``voiceover(hold=)`` adds more after a beat's key result.
+    beat_gap: float = 0.7
 
     def _speech_service(self) -> SpeechService:
         service = getattr(self, "_lessonreel_speech", None)

@@ -16,13 +16,16 @@ from typing import Any
 
 from lessonreel.errors import DamagedAudioError, NarrationError
 
-#: Silence between two sentences of one beat.
-SENTENCE_PAUSE = 0.35
-#: Piper's phoneme length scale (the voice ships with 1.0; above 1 is slower).
-LENGTH_SCALE = 1.0
+#: Silence between two sentences of one beat: a breath a learner can read in.
+SENTENCE_PAUSE = 0.5
+#: Piper's phoneme length scale: the voice ships with 1.0 (above is slower); 1.15 with the
+#: pauses between sentences and beats brings Module 2 to a pace a learner can follow (see
+#: the README's "Captions and pace").
+LENGTH_SCALE = 1.15
 #: Speaking rate assumed when narration is off: the Piper voice's own rate inside a
-#: sentence, measured on the Module 2 and 3 scripts (2,191 words in 663 s of speech).
-ESTIMATED_WORDS_PER_SECOND = 3.3
+#: sentence at LENGTH_SCALE, measured on the Module 2 and 3 scripts by
+#: scripts/speech_rate.py (1,968 spoken words in 641.9 s of speech: 3.07).
+ESTIMATED_WORDS_PER_SECOND = 3.1
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 

@@ -9,6 +9,7 @@ import pytest
 
 from lessonreel.errors import NarrationError, UsageError
 from lessonreel.narration import (
+    ESTIMATED_WORDS_PER_SECOND,
     SENTENCE_PAUSE,
     PiperSpeech,
     SilentSpeech,
@@ -37,8 +38,8 @@ def test_silent_speech_estimates_duration_and_times_each_sentence() -> None:
     first, second = speech.sentences
     assert first.start == 0 and second.start == pytest.approx(first.end + SENTENCE_PAUSE)
     assert speech.duration == second.end
-    # Ten words at 3.3 words per second.
-    assert second.end - second.start == pytest.approx(10 / 3.3, abs=1e-3)
+    # Ten words at the voice's measured rate (scripts/speech_rate.py).
+    assert second.end - second.start == pytest.approx(10 / ESTIMATED_WORDS_PER_SECOND, abs=1e-3)
 
 
 def test_piper_synthesises_real_speech_with_sentence_timings(tmp_path: Path) -> None:
