@@ -108,6 +108,64 @@ def test_captions_parse_in_order_inside_the_video(rendered: Path, manifest: dict
     assert vtt.count(" --> ") == len(cues)
 
 
+def vtt_cues(text: str) -> list[tuple[str, str, str]]:
+    """(start, end, text) of each cue of a WebVTT file as lessonreel writes it."""
+    blocks = text.split("\n\n")
+    assert blocks[0] == "WEBVTT"
+    cues = []
+    for block in filter(None, (b.strip("\n") for b in blocks[1:])):
+        _index, times, *lines = block.split("\n")
+        start, end = times.split(" --> ")
+        cues.append((start, end, "\n".join(lines)))
+    return cues
+
+
+def test_every_caption_meets_the_broadcast_rules_in_srt_vtt_and_what_youtube_gets(
+        rendered: Path, manifest: dict[str, Any]) -> None:
+    from lessonreel.captions import (
+        BALANCE,
+        MAX_CPS,
+        MAX_LINE,
+        MAX_LINES,
+        MIN_SECONDS,
+    )
+
+    # lesson.srt is what YouTube receives (captions.insert), lesson.vtt what players load.
+    cues = list(srt.parse((rendered / "lesson.srt").read_text(encoding="utf-8")))
+    vtt = vtt_cues((rendered / "lesson.vtt").read_text(encoding="utf-8"))
+    assert len(vtt) == len(cues) >= 10
+    for cue, (start, end, text) in zip(cues, vtt, strict=True):
+        lines = cue.content.split("\n")
+        assert text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") \
+            == cue.content
+        assert start.replace(".", ",") == srt.timedelta_to_srt_timestamp(cue.start)
+        assert end.replace(".", ",") == srt.timedelta_to_srt_timestamp(cue.end)
+        assert 1 <= len(lines) <= MAX_LINES, lines
+        assert all(0 < len(line) <= MAX_LINE for line in lines), lines
+        if len(lines) == 2:
+            shorter, longer = sorted(map(len, lines))
+            assert shorter >= BALANCE * longer, f"unbalanced lines: {lines}"
+        seconds = (cue.end - cue.start).total_seconds()
+        assert seconds >= MIN_SECONDS - 0.001, (seconds, lines)
+        assert len(" ".join(lines)) / seconds <= MAX_CPS + 0.01, (seconds, lines)
+    figures = manifest["captions"]
+    assert figures["cues"] == len(cues) and figures["problems"] == 0
+    assert figures["longest_line"] <= MAX_LINE and figures["max_cps"] <= MAX_CPS + 0.01
+
+
+def test_the_pace_is_one_a_learner_can_follow(rendered: Path, manifest: dict[str, Any]) -> None:
+    from lessonreel.captions import word_count
+
+    cues = list(srt.parse((rendered / "lesson.srt").read_text(encoding="utf-8")))
+    pace = manifest["pace"]
+    words = sum(word_count(c.content) for c in cues)
+    assert pace["words"] == words
+    assert pace["words_per_minute"] == pytest.approx(words / (manifest["duration"] / 60), abs=0.1)
+    assert 140 <= pace["words_per_minute"] <= 165, pace
+    assert 5 * 60 <= manifest["duration"] <= 12 * 60
+    assert all(s["duration"] >= 10 for s in manifest["scenes"])
+
+
 def test_chapters_obey_youtubes_rules_and_are_embedded(
     rendered: Path, manifest: dict[str, Any]
 ) -> None:
