@@ -186,7 +186,9 @@ def break_cost(before: str, after: str) -> int:
     that opens a phrase), or FORBIDDEN (inside a noun phrase or a formula)."""
     if _is_formula_piece(before) or _is_formula_piece(after):
         return FORBIDDEN
-    if _CLAUSE_END.search(before) or _SENTENCE_END.search(before) or after[:1] in "(\u2014\u2013":
+    # An aside opens with a bracket or a dash; a value such as "(2, 2)" is no aside.
+    aside = after[:1] in "\u2014\u2013" or (after[:1] == "(" and after[1:2].isalpha())
+    if _CLAUSE_END.search(before) or _SENTENCE_END.search(before) or aside:
         return 0
     word, following = _bare(before), _bare(after)
     qualifies = following.isalpha() and following not in _FUNCTION_WORDS
@@ -201,8 +203,10 @@ def break_cost(before: str, after: str) -> int:
         cost = 2
     else:
         cost = 4
-    if word in _SOFT_LEANING or following in _PARTICLES or (
-            word in _SUBJECTS and following in _VERBS):
+    # "from | (2, 1)", "blows | up", "there | is", "out | of"
+    if (word in _SOFT_LEANING or following in _PARTICLES
+            or (word in _SUBJECTS and following in _VERBS)
+            or (word in _PARTICLES and following == "of")):
         return max(cost, 7)
     return cost
 

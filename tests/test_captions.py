@@ -152,6 +152,10 @@ def test_punctuation_then_clauses_then_phrases() -> None:
     # its subject, or cut a verb from its particle.
     assert break_cost("to", "two") > other
     assert break_cost("there", "is:") > other and break_cost("blows", "up") > other
+    assert break_cost("out", "of") > other
+    # A value in brackets is no aside: it stays with what it is the value of.
+    assert break_cost("from", "(2, 1),") > other
+    assert break_cost("gradient", "(that is, its slope)") == 0
     # A verb in the past is no adjective: "computed | came" is a fine break.
     assert break_cost("computed", "came") < FORBIDDEN
 
