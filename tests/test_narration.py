@@ -109,6 +109,40 @@ def test_a_cached_record_without_word_times_is_synthesised_again(tmp_path: Path)
     assert all(s.get("words") for s in json.loads(record_path.read_text())["sentences"])
 
 
+def test_a_recorded_beat_shares_each_sentence_among_its_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import numpy as np
+
+    from lessonreel import recordings
+    from lessonreel.recordings import recorded_speech
+
+    rate = 22050
+    t = np.arange(int(2.0 * rate)) / rate
+    tone = (8000 * np.sin(2 * np.pi * 220 * t)).astype(np.int16)
+    source = tmp_path / "take.wav"
+    write_wav(source, np.concatenate([tone, np.zeros(int(0.6 * rate), np.int16), tone]), rate)
+    speech = recorded_speech(source, TEXT, tmp_path / "cache", rate)
+    for sentence in speech.sentences:
+        assert len(sentence.words) == len(sentence.text.split())
+        assert sentence.words[0][0] == sentence.start
+        assert sentence.words[-1][1] == pytest.approx(sentence.end, abs=1e-3)
+    # A record written before word times is completed, not decoded again.
+    (record_path,) = (tmp_path / "cache").glob("*.json")
+    record = json.loads(record_path.read_text())
+    for sentence in record["sentences"]:
+        sentence.pop("words")
+    record_path.write_text(json.dumps(record))
+
+    def no_decoding(*args: object) -> None:
+        raise AssertionError("decoded again for word times it can derive")
+
+    monkeypatch.setattr(recordings, "decode", no_decoding)
+    again = recorded_speech(source, TEXT, tmp_path / "cache", rate)
+    assert again.sentences == speech.sentences
+
+
 def test_the_voice_is_timed_by_a_patched_copy_of_its_model_never_the_installed_one(
         tmp_path: Path) -> None:
     from lessonreel.narration import aligned_voice_model, joe_voice_model
