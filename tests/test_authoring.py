@@ -301,7 +301,10 @@ def test_narration_export_writes_the_script_with_beats_as_headings(repo: Repo,
     assert text.startswith(f"# {TITLE}: narration script\n")
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert headings[1:] == [f"## 1. Welcome (`{SCENE}`)", "### welcome", "### first-rule"]
-    assert "Here is its first rule, and the slope it gives at one point." in text
+    # The narrator reads the values in words; the captions show them as the screen does.
+    assert "The derivative of x squared is two x, and where x is three the slope is six." in text
+    assert "> Captions: Every number in this lesson comes from the math module beside this " \
+           "scene. The derivative of x² is 2x, and where x is 3 the slope is 6." in text
     assert f"assets/narration/{SLUG}/{SCENE}/first-rule.wav" in text
 
 
@@ -364,7 +367,7 @@ def test_a_recording_replaces_the_voice_and_sets_the_beats_timing(repo: Repo) ->
     finally:
         recording.unlink()
     cues = list(srt.parse((out / "lesson.srt").read_text()))
-    first, second = (c for c in cues if c.content.startswith(("Every number", "Here is its")))
+    first, second = (c for c in cues if c.content.startswith(("Every number", "The derivative")))
     start = first.start.total_seconds()
     # The two sentences sit on the two tones, split at the recording's pause.
     assert first.end.total_seconds() - start == pytest.approx(5.0, abs=0.05)
