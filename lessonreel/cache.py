@@ -220,14 +220,19 @@ def _scene_recordings_digest(scene: SceneRef, root: Path) -> str:
     return _tree_digest(scene_folder(root, lesson.slug, scene.name)) if lesson else "absent"
 
 
-def scene_key(scene: SceneRef, root: Path, settings: dict[str, Any]) -> str:
+def scene_key(scene: SceneRef, root: Path, settings: dict[str, Any],
+              parts: tuple[str, str] | None = None) -> str:
     """The cache key of one scene under the given render settings, from the files
-    under ``root`` (a snapshot of the project, which is what renders)."""
+    under ``root`` (a snapshot of the project, which is what renders).
+
+    ``parts``: (the scene class's source, the rest of its module) to key instead of
+    the files' own text (the beat cache keys them with narration blanked).
+    """
     file = module_path(scene.qualified_module, root)
     if file is None:
         raise LessonDeclarationError(f"scene {scene.name}: module {scene.qualified_module} "
                                      f"is not under {root}; check the lesson's SceneRef")
-    own, module_rest = scene_source_parts(scene, file)
+    own, module_rest = parts if parts is not None else scene_source_parts(scene, file)
     sources = project_sources(scene.qualified_module, root)
     sources.pop(scene.qualified_module, None)
     payload = {
@@ -411,6 +416,9 @@ class SceneCache:
         """Drop this process's leases: its run has assembled what it took."""
         for lease in self.root.glob(f"*/*/*/*/{LEASES}/{os.getpid()}"):
             lease.unlink(missing_ok=True)
+        # The beat segments it took or stored (lessonreel.beatcache), alike.
+        for lease in (self.base / "beats").glob(f"*/*/*/*/{LEASES}/{os.getpid()}"):
+            lease.unlink(missing_ok=True)
 
     @staticmethod
     def in_use(folder: Path) -> bool:
@@ -437,6 +445,22 @@ class SceneCache:
         for _, path in entries:
             if path not in kept and not cls.in_use(path):
                 shutil.rmtree(path, ignore_errors=True)
+        cls._prune_segments(keep)
+
+    @staticmethod
+    def _prune_segments(keep: Path) -> None:
+        """Drop the beat segments of this scene and variant that no entry left names
+        (:mod:`lessonreel.beatcache`)."""
+        from lessonreel.beatcache import BeatSegments
+
+        variant, scene, lesson = keep.parent, keep.parent.parent, keep.parent.parent.parent
+        named: set[str] = set()
+        for sibling in variant.iterdir():
+            with contextlib.suppress(OSError, ValueError):
+                if not sibling.name.startswith("."):
+                    record = json.loads((sibling / "record.json").read_text())
+                    named.update(record.get("beat_keys", []))
+        BeatSegments(lesson.parent.parent).prune(lesson.name, scene.name, variant.name, named)
 
     def clean(self, run_dir: Path | None = None) -> None:
         """Remove what earlier runs left: the run folders of processes that are gone

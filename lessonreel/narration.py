@@ -353,6 +353,11 @@ class Beat:
     end: float | None = None
     #: Index of the beat's first animation: shards are cut only at beat boundaries.
     first_animation: int = 0
+    #: Seconds of silence asked for after the speech.
+    hold: float = 0.0
+    #: Whether anything on screen as the beat opens changes with time (an updater that
+    #: takes ``dt``): then what the beat starts from depends on every earlier beat's timing.
+    time_based: bool = False
 
     @property
     def text(self) -> str:
@@ -409,7 +414,78 @@ class NarrationMixin:
     def tear_down(self) -> None:
         if self.beats:
             self._check_layout(self.beats[-1].name)
+            self._write_beats()  # with the plays after the last beat
         super().tear_down()  # type: ignore[misc]
+
+    @property
+    def plays(self) -> list[tuple[float, bool, bool]]:
+        """(run time, whether Manim drew it as one frozen frame, whether anything on
+        screen changed with time during it) of every play so far."""
+        if not hasattr(self, "_lessonreel_plays"):
+            self._lessonreel_plays: list[tuple[float, bool, bool]] = []
+        return self._lessonreel_plays
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        scene: Any = self
+        timed = self._time_based()
+        before = scene.renderer.time
+        skipped = self._skipped_by_shard()
+        super().play(*args, **kwargs)  # type: ignore[misc]
+        # Recorded even when skipped (-s, -n): the frames each play draws at any frame
+        # rate follow from these, as Manim counts them (see lessonreel.beatcache).
+        animations = getattr(scene, "animations", None)
+        frozen = bool(animations) and bool(scene.is_current_animation_frozen_frame())
+        duration = float(scene.duration)
+        self.plays.append((duration, frozen, timed or self._time_based()))
+        if skipped:
+            # Skipped, Manim's clock runs on the exact run time; drawn, on whole frames.
+            # A shard's clock runs as the whole scene's would have run, to the last bit,
+            # so every wait (and all that changes with time) is as long as drawn.
+            from manim import config
+
+            dt = 1 / config.frame_rate
+            clock = before
+            if frozen:
+                clock += int(duration / dt) * dt
+            else:
+                import numpy as np
+
+                for _ in range(len(np.arange(0, duration, dt))):
+                    clock += dt
+            scene.renderer.time = clock
+
+    def _skipped_by_shard(self) -> bool:
+        """Whether the play about to start is one a shard (``-n FIRST,...``) skips."""
+        from manim import config
+
+        scene: Any = self
+        return bool(config.from_animation_number > 0
+                    and scene.renderer.num_plays < config.from_animation_number)
+
+    def get_time_progression(self, run_time: float, description: str,
+                             n_iterations: int | None = None,
+                             override_skip_animations: bool = False) -> Any:
+        """Manim's, except that an animation a shard skips (``-n``) while something on
+        screen changes with time steps through its frames as if drawing them.
+
+        Skipped, Manim updates such a mobject once by the whole run time; drawn, once a
+        frame, by steps that add up to one frame less. A shard that starts after a
+        turning square would find it turned otherwise than the whole scene shows it
+        there; stepping alike (without drawing) it finds it as drawn.
+        """
+        scene: Any = self
+        if (scene.renderer.skip_animations and not override_skip_animations
+                and self._skipped_by_shard() and self._time_based()):
+            override_skip_animations = True
+        return super().get_time_progression(  # type: ignore[misc]
+            run_time, description, n_iterations, override_skip_animations)
+
+    def _time_based(self) -> bool:
+        """Whether anything on screen now changes with time by itself."""
+        scene: Any = self
+        if getattr(scene, "updaters", None) or getattr(scene, "always_update_mobjects", False):
+            return True
+        return any(mob.has_time_based_updater() for mob in scene.get_mobject_family_members())
 
     def _check_layout(self, beat: str) -> None:
         """At the end of a beat, record the layout problems on screen and the text drawn
@@ -484,7 +560,8 @@ class NarrationMixin:
         scene.next_section(beat)
         speech = self._captioned(beat, narration, self._speak(beat, narration.spoken))
         record = Beat(name=beat, narration=narration, start=scene.time, speech=speech,
-                      first_animation=getattr(scene.renderer, "num_plays", 0))
+                      first_animation=getattr(scene.renderer, "num_plays", 0), hold=hold,
+                      time_based=self._time_based())
         self.beats.append(record)
         beats_file = os.environ.get(BEATS_FILE_ENV)
         if speech.audio is not None and not beats_file:
@@ -504,8 +581,15 @@ class NarrationMixin:
     def _write_beats(self) -> None:
         beats_file = os.environ.get(BEATS_FILE_ENV)
         if beats_file:
+            records = [beat_record(beat) for beat in self.beats]
+            # Each beat's segment: its plays up to the next beat's (the first beat's from
+            # the scene's first play), so the segments together are the whole scene.
+            starts = [0, *(beat.first_animation for beat in self.beats[1:]), None]
+            for record, start, stop in zip(records, starts, starts[1:], strict=False):
+                record["plays"] = [list(play) for play in self.plays[start:stop]]
+                record["timed_plays"] = any(timed for _, _, timed in self.plays[start:stop])
             write_atomically(Path(beats_file), json.dumps(
-                [*map(beat_record, self.beats), *self.sounds], indent=1).encode())
+                [*records, *self.sounds], indent=1).encode())
 
     @property
     def sounds(self) -> list[dict[str, Any]]:
@@ -569,7 +653,7 @@ def beat_record(beat: Beat) -> dict[str, Any]:
         "name": beat.name, "text": beat.text, "spoken": beat.narration.spoken,
         "start": beat.start, "end": beat.end,
         "first_animation": beat.first_animation,
-        "duration": beat.speech.duration,
+        "duration": beat.speech.duration, "hold": beat.hold, "time_based": beat.time_based,
         "audio": str(beat.speech.audio) if beat.speech.audio else None,
         # Each sentence's caption chunks beside the words said for them: a caption cut
         # inside a sentence is timed by the spoken words it covers.

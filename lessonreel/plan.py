@@ -23,11 +23,12 @@ import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lessonreel import texcache
+from lessonreel.beatcache import BeatSegments, beat_keys, code_key, segment_starts
 from lessonreel.cache import SceneCache, engine_digest, module_path, scene_key
 from lessonreel.errors import LessonDeclarationError, UsageError
 from lessonreel.lesson import Lesson, SceneRef
@@ -79,6 +80,37 @@ WHOLE_SCENE = (Shard(0, 0, None),)
 
 
 @dataclass(frozen=True)
+class BeatPlan:
+    """A scene's beats as the beats pass read them, each beat segment's key, and the
+    segments the beat cache holds (:mod:`lessonreel.beatcache`)."""
+
+    #: The beats pass records, beats and sounds: narration and captions come from these.
+    beats: tuple[dict[str, Any], ...]
+    #: Per segment (one per beat, in order): its key, its first animation, and the
+    #: folder of its verified cached segment, or None when it must be rendered.
+    keys: tuple[str, ...]
+    starts: tuple[int, ...]
+    cached: tuple[Path | None, ...]
+
+    def missing_runs(self) -> tuple[Shard, ...]:
+        """One shard per run of segments to render: from the first missing one's first
+        animation to the last animation before the next cached one."""
+        shards: list[Shard] = []
+        i = 0
+        while i < len(self.starts):
+            if self.cached[i] is not None:
+                i += 1
+                continue
+            j = i
+            while j < len(self.starts) and self.cached[j] is None:
+                j += 1
+            last = self.starts[j] - 1 if j < len(self.starts) else None
+            shards.append(Shard(len(shards), self.starts[i], last))
+            i = j
+        return tuple(shards)
+
+
+@dataclass(frozen=True)
 class SceneTask:
     """Render one scene of one lesson at one quality, inside its own folder of this run."""
 
@@ -95,6 +127,10 @@ class SceneTask:
     shards: tuple[Shard, ...] = WHOLE_SCENE
     #: The scene's recorded beats; None: ``assets/narration/`` under ``project_root``.
     recordings: Path | None = None
+    #: The scene's key with narration blanked, which beat segments are keyed on.
+    code_key: str = ""
+    #: Which beats come from the beat cache; None: the scene renders as ``shards`` say.
+    beat_plan: BeatPlan | None = field(default=None, compare=False)
 
     @property
     def variant(self) -> str:
@@ -374,6 +410,8 @@ def plan(
     texcache.clean(texcache.shared_dir(cache_dir))
     variant = f"{quality.name}-{narration}"
     keys = {scene.name: scene_key(scene, source, settings) for scene in scenes}
+    codes = {scene.name: code_key(scene, source, settings) for scene in scenes}
+    segments = BeatSegments(cache_dir)
     to_render = [s for s in scenes
                  if not cache.has_entry(lesson.slug, s.name, variant, keys[s.name])]
     tasks = []
@@ -384,7 +422,7 @@ def plan(
         tasks.append(SceneTask(
             lesson=lesson.slug, scene=scene, quality=quality, narration=narration,
             run_dir=run_dir, project_root=source, cache_dir=cache_dir,
-            key=keys[scene.name], estimated_seconds=seconds,
+            key=keys[scene.name], code_key=codes[scene.name], estimated_seconds=seconds,
             estimated_cost=estimate_cost(scene, same_quality, seconds),
         ))
     # Records of earlier renders only say how costly a scene is; where to cut it comes
@@ -392,12 +430,32 @@ def plan(
     counts = {task.scene.name: shard_count(shards, jobs, cache.last_record(
         lesson.slug, task.scene.name, variant), len(to_render)) for task in tasks}
     # Verified, not just present: a damaged entry renders again, and may be split.
-    split_these = [t for t in tasks if counts[t.scene.name] > 1
-                   and cache.lookup(lesson.slug, t.scene.name, variant, t.key) is None]
+    # A scene whose beats the beat cache holds some of reads them too, to render only
+    # the others.
+    split_these = [t for t in tasks if (
+        counts[t.scene.name] > 1 or segments.has_any(lesson.slug, t.scene.name, variant))
+        and cache.lookup(lesson.slug, t.scene.name, variant, t.key) is None]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         read = dict(zip((t.scene.name for t in split_these), pool.map(read_beats, split_these),
                         strict=True))
-    return [replace(task, shards=split(read[task.scene.name] or [], counts[task.scene.name]))
+    return [_planned(task, read[task.scene.name], counts[task.scene.name], segments)
             if task.scene.name in read else task for task in tasks]
+
+
+def _planned(task: SceneTask, beats: list[dict[str, Any]] | None, count: int,
+             segments: BeatSegments) -> SceneTask:
+    """The task cut into shards at its current beats: only the beats the beat cache
+    does not hold, when it holds any."""
+    starts = segment_starts(beats) if beats else None
+    if beats is None or starts is None:
+        return replace(task, shards=split(beats or [], count))
+    keys = beat_keys(task.code_key, beats)
+    cached = tuple(None if found is None else found.folder for found in (
+        segments.lookup(task.lesson, task.scene.name, task.variant, key, task.quality.fps)
+        for key in keys))
+    beat_plan = BeatPlan(tuple(beats), tuple(keys), tuple(starts), cached)
+    if not any(cached):
+        return replace(task, shards=split(beats, count), beat_plan=beat_plan)
+    return replace(task, shards=beat_plan.missing_runs(), beat_plan=beat_plan)
 
 

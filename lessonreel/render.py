@@ -11,6 +11,7 @@ atomic rename; an unchanged scene is taken from there instead of being rendered.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import threading
@@ -23,14 +24,24 @@ from typing import Any, Protocol
 import srt
 
 from lessonreel.artwork import grab_frame
+from lessonreel.beatcache import (
+    BeatSegments,
+    beat_frames,
+    beat_keys,
+    cut,
+    segment_starts,
+    spoken_beats,
+)
 from lessonreel.cache import SceneCache
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
 from lessonreel.layout import SmallestText, smallest_in_report
 from lessonreel.loudness import normalise
-from lessonreel.media import concat_listing, video_duration
+from lessonreel.media import concat_listing, frame_count, video_duration
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Executor, Job, LocalPool
-from lessonreel.tracks import captions_from, narration_track, shard_beats
+from lessonreel.tracks import captions_from, drawn_beats, narration_track
+
+log = logging.getLogger("lessonreel.render")
 
 
 @dataclass(frozen=True)
@@ -59,25 +70,98 @@ class SceneOutput:
 
 
 
+def _join(task: SceneTask, videos: Sequence[Path]) -> Path:
+    """The videos joined by the concat demuxer, without re-encoding."""
+    if len(videos) == 1:
+        return videos[0]
+    work = task.work_dir
+    video = work / "joined.mp4"
+    listing = work / "shards.txt"
+    listing.write_text(concat_listing(videos))
+    joined = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat",
+         "-safe", "0", "-i", str(listing), "-c", "copy", str(video)],
+        capture_output=True, text=True, check=False)
+    if joined.returncode != 0:
+        raise SceneRenderError(task.scene.name, task.log_path(task.shards[-1]) if task.shards
+                               else work / "shards.txt",
+                               f"joining shards failed: {joined.stderr.strip()[:200]}")
+    return video
+
+
+def _order(task: SceneTask) -> list[tuple[Shard | None, int]]:
+    """The scene's pieces in order: each a shard rendered now (with the first segment it
+    holds) or a cached beat segment (None, its index)."""
+    plan = task.beat_plan
+    if plan is None:
+        return [(shard, -1) for shard in task.shards]
+    order: list[tuple[Shard | None, int]] = []
+    shards = iter(task.shards)
+    i = 0
+    while i < len(plan.starts):
+        if plan.cached[i] is not None:
+            order.append((None, i))
+            i += 1
+            continue
+        shard = next(shards)
+        order.append((shard, i))
+        i += 1
+        while i < len(plan.starts) and plan.cached[i] is None and (
+                shard.last is None or plan.starts[i] <= shard.last):
+            i += 1
+    return order
+
+
+def _layout_entries(task: SceneTask, shard: Shard) -> list[dict[str, Any]]:
+    path = task.layout_path(shard)
+    found: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
+    return found
+
+
 def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
                  started: float) -> SceneOutput:
-    """Join the shards, build narration and captions from the beats, store in the cache."""
+    """Join the shards and cached beat segments, build narration and captions from the
+    beats, store the scene in the cache and each beat's segment in the beat cache."""
     work = task.work_dir
-    if len(videos) == 1:
-        video = videos[0]
-    else:
-        video = work / "joined.mp4"
-        listing = work / "shards.txt"
-        listing.write_text(concat_listing(videos))
-        joined = subprocess.run(
-            ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat",
-             "-safe", "0", "-i", str(listing), "-c", "copy", str(video)],
-            capture_output=True, text=True, check=False)
-        if joined.returncode != 0:
-            raise SceneRenderError(task.scene.name, task.log_path(task.shards[-1]),
-                                   f"joining shards failed: {joined.stderr.strip()[:200]}")
+    work.mkdir(parents=True, exist_ok=True)
+    fps = task.quality.fps
+    plan = task.beat_plan
+    rendered = dict(zip((shard.index for shard in task.shards), videos, strict=True))
+    from_pass = {b["name"]: b for b in plan.beats} if plan is not None else {}
+    pieces: list[Path] = []
+    beats: list[dict[str, Any]] = []
+    layout: list[dict[str, Any]] = []
+    drawn_now: list[tuple[Shard, Path, float, list[dict[str, Any]]]] = []
+    offset = 0.0
+    for shard, segment in _order(task):
+        if shard is None:
+            assert plan is not None and plan.cached[segment] is not None
+            folder = plan.cached[segment]
+            assert folder is not None
+            record = json.loads((folder / "record.json").read_text())
+            pieces.append(folder / "segment.mp4")
+            for beat in record["beats"]:
+                # Narration, audio and captions as the beats pass has them now.
+                placed = {**from_pass.get(beat["name"], beat)}
+                placed["start"] = offset + beat["start"]
+                placed["end"] = None if beat["end"] is None else offset + beat["end"]
+                beats.append(placed)
+            layout.extend(record.get("layout", []))
+            offset += int(record["frames"]) / fps
+        else:
+            video = rendered[shard.index]
+            pieces.append(video)
+            drawn = drawn_beats(task, shard, offset)
+            beats.extend(drawn)
+            layout.extend(_layout_entries(task, shard))
+            drawn_now.append((shard, video, offset, drawn))
+            offset += video_duration(video)
+    video = _join(task, pieces)
     seconds = video_duration(video)
-    beats = shard_beats(task, [video_duration(v) for v in videos])
+    if abs(seconds - offset) > 0.5 / fps:
+        raise SceneRenderError(task.scene.name, work / "shards.txt",
+                               f"the joined scene is {seconds:.3f} s, its pieces {offset:.3f} s")
+    beat_keys = _store_segments(task, drawn_now, layout)
     files = {"video.mp4": video, "last-frame.png": work / "last-frame.png"}
     grab_frame(video, None, files["last-frame.png"])
     if narration_track(beats, seconds, work / "narration-raw.wav"):
@@ -95,11 +179,67 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
         "animation_frames": [frames[i][1] for i in sorted(frames)],
         "beats": [{"name": beat["name"], "start": beat["start"], "end": beat["end"]}
                   for beat in beats if beat.get("kind") != "sound"],
-        "smallest_text": _smallest_text(task),
+        "smallest_text": _smallest(layout),
+        "beat_keys": beat_keys,
+        "beats_cached": 0 if plan is None else sum(1 for c in plan.cached if c is not None),
     })
     shutil.rmtree(work, ignore_errors=True)
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
                        elapsed, False, beat_times(entry.record), smallest_text(entry.record))
+
+
+def _store_segments(task: SceneTask,
+                    drawn_now: Sequence[tuple[Shard, Path, float, list[dict[str, Any]]]],
+                    layout: Sequence[dict[str, Any]]) -> list[str]:
+    """Cut what was rendered now into beat segments and store each under its beat key;
+    the keys of every segment of the scene (cached or new)."""
+    plan = task.beat_plan
+    if plan is not None:
+        records: list[dict[str, Any]] = list(plan.beats)
+        keys = list(plan.keys)
+    else:
+        # The last shard ran the whole scene up to its end: it recorded every beat.
+        path = task.beats_path(task.shards[-1]) if task.shards else None
+        records = json.loads(path.read_text()) if path is not None and path.exists() else []
+        keys = beat_keys(task.code_key, records) if task.code_key else []
+    starts = segment_starts(records) if records else None
+    if not keys or starts is None or len(starts) != len(keys):
+        return []
+    names = [b["name"] for b in spoken_beats(records)]
+    fps = task.quality.fps
+    store = BeatSegments(task.cache_dir)
+    for shard, video, offset, drawn in drawn_now:
+        spoken = [b for b in drawn if b.get("kind") != "sound"]
+        if any(b["name"] not in names or "plays" not in b for b in spoken):
+            continue
+        counts = [beat_frames(b["plays"], fps) for b in spoken]
+        cut_into = task.work_dir / "segments" / f"shard{shard.index}"
+        found = cut(video, counts, cut_into) if sum(counts) == frame_count(video) else None
+        if found is None:
+            log.warning("%s: shard %d not cut into beats; its beats are not cached",
+                        task.scene.name, shard.index)
+            continue
+        start = offset
+        for beat, piece, count in zip(spoken, found, counts, strict=True):
+            index = names.index(beat["name"])
+            first = starts[index]
+            upto = starts[index + 1] if index + 1 < len(starts) else None
+            inside_it = [beat, *(b for b in drawn if b.get("kind") == "sound"
+                                 and first <= b["first_animation"]
+                                 and (upto is None or b["first_animation"] < upto))]
+            relative = [{**b, "start": b["start"] - start,
+                         "end": None if b["end"] is None else b["end"] - start}
+                        for b in inside_it]
+            store.store(task.lesson, task.scene.name, task.variant, keys[index], piece, {
+                "fps": fps, "plays": beat["plays"], "beats": relative,
+                "layout": [e for e in layout if e.get("beat") == beat["name"]]})
+            start += count / fps
+    return keys
+
+
+def _smallest(entries: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    found = smallest_in_report(list(entries))
+    return None if found is None else asdict(found)
 
 
 def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
@@ -112,22 +252,6 @@ def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
 
 def beat_times(record: dict[str, Any]) -> tuple[tuple[str, float, float], ...]:
     return tuple((b["name"], float(b["start"]), float(b["end"])) for b in record.get("beats", []))
-
-
-def _smallest_text(task: SceneTask) -> dict[str, Any] | None:
-    """The smallest text over the shards' layout checks, as the cache record keeps it.
-
-    A shard runs the scene up to its last animation, skipping what it does not draw,
-    and checks each beat it reaches: together the shards check every beat, and each
-    check is of a picture that is on screen where a beat ends.
-    """
-    entries: list[dict[str, Any]] = []
-    for shard in task.shards:
-        path = task.layout_path(shard)
-        if path.exists():
-            entries.extend(json.loads(path.read_text()))
-    found = smallest_in_report(entries)
-    return None if found is None else asdict(found)
 
 
 def smallest_text(record: dict[str, Any]) -> SmallestText | None:
@@ -186,6 +310,16 @@ def run_plan(tasks: Sequence[SceneTask], jobs: int, reporter: Reporter,
         if cached is not None:
             results[task.id] = cached
             reporter.finished(cached)
+        elif not task.shards:
+            # Every beat's segment is in the beat cache: join them, nothing to render.
+            started(task)
+            try:
+                output = finish_scene(task, [], cache, started_at[task.id])
+            except SceneRenderError as error:
+                fail(task, error)
+                continue
+            results[task.id] = output
+            reporter.finished(output)
         else:
             jobs_to_run.extend((task, shard) for shard in task.shards)
     # Longest first, so the costliest scene is not left running alone at the end.

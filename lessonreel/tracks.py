@@ -16,7 +16,7 @@ import srt
 
 from lessonreel.captions import cues_for, timed_sentence
 from lessonreel.errors import DamagedAudioError, SceneRenderError
-from lessonreel.plan import SceneTask
+from lessonreel.plan import SceneTask, Shard
 from lessonreel.speech import read_wav, write_wav
 
 
@@ -80,26 +80,31 @@ def shard_beats(task: SceneTask, durations: Sequence[float]) -> list[dict[str, A
     beats: list[dict[str, Any]] = []
     offset = 0.0
     for shard, duration in zip(task.shards, durations, strict=True):
-        path = task.beats_path(shard)
-        recorded = json.loads(path.read_text()) if path.exists() else []
-        drawn = [b for b in recorded if b["first_animation"] >= shard.first
-                 and (shard.last is None or b["first_animation"] <= shard.last)]
-        spoken = [b for b in drawn if b.get("kind") != "sound"]
-        if shard.first > 0 and not any(b["first_animation"] == shard.first for b in spoken):
-            # Its beats would be placed by a clock that started mid-beat: captions and
-            # narration would drift from the pictures. The plan cuts at the current
-            # source's beats, so this means the scene is not the one that was planned.
-            raise SceneRenderError(
-                task.scene.name, task.log_path(shard),
-                f"shard {shard.index} starts at animation {shard.first}, where no beat "
-                "starts; the scene changed after it was planned, render it again")
-        origin = 0.0 if shard.first == 0 else min(b["start"] for b in spoken)
-        for beat in drawn:
-            moved = dict(beat)
-            moved["start"] = offset + beat["start"] - origin
-            moved["end"] = offset + beat["end"] - origin if beat["end"] is not None else None
-            beats.append(moved)
+        beats.extend(drawn_beats(task, shard, offset))
         offset += duration
     return beats
 
 
+def drawn_beats(task: SceneTask, shard: Shard, offset: float) -> list[dict[str, Any]]:
+    """The beats (and sounds) ``shard`` drew, on a clock where its video starts at ``offset``."""
+    path = task.beats_path(shard)
+    recorded = json.loads(path.read_text()) if path.exists() else []
+    drawn = [b for b in recorded if b["first_animation"] >= shard.first
+             and (shard.last is None or b["first_animation"] <= shard.last)]
+    spoken = [b for b in drawn if b.get("kind") != "sound"]
+    if shard.first > 0 and not any(b["first_animation"] == shard.first for b in spoken):
+        # Its beats would be placed by a clock that started mid-beat: captions and
+        # narration would drift from the pictures. The plan cuts at the current
+        # source's beats, so this means the scene is not the one that was planned.
+        raise SceneRenderError(
+            task.scene.name, task.log_path(shard),
+            f"shard {shard.index} starts at animation {shard.first}, where no beat "
+            "starts; the scene changed after it was planned, render it again")
+    origin = 0.0 if shard.first == 0 else min(b["start"] for b in spoken)
+    beats = []
+    for beat in drawn:
+        moved = dict(beat)
+        moved["start"] = offset + beat["start"] - origin
+        moved["end"] = offset + beat["end"] - origin if beat["end"] is not None else None
+        beats.append(moved)
+    return beats
