@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -302,6 +303,15 @@ def test_a_sharded_scene_matches_the_unsharded_render(tmp_path: Path) -> None:
     smallest = json.loads((entry / "record.json").read_text())["smallest_text"]
     assert smallest is not None
     (entry / "video.mp4").write_bytes(b"damaged")
+    # Every beat's segment is in the beat cache: the scene is joined from them, unrendered.
+    joined = run_lessonreel(*common, "--shards", "2", "--out", str(tmp_path / "joined"))
+    assert joined.returncode == 0, joined.stderr[-2000:]
+    record = json.loads(next((cache / "scenes").glob(
+        "module02-derivatives/SensitivityOfFiveX/*/*/record.json")).read_text())
+    assert record["shards"] == 0 and record["beats_cached"] == len(record["beat_keys"]) > 1
+    # Without them, it renders again, now split in two at its beats.
+    (entry / "video.mp4").write_bytes(b"damaged")
+    shutil.rmtree(cache / "beats")
     split = run_lessonreel(*common, "--shards", "2", "--out", str(tmp_path / "split"))
     assert split.returncode == 0, split.stderr[-2000:]
     record = json.loads(next((cache / "scenes").glob(
@@ -311,9 +321,11 @@ def test_a_sharded_scene_matches_the_unsharded_render(tmp_path: Path) -> None:
     assert record["smallest_text"] == smallest
 
     one = decoded_frames(tmp_path / "whole" / "scenes" / "SensitivityOfFiveX.mp4")
-    two = decoded_frames(tmp_path / "split" / "scenes" / "SensitivityOfFiveX.mp4")
-    assert len(one) == len(two) > 100
-    worst = min(psnr(a, b) for a, b in zip(one, two, strict=True))
-    assert worst >= 45, f"a frame differs: PSNR {worst:.1f} dB"
-    for name in ("lesson.srt", "lesson.vtt"):
-        assert (tmp_path / "whole" / name).read_text() == (tmp_path / "split" / name).read_text()
+    for other in ("joined", "split"):
+        two = decoded_frames(tmp_path / other / "scenes" / "SensitivityOfFiveX.mp4")
+        assert len(one) == len(two) > 100
+        worst = min(psnr(a, b) for a, b in zip(one, two, strict=True))
+        assert worst >= 45, f"a frame of {other} differs: PSNR {worst:.1f} dB"
+        for name in ("lesson.srt", "lesson.vtt"):
+            assert (tmp_path / "whole" / name).read_text() == (
+                tmp_path / other / name).read_text()
