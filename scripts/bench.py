@@ -75,11 +75,12 @@ def edit_narration(path: Path, beat: str | None = None) -> str:
     return the original text."""
     original = path.read_text()
     start = 0 if beat is None else original.find(f'beat="{beat}"')
-    marker = 'text=(\n            "'
-    at = original.find(marker, max(start, 0))
-    if start < 0 or at < 0:
+    # The text's first string, whether given as text=("...") or text=say("...", ...).
+    text = original.find("text=", max(start, 0))
+    at = original.find('"', text)
+    if start < 0 or text < 0 or at < 0:
         raise SystemExit(f"no narration text of beat {beat!r} found to edit in {path}")
-    at += len(marker)
+    at += 1
     path.write_text(original[:at] + "Now, " + original[at:])
     return original
 
