@@ -445,22 +445,18 @@ class SceneCache:
         for _, path in entries:
             if path not in kept and not cls.in_use(path):
                 shutil.rmtree(path, ignore_errors=True)
-        cls._prune_segments(keep)
 
-    @staticmethod
-    def _prune_segments(keep: Path) -> None:
-        """Drop the beat segments of this scene and variant that no entry left names
-        (:mod:`lessonreel.beatcache`)."""
-        from lessonreel.beatcache import BeatSegments
-
-        variant, scene, lesson = keep.parent, keep.parent.parent, keep.parent.parent.parent
+    def beat_keys_named(self, lesson: str, scene: str, variant: str) -> set[str]:
+        """The beat keys the entries kept for this scene and variant name, so the beat
+        segments no entry names can be dropped (:meth:`BeatSegments.prune`)."""
         named: set[str] = set()
-        for sibling in variant.iterdir():
+        folder = self._folder(lesson, scene, variant, "").parent
+        for sibling in folder.iterdir() if folder.is_dir() else ():
             with contextlib.suppress(OSError, ValueError):
                 if not sibling.name.startswith("."):
                     record = json.loads((sibling / "record.json").read_text())
                     named.update(record.get("beat_keys", []))
-        BeatSegments(lesson.parent.parent).prune(lesson.name, scene.name, variant.name, named)
+        return named
 
     def clean(self, run_dir: Path | None = None) -> None:
         """Remove what earlier runs left: the run folders of processes that are gone

@@ -183,6 +183,10 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
         "beat_keys": beat_keys,
         "beats_cached": 0 if plan is None else sum(1 for c in plan.cached if c is not None),
     })
+    # Segments no kept entry names belong to edits pruned away with their entries.
+    BeatSegments(task.cache_dir).prune(task.lesson, task.scene.name, task.variant,
+                                       cache.beat_keys_named(task.lesson, task.scene.name,
+                                                             task.variant))
     shutil.rmtree(work, ignore_errors=True)
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
                        elapsed, False, beat_times(entry.record), smallest_text(entry.record))
