@@ -339,7 +339,10 @@ def test_check_flags_clipping_and_a_length_far_from_the_text(tmp_path: Path) -> 
     clipped = write_wav(tmp_path / "clipped.wav", np.sign(tone(2.5)) * 32767)
     assert any(p.startswith("clipped") for p in analyse(clipped, text).problems)
     long = write_wav(tmp_path / "long.wav", tone(20.0))
-    assert analyse(long, text).problems == ["20.0 s long, expected about 2.1 s"]
+    [problem] = analyse(long, text).problems
+    found = re.fullmatch(r"20\.0 s long, expected about (\d+\.\d) s", problem)
+    # Seven words take a speaker two to three seconds, whatever the voice's exact rate.
+    assert found and 1.5 <= float(found[1]) <= 3.5, problem
     fine = write_wav(tmp_path / "fine.wav", tone(3.0))
     assert analyse(fine, text).problems == []
 

@@ -104,7 +104,7 @@ def test_layout_checks_read_the_live_number_as_text() -> None:
     assert text_mobjects([read]) == [read[0], read[1]]
     covering = MathTex("0").move_to(read[1][-1])
     problems = layout_problems([read, covering], W, H, 0.3)
-    assert len(problems) == 1 and "LiveDecimal('2')" in problems[0]
+    assert len(problems) == 1 and "LiveDecimal('2.000')" in problems[0]
 
 
 def test_layout_checks_see_only_the_glyphs_on_screen() -> None:
