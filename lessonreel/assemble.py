@@ -41,6 +41,7 @@ from lessonreel.lesson import Lesson
 from lessonreel.media import concat_listing, run_ffmpeg, video_duration
 from lessonreel.quality import Quality
 from lessonreel.render import SceneOutput
+from lessonreel.timeline import SceneBeats, beat_timeline
 
 AUDIO_RATE = 48000
 
@@ -87,6 +88,13 @@ def merge_captions(placed: Sequence[PlacedScene]) -> list[srt.Subtitle]:
             if start < end:
                 cues.append(srt.Subtitle(index=0, start=start, end=end, content=cue.content))
     return list(srt.sort_and_reindex(cues))
+
+
+def lesson_beats(slug: str, fps: int, placed: Sequence[PlacedScene]) -> dict[str, Any]:
+    """Every beat on the lesson's frame-exact timeline (``beats.json``), for presenting."""
+    return beat_timeline(slug, fps, [
+        SceneBeats(p.output.name, p.output.title, round(p.duration * fps),
+                   [(b.name, b.end, b.text) for b in p.output.beats]) for p in placed])
 
 
 def _millisecond(t: timedelta) -> timedelta:
@@ -201,7 +209,7 @@ def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir:
     at = spec.at if spec is not None and source is not None else None
     source = source or placed[0]
     if spec is not None and spec.beat is not None and source.output.name == spec.scene:
-        ends = {name: end for name, _start, end in source.output.beats}
+        ends = {beat.name: beat.end for beat in source.output.beats}
         if spec.beat not in ends:
             raise AssemblyError(
                 f"thumbnail beat {spec.beat!r} is not a beat of {spec.scene}; its beats: "
@@ -229,8 +237,9 @@ def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir:
 
 #: Engine modules whose code shapes the assembled files.
 _ASSEMBLY_SOURCES = ("assemble.py", "captions.py", "chapters.py", "artwork.py", "theme.py",
-                     "files.py")
-OUTPUT_FILES = ("lesson.mp4", "lesson.srt", "lesson.vtt", "thumbnail.png", "contact-sheet.png")
+                     "files.py", "timeline.py")
+OUTPUT_FILES = ("lesson.mp4", "lesson.srt", "lesson.vtt", "thumbnail.png", "contact-sheet.png",
+                "beats.json")
 
 
 def assembly_key(lesson: Lesson, quality: Quality, narration: str,
@@ -346,6 +355,7 @@ def assemble(
         "captions": caption_figures(cues),
         "files": {"video": "lesson.mp4", "srt": "lesson.srt", "vtt": "lesson.vtt",
                   "thumbnail": "thumbnail.png", "contact_sheet": "contact-sheet.png",
+                  "beats": "beats.json",
                   **({"chapters": "chapters.txt"} if chaptered else {})},
         "scenes": [
             {"name": p.output.name, "title": p.output.title,
@@ -358,6 +368,8 @@ def assemble(
     }
     write_atomically(out_dir / "lesson.srt", srt.compose(cues).encode())
     write_atomically(out_dir / "lesson.vtt", to_webvtt(cues).encode())
+    write_atomically(out_dir / "beats.json", json.dumps(
+        lesson_beats(lesson.slug, quality.fps, placed), indent=1).encode())
     if chaptered:
         write_atomically(out_dir / "chapters.txt", chapter_rules.youtube_text(chapters).encode())
     names = [*OUTPUT_FILES, *(["chapters.txt"] if chaptered else []),

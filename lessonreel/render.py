@@ -19,7 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import srt
 
@@ -44,6 +44,16 @@ from lessonreel.tracks import captions_from, drawn_beats, narration_track
 log = logging.getLogger("lessonreel.render")
 
 
+class BeatSpan(NamedTuple):
+    """A narrated beat as rendered: its name, where it opened and closed on the scene's
+    clock, and what its captions show (values as on screen)."""
+
+    name: str
+    start: float
+    end: float
+    text: str = ""
+
+
 @dataclass(frozen=True)
 class SceneOutput:
     """A rendered scene, from the cache: video, narration track, captions, last frame."""
@@ -55,8 +65,8 @@ class SceneOutput:
     last_frame: Path
     seconds: float
     cached: bool
-    #: (name, start, end) of each narrated beat, in seconds on the scene's clock.
-    beats: tuple[tuple[str, float, float], ...] = ()
+    #: Each narrated beat, in seconds on the scene's clock.
+    beats: tuple[BeatSpan, ...] = ()
     #: The text drawn smallest at the end of a beat; None: no text, or no beats.
     smallest_text: SmallestText | None = None
 
@@ -177,7 +187,8 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
         "render_seconds": round(elapsed, 2), "quality": task.quality.name,
         "fps": task.quality.fps, "shards": len(task.shards),
         "animation_frames": [frames[i][1] for i in sorted(frames)],
-        "beats": [{"name": beat["name"], "start": beat["start"], "end": beat["end"]}
+        "beats": [{"name": beat["name"], "start": beat["start"], "end": beat["end"],
+                   "text": beat.get("text", "")}
                   for beat in beats if beat.get("kind") != "sound"],
         "smallest_text": _smallest(layout),
         "beat_keys": beat_keys,
@@ -254,8 +265,9 @@ def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
                        0.0, True, beat_times(entry.record), smallest_text(entry.record))
 
 
-def beat_times(record: dict[str, Any]) -> tuple[tuple[str, float, float], ...]:
-    return tuple((b["name"], float(b["start"]), float(b["end"])) for b in record.get("beats", []))
+def beat_times(record: dict[str, Any]) -> tuple[BeatSpan, ...]:
+    return tuple(BeatSpan(str(b["name"]), float(b["start"]), float(b["end"]),
+                          str(b.get("text", ""))) for b in record.get("beats", []))
 
 
 def smallest_text(record: dict[str, Any]) -> SmallestText | None:

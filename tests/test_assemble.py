@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -17,10 +18,11 @@ from lessonreel.assemble import PlacedScene, assemble, merge_captions, to_webvtt
 from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
 from lessonreel.errors import AssemblyError, LessonDeclarationError
 from lessonreel.lesson import Thumbnail, get_lesson
-from lessonreel.media import probe
+from lessonreel.media import frame_count, probe
 from lessonreel.plan import plan
 from lessonreel.quality import QUALITIES
-from lessonreel.render import SceneOutput
+from lessonreel.render import BeatSpan, SceneOutput
+from lessonreel.timeline import check_timeline
 from tests.conftest import ROOT
 
 
@@ -116,7 +118,8 @@ def test_a_thumbnail_declared_by_beat_takes_the_last_frame_of_that_beat(
     lesson = get_lesson("module02-derivatives")
     scene = lesson.scenes[2].name
     outputs = outputs_for(tmp_path, tiny_scene_videos, [None] * len(tiny_scene_videos))
-    outputs[2] = dataclasses.replace(outputs[2], beats=(("line", 0.0, 4.0), ("zoom", 4.0, 9.0)))
+    outputs[2] = dataclasses.replace(outputs[2], beats=(BeatSpan("line", 0.0, 4.0),
+                                                                 BeatSpan("zoom", 4.0, 9.0)))
     taken: list[float | None] = []
 
     def grab(video: Path, at: float | None, target: Path) -> Image.Image:
@@ -265,3 +268,30 @@ def test_valid_chapters_pass() -> None:
 def test_chapter_rules_say_what_to_fix(chapters: list[Chapter], complaint: str) -> None:
     problems = chapter_problems(chapters)
     assert any(complaint in p for p in problems), problems
+
+
+def test_beats_json_places_every_beat_on_the_lessons_frames(
+        tmp_path: Path, tiny_scene_videos: list[Path]) -> None:
+    lesson = get_lesson("module02-derivatives")
+    outputs = outputs_for(tmp_path, tiny_scene_videos, [None] * len(tiny_scene_videos))
+    # Scene 2 speaks two beats; its voiceovers closed at 4 s and 9 s of its 11 s.
+    outputs[1] = dataclasses.replace(outputs[1], beats=(
+        BeatSpan("line", 0.4, 4.0, "The line y = 5x."), BeatSpan("zoom", 4.0, 9.0, "Zoom in.")))
+    result = assemble(lesson, QUALITIES["low"], outputs, tmp_path / "out", "none")
+    timeline = json.loads((tmp_path / "out" / "beats.json").read_text())
+    assert result.manifest["files"]["beats"] == "beats.json"
+    assert result.manifest["sizes"]["beats.json"] == (tmp_path / "out" / "beats.json").stat().st_size
+    assert timeline["frames"] == frame_count(result.video)
+    second = [b for b in timeline["beats"] if b["chapter"] == 2]
+    scene_start = timeline["chapters"][1]["first_frame"]
+    # A beat pauses on the frame its voiceover closed on (4 s at 15 fps); the scene's last
+    # beat runs on to the scene's end (11 s), so what plays after its voiceover is shown.
+    assert [(b["name"], b["text"], b["first_frame"] - scene_start, b["end_frame"] - scene_start)
+            for b in second] == [("line", "The line y = 5x.", 0, 4 * 15),
+                                 ("zoom", "Zoom in.", 4 * 15, 11 * 15)]
+    assert second[0]["end"] == pytest.approx(scene_start / 15 + 4.0)
+    # A scene without narration is one beat, named for the scene.
+    first = [b for b in timeline["beats"] if b["chapter"] == 1]
+    assert [(b["name"], b["first_frame"], b["end_frame"]) for b in first] == [
+        (outputs[0].name, 0, 11 * 15)]
+    assert check_timeline(timeline, 15) is timeline
