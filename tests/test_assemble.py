@@ -278,9 +278,10 @@ def test_beats_json_places_every_beat_on_the_lessons_frames(
     outputs[1] = dataclasses.replace(outputs[1], beats=(
         BeatSpan("line", 0.4, 4.0, "The line y = 5x."), BeatSpan("zoom", 4.0, 9.0, "Zoom in.")))
     result = assemble(lesson, QUALITIES["low"], outputs, tmp_path / "out", "none")
-    timeline = json.loads((tmp_path / "out" / "beats.json").read_text())
+    written = tmp_path / "out" / "beats.json"
+    timeline = json.loads(written.read_text())
     assert result.manifest["files"]["beats"] == "beats.json"
-    assert result.manifest["sizes"]["beats.json"] == (tmp_path / "out" / "beats.json").stat().st_size
+    assert result.manifest["sizes"]["beats.json"] == written.stat().st_size
     assert timeline["frames"] == frame_count(result.video)
     second = [b for b in timeline["beats"] if b["chapter"] == 2]
     scene_start = timeline["chapters"][1]["first_frame"]
