@@ -109,7 +109,8 @@ def check_timeline(data: Any, fps: int | None = None) -> dict[str, Any]:
         if not isinstance(beat.get("text"), str) or not isinstance(beat.get("name"), str):
             raise refuse(f"beat {index} has no name or text")
         first, end = beat.get("first_frame"), beat.get("end_frame")
-        if first != at or not isinstance(end, int) or end <= first:
+        if first != at or not isinstance(first, int) or not isinstance(end, int) \
+                or end <= first:
             raise refuse(f"beat {index} ({beat.get('name')!r}) does not follow on from the "
                          f"beat before it (frames {first!r} to {end!r}, expected from {at})")
         number = beat.get("chapter")
