@@ -113,12 +113,12 @@ def check_timeline(data: Any, fps: int | None = None) -> dict[str, Any]:
                 or end <= first:
             raise refuse(f"beat {index} ({beat.get('name')!r}) does not follow on from the "
                          f"beat before it (frames {first!r} to {end!r}, expected from {at})")
-        number = beat.get("chapter")
-        if not isinstance(number, int) or not 1 <= number <= len(chapters):
-            raise refuse(f"beat {index} names chapter {number!r}, which is not listed")
-        chapter = chapters[number - 1]
+        named = beat.get("chapter")
+        if not isinstance(named, int) or not 1 <= named <= len(chapters):
+            raise refuse(f"beat {index} names chapter {named!r}, which is not listed")
+        chapter = chapters[named - 1]
         if not chapter["first_frame"] <= first < end <= chapter["end_frame"]:
-            raise refuse(f"beat {index} runs outside chapter {number}")
+            raise refuse(f"beat {index} runs outside chapter {named}")
         at = end
     if at != data.get("frames") or chapters[-1].get("end_frame") != at:
         raise refuse(f"ends its beats at frame {at}, its lesson at {data.get('frames')!r}")
