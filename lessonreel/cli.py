@@ -372,9 +372,10 @@ def narration(lesson: str, export_dir: Path | None, check_only: bool, as_json: b
         sys.exit(1)
 
 
-from lessonreel.publish.cli import publish  # noqa: E402  (registered after the core commands)
+from lessonreel.publish.cli import present, publish  # noqa: E402  (after the core commands)
 
 cli.add_command(publish)
+cli.add_command(present)
 
 
 def main() -> None:

@@ -48,6 +48,8 @@ def site(lessons: tuple[str, ...], out_dir: Path | None, quality: str | None,
     for note in skipped:
         click.echo(f"skipped {note}", err=True)
     report = build_site(chosen, out_dir or root / "site", base_url)
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
     for name, size in report.copied:
         click.echo(f"copied  {name} ({_megabytes(size)})", err=True)
     for name, size in report.reused:
@@ -109,3 +111,56 @@ def youtube(lesson: str, quality: str | None, from_dir: Path | None, build_dir: 
     publish_command(chosen, rendered, privacy=privacy, playlist=playlist, replace=replace,
                     dry=dry_run, sign_in=sign_in, client_secrets=client_secrets,
                     say=lambda line: click.echo(line, err=True), out=click.echo)
+
+
+@click.command()
+@click.argument("lesson", required=False)
+@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,
+              help="Present this quality's render. Default: the highest one rendered.")
+@click.option("--from", "from_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="The rendered lesson folder to present, instead of build/.")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where renders are read from. Default: build/.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="The port on 127.0.0.1 to serve from; 0 picks a free one.")
+@click.option("--no-open", is_flag=True, help="Print the address; do not open a browser.")
+def present(lesson: str | None, quality: str | None, from_dir: Path | None,
+            build_dir: Path | None, port: int, no_open: bool) -> None:
+    """Present LESSON live, beat by beat, from its render: serves it on 127.0.0.1
+    until Ctrl-C. Press N in the page for the speaker's notes.
+
+    Keys: → Space PageDown play the next beat; ← PageUp back to a beat's start; Home,
+    End; a chapter's number then Enter; M sound; C captions; F full screen.
+    """
+    import threading
+    import webbrowser
+
+    from lessonreel.errors import UsageError
+    from lessonreel.lesson import get_lesson, project_root
+    from lessonreel.publish import source
+    from lessonreel.publish.present import serving
+
+    if from_dir is not None and quality is not None:
+        raise UsageError("give -q QUALITY or --from DIR, not both")
+    if from_dir is not None:
+        rendered = source.load(from_dir)
+        if lesson is not None and lesson != rendered.slug:
+            raise UsageError(f"{from_dir} holds a render of {rendered.slug!r}, not {lesson!r}")
+    elif lesson is None:
+        raise UsageError("name the LESSON to present (lessonreel list shows them), "
+                         "or give --from DIR")
+    else:
+        chosen = get_lesson(lesson)
+        rendered = source.find(chosen.slug, build_dir or project_root() / "build", quality)
+    with serving(rendered, port) as presenter:
+        click.echo(f"presenting {rendered.title} ({rendered.quality}) at {presenter.url}",
+                   err=True)
+        click.echo(f"speaker notes: {presenter.notes_url} (or press N in the page); "
+                   "Ctrl-C stops", err=True)
+        click.echo(presenter.url)
+        if not no_open:
+            webbrowser.open(presenter.url)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)

@@ -34,17 +34,19 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import jinja2
 import srt
 
 from lessonreel.captions import ends_sentence
-from lessonreel.chapters import clock
 from lessonreel.errors import UnknownLessonError, UsageError
 from lessonreel.lesson import Lesson
+from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
+from lessonreel.publish.present import ASSETS as PRESENT_ASSETS
+from lessonreel.publish.present import PAGE as PRESENT_PAGE
+from lessonreel.publish.present import present_page
 from lessonreel.publish.source import (
     NotRenderedError,
     RenderedLesson,
@@ -58,7 +60,7 @@ SITE_MANIFEST = ".lessonreel-site.json"
 #: Files a lesson page needs from its render: manifest role -> name on the site.
 COPIED_FILES = {"video": "lesson.mp4", "vtt": "lesson.vtt", "thumbnail": "thumbnail.png"}
 CHAPTERS_FILE = "chapters.vtt"
-ASSETS = ("site.css", "site.js")
+ASSETS = ("site.css", "site.js", *PRESENT_ASSETS)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ class PublishReport:
 
     out: Path
     lessons: list[str] = field(default_factory=list)
+    #: What a reader of the site will miss, a line each (a lesson with no Present view).
+    notes: list[str] = field(default_factory=list)
     copied: list[tuple[str, int]] = field(default_factory=list)
     reused: list[tuple[str, int]] = field(default_factory=list)
 
@@ -235,24 +239,6 @@ def chapter_views(scenes: Sequence[Mapping[str, Any]], cues: Sequence[Cue]) -> l
             in enumerate(zip(scenes, bounds, placed, strict=True), 1)]
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("lessonreel.publish", "templates"),
-        # Every template is HTML: titles, summaries and narration are escaped.
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["clock"] = clock
-    env.filters["seconds"] = lambda t: f"{float(t):.3f}".rstrip("0").rstrip(".")
-    return env
-
-
-def _asset_bytes(name: str) -> bytes:
-    return (resources.files("lessonreel.publish") / "templates" / name).read_bytes()
-
-
 def _sha256(stream: BinaryIO) -> str:
     digest = hashlib.sha256()
     while chunk := stream.read(1 << 20):
@@ -322,18 +308,14 @@ def _og(base_url: str | None, path: str, relative: str) -> str:
 def _render_site(lessons: Sequence[SiteLesson], staging: Path, out: Path,
                  previous: dict[str, Any], base_url: str | None,
                  report: PublishReport) -> dict[str, Any]:
-    env = _environment()
+    env = environment()
     version = metadata.version("lessonreel")
     record: dict[str, Any] = {"generator": f"lessonreel {version}", "lessons": [], "files": {}}
     assets = staging / "assets"
     assets.mkdir()
-    asset_version = hashlib.sha256()
     for name in ASSETS:
-        data = _asset_bytes(name)
-        asset_version.update(data)
-        (assets / name).write_bytes(data)
-    # A changed stylesheet gets a new address, so no host's cache serves the old one.
-    stamp = asset_version.hexdigest()[:10]
+        (assets / name).write_bytes(asset_bytes(name))
+    stamp = asset_stamp(ASSETS)
 
     cards: list[dict[str, Any]] = []
     for lesson in lessons:
@@ -347,12 +329,21 @@ def _render_site(lessons: Sequence[SiteLesson], staging: Path, out: Path,
         cues = transcript(rendered.file("srt").read_text(encoding="utf-8"))
         chapters = chapter_views(rendered.scenes, cues)
         manifest = rendered.manifest
+        presentable = "beats" in manifest["files"]
+        if presentable:
+            (folder / PRESENT_PAGE).write_text(
+                present_page(env, rendered, root="../", stamp=stamp, lesson_href="index.html"),
+                encoding="utf-8")
+        else:
+            report.notes.append(f"{lesson.slug}: no Present view, its render has no beats.json "
+                                f"(render it again: lessonreel render {lesson.slug})")
         page = env.get_template("lesson.html").render(
             root="../", stamp=stamp, lesson=lesson, title=rendered.title,
             course=str(manifest.get("course", "")), summary=lesson.summary,
             duration=rendered.duration, quality=rendered.quality,
             width=int(manifest.get("width", 0)), height=int(manifest.get("height", 0)),
             chapters=chapters, has_transcript=bool(cues),
+            present_href=PRESENT_PAGE if presentable else None,
             og_image=_og(base_url, f"{lesson.slug}/thumbnail.png", "thumbnail.png"),
             og_video=_og(base_url, f"{lesson.slug}/lesson.mp4", "lesson.mp4"),
             og_url=_og(base_url, f"{lesson.slug}/index.html", "") or None,

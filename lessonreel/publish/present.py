@@ -1,0 +1,155 @@
+"""Present a rendered lesson live: beat by beat, with the narration as speaker notes.
+
+The page (``present.html``) plays the lesson's video one beat at a time and pauses
+on each beat's last frame; ``present.html?notes`` is the speaker's window. Both are
+built from the render's ``beats.json`` (:mod:`lessonreel.timeline`), which is read
+from disk and checked before a word of it reaches a page, and embedded in the page
+as JSON so the page needs no request of its own and works from ``file://``.
+
+``lessonreel present`` serves one render on 127.0.0.1 (with Range requests, which
+seeking an MP4 needs) without copying its video; ``lessonreel publish site`` writes
+the same page beside each lesson page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import srt
+
+from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
+from lessonreel.publish.source import NotRenderedError, RenderedLesson
+from lessonreel.timeline import check_timeline
+
+PAGE = "present.html"
+#: Files the presenter needs from a render: manifest role -> name beside the page.
+SERVED_FILES = {"video": "lesson.mp4", "vtt": "lesson.vtt"}
+ASSETS = ("present.css", "present.js")
+
+
+def presentation(rendered: RenderedLesson) -> dict[str, Any]:
+    """What the presenter page shows: the lesson's chapters and beats, checked."""
+    try:
+        path = rendered.file("beats")
+    except NotRenderedError:
+        raise NotRenderedError(
+            f"{rendered.folder} has no beats.json (rendered before presenting was possible); "
+            f"render it again: lessonreel render {rendered.slug}") from None
+    try:
+        timeline = check_timeline(json.loads(path.read_text(encoding="utf-8")),
+                                  int(rendered.manifest["fps"]))
+    except (OSError, ValueError) as error:
+        raise NotRenderedError(f"{path}: {error}; render the lesson again: "
+                               f"lessonreel render {rendered.slug}") from error
+    if timeline.get("lesson") != rendered.slug:
+        raise NotRenderedError(f"{path} is the timeline of {timeline.get('lesson')!r}, not of "
+                               f"{rendered.slug!r}; render the lesson again")
+    beats = timeline["beats"]
+    return {
+        "lesson": rendered.slug, "title": rendered.title,
+        "course": str(rendered.manifest.get("course", "")),
+        "fps": timeline["fps"], "duration": timeline["duration"],
+        "chapters": [{"number": c["number"], "title": c["title"], "start": c["start"],
+                      "first_beat": c["first_beat"],
+                      "beats": sum(1 for b in beats if b["chapter"] == c["number"])}
+                     for c in timeline["chapters"]],
+        "beats": [{"chapter": b["chapter"], "name": b["name"], "text": b["text"],
+                   "first_frame": b["first_frame"], "end_frame": b["end_frame"]}
+                  for b in beats],
+        # For a page opened from disk, where browsers refuse the captions file.
+        "captions": [{"start": c.start.total_seconds(), "end": c.end.total_seconds(),
+                      "text": c.content}
+                     for c in srt.parse(rendered.file("srt").read_text(encoding="utf-8"))],
+    }
+
+
+def present_page(env: jinja2.Environment, rendered: RenderedLesson, *, root: str, stamp: str,
+                 lesson_href: str | None) -> str:
+    """``present.html`` for ``rendered``: assets under ``root``, the video beside it."""
+    data = presentation(rendered)
+    manifest = rendered.manifest
+    return env.get_template(PAGE).render(
+        root=root, stamp=stamp, title=rendered.title, course=data["course"], data=data,
+        width=int(manifest.get("width", 0)), height=int(manifest.get("height", 0)),
+        lesson_href=lesson_href)
+
+
+@dataclass
+class Presenter:
+    """One render served on 127.0.0.1 until :meth:`close`."""
+
+    url: str
+    server: http.server.ThreadingHTTPServer
+    folder: tempfile.TemporaryDirectory[str]
+
+    @property
+    def notes_url(self) -> str:
+        return self.url + "?notes"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.folder.cleanup()
+
+
+def serve(rendered: RenderedLesson, port: int = 0) -> Presenter:
+    """Serve the presenter page of ``rendered`` on 127.0.0.1:``port`` (0: any free one).
+
+    The page and its assets are written to a private folder; the render's video and
+    captions are linked there, never copied, and served with Range requests.
+    """
+    from RangeHTTPServer import RangeRequestHandler
+
+    folder = tempfile.TemporaryDirectory(prefix="lessonreel-present-")
+    root = Path(folder.name)
+    try:
+        (root / "assets").mkdir()
+        for name in ASSETS:
+            (root / "assets" / name).write_bytes(asset_bytes(name))
+        for role, name in SERVED_FILES.items():
+            os.symlink(rendered.file(role), root / name)
+        page = present_page(environment(), rendered, root="", stamp=asset_stamp(ASSETS),
+                            lesson_href=None)
+        (root / PAGE).write_text(page, encoding="utf-8")
+
+        class Handler(RangeRequestHandler):  # type: ignore[misc]
+            def log_message(self, *args: object) -> None:
+                pass  # a browser's every Range request is not news to the presenter
+
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # browsers drop media connections they no longer need
+
+        try:
+            server = Server(("127.0.0.1", port), functools.partial(Handler, directory=str(root)))
+        except OSError as error:
+            raise NotRenderedError(f"cannot serve on 127.0.0.1:{port} ({error.strerror}); "
+                                   "choose another --port, or 0 for any free one") from error
+    except BaseException:
+        folder.cleanup()
+        raise
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return Presenter(f"http://127.0.0.1:{server.server_address[1]}/{PAGE}", server, folder)
+
+
+@contextlib.contextmanager
+def serving(rendered: RenderedLesson, port: int = 0) -> Iterator[Presenter]:
+    presenter = serve(rendered, port)
+    try:
+        yield presenter
+    finally:
+        presenter.close()
+
