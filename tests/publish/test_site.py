@@ -676,3 +676,52 @@ def test_screenshots_of_the_lesson_page_on_a_desktop_and_a_phone(
             assert image.convert("RGB").getpixel((viewport["width"] - 3, 60)) == (20, 22, 28)
         shutil.copyfile(shot, Path("/tmp") / f"site-shot-{name}.png")
     shutil.copyfile(artefacts / "lesson-desktop.png", "/tmp/site-shot.png")
+
+
+@pytest.mark.render
+def test_module2_is_presented_beat_by_beat_from_the_site(
+        browser: Any, published: Any, module02_low: Path) -> None:
+    url, _, manifest = published
+    timeline = json.loads((module02_low / "beats.json").read_text())
+    fps = manifest["fps"]
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(url + "course/module02-derivatives/present.html")
+    wait_until(page, "window.lessonreelPresenter && "
+                     "document.getElementById('player').readyState >= 2")
+    assert page.evaluate("window.lessonreelPresenter.beats.length") == len(timeline["beats"])
+    page.keyboard.press("m")
+    page.keyboard.press("ArrowRight")
+    wait_until(page, "window.lessonreelPresenter.state.mode === 'ended' && "
+                     "!document.getElementById('player').seeking", timeout=60)
+    last = timeline["beats"][0]["end_frame"] - 1
+    at = page.evaluate("document.getElementById('player').currentTime")
+    # Paused on the first beat's last frame: within it, not a frame into the next beat.
+    assert last / fps <= at < (last + 1) / fps
+    assert page.evaluate("window.lessonreelPresenterLog[0].highest") <= last
+    assert page.locator("#chapter-title").text_content() == manifest["scenes"][0]["title"]
+    # The third chapter by its number, on its first beat's first frame.
+    page.keyboard.press("3")
+    page.keyboard.press("Enter")
+    third = timeline["chapters"][2]
+    wait_until(page, f"window.lessonreelPresenter.state.cursor === {third['first_beat']} && "
+                     "!document.getElementById('player').seeking")
+    at = page.evaluate("document.getElementById('player').currentTime")
+    assert third["first_frame"] / fps <= at < (third["first_frame"] + 1) / fps
+    page.close()
+
+
+@pytest.mark.render
+def test_the_present_view_opened_from_disk_shows_captions_from_the_page(
+        browser: Any, published: Any, module02_low: Path) -> None:
+    _, root, _ = published
+    cues = list(srt.parse((module02_low / "lesson.srt").read_text(encoding="utf-8")))
+    page = browser.new_page()
+    page.goto((root / "course" / "module02-derivatives" / "present.html").as_uri())
+    wait_until(page, "window.lessonreelPresenter && "
+                     "document.getElementById('player').readyState >= 1")
+    wait_until(page, """() => Array.from(document.getElementById('player').textTracks)
+        .some(t => t.mode === 'showing' && t.cues && t.cues.length > 0)""")
+    showing = page.evaluate("""() => Array.from(document.getElementById('player').textTracks)
+        .filter(t => t.mode === 'showing').map(t => t.cues.length)""")
+    assert showing == [len(cues)]
+    page.close()

@@ -16,7 +16,8 @@ import srt
 
 from lessonreel.chapters import Chapter, chapter_problems, youtube_text
 from lessonreel.lesson import get_lesson
-from lessonreel.media import probe, video_duration
+from lessonreel.media import frame_count, probe, video_duration
+from lessonreel.timeline import check_timeline
 from tests.conftest import run_lessonreel
 
 pytestmark = pytest.mark.render
@@ -180,6 +181,29 @@ def test_chapters_obey_youtubes_rules_and_are_embedded(
     assert [c["tags"]["title"] for c in embedded] == [s["title"] for s in manifest["scenes"]]
     for chapter, scene in zip(embedded, manifest["scenes"], strict=True):
         assert float(chapter["start_time"]) == pytest.approx(scene["start"], abs=0.01)
+
+
+def test_beats_json_tiles_the_lesson_and_each_beat_holds_its_own_captions(
+        rendered: Path, manifest: dict[str, Any]) -> None:
+    timeline = check_timeline(json.loads((rendered / "beats.json").read_text()), manifest["fps"])
+    assert manifest["files"]["beats"] == "beats.json"
+    fps = manifest["fps"]
+    assert timeline["frames"] == frame_count(rendered / "lesson.mp4")
+    # Chapters are the manifest's scenes, to the frame.
+    assert [(c["scene"], c["title"]) for c in timeline["chapters"]] == [
+        (s["name"], s["title"]) for s in manifest["scenes"]]
+    for chapter, scene in zip(timeline["chapters"], manifest["scenes"], strict=True):
+        assert abs(chapter["start"] - scene["start"]) < 0.5 / fps
+    # Every narrated beat of the lesson is there, in order.
+    declared = [b["name"] for b in timeline["beats"]]
+    assert len(declared) >= 2 * len(manifest["scenes"])
+    # What a beat says is what the captions show while it plays: every cue that
+    # starts inside a beat, joined, is that beat's text.
+    cues = list(srt.parse((rendered / "lesson.srt").read_text(encoding="utf-8")))
+    for beat in timeline["beats"]:
+        inside = [c.content for c in cues
+                  if beat["start"] <= c.start.total_seconds() < beat["end"]]
+        assert " ".join(" ".join(inside).split()) == " ".join(beat["text"].split()), beat["name"]
 
 
 def test_keyframes_come_at_least_every_half_second(rendered: Path) -> None:
