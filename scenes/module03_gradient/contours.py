@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 from manim import *
 
 from lessonreel import theme
@@ -85,20 +86,51 @@ class GradientArrowsOverContours(NarrationMixin, Scene):
             "At the point {p}, the arrow meets its contour at a right angle: the gradient "
             "{g}, dotted with the contour's direction {t}, gives exactly {dot}.",
             p=p, g=m.RIGHT_ANGLE_GRADIENT, t=m.RIGHT_ANGLE_TANGENT, dot=m.RIGHT_ANGLE_DOT,
-        ), hold=1.5) as tracker:
+        ), hold=1.0) as tracker:
             self.play(others.animate.set_opacity(0.35), Create(along),
                       run_time=tracker.duration * 0.25)
             self.play(Create(corner), Write(gradient), FadeIn(direction),
                       run_time=tracker.duration * 0.3)
             self.play(Write(product), run_time=tracker.duration * 0.3)
 
+        # A walker once round the ring through p, its reading of f carried beside it.
+        level = m.value_at(p)
+        origin = plane.c2p(0, 0)
+        ring = Arc(radius=float(m.length(p)) * plane.x_axis.get_unit_size(),
+                   start_angle=float(sp.atan2(p[1], p[0])), angle=TAU, arc_center=origin)
+        walker = Dot(start, radius=0.09, color=theme.INPUT_COLOR)
+        reading = formula(m.level_latex(level), theme.SMALL_SIZE, theme.INPUT_COLOR)
+        reading.add_background_rectangle(color=theme.BACKGROUND, opacity=1, buff=0.04)
+
+        def follow(label: Mobject) -> None:
+            outward = walker.get_center() - origin
+            outward /= np.linalg.norm(outward)
+            label.move_to(walker.get_center() + 0.45 * outward)
+
+        reading.add_updater(follow)
+
+        with self.voiceover(beat="around", text=say(
+            "Here is the intuition. Walk once around the ring through {p}: f reads {level} "
+            "at every step, so moving along a contour gains nothing at all. The direction "
+            "that makes f grow fastest can spend none of its effort along the ring, so it "
+            "points straight across it.",
+            p=p, level=level,
+        )) as tracker:
+            self.play(FadeIn(walker, scale=2), FadeIn(reading), run_time=tracker.duration * 0.1)
+            self.play(MoveAlongPath(walker, ring), rate_func=linear,
+                      run_time=tracker.duration * 0.55)
+            reading.clear_updaters()
+            self.play(FadeOut(walker), FadeOut(reading),
+                      Indicate(corner, scale_factor=1.6, color=theme.HIGHLIGHT_COLOR),
+                      run_time=tracker.duration * 0.2)
+
         verdict = formula(m.PERPENDICULAR_VERDICT_LATEX, theme.BODY_SIZE,
                           theme.HIGHLIGHT_COLOR).next_to(working, DOWN, buff=0.6)
         verdict.set_x(surface.get_x())
 
         with self.voiceover(beat="why", text=(
-            "The same holds everywhere. Along a contour f does not change, so the direction "
-            "of fastest change has to cross it square on."
+            "The same holds on every ring, at every point: the gradient crosses its contour "
+            "square on."
         ), hold=1.0) as tracker:
             self.play(others.animate.set_opacity(1), run_time=tracker.duration * 0.3)
             self.play(FadeIn(verdict, shift=UP * 0.2), run_time=tracker.duration * 0.3)

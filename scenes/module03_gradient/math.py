@@ -379,3 +379,33 @@ def descent_row_latex(k: int) -> tuple[str, str, str]:
     """Cells of the iterate table: k, the point, f there."""
     step = DESCENT[k]
     return str(k), pair_decimal(*step.point), decimal_string(step.value)
+
+
+# --- the learning rate: too large overshoots, too small crawls ----------------
+
+#: A rate large enough that the first step from WALK_START leaps past the minimum.
+OVERSHOOT_RATE = sp.Rational(3, 4)
+#: A rate so small that each step covers a sliver of the way.
+CRAWL_RATE = sp.Rational(1, 20)
+#: Steps shown of each walk.
+OVERSHOOT_STEPS, CRAWL_STEPS = 2, 3
+OVERSHOOT = walk(WALK_START, OVERSHOOT_RATE, OVERSHOOT_STEPS, uphill=False)
+CRAWL = walk(WALK_START, CRAWL_RATE, CRAWL_STEPS, uphill=False)
+#: On f = x² + y² a step maps p to (1 − 2η) p: past the minimum once 1 − 2η < 0, and
+#: further out than it started once 1 − 2η < −1, that is for η above this rate.
+OVERSHOOT_FROM = sp.solve(sp.Eq(1 - 2 * eta, 0), eta)[0]
+DIVERGE_ABOVE = sp.solve(sp.Eq(1 - 2 * eta, -1), eta)[0]
+#: The fraction of the way to the minimum one crawling step covers (1/10).
+CRAWL_STRIDE = stride(CRAWL)
+OVERSHOOT_RATE_LATEX = latex(sp.Eq(eta, OVERSHOOT_RATE))
+CRAWL_RATE_LATEX = latex(sp.Eq(eta, CRAWL_RATE))
+
+
+# --- the rate along u as a cosine -------------------------------------------
+
+#: The largest a cosine gets, where u lines up with ∇f, and its value facing away.
+COSINE_MAX = sp.cos(sp.Integer(0))
+#: Straight against the gradient (225°), where the rate is −‖∇f‖: the steepest way down.
+STEEPEST_DESCENT_ANGLE = STEEPEST_ANGLE + sp.pi
+STEEPEST_DESCENT_DEGREES = degrees(STEEPEST_DESCENT_ANGLE)
+STEEPEST_DESCENT_RATE = directional_at(STEEPEST_DESCENT_ANGLE)

@@ -7,7 +7,7 @@ from manim import *
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
 from lessonreel.spoken import say
-from scenes.common.cards import close_with_end_card
+from scenes.common.cards import close_with_end_card, numbered_list
 from scenes.common.layout import formula, plane_point, prose, scene_title
 from scenes.common.objectives import Objective, TitleAndObjectives
 from scenes.module03_gradient import LESSON
@@ -80,7 +80,7 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
             "the way to the minimum and multiplies f by {shrink:frac}.",
             eta=m.eta, rate=m.DESCENT_RATE, start=m.DESCENT_START, stride=m.DESCENT_STRIDE,
             shrink=m.DESCENT_SHRINK,
-        ), hold=1.0) as tracker:
+        ), hold=0.5) as tracker:
             self.play(FadeIn(table[0]), FadeIn(dots[0], scale=2), FadeIn(table[1]),
                       run_time=tracker.duration * 0.2)
             for hop, dot, row in zip(hops, dots[1:], table[2:], strict=True):
@@ -95,8 +95,38 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
         with self.voiceover(beat="network", text=(
             "A network does exactly this with its loss: every weight steps against its own "
             "partial derivative, all together, again and again."
-        ), hold=1.0) as tracker:
+        ), hold=0.5) as tracker:
             self.play(Write(network), FadeIn(note), run_time=tracker.duration * 0.5)
+
+        with self.voiceover(beat="weights", text=(
+            "In a network, the point being moved is the whole list of its weights, and the "
+            "height of the landscape is the loss on the training examples. Backpropagation "
+            "works out every partial derivative of that loss, and this update moves all the "
+            "weights at once."
+        )) as tracker:
+            self.play(Indicate(network, scale_factor=1.08, color=theme.HIGHLIGHT_COLOR),
+                      run_time=tracker.duration * 0.35)
+            self.play(Circumscribe(note, color=theme.HIGHLIGHT_COLOR),
+                      run_time=tracker.duration * 0.35)
+
+        steps = numbered_list(
+            ["Start at any point", "Work out the gradient there",
+             "Step against it, scaled by the learning rate", "Repeat from the new point"],
+            [{}, {"gradient": theme.TANGENT_COLOR}, {"against": theme.TANGENT_COLOR}, {}],
+            size=theme.LABEL_SIZE, max_width=5.6, buff=0.4,
+        )
+        steps.move_to([3.35, -0.4, 0])
+        right_side = VGroup(rule, rate, table, network, note)
+
+        with self.voiceover(beat="recap", text=(
+            "To recap gradient descent: start at any point. Work out the gradient where you "
+            "stand. Take a step against it, scaled by the learning rate. Then repeat from "
+            "where you land, until the steps become too small to matter."
+        ), hold=0.5) as tracker:
+            self.play(FadeOut(right_side, shift=UP * 0.2), Indicate(dots[-1], scale_factor=2),
+                      run_time=tracker.duration * 0.15)
+            for step in steps:
+                self.play(FadeIn(step, shift=RIGHT * 0.3), run_time=tracker.duration * 0.18)
 
         close_with_end_card(self, LESSON.course, "Gradient Descent", (
             "Choosing that learning rate well is where we pick up next time. See you in the "

@@ -70,7 +70,7 @@ class PartialsBecomeGradient(NarrationMixin, Scene):
             "Each point has its own gradient: at {p1:frac} it is the vector {g1:frac}, and at "
             "{p2:frac}, the vector {g2:frac}.",
             p1=p1, g1=g1, p2=p2, g2=g2,
-        ), hold=1.0) as tracker:
+        ), hold=0.5) as tracker:
             self.play(FadeOut(surface), FadeOut(partials), run_time=tracker.duration * 0.15)
             self.play(gradient.animate.to_edge(LEFT, buff=0.8).set_y(1.75),
                       Create(plane), run_time=tracker.duration * 0.25)

@@ -52,7 +52,7 @@ class SteepestAtOneOne(NarrationMixin, Scene):
             "Divided by that length it becomes a unit vector pointing at {angle} degrees.",
             p=m.STEEP_POINT, g=m.STEEP_GRADIENT, length=m.STEEP_LENGTH,
             approx=m.STEEP_LENGTH_APPROX, angle=m.STEEP_DIRECTION_DEGREES,
-        ), hold=1.0) as tracker:
+        ), hold=0.5) as tracker:
             self.play(Write(title), Create(plane), Create(ring), FadeIn(level_label),
                       FadeIn(dot, scale=2),
                       run_time=tracker.duration * 0.25)
@@ -79,7 +79,7 @@ class SteepestAtOneOne(NarrationMixin, Scene):
             "{theta}. How fast f changes along u is the directional derivative: the gradient "
             "dotted with u.",
             theta=m.theta,
-        ), hold=1.0) as tracker:
+        ), hold=0.5) as tracker:
             self.play(FadeOut(lines[0]), FadeOut(lines[2]),
                       length.animate.move_to([3.2, 2.3, 0]), run_time=tracker.duration * 0.2)
             rate_lines.next_to(length, DOWN, buff=0.4).align_to(length, LEFT)
@@ -135,7 +135,7 @@ class SteepestAtOneOne(NarrationMixin, Scene):
             "own length, {rate}. There the rate's derivative is {slope}, so no direction "
             "climbs faster.",
             angle=m.STEEPEST_DEGREES, rate=m.STEEPEST_RATE, slope=m.STEEPEST_SLOPE,
-        ), hold=1.5) as tracker:
+        ), hold=1.0) as tracker:
             # A full turn is no turn: restart the angle at 0 so the readout says 45°, not 405°.
             angle.set_value(0.0)
             self.play(angle.animate.set_value(best), run_time=tracker.duration * 0.25)
@@ -145,3 +145,25 @@ class SteepestAtOneOne(NarrationMixin, Scene):
                       Indicate(arrow, scale_factor=1.1, color=theme.HIGHLIGHT_COLOR),
                       run_time=tracker.duration * 0.3)
             self.play(Write(proof), run_time=tracker.duration * 0.3)
+
+        cosine = formula(m.COSINE_LATEX, theme.LABEL_SIZE, theme.TEXT_COLOR)
+        cosine.move_to(rate_lines[1], aligned_edge=LEFT)
+        down_label = formula(m.sweep_latex(m.STEEPEST_DESCENT_ANGLE), theme.LABEL_SIZE,
+                             theme.SECANT_COLOR).move_to(peak_label, aligned_edge=LEFT)
+
+        with self.voiceover(beat="cosine", text=say(
+            "There is a neater way to see it. The rate equals the gradient's length, {length}, "
+            "times the cosine of the angle between u and the gradient. A cosine is at most "
+            "{most}, when u and the gradient line up. At a right angle, along the contour, "
+            "the rate is {flat}. And turned to {down_angle} degrees, facing straight against the "
+            "gradient, u finds the steepest way down: a rate of {down}.",
+            length=m.STEEP_LENGTH, most=m.COSINE_MAX, flat=m.FLAT_RATE,
+            down_angle=m.STEEPEST_DESCENT_DEGREES, down=m.STEEPEST_DESCENT_RATE,
+        ), hold=1.0) as tracker:
+            self.play(FadeTransform(rate_lines[1], cosine), run_time=tracker.duration * 0.2)
+            self.play(Indicate(arrow, scale_factor=1.1, color=theme.HIGHLIGHT_COLOR),
+                      run_time=tracker.duration * 0.15)
+            self.play(angle.animate.set_value(float(m.FLAT_ANGLE)),
+                      run_time=tracker.duration * 0.2)
+            self.play(angle.animate.set_value(float(m.STEEPEST_DESCENT_ANGLE)),
+                      FadeTransform(peak_label, down_label), run_time=tracker.duration * 0.25)

@@ -83,7 +83,7 @@ class WalkUphillAndDownhill(NarrationMixin, Scene):
             "Step with the gradient and the point climbs: in {n} steps, f rises from {f0} "
             "to {f1}.",
             n=m.UPHILL_STEPS, f0=m.UPHILL[0].value, f1=m.UPHILL[-1].value,
-        ), hold=1.0) as tracker:
+        )) as tracker:
             self.walk(m.UPHILL, dot, readouts, trail, tracker.duration * 0.9 / (len(m.UPHILL) - 1))
 
         downhill = formula(m.DOWNHILL_RULE_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
@@ -93,7 +93,7 @@ class WalkUphillAndDownhill(NarrationMixin, Scene):
             "Start again, stepping against the gradient. Each step goes {stride:frac} of "
             "the way to the centre, and f falls to {f1}, then {f2}, then {f3}.",
             stride=m.DOWNHILL_STRIDE, f1=f1, f2=f2, f3=f3,
-        ), hold=1.0) as tracker:
+        )) as tracker:
             self.play(FadeOut(trail), dot.animate.move_to(plane_point(self.plane, start.point)),
                       *self.show(readouts, start), Transform(rule, downhill),
                       run_time=tracker.duration * 0.15)
@@ -101,11 +101,51 @@ class WalkUphillAndDownhill(NarrationMixin, Scene):
             self.walk(m.DOWNHILL, dot, readouts, trail,
                       tracker.duration * 0.75 / (len(m.DOWNHILL) - 1))
 
+        # The same start with other learning rates, drawn faint over the walk just taken.
+        big = formula(m.OVERSHOOT_RATE_LATEX, theme.LABEL_SIZE, theme.SECANT_COLOR).move_to(rate)
+        small = formula(m.CRAWL_RATE_LATEX, theme.LABEL_SIZE, theme.INPUT_COLOR).move_to(rate)
+        chosen = formula(m.WALK_STEP_LATEX, theme.LABEL_SIZE).move_to(rate)
+        leaps = VGroup(*(Arrow(plane_point(self.plane, a.point), plane_point(self.plane, b.point),
+                               buff=0.06, color=theme.SECANT_COLOR, stroke_width=4,
+                               max_tip_length_to_length_ratio=0.15)
+                         for a, b in zip(m.OVERSHOOT, m.OVERSHOOT[1:], strict=False)))
+        landings = VGroup(*(Dot(plane_point(self.plane, s.point), radius=0.06,
+                                color=theme.SECANT_COLOR) for s in m.OVERSHOOT[1:]))
+        creeps = VGroup(*(Dot(plane_point(self.plane, s.point), radius=0.05,
+                              color=theme.INPUT_COLOR) for s in m.CRAWL[1:]))
+
+        with self.voiceover(beat="rate", text=say(
+            "How big should each step be? That is the job of {eta}, the learning rate. Raise "
+            "it to {big:frac} and the first step leaps right past the centre to the far side, "
+            "so the walk bounces back and forth across it; above {limit}, each leap would "
+            "land higher than the last. "
+            "Drop it to {small:frac} and each step covers only {crawl:frac} of the way: the "
+            "point crawls.",
+            eta=m.eta, big=m.OVERSHOOT_RATE, limit=m.DIVERGE_ABOVE, small=m.CRAWL_RATE,
+            crawl=m.CRAWL_STRIDE,
+        )) as tracker:
+            # The walk just taken steps back, so the new walks stand out along its line.
+            trail.save_state()
+            self.play(FadeTransform(rate, big), trail.animate.set_opacity(0.3),
+                      run_time=tracker.duration * 0.08)
+            for leap, landing in zip(leaps, landings, strict=True):
+                self.play(GrowArrow(leap), FadeIn(landing), run_time=tracker.duration * 0.14)
+            self.wait(tracker.duration * 0.25)
+            self.play(FadeTransform(big, small), leaps.animate.set_opacity(0.3),
+                      landings.animate.set_opacity(0.3), run_time=tracker.duration * 0.08)
+            self.play(LaggedStart(*(FadeIn(c, scale=2) for c in creeps), lag_ratio=0.6),
+                      run_time=tracker.duration * 0.14)
+            self.wait(tracker.duration * 0.1)
+            self.play(FadeTransform(small, chosen), run_time=tracker.duration * 0.08)
+        rate = chosen
+
         lesson = prose("the step a learning system takes", theme.LABEL_SIZE,
                        theme.HIGHLIGHT_COLOR).next_to(rate, DOWN, buff=0.45)
         with self.voiceover(beat="learner", text=(
             "Stepping against the gradient is exactly what a learning system does with its "
             "error: it nudges its weights downhill, a little at a time."
         )) as tracker:
-            self.play(Circumscribe(rule, color=theme.HIGHLIGHT_COLOR), FadeIn(lesson),
+            self.play(FadeOut(leaps), FadeOut(landings), FadeOut(creeps),
+                      Restore(trail),
+                      Circumscribe(rule, color=theme.HIGHLIGHT_COLOR), FadeIn(lesson),
                       run_time=tracker.duration * 0.5)
