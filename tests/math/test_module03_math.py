@@ -185,3 +185,33 @@ def test_scale_notes_and_right_angle_are_computed() -> None:
     assert m.RIGHT_ANGLE_TANGENT == (-1, 1)
     assert m.RIGHT_ANGLE_DOT == 0
     assert (m.CONTOUR_LOW, m.CONTOUR_HIGH) == (1, 4)
+
+
+def test_a_rate_of_three_quarters_leaps_past_the_minimum_and_bounces_back() -> None:
+    start, first, second = (s.point for s in m.OVERSHOOT)
+    # Each leap lands on the far side of the minimum (every coordinate changes sign)...
+    assert all(a * b < 0 for a, b in zip(start, first, strict=True))
+    assert all(a * b < 0 for a, b in zip(first, second, strict=True))
+    # ...yet nearer to it, so at 3/4 the walk still settles.
+    assert m.value_at(second) < m.value_at(first) < m.value_at(start)
+
+
+def test_the_rates_where_a_step_overshoots_and_where_it_diverges() -> None:
+    assert (m.OVERSHOOT_FROM, m.DIVERGE_ABOVE) == (sp.Rational(1, 2), 1)
+    # Just above the divergence rate, a step lands further out than it started.
+    beyond = m.walk(m.WALK_START, m.DIVERGE_ABOVE + sp.Rational(1, 10), 1, uphill=False)
+    assert m.length(beyond[1].point) > m.length(beyond[0].point)
+    assert m.OVERSHOOT_FROM < m.OVERSHOOT_RATE < m.DIVERGE_ABOVE
+
+
+def test_a_rate_of_one_twentieth_crawls_a_tenth_of_the_way_each_step() -> None:
+    assert m.CRAWL_STRIDE == sp.Rational(1, 10)
+    points = [s.point for s in m.CRAWL]
+    for before, after in zip(points, points[1:], strict=False):
+        assert m.length(after) == sp.Rational(9, 10) * m.length(before)
+
+
+def test_facing_away_from_the_gradient_is_the_steepest_way_down() -> None:
+    assert m.COSINE_MAX == 1
+    assert m.STEEPEST_DESCENT_DEGREES == 225
+    assert m.STEEPEST_DESCENT_RATE == -m.STEEP_LENGTH == -2 * sp.sqrt(2)
