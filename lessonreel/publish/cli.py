@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from lessonreel.quality import QUALITIES
+
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 
 @click.group()
@@ -63,14 +67,27 @@ def site(lessons: tuple[str, ...], out_dir: Path | None, quality: str | None,
     click.echo(str(report.out / "index.html"))
 
 
+def render_source(verb: str) -> Callable[[Command], Command]:
+    """-q, --from and --build-dir: which render a command reads."""
+    def add(command: Command) -> Command:
+        for option in reversed((
+            click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,
+                         help=f"{verb} this quality's render. Default: the highest rendered."),
+            click.option("--from", "from_dir", metavar="DIR",
+                         type=click.Path(file_okay=False, path_type=Path),
+                         help=f"The rendered lesson folder to {verb.lower()}, instead of "
+                              "build/."),
+            click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
+                         help="Where renders are read from. Default: build/."),
+        )):
+            command = option(command)
+        return command
+    return add
+
+
 @publish.command("youtube")
 @click.argument("lesson")
-@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,
-              help="Publish this quality's render. Default: the highest one rendered.")
-@click.option("--from", "from_dir", type=click.Path(file_okay=False, path_type=Path),
-              metavar="DIR", help="The rendered lesson folder to publish, instead of build/.")
-@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where renders are read from. Default: build/.")
+@render_source("Publish")
 @click.option("--privacy", type=click.Choice(["private", "unlisted", "public"]),
               help="Who can watch the video: private for a new one unless given; given for "
                    "a published one, it changes the video's privacy.")
@@ -115,12 +132,7 @@ def youtube(lesson: str, quality: str | None, from_dir: Path | None, build_dir: 
 
 @click.command()
 @click.argument("lesson", required=False)
-@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,
-              help="Present this quality's render. Default: the highest one rendered.")
-@click.option("--from", "from_dir", type=click.Path(file_okay=False, path_type=Path),
-              metavar="DIR", help="The rendered lesson folder to present, instead of build/.")
-@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where renders are read from. Default: build/.")
+@render_source("Present")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="The port on 127.0.0.1 to serve from; 0 picks a free one.")
 @click.option("--no-open", is_flag=True, help="Print the address; do not open a browser.")

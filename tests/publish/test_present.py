@@ -280,13 +280,18 @@ def test_the_lesson_page_links_to_its_present_view(context: Any, served: str) ->
     assert page.url == served + "mixed-beats/present.html"
 
 
+def linked_copy(render: Path, into: Path) -> Path:
+    """``render``'s files linked into ``into``, but for its beats and manifest."""
+    (into / "scenes").mkdir(parents=True)
+    for path in render.rglob("*"):
+        if path.is_file() and path.name not in ("beats.json", "manifest.json"):
+            os.link(path, into / path.relative_to(render))
+    return into
+
+
 def test_a_render_without_beats_publishes_with_no_present_view(
         renders: dict[str, Path], tmp_path: Path) -> None:
-    copy = tmp_path / "render"
-    (copy / "scenes").mkdir(parents=True)
-    for path in renders["one-each"].rglob("*"):
-        if path.is_file() and path.name not in ("beats.json", "manifest.json"):
-            os.link(path, copy / path.relative_to(renders["one-each"]))
+    copy = linked_copy(renders["one-each"], tmp_path / "render")
     manifest = json.loads((renders["one-each"] / "manifest.json").read_text())
     del manifest["files"]["beats"]
     write_manifest(copy, manifest)
@@ -299,11 +304,7 @@ def test_a_render_without_beats_publishes_with_no_present_view(
 
 def test_a_damaged_beats_file_is_refused_in_one_line(renders: dict[str, Path],
                                                      tmp_path: Path) -> None:
-    copy = tmp_path / "render"
-    (copy / "scenes").mkdir(parents=True)
-    for path in renders["one-each"].rglob("*"):
-        if path.is_file() and path.name not in ("beats.json", "manifest.json"):
-            os.link(path, copy / path.relative_to(renders["one-each"]))
+    copy = linked_copy(renders["one-each"], tmp_path / "render")
     timeline = json.loads((renders["one-each"] / "beats.json").read_text())
     timeline["beats"][1]["first_frame"] += 2
     (copy / "beats.json").write_text(json.dumps(timeline))
