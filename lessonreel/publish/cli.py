@@ -144,6 +144,7 @@ def present(lesson: str | None, quality: str | None, from_dir: Path | None,
     Keys: → Space PageDown play the next beat; ← PageUp back to a beat's start; Home,
     End; a chapter's number then Enter; M sound; C captions; F full screen.
     """
+    import signal
     import threading
     import webbrowser
 
@@ -172,7 +173,10 @@ def present(lesson: str | None, quality: str | None, from_dir: Path | None,
         click.echo(presenter.url)
         if not no_open:
             webbrowser.open(presenter.url)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            click.echo("stopped", err=True)
+        # Ctrl-C or a plain kill stops the server and removes its folder, even where the
+        # command was started with SIGINT ignored (as a shell's background job is).
+        stop = threading.Event()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda *_: stop.set())
+        stop.wait()
+        click.echo("stopped", err=True)

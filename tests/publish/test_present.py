@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
@@ -322,10 +323,21 @@ def test_present_names_the_known_lessons_when_given_an_unknown_one() -> None:
     assert "no-such-lesson" in line and "module02-derivatives" in line
 
 
-def test_present_serves_the_page_and_the_video_with_ranges(renders: dict[str, Path]) -> None:
+def ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(("stop", "background"), [(signal.SIGINT, False), (signal.SIGTERM, False),
+                                                  (signal.SIGINT, True)])
+def test_present_serves_the_page_and_the_video_with_ranges(
+        renders: dict[str, Path], stop: signal.Signals, background: bool) -> None:
+    """Stopped by Ctrl-C or a kill, also when started as a shell's background job is
+    (with Ctrl-C ignored), it leaves nothing behind."""
+    served = Path(tempfile.gettempdir()).glob("lessonreel-present-*")
+    before = set(served)
     process = subprocess.Popen([*LESSONREEL, "present", "--from", str(renders["mixed"]),
                                 "--no-open"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                               text=True, preexec_fn=ignore_ctrl_c if background else None)
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
@@ -339,8 +351,13 @@ def test_present_serves_the_page_and_the_video_with_ranges(renders: dict[str, Pa
             assert response.status == 206
             body = response.read()
         assert body == (renders["mixed"] / "lesson.mp4").read_bytes()[100:200]
+        [folder] = set(Path(tempfile.gettempdir()).glob("lessonreel-present-*")) - before
+        assert (folder / "present.html").is_file()
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         _, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
-    assert "speaker notes: " in err
+    assert "speaker notes: " in err and err.rstrip().endswith("stopped")
+    # Its page and links are gone with it; the render is untouched.
+    assert not folder.exists()
+    assert (renders["mixed"] / "lesson.mp4").is_file()
