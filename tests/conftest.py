@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,12 @@ def run_lessonreel(*args: str, env: dict[str, str] | None = None,
     """Run the real command line in a child process, as a user would."""
     return subprocess.run([*LESSONREEL, *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=timeout, check=False)
+
+
+def ctrl_c_as_at_a_terminal() -> None:
+    """For a child process: Ctrl-C (SIGINT) acts as it does at a terminal, even when the
+    test run itself was started with it ignored (as a shell's background job is)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture(scope="session", autouse=True)

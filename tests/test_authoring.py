@@ -28,7 +28,7 @@ from lessonreel import narration
 from lessonreel.media import frame_count, probe, video_duration
 from lessonreel.narration import split_sentences
 from lessonreel.recordings import analyse, sentence_timeline
-from tests.conftest import ROOT
+from tests.conftest import ROOT, ctrl_c_as_at_a_terminal
 
 SLUG = "module09-vectors"
 TITLE = "Vectors in the Plane"
@@ -240,7 +240,7 @@ class Watcher:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "lessonreel.cli", "preview", SLUG, SCENE, "--frame", "last",
              "--watch"], cwd=repo.root, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True)
+            stderr=subprocess.STDOUT, text=True, preexec_fn=ctrl_c_as_at_a_terminal)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
 

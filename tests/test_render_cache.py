@@ -27,7 +27,7 @@ from lessonreel.cache import SceneCache
 from lessonreel.lesson import discover
 from lessonreel.plan import plan
 from lessonreel.quality import QUALITIES
-from tests.conftest import run_lessonreel
+from tests.conftest import ctrl_c_as_at_a_terminal, run_lessonreel
 
 SCENE_FILE_A = '''
 from manim import *
@@ -263,7 +263,7 @@ def test_ctrl_c_stops_the_workers_and_leaves_no_partial_entry_or_output(
     # otherwise render between two polls below, and Ctrl-C would come too late.
     process = subprocess.Popen(command, env={**os.environ, **demo.env(), "DEMO_SLOW_THIRD": "1"},
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=ctrl_c_as_at_a_terminal)
     runs = demo.root / "cache" / "runs"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not any(runs.rglob("render.log")):
