@@ -133,17 +133,21 @@ def open_presenter(context: Any, url: str) -> Any:
 def frame_on_screen(page: Any) -> int:
     """The frame the video shows now, read from its picture (its grey level)."""
     wait_until(page, "!document.getElementById('player').seeking")
-    level = page.evaluate("""() => new Promise(resolve => {
+    level = page.evaluate("""() => new Promise((resolve, reject) => {
         const video = document.getElementById('player');
         const read = () => {
-            const canvas = document.createElement('canvas');
-            canvas.width = video.videoWidth; canvas.height = video.videoHeight;
-            const context = canvas.getContext('2d');
-            context.drawImage(video, 0, 0);
-            resolve(context.getImageData(canvas.width / 2, canvas.height / 2, 1, 1).data[0]);
+            try {
+                const canvas = document.createElement('canvas');
+                canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+                const context = canvas.getContext('2d');
+                context.drawImage(video, 0, 0);
+                resolve(context.getImageData(canvas.width / 2, canvas.height / 2, 1, 1).data[0]);
+            } catch (error) {
+                reject(error);  // e.g. a page from disk, whose video taints the canvas
+            }
         };
-        video.requestVideoFrameCallback ? requestAnimationFrame(() =>
-            requestAnimationFrame(read)) : read();
+        // A timer, not animation frames: those never come to a page in the background.
+        setTimeout(read, 100);
     })""")
     # Limited-range luma 16 + STEP * n shows as (STEP * n) * 255 / 219 in RGB.
     return round(level * 219 / 255 / STEP)
@@ -361,3 +365,31 @@ def test_present_serves_the_page_and_the_video_with_ranges(
     # Its page and links are gone with it; the render is untouched.
     assert not folder.exists()
     assert (renders["mixed"] / "lesson.mp4").is_file()
+
+
+@pytest.mark.render
+def test_opened_from_disk_the_notes_follow_and_drive_the_main_window(
+        context: Any, renders: dict[str, Path], tmp_path: Path) -> None:
+    result = run_lessonreel("publish", "site", "--from", str(renders["mixed"]),
+                            "--out", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    page_url = (tmp_path / "site" / "mixed-beats" / "present.html").as_uri()
+    page = open_presenter(context, page_url)
+    # One notes window opened by hand, one with N (the second talks by postMessage too).
+    by_hand = context.new_page()
+    by_hand.goto(page_url + "?notes")
+    with context.expect_page() as opened:
+        page.keyboard.press("n")
+    for notes in (by_hand, opened.value):
+        wait_until(notes, "document.getElementById('notes-now').textContent === "
+                          "'Hello there. Welcome.'")
+    opened.value.keyboard.press("ArrowRight")
+    wait_until(page, "window.lessonreelPresenter.state.mode === 'ended'", timeout=20)
+    # A video from disk cannot be read back through a canvas: the compositor's word for
+    # the frame on screen is taken instead.
+    wait_until(page, "window.lessonreelPresenterLog[0].shown !== null")
+    assert page.evaluate("window.lessonreelPresenterLog[0].shown") == MIXED_LAST_FRAMES[0]
+    # A command that reached the main window by both routes is carried out once.
+    assert state(page)["cursor"] == 1
+    wait_until(by_hand, "document.getElementById('notes-state').textContent === "
+                        "'paused at its end'")
