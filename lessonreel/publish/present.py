@@ -103,14 +103,32 @@ class Presenter:
         self.folder.cleanup()
 
 
+def serve_folder(root: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
+    """``root`` served on 127.0.0.1:``port`` (0: any free one) with Range requests, which
+    seeking an MP4 needs, from a thread of its own; stop it with ``shutdown``."""
+    from RangeHTTPServer import RangeRequestHandler
+
+    class Handler(RangeRequestHandler):  # type: ignore[misc]
+        def log_message(self, *args: object) -> None:
+            pass  # a browser's every Range request is not news to the presenter
+
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: object, client_address: object) -> None:
+            pass  # browsers drop media connections they no longer need
+
+    server = Server(("127.0.0.1", port), functools.partial(Handler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def serve(rendered: RenderedLesson, port: int = 0) -> Presenter:
     """Serve the presenter page of ``rendered`` on 127.0.0.1:``port`` (0: any free one).
 
     The page and its assets are written to a private folder; the render's video and
     captions are linked there, never copied, and served with Range requests.
     """
-    from RangeHTTPServer import RangeRequestHandler
-
     folder = tempfile.TemporaryDirectory(prefix="lessonreel-present-")
     root = Path(folder.name)
     try:
@@ -122,26 +140,14 @@ def serve(rendered: RenderedLesson, port: int = 0) -> Presenter:
         page = present_page(environment(), rendered, root="", stamp=asset_stamp(ASSETS),
                             lesson_href=None)
         (root / PAGE).write_text(page, encoding="utf-8")
-
-        class Handler(RangeRequestHandler):  # type: ignore[misc]
-            def log_message(self, *args: object) -> None:
-                pass  # a browser's every Range request is not news to the presenter
-
-        class Server(http.server.ThreadingHTTPServer):
-            daemon_threads = True
-
-            def handle_error(self, request: object, client_address: object) -> None:
-                pass  # browsers drop media connections they no longer need
-
         try:
-            server = Server(("127.0.0.1", port), functools.partial(Handler, directory=str(root)))
+            server = serve_folder(root, port)
         except OSError as error:
             raise NotRenderedError(f"cannot serve on 127.0.0.1:{port} ({error.strerror}); "
                                    "choose another --port, or 0 for any free one") from error
     except BaseException:
         folder.cleanup()
         raise
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     return Presenter(f"http://127.0.0.1:{server.server_address[1]}/{PAGE}", server, folder)
 
 

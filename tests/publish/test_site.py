@@ -8,16 +8,13 @@ Module 2 render, serve it on 127.0.0.1 and drive Debian's Chromium.
 from __future__ import annotations
 
 import fcntl
-import functools
 import hashlib
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import textwrap
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -35,6 +32,7 @@ from lessonreel.cli import cli
 from lessonreel.errors import UsageError
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.publish import site
+from lessonreel.publish.present import serve_folder
 from lessonreel.publish.source import NotRenderedError, load
 from tests.conftest import run_lessonreel
 
@@ -434,24 +432,20 @@ def wait_until(page: Any, expression: str, arg: Any = None, timeout: float = 10.
         time.sleep(0.05)
 
 
+def showing_tracks(page: Any) -> list[list[Any]]:
+    """The kind and cue count of each text track the page's player is showing."""
+    found: list[list[Any]] = page.evaluate(
+        """() => Array.from(document.getElementById('player').textTracks)
+        .filter(t => t.mode === 'showing').map(t => [t.kind, t.cues.length])""")
+    return found
+
+
 class RangeServer:
     """The sites on 127.0.0.1, with Range requests: Chromium seeks an MP4 through them."""
 
     def __init__(self, root: Path) -> None:
-        from RangeHTTPServer import RangeRequestHandler
-
-        class Handler(RangeRequestHandler):  # type: ignore[misc]
-            def log_message(self, *args: object) -> None:
-                pass
-
-        class Server(http.server.ThreadingHTTPServer):
-            def handle_error(self, request: object, client_address: object) -> None:
-                pass  # Chromium drops media connections it no longer needs.
-
-        self.server = Server(("127.0.0.1", 0),
-                             functools.partial(Handler, directory=str(root)))
+        self.server = serve_folder(root)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
         self.server.shutdown()
@@ -619,9 +613,7 @@ def test_opened_from_disk_it_plays_seeks_and_shows_captions_from_the_transcript(
     assert page.url == (root / "course" / "module02-derivatives" / "index.html").as_uri()
     wait_until(page, "document.getElementById('player').readyState >= 1")
     # Chromium refuses <track> files on file:// pages; the script builds the track instead.
-    showing = page.evaluate("""() => Array.from(document.getElementById('player').textTracks)
-        .filter(t => t.mode === 'showing').map(t => [t.kind, t.cues.length])""")
-    assert showing == [["captions", len(sentences)]]
+    assert showing_tracks(page) == [["captions", len(sentences)]]
     page.locator(".chapter-list a").nth(2).click()
     wait_until(page, "(t) => { const v = document.getElementById('player'); "
                      "return !v.seeking && Math.abs(v.currentTime - t) < 2; }",
@@ -721,7 +713,5 @@ def test_the_present_view_opened_from_disk_shows_captions_from_the_page(
                      "document.getElementById('player').readyState >= 1")
     wait_until(page, """() => Array.from(document.getElementById('player').textTracks)
         .some(t => t.mode === 'showing' && t.cues && t.cues.length > 0)""")
-    showing = page.evaluate("""() => Array.from(document.getElementById('player').textTracks)
-        .filter(t => t.mode === 'showing').map(t => t.cues.length)""")
-    assert showing == [len(cues)]
+    assert showing_tracks(page) == [["captions", len(cues)]]
     page.close()
