@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from lessonreel.texcache import TEX_DIR_ENV
+from tests import slow_tier
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONREEL = [sys.executable, "-m", "lessonreel.cli"]
@@ -22,6 +26,67 @@ def run_lessonreel(*args: str, env: dict[str, str] | None = None,
     """Run the real command line in a child process, as a user would."""
     return subprocess.run([*LESSONREEL, *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=timeout, check=False)
+
+
+#: Marks of the slow tier: a test that runs Manim to draw frames, or opens a browser.
+#: ``scripts/test --fast`` deselects them.
+SLOW_MARKS = ("render", "browser")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A folder for children's PYTHONPATH: the guard and a sitecustomize that loads it.
+    folder = Path(tempfile.mkdtemp(prefix="lessonreel-slow-tier-"))
+    shutil.copy(Path(slow_tier.__file__), folder / "_lessonreel_slow_tier.py")
+    (folder / "sitecustomize.py").write_text(slow_tier.sitecustomize_source())
+    config.stash[_SLOW_TIER_SITE] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_SLOW_TIER_SITE, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_SLOW_TIER_SITE = pytest.StashKey[Path]()
+
+
+@contextlib.contextmanager
+def _fast_tier_guard(item: pytest.Item) -> Iterator[None]:
+    """An unmarked test (and every Python child it starts) may not start Manim or a browser;
+    if it tries, the test fails naming the mark to add (see ``tests/slow_tier.py``)."""
+    if any(item.get_closest_marker(mark) for mark in SLOW_MARKS):
+        yield
+        return
+    site = item.config.stash[_SLOW_TIER_SITE]
+    log = site / f"{os.getpid()}-{abs(hash(item.nodeid))}.log"
+    log.unlink(missing_ok=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(slow_tier.LOG_ENV, str(log))
+        patch.setenv("PYTHONPATH", os.pathsep.join(
+            p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p))
+        slow_tier.install(log)
+        try:
+            yield
+        finally:
+            slow_tier.uninstall()
+            started = sorted(set(log.read_text().split("\n")) - {""}) if log.exists() else []
+            if started:
+                mark = "browser" if started == ["a browser"] else "render"
+                pytest.fail(f"{item.nodeid} starts {' and '.join(started)} but is not marked: "
+                            f"add @pytest.mark.{mark} (the fast tier must not)", pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    # Around fixture setup too: a module-scoped fixture may render for its first test.
+    with _fast_tier_guard(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    with _fast_tier_guard(item):
+        return (yield)
 
 
 def ctrl_c_as_at_a_terminal() -> None:

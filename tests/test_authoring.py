@@ -159,6 +159,7 @@ def test_new_refuses_to_overwrite_an_existing_lesson(repo: Repo) -> None:
     assert result.returncode == 2 and "already exists" in result.stderr
 
 
+@pytest.mark.render
 def test_preview_saves_the_last_frame_at_480p(repo: Repo) -> None:
     result = repo.run("preview", SLUG, SCENE, "--frame", "last")
     assert result.returncode == 0, result.stderr[-2000:]
@@ -170,6 +171,7 @@ def test_preview_saves_the_last_frame_at_480p(repo: Repo) -> None:
         assert len(np.unique(np.asarray(image.convert("L")))) > 10
 
 
+@pytest.mark.render
 def test_preview_reports_text_that_overlaps_at_the_end_of_a_beat(repo: Repo) -> None:
     source = repo.scene_file.read_text()
     crowded = source.replace(".next_to(rule, DOWN, buff=0.6)", ".move_to(rule)")
@@ -192,6 +194,7 @@ def test_preview_reports_text_that_overlaps_at_the_end_of_a_beat(repo: Repo) -> 
                      clean.stderr, re.MULTILINE), clean.stderr[-2000:]
 
 
+@pytest.mark.render
 def test_preview_from_a_section_renders_only_the_rest_of_the_scene(repo: Repo) -> None:
     whole = repo.run("preview", SLUG, SCENE)
     assert whole.returncode == 0, whole.stderr[-2000:]
@@ -207,6 +210,7 @@ def test_preview_from_a_section_renders_only_the_rest_of_the_scene(repo: Repo) -
     assert frame.returncode == 0 and Path(frame.stdout.strip()).name == f"{SCENE}-frame3.png"
 
 
+@pytest.mark.render
 def test_preview_storyboard_shows_the_end_of_every_beat(repo: Repo) -> None:
     result = repo.run("preview", SLUG, SCENE, "--storyboard")
     assert result.returncode == 0, result.stderr[-2000:]
@@ -219,6 +223,7 @@ def test_preview_storyboard_shows_the_end_of_every_beat(repo: Repo) -> None:
     assert refused.returncode == 2 and "leave out --section and --frame" in refused.stderr
 
 
+@pytest.mark.render
 def test_preview_names_the_sections_and_frames_it_has(repo: Repo) -> None:
     result = repo.run("preview", SLUG, SCENE, "--section", "nope")
     assert result.returncode == 2
@@ -272,6 +277,7 @@ def watcher(repo: Repo) -> Iterator[Watcher]:
         repo.scene_file.write_text(original)
 
 
+@pytest.mark.render
 def test_watch_renders_again_on_save_and_survives_an_error(repo: Repo, watcher: Watcher) -> None:
     def is_png(line: str) -> bool:
         return line.endswith(f"{SCENE}.png")
@@ -291,6 +297,7 @@ def test_watch_renders_again_on_save_and_survives_an_error(repo: Repo, watcher: 
     assert watcher.process.wait(timeout=20) in (0, 1, 130, -signal.SIGINT)
 
 
+@pytest.mark.render
 def test_narration_export_writes_the_script_with_beats_as_headings(repo: Repo,
                                                                    tmp_path: Path) -> None:
     result = repo.run("narration", SLUG, "--export", str(tmp_path / "scripts"))
@@ -308,6 +315,7 @@ def test_narration_export_writes_the_script_with_beats_as_headings(repo: Repo,
     assert f"assets/narration/{SLUG}/{SCENE}/first-rule.wav" in text
 
 
+@pytest.mark.render
 def test_narration_check_flags_silent_and_unused_recordings(repo: Repo) -> None:
     silent = write_wav(repo.recording("welcome"), silence(4.0))
     good = write_wav(repo.recording("first-rule"),

@@ -187,6 +187,7 @@ def test_chapter_titles_do_not_invalidate_rendered_scenes(demo: DemoLesson) -> N
     assert changed(before, demo.keys()) == set()
 
 
+@pytest.mark.render
 def test_second_run_renders_nothing_and_an_edit_renders_one_scene(demo: DemoLesson) -> None:
     first = demo.render("--jobs", "2")
     assert first.returncode == 0, first.stderr[-2000:]
@@ -212,6 +213,7 @@ def test_second_run_renders_nothing_and_an_edit_renders_one_scene(demo: DemoLess
     assert "said differently" in srt
 
 
+@pytest.mark.render
 def test_a_corrupt_cache_entry_is_rendered_again(demo: DemoLesson) -> None:
     assert demo.render().returncode == 0
     entries = list((demo.root / "cache" / "scenes" / "demo" / "SecondScene").glob("*/*"))
@@ -228,6 +230,7 @@ def test_a_corrupt_cache_entry_is_rendered_again(demo: DemoLesson) -> None:
                                                   task.key) is not None
 
 
+@pytest.mark.render
 def test_a_killed_worker_fails_its_scene_and_the_others_finish(demo: DemoLesson) -> None:
     killed = demo.render("--jobs", "2", extra_env={"DEMO_KILL_THIRD": "1"})
     assert killed.returncode == 1
@@ -243,6 +246,7 @@ def test_a_killed_worker_fails_its_scene_and_the_others_finish(demo: DemoLesson)
     assert "FirstScene: cached" in healed.stderr and "SecondScene: cached" in healed.stderr
 
 
+@pytest.mark.render
 def test_jobs_1_and_jobs_2_give_identical_files(demo: DemoLesson) -> None:
     one = demo.render("--jobs", "1", out="out1", cache="cache1")
     two = demo.render("--jobs", "2", out="out2", cache="cache2")
@@ -253,6 +257,7 @@ def test_jobs_1_and_jobs_2_give_identical_files(demo: DemoLesson) -> None:
         assert first.read_bytes() == second.read_bytes(), name
 
 
+@pytest.mark.render
 def test_ctrl_c_stops_the_workers_and_leaves_no_partial_entry_or_output(
     demo: DemoLesson,
 ) -> None:
@@ -290,6 +295,7 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return math.inf if mse == 0 else 10 * math.log10(255**2 / mse)
 
 
+@pytest.mark.render
 def test_a_sharded_scene_matches_the_unsharded_render(tmp_path: Path) -> None:
     """SensitivityOfFiveX has updaters and a moving readout: a fair test of skipping."""
     cache = tmp_path / "cache"

@@ -134,6 +134,7 @@ def test_the_folder_can_be_shared_between_caches_by_the_environment(
     assert texcache.shared_dir(tmp_path / "cache") == tmp_path / "everyone"
 
 
+@pytest.mark.render
 def test_a_second_render_elsewhere_runs_no_latex_at_all(tmp_path: Path) -> None:
     """Two previews in two caches, one LaTeX folder: the second compiles nothing.
 

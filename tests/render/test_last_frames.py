@@ -19,6 +19,9 @@ from manim.utils.testing.frames_comparison import frames_comparison
 
 from lessonreel.lesson import SceneRef, discover
 
+# Manim's frames_comparison draws each scene's last frame: the slow tier.
+pytestmark = pytest.mark.render
+
 __module_test__ = "lessons"
 
 # Manim skips frame tests on cairo older than 1.18 because *its* control frames were

@@ -37,6 +37,9 @@ from lessonreel import theme
 from scenes.common.layout import readout
 from scenes.common.live_decimal import LiveDecimal
 
+# Draws frames with Manim's Cairo renderer: the slow tier.
+pytestmark = pytest.mark.render
+
 #: Readouts built the way the lessons build theirs.
 MakeReadout = Callable[..., VGroup]
 
