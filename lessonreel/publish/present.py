@@ -44,12 +44,11 @@ ASSETS = ("present.css", "present.js")
 
 def presentation(rendered: RenderedLesson) -> dict[str, Any]:
     """What the presenter page shows: the lesson's chapters and beats, checked."""
-    try:
-        path = rendered.file("beats")
-    except NotRenderedError:
+    if "beats" not in rendered.manifest["files"]:
         raise NotRenderedError(
             f"{rendered.folder} has no beats.json (rendered before presenting was possible); "
-            f"render it again: lessonreel render {rendered.slug}") from None
+            f"render it again: lessonreel render {rendered.slug}")
+    path = rendered.file("beats")
     try:
         timeline = check_timeline(json.loads(path.read_text(encoding="utf-8")),
                                   int(rendered.manifest["fps"]))

@@ -320,6 +320,19 @@ def test_a_damaged_beats_file_is_refused_in_one_line(renders: dict[str, Path],
     assert "beats.json beat 1 ('b') does not follow on" in line and "render" in line
 
 
+def test_a_listed_beats_file_that_is_gone_is_named_in_one_line(renders: dict[str, Path],
+                                                               tmp_path: Path) -> None:
+    copy = linked_copy(renders["one-each"], tmp_path / "render")
+    manifest = json.loads((renders["one-each"] / "manifest.json").read_text())
+    del manifest["sizes"]["beats.json"]  # listed, not sized: only reading it finds it gone
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    result = run_lessonreel("present", "--from", str(copy), "--no-open")
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert f"{copy.resolve() / 'beats.json'} is missing" in line and "render" in line
+    assert "rendered before presenting was possible" not in line
+
+
 def test_present_names_the_known_lessons_when_given_an_unknown_one() -> None:
     result = run_lessonreel("present", "no-such-lesson", "--no-open")
     assert result.returncode != 0
