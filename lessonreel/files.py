@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -62,3 +63,20 @@ def inside(folder: Path, name: object) -> Path | None:
     except (OSError, RuntimeError):
         return None
     return path
+
+
+def regular_file_inside(folder: Path, name: object) -> Path | None:
+    """The resolved path of ``folder / name`` when :func:`inside` allows it and it is a
+    regular file (a link to one inside ``folder`` counts), else None.
+
+    A folder passes :func:`inside` but is no file: named as a manifest's video and
+    served, ``lesson.mp4/etclink/passwd`` reached through a link inside it anywhere.
+    """
+    path = inside(folder, name)
+    if path is None:
+        return None
+    try:
+        resolved = path.resolve(strict=True)
+        return resolved if stat.S_ISREG(resolved.stat().st_mode) else None
+    except (OSError, RuntimeError):
+        return None

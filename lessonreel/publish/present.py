@@ -7,19 +7,15 @@ from disk and checked before a word of it reaches a page, and embedded in the pa
 as JSON so the page needs no request of its own and works from ``file://``.
 
 ``lessonreel present`` serves one render on 127.0.0.1 (with Range requests, which
-seeking an MP4 needs) without copying its video; ``lessonreel publish site`` writes
-the same page beside each lesson page.
+seeking an MP4 needs) without copying its video, through :mod:`lessonreel.publish.server`:
+the page, its assets and the files the page plays, nothing else. ``lessonreel publish
+site`` writes the same page beside each lesson page.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
-import os
-import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +24,15 @@ from typing import Any
 import jinja2
 import srt
 
+from lessonreel.files import regular_file_inside
 from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
+from lessonreel.publish.server import (
+    REQUEST_TIMEOUT,
+    Content,
+    StaticServer,
+    folder_files,
+    serve_files,
+)
 from lessonreel.publish.source import NotRenderedError, RenderedLesson
 from lessonreel.timeline import check_timeline
 
@@ -40,12 +44,11 @@ ASSETS = ("present.css", "present.js")
 
 def presentation(rendered: RenderedLesson) -> dict[str, Any]:
     """What the presenter page shows: the lesson's chapters and beats, checked."""
-    try:
-        path = rendered.file("beats")
-    except NotRenderedError:
+    if "beats" not in rendered.manifest["files"]:
         raise NotRenderedError(
             f"{rendered.folder} has no beats.json (rendered before presenting was possible); "
-            f"render it again: lessonreel render {rendered.slug}") from None
+            f"render it again: lessonreel render {rendered.slug}")
+    path = rendered.file("beats")
     try:
         timeline = check_timeline(json.loads(path.read_text(encoding="utf-8")),
                                   int(rendered.manifest["fps"]))
@@ -90,8 +93,7 @@ class Presenter:
     """One render served on 127.0.0.1 until :meth:`close`."""
 
     url: str
-    server: http.server.ThreadingHTTPServer
-    folder: tempfile.TemporaryDirectory[str]
+    server: StaticServer
 
     @property
     def notes_url(self) -> str:
@@ -100,60 +102,50 @@ class Presenter:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-        self.folder.cleanup()
 
 
-def serve_folder(root: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
-    """``root`` served on 127.0.0.1:``port`` (0: any free one) with Range requests, which
-    seeking an MP4 needs, from a thread of its own; stop it with ``shutdown``."""
-    from RangeHTTPServer import RangeRequestHandler
-
-    class Handler(RangeRequestHandler):  # type: ignore[misc]
-        def log_message(self, *args: object) -> None:
-            pass  # a browser's every Range request is not news to the presenter
-
-    class Server(http.server.ThreadingHTTPServer):
-        daemon_threads = True
-
-        def handle_error(self, request: object, client_address: object) -> None:
-            pass  # browsers drop media connections they no longer need
-
-    server = Server(("127.0.0.1", port), functools.partial(Handler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def serve_folder(root: Path, port: int = 0, *,
+                 timeout: float = REQUEST_TIMEOUT) -> StaticServer:
+    """The regular files under ``root`` served on 127.0.0.1:``port`` (0: any free one), as
+    listed now: links inside are not followed, folders are not listed. Stop it with
+    ``shutdown``. ``timeout``: seconds a client has to send its request."""
+    return serve_files(folder_files(root), port, timeout)
 
 
-def serve(rendered: RenderedLesson, port: int = 0) -> Presenter:
+def serve(rendered: RenderedLesson, port: int = 0, *,
+          timeout: float = REQUEST_TIMEOUT) -> Presenter:
     """Serve the presenter page of ``rendered`` on 127.0.0.1:``port`` (0: any free one).
 
-    The page and its assets are written to a private folder; the render's video and
-    captions are linked there, never copied, and served with Range requests.
+    Served are the page and its assets, from memory, and the files of the render the
+    page plays (:data:`SERVED_FILES`), read where they are: nothing else of the render,
+    and nothing a link inside it points to.
     """
-    folder = tempfile.TemporaryDirectory(prefix="lessonreel-present-")
-    root = Path(folder.name)
+    files: dict[str, Content] = {f"/assets/{name}": asset_bytes(name) for name in ASSETS}
+    for role, served_name in SERVED_FILES.items():
+        rendered.file(role)  # says so if the manifest lists no such file
+        name = rendered.manifest["files"][role]
+        # Checked again, not trusted from load(): a folder here was a way out through a link.
+        path = regular_file_inside(rendered.folder, name)
+        if path is None:
+            raise NotRenderedError(f"{rendered.folder / 'manifest.json'} names {name!r} as its "
+                                   f"{role} file, which is not a file inside the render; render "
+                                   f"the lesson again: lessonreel render {rendered.slug}")
+        files[f"/{served_name}"] = path
+    page = present_page(environment(), rendered, root="", stamp=asset_stamp(ASSETS),
+                        lesson_href=None)
+    files[f"/{PAGE}"] = page.encode("utf-8")
     try:
-        (root / "assets").mkdir()
-        for name in ASSETS:
-            (root / "assets" / name).write_bytes(asset_bytes(name))
-        for role, name in SERVED_FILES.items():
-            os.symlink(rendered.file(role), root / name)
-        page = present_page(environment(), rendered, root="", stamp=asset_stamp(ASSETS),
-                            lesson_href=None)
-        (root / PAGE).write_text(page, encoding="utf-8")
-        try:
-            server = serve_folder(root, port)
-        except OSError as error:
-            raise NotRenderedError(f"cannot serve on 127.0.0.1:{port} ({error.strerror}); "
-                                   "choose another --port, or 0 for any free one") from error
-    except BaseException:
-        folder.cleanup()
-        raise
-    return Presenter(f"http://127.0.0.1:{server.server_address[1]}/{PAGE}", server, folder)
+        server = serve_files(files, port, timeout)
+    except OSError as error:
+        raise NotRenderedError(f"cannot serve on 127.0.0.1:{port} ({error.strerror}); "
+                               "choose another --port, or 0 for any free one") from error
+    return Presenter(f"http://127.0.0.1:{server.server_address[1]}/{PAGE}", server)
 
 
 @contextlib.contextmanager
-def serving(rendered: RenderedLesson, port: int = 0) -> Iterator[Presenter]:
-    presenter = serve(rendered, port)
+def serving(rendered: RenderedLesson, port: int = 0, *,
+            timeout: float = REQUEST_TIMEOUT) -> Iterator[Presenter]:
+    presenter = serve(rendered, port, timeout=timeout)
     try:
         yield presenter
     finally:

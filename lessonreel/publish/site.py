@@ -31,6 +31,7 @@ import html
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -278,22 +279,46 @@ def _place(source: Path, name: str, staging: Path, out: Path, previous: dict[str
         # No source paths: this record is published with the site.
         record["files"][name] = {"size": size, "sha256": sha256}
         earlier = previous["files"].get(name, {})
-        kept = out / name
-        if (earlier.get("sha256") == sha256 and earlier.get("size") == size and kept.is_file()
-                and kept.stat().st_size == size):
-            try:
-                # The previous site is deleted after the swap; the link keeps its data.
-                os.link(kept, target)
-            except OSError:
-                shutil.copyfile(kept, target)
-            report.reused.append((name, size))
-            return
+        if earlier.get("sha256") == sha256 and earlier.get("size") == size:
+            if _keep(out / name, target, size, sha256):
+                report.reused.append((name, size))
+                return
+            report.notes.append(f"{name}: the published copy no longer matched the record of "
+                                "the last publish (changed or damaged since); copied again "
+                                "from the render")
         # A copy, not a link to the render: the site's files get the site's
         # permissions, and nothing done to the site can reach back into the build.
         stream.seek(0)
         with target.open("wb") as copy:
             shutil.copyfileobj(stream, copy, 1 << 20)
     report.copied.append((name, size))
+
+
+def _keep(kept: Path, target: Path, size: int, sha256: str) -> bool:
+    """Put the previous site's ``kept`` at ``target`` if its bytes are still the ones
+    recorded; else False, with nothing left at ``target``.
+
+    The record says what was published, not what is there now: a file damaged on
+    disk since would be kept for ever. Checked after linking, so the bytes checked
+    are the bytes published.
+    """
+    try:
+        status = kept.lstat()  # a link is not kept: a site holds files, never links out
+        if not stat.S_ISREG(status.st_mode) or status.st_size != size:
+            return False
+        try:
+            # The previous site is deleted after the swap; the link keeps its data.
+            os.link(kept, target)
+        except OSError:
+            shutil.copyfile(kept, target)
+        with target.open("rb") as stream:
+            if os.fstat(stream.fileno()).st_size == size and _sha256(stream) == sha256:
+                return True
+    except OSError:
+        pass
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    return False
 
 
 def _og(base_url: str | None, path: str, relative: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from lessonreel.errors import UsageError
-from lessonreel.files import inside
+from lessonreel.files import inside, regular_file_inside
 from lessonreel.lesson import SLUG_PATTERN
 from lessonreel.quality import QUALITIES
 
@@ -58,7 +58,11 @@ class RenderedLesson:
         if role not in files:
             raise NotRenderedError(f"{self.folder} has no {role} file; render the whole lesson "
                                    f"again with: lessonreel render {self.slug}")
-        return self.folder / files[role]
+        path = regular_file_inside(self.folder, files[role])
+        if path is None:
+            raise NotRenderedError(f"{self.folder / files[role]} is missing or not a file; "
+                                   f"render the lesson again: lessonreel render {self.slug}")
+        return path
 
 
 
@@ -120,8 +124,13 @@ def _check_paths(manifest_path: Path, manifest: Any) -> None:
                else None) for number, scene in enumerate(scenes, 1)]
     folder = manifest_path.parent
     for what, name in named:
-        if inside(folder, name) is None:
+        path = inside(folder, name)
+        if path is None:
             refuse(f"names {name!r} as {what}, which is outside {folder}")
+        # A folder inside is no file: served, a link in it led anywhere. (A missing
+        # file is refused where it is read, by RenderedLesson.file.)
+        if path.exists() and regular_file_inside(folder, name) is None:
+            refuse(f"names {name!r} as {what}, which is a folder (or a device), not a file")
     if not all(isinstance(size, int) for size in sizes.values()):
         refuse("records a size that is not a whole number of bytes")
 

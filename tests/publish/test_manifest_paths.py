@@ -93,3 +93,51 @@ def test_publish_youtube_refuses_captions_outside_the_render_before_anything_is_
     assert result.exit_code == 2, result.output
     assert repr(bad) in result.stderr and "outside" in result.stderr
     assert "dry run" not in result.output and not (folder / RECORD_NAME).exists()
+
+
+def folder_as_video(tmp_path: Path) -> Path:
+    """A render whose manifest names the render folder itself as the video, with a link to
+    /etc inside it: every check of a path's place passes, so only the kind of file is wrong.
+    Served as before, ``lesson.mp4/etclink/passwd`` was /etc/passwd."""
+    from tests.publish.test_present import ONE_EACH, make_lesson
+
+    folder = make_lesson(tmp_path / "render" / "low", "module02-derivatives", "Crafted",
+                         ONE_EACH)
+    (folder / "etclink").symlink_to("/etc")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for number, scene in enumerate(manifest["scenes"], 1):
+        # Chapters YouTube takes (titled, 12 s each), so publish youtube gets to the video.
+        scene.update(title=f"Part {number}", start=12.0 * (number - 1), duration=12.0)
+    manifest["duration"] = 12.0 * len(manifest["scenes"])
+    manifest["files"]["video"] = "."
+    # Sized as the other files are, the folder itself not at all: as crafted, not damaged.
+    manifest["sizes"] = {name: (folder / name).stat().st_size
+                         for name in [*manifest["files"].values(),
+                                      *(s["file"] for s in manifest["scenes"])] if name != "."}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+FOLDER_COMMANDS = {
+    "present": ["present", "--from", "{folder}", "--no-open"],
+    "publish site": ["publish", "site", "--from", "{folder}", "--out", "{out}"],
+    "publish youtube": ["publish", "youtube", "module02-derivatives", "--from", "{folder}",
+                        "--dry-run"],
+}
+
+
+@pytest.mark.parametrize("command", FOLDER_COMMANDS.values(), ids=FOLDER_COMMANDS.keys())
+def test_a_folder_named_as_the_video_is_refused_in_one_line(tmp_path: Path,
+                                                           command: list[str]) -> None:
+    from tests.conftest import run_lessonreel
+
+    folder = folder_as_video(tmp_path)
+    out = tmp_path / "public"
+    # Run as a user would: present, let through, would serve until stopped.
+    result = run_lessonreel(*(arg.format(folder=folder, out=out) for arg in command),
+                            env={"XDG_CONFIG_HOME": str(tmp_path / "config")}, timeout=60)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "Traceback" not in result.stderr and "'.'" in line and "not a file" in line, line
+    assert str(folder / "manifest.json") in line
+    assert not out.exists() and not (folder / RECORD_NAME).exists()

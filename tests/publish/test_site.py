@@ -262,6 +262,43 @@ def test_republishing_reuses_unchanged_files_and_copies_a_changed_video(
     assert str(tmp_path) not in (out / site.SITE_MANIFEST).read_text()
 
 
+def test_a_published_video_damaged_since_is_copied_again_not_kept(tmp_path: Path) -> None:
+    render = make_render(tmp_path / "render")
+    # Big enough to damage 4 kB in its middle; the site never decodes it.
+    (render / "lesson.mp4").write_bytes(os.urandom(64 * 1024))
+    write_manifest(render, json.loads((render / "manifest.json").read_text()))
+    out = tmp_path / "site"
+    publish(render, out)
+    published = out / "demo-lesson" / "lesson.mp4"
+    with published.open("r+b") as stream:  # same size, other bytes: only a hash can tell
+        stream.seek(30 * 1024)
+        damaged = bytes(b ^ 0xFF for b in stream.read(4096))
+        stream.seek(30 * 1024)
+        stream.write(damaged)
+
+    again = publish(render, out)
+    assert "demo-lesson/lesson.mp4" in [n for n, _ in again.copied]
+    assert "demo-lesson/lesson.mp4" not in [n for n, _ in again.reused]
+    assert sorted(n for n, _ in again.reused) == ["demo-lesson/lesson.vtt",
+                                                  "demo-lesson/thumbnail.png"]
+    assert any("demo-lesson/lesson.mp4" in note and "copied again" in note
+               for note in again.notes), again.notes
+    assert published.read_bytes() == (render / "lesson.mp4").read_bytes()
+
+
+def test_a_kept_file_replaced_by_a_link_is_copied_from_the_render(tmp_path: Path) -> None:
+    render = make_render(tmp_path / "render")
+    out = tmp_path / "site"
+    publish(render, out)
+    kept = out / "demo-lesson" / "lesson.vtt"
+    moved = tmp_path / "elsewhere.vtt"
+    kept.rename(moved)
+    kept.symlink_to(moved)  # same bytes, but a site holds files, never links out of itself
+    again = publish(render, out)
+    assert "demo-lesson/lesson.vtt" in [n for n, _ in again.copied]
+    assert not kept.is_symlink() and kept.read_bytes() == (render / "lesson.vtt").read_bytes()
+
+
 def test_a_republish_replaces_the_whole_site_and_leaves_no_temporary_folders(
         tmp_path: Path, demo_render: Path) -> None:
     other = make_render(tmp_path / "other", slug="other-lesson", title="Another")
