@@ -52,6 +52,7 @@ from lessonreel.lesson import SceneRef
 from lessonreel.narration import CACHE_ENV
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Job, Outcome, Workers, render_shard
+from lessonreel.texcache import repeat_warnings
 
 #: How often a worker looks in on a running shard: reports its frames, or stops it.
 WATCH_SECONDS = 0.5
@@ -355,7 +356,9 @@ class DaskPool:
                 task, shard = self.futures[future]
                 if future.cancelled():
                     continue
-                yield task, shard, self._outcome(future, task, shard)
+                outcome = self._outcome(future, task, shard)
+                repeat_warnings(task.log_path(shard))
+                yield task, shard, outcome
         finally:
             self.client.unsubscribe_topic(topic)
 

@@ -323,6 +323,7 @@ def read_beats(task: SceneTask) -> list[dict[str, Any]] | None:
         code = subprocess.run(command, cwd=task.project_root, env=env, stdout=log,
                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                               check=False).returncode
+    texcache.repeat_warnings(folder / "read-beats.log")
     if code != 0 or not beats_file.is_file():
         return None
     found: list[dict[str, Any]] = json.loads(beats_file.read_text())

@@ -19,6 +19,7 @@ from typing import Protocol
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.quality import encoder_config
+from lessonreel.texcache import repeat_warnings
 
 
 def last_error_line(log: Path) -> str:
@@ -150,6 +151,8 @@ class LocalPool:
                 return task, shard, render_shard(task, shard, self.workers)
             except SceneRenderError as error:
                 return task, shard, error
+            finally:
+                repeat_warnings(task.log_path(shard))
 
         # Submitted in order, so the first (longest) jobs start first.
         futures = [self.pool.submit(one, task, shard) for task, shard in jobs]

@@ -8,12 +8,16 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from lessonreel.cache import KEEP_PER_SCENE, SceneCache
-from tests.test_render_cache import DemoLesson, demo  # noqa: F401  (the fixture)
+from lessonreel.texcache import TEX_DIR_ENV
+from tests.test_render_cache import DemoLesson, decoded_frames, demo  # noqa: F401  (the fixture)
+from tests.test_texcache import damaged, svgs
 
 pytestmark = pytest.mark.render
 
@@ -154,3 +158,104 @@ def test_run_folders_of_finished_processes_are_cleaned_at_the_next_run(tmp_path:
         (folder / "scene").mkdir(parents=True)
     cache.clean()
     assert not dead.exists() and alive.exists()
+
+
+FORMULA_SCENES = '''
+import os, subprocess, time
+from pathlib import Path
+from manim import *
+from lessonreel.narration import NarrationMixin
+
+class Formula(NarrationMixin, Scene):
+    """A formula."""
+    def construct(self):
+        self.add(MathTex(r"\\frac{\\Delta y}{\\Delta x} = 5"))
+        self.wait(1)
+
+class Held(NarrationMixin, Scene):
+    """Another formula, held on screen until stopped when the test asks."""
+    def construct(self):
+        self.add(MathTex(r"f(x) = x^2 + 1"))
+        ready = os.environ.get("FORMULA_HOLD")
+        if ready:
+            # A child of the worker, as LaTeX or ffmpeg would be: the stop must end it too.
+            subprocess.Popen(["sleep", "600"])
+            Path(ready).write_text(str(os.getpid()))
+            time.sleep(600)
+        self.wait(1)
+'''
+
+
+class FormulaLesson:
+    """Two one-second scenes, each one formula, rendered once clean into ``out``;
+    every test renders it again into its own cache and output, with its own LaTeX
+    folder and system temporary folder (to see what processes leave there)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.pkg = f"formula_lessons_{uuid.uuid4().hex[:8]}"
+        folder = root / self.pkg / "formulas"
+        folder.mkdir(parents=True)
+        (root / self.pkg / "__init__.py").write_text("")
+        (folder / "__init__.py").write_text(
+            "from lessonreel.lesson import Lesson, SceneRef\n"
+            "LESSON = Lesson(slug='formulas', title='Formulas', course='Tests', "
+            "package=__name__, scenes=(SceneRef('scenes', 'Formula', 'Formula'), "
+            "SceneRef('scenes', 'Held', 'Held')))\n")
+        (folder / "scenes.py").write_text(FORMULA_SCENES)
+
+    def command(self, name: str) -> list[str]:
+        return [sys.executable, "-m", "lessonreel.cli", "render", "formulas", "-q", "low",
+                "--narration", "none", "--jobs", "2", "--out", str(self.root / f"out-{name}"),
+                "--cache-dir", str(self.root / f"cache-{name}")]
+
+    def env(self, name: str) -> dict[str, str]:
+        temp = self.root / f"tmp-{name}"
+        temp.mkdir(exist_ok=True)
+        return {**os.environ, "LESSONREEL_LESSONS": self.pkg, "TMPDIR": str(temp),
+                TEX_DIR_ENV: str(self.root / f"tex-{name}"),
+                "PYTHONPATH": os.pathsep.join([str(self.root), os.environ.get("PYTHONPATH", "")])}
+
+    def render(self, name: str, tex: str | None = None) -> subprocess.CompletedProcess[str]:
+        env = self.env(name)
+        if tex is not None:
+            env[TEX_DIR_ENV] = str(self.root / f"tex-{tex}")
+        return subprocess.run(self.command(name), capture_output=True, text=True, timeout=600,
+                              env=env)
+
+    def tex_copy(self, name: str) -> Path:
+        """A copy of the clean render's LaTeX folder, for a test to damage."""
+        copy = self.root / f"tex-{name}"
+        shutil.copytree(self.root / "tex-clean", copy)
+        return copy
+
+    def frames(self, name: str, scene: str) -> list[np.ndarray]:
+        return decoded_frames(self.root / f"out-{name}" / "scenes" / f"{scene}.mp4")
+
+
+@pytest.fixture(scope="module")
+def formulas(tmp_path_factory: pytest.TempPathFactory) -> FormulaLesson:
+    lesson = FormulaLesson(tmp_path_factory.mktemp("formulas"))
+    clean = lesson.render("clean")
+    assert clean.returncode == 0, clean.stderr[-2000:]
+    assert len(svgs(lesson.root / "tex-clean")) == 2
+    return lesson
+
+
+def test_a_damaged_formula_in_the_latex_cache_is_compiled_again_with_a_warning(
+    formulas: FormulaLesson,
+) -> None:
+    tex = formulas.tex_copy("damaged")
+    for name, data in svgs(tex).items():
+        (tex / name).write_bytes(damaged(data, "one digit"))
+    result = formulas.render("damaged")
+    assert result.returncode == 0, result.stderr[-2000:]
+    for scene in ("Formula", "Held"):
+        clean, again = formulas.frames("clean", scene), formulas.frames("damaged", scene)
+        assert len(clean) == len(again)
+        assert all(np.array_equal(a, b) for a, b in zip(clean, again, strict=True)), scene
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    for name in svgs(tex):
+        assert any(str(tex / name) in line for line in warnings), (name, warnings)
+    # dvisvgm may order an SVG's glyphs differently each time: what is drawn must match.
+    assert svgs(tex).keys() == svgs(formulas.root / "tex-clean").keys()
