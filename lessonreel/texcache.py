@@ -41,6 +41,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lessonreel.stopping import private_temp_dir
+
 if TYPE_CHECKING:
     from manim.utils.tex import TexTemplate
 
@@ -146,7 +148,9 @@ def _short(expression: str) -> str:
 
 @cache
 def _reading_dir() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="lessonreel-tex-"))
+    # Named with this process's pid: a worker killed before its atexit ran leaves it
+    # behind, and the next plan removes it once that pid is gone.
+    folder = private_temp_dir("lessonreel-tex-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
 

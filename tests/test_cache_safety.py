@@ -3,10 +3,13 @@ valid entry, and nothing it does to itself crashes a render."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -259,3 +262,84 @@ def test_a_damaged_formula_in_the_latex_cache_is_compiled_again_with_a_warning(
         assert any(str(tex / name) in line for line in warnings), (name, warnings)
     # dvisvgm may order an SVG's glyphs differently each time: what is drawn must match.
     assert svgs(tex).keys() == svgs(formulas.root / "tex-clean").keys()
+
+
+def processes_with(marker: str) -> set[int]:
+    """The live processes whose environment holds ``marker``: every descendant of a
+    process started with it, whichever session or group it moved to."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            with contextlib.suppress(OSError):
+                if marker.encode() in (proc / "environ").read_bytes().split(b"\0"):
+                    found.add(int(proc.name))
+    return found
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_a_stop_signal_ends_every_worker_and_leaves_nothing_half_done(
+    formulas: FormulaLesson, signum: int,
+) -> None:
+    name = signal.Signals(signum).name
+    ready = formulas.root / f"held-{name}"
+    marker = f"LESSONREEL_TEST_RUN={uuid.uuid4().hex}"
+    env = {**formulas.env(name), "FORMULA_HOLD": str(ready),
+           **dict([marker.split("=", 1)])}
+    # As a service manager or a closing terminal does: the signal goes to lessonreel alone.
+    process = subprocess.Popen(formulas.command(name), env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not ready.exists() and process.poll() is None:
+            time.sleep(0.1)
+        assert ready.exists(), "the held scene never started: " + process.communicate()[1][-2000:]
+        running = processes_with(marker) - {process.pid}
+        assert int(ready.read_text()) in running and len(running) >= 2  # worker and child
+
+        os.kill(process.pid, signum)
+        _, err = process.communicate(timeout=60)
+        left = processes_with(marker)
+    finally:
+        # A failed run must not leave its workers to the next test.
+        for pid in processes_with(marker):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    assert process.returncode == 128 + signum, err[-2000:]
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"Stopped: {name} received") and last.count(name) == 1
+    assert [line for line in err.splitlines() if name in line] == [last]
+    assert left == set(), "a process of the run outlived it"
+    cache = formulas.root / f"cache-{name}"
+    # Entries live at scenes/<lesson>/<scene>/<variant>/<key>: none may be half-written.
+    found = list((cache / "scenes").glob("*/*/*/*"))
+    assert [e for e in found if e.name.startswith(".") or not (e / "record.json").exists()] == []
+    assert not any((cache / "scenes").glob("formulas/Held/*/*"))
+    assert list((cache / "runs").iterdir()) == []
+    assert list((formulas.root / f"tmp-{name}").iterdir()) == []
+    assert not (formulas.root / f"out-{name}").exists()
+
+    again = formulas.render(name)
+    assert again.returncode == 0, again.stderr[-2000:]
+    for scene in ("Formula", "Held"):
+        assert all(np.array_equal(a, b) for a, b in zip(
+            formulas.frames("clean", scene), formulas.frames(name, scene), strict=True))
+
+
+def test_private_temporary_folders_of_gone_processes_are_removed_at_the_next_plan(
+    demo: DemoLesson, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    left = [temp / f"lessonreel-tex-{gone}-abc", temp / f"lessonreel-media-{gone}-0123"]
+    kept = [temp / f"lessonreel-tex-{os.getpid()}-def",  # a live process's, in use
+            temp / "lessonreel-tex-x1y2z3",  # no pid: whose it is cannot be told
+            temp / f"someone-else-{gone}"]
+    for folder in left + kept:
+        (folder / "sub").mkdir(parents=True)
+        (folder / "sub" / "file.svg").write_text("<svg/>")
+    demo.keys()  # plans the lesson
+    assert sorted(temp.iterdir()) == sorted(kept)
