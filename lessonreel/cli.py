@@ -21,6 +21,7 @@ from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
 from lessonreel.plan import plan
 from lessonreel.quality import QUALITIES, get_quality
 from lessonreel.render import run_plan
+from lessonreel.stopping import Stopped, stop_on_signals
 
 if TYPE_CHECKING:
     from lessonreel.layout import SmallestText
@@ -35,10 +36,19 @@ class LessonreelGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            # A service manager's SIGTERM or a closed terminal's SIGHUP stops a command
+            # as Ctrl-C does, instead of ending this process under its workers.
+            with stop_on_signals():
+                return super().invoke(ctx)
         except LessonreelError as error:
             click.echo(f"{type(error).__name__}: {error}", err=True)
             ctx.exit(error.exit_code)
+        except Stopped as stopped:
+            # Reached only once the workers are stopped and the run's folders removed.
+            click.echo(f"Stopped: {stopped.name} received; every worker is stopped and "
+                       "nothing half-written is kept. Run the command again to go on from "
+                       "the scenes already cached", err=True)
+            ctx.exit(stopped.exit_code)
 
 
 @click.group(cls=LessonreelGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -52,6 +52,8 @@ from lessonreel.lesson import SceneRef
 from lessonreel.narration import CACHE_ENV
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Job, Outcome, Workers, render_shard
+from lessonreel.stopping import clean_private_temp
+from lessonreel.texcache import repeat_warnings
 
 #: How often a worker looks in on a running shard: reports its frames, or stops it.
 WATCH_SECONDS = 0.5
@@ -355,7 +357,9 @@ class DaskPool:
                 task, shard = self.futures[future]
                 if future.cancelled():
                     continue
-                yield task, shard, self._outcome(future, task, shard)
+                outcome = self._outcome(future, task, shard)
+                repeat_warnings(task.log_path(shard))
+                yield task, shard, outcome
         finally:
             self.client.unsubscribe_topic(topic)
 
@@ -435,6 +439,10 @@ def dask_pool(scheduler: str | None, jobs: int, package: str, cache_dir: Path,
 
     with contextlib.ExitStack() as stack:
         if scheduler is None:
+            # Run last, once the cluster is closed: its workers ran here, and a stop ends
+            # their Manim processes only as it closes. What those left goes now, not at
+            # the next plan.
+            stack.callback(clean_private_temp)
             cluster = stack.enter_context(LocalCluster(
                 n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                 # The scheduler's web server starts anyway (the dashboard, with bokeh):

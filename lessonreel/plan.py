@@ -46,6 +46,7 @@ from lessonreel.narration import (
 )
 from lessonreel.quality import Quality, encoder_config
 from lessonreel.recordings import scene_folder
+from lessonreel.stopping import clean_private_temp
 from lessonreel.texcache import TEX_DIR_ENV
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
@@ -177,7 +178,9 @@ class SceneTask:
         if "'" not in str(inside.resolve()):
             return inside
         name = hashlib.sha256(str(inside).encode()).hexdigest()[:24]
-        return Path(tempfile.gettempdir()) / f"lessonreel-media-{name}"
+        # With the pid of the process that renders the shard (this one, wherever it
+        # runs): if it is killed, the next plan sees that pid gone and removes it.
+        return Path(tempfile.gettempdir()) / f"lessonreel-media-{os.getpid()}-{name}"
 
     def config_path(self, shard: Shard) -> Path:
         # One per shard: shards of a scene may start at the same moment.
@@ -323,6 +326,7 @@ def read_beats(task: SceneTask) -> list[dict[str, Any]] | None:
         code = subprocess.run(command, cwd=task.project_root, env=env, stdout=log,
                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                               check=False).returncode
+    texcache.repeat_warnings(folder / "read-beats.log")
     if code != 0 or not beats_file.is_file():
         return None
     found: list[dict[str, Any]] = json.loads(beats_file.read_text())
@@ -408,6 +412,7 @@ def plan(
     cache = SceneCache(cache_dir)
     cache.clean()
     texcache.clean(texcache.shared_dir(cache_dir))
+    clean_private_temp()
     variant = f"{quality.name}-{narration}"
     keys = {scene.name: scene_key(scene, source, settings) for scene in scenes}
     codes = {scene.name: code_key(scene, source, settings) for scene in scenes}

@@ -7,6 +7,8 @@ its video back to :func:`lessonreel.render.run_plan`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import signal
 import subprocess
@@ -19,6 +21,7 @@ from typing import Protocol
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.quality import encoder_config
+from lessonreel.texcache import repeat_warnings
 
 
 def last_error_line(log: Path) -> str:
@@ -34,7 +37,13 @@ def last_error_line(log: Path) -> str:
 
 
 class Workers:
-    """The Manim processes of one run, so Ctrl-C can stop every one of them."""
+    """The Manim processes of one run, so a stop (Ctrl-C, SIGTERM, SIGHUP) can end
+    every one of them, and everything each started.
+
+    Each runs in its own process group: the stop signals the group, so LaTeX, dvisvgm
+    or ffmpeg a worker started go with it. Nor does a signal meant for lessonreel (a
+    terminal's Ctrl-C or hangup) reach them first: lessonreel stops them itself.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -53,6 +62,7 @@ class Workers:
             process = subprocess.Popen(
                 task.command(shard), cwd=task.project_root, env=task.environment(shard),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
             self._running.add(process)
         try:
@@ -67,12 +77,19 @@ class Workers:
             self.stopping = True
             running = list(self._running)
         for process in running:
-            process.terminate()
+            _signal_group(process, signal.SIGTERM)
         for process in running:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            # Whatever is left of its group (a child that ignored SIGTERM, or the
+            # worker itself after 10 s) may not outlive the run.
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+
+
+def _signal_group(process: subprocess.Popen[bytes], number: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, number)
 
 
 def render_shard(task: SceneTask, shard: Shard, workers: Workers) -> Path:
@@ -150,6 +167,8 @@ class LocalPool:
                 return task, shard, render_shard(task, shard, self.workers)
             except SceneRenderError as error:
                 return task, shard, error
+            finally:
+                repeat_warnings(task.log_path(shard))
 
         # Submitted in order, so the first (longest) jobs start first.
         futures = [self.pool.submit(one, task, shard) for task, shard in jobs]

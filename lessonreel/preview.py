@@ -116,6 +116,7 @@ class Previewer:
             code = subprocess.run(command, cwd=self.root, env=env, stdout=out,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                   check=False).returncode
+        texcache.repeat_warnings(log)
         if code != 0:
             from lessonreel.pool import last_error_line
 

@@ -39,6 +39,7 @@ from lessonreel.loudness import normalise
 from lessonreel.media import concat_listing, frame_count, video_duration
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Executor, Job, LocalPool
+from lessonreel.stopping import Stopped, clean_private_temp
 from lessonreel.tracks import captions_from, drawn_beats, narration_track
 
 log = logging.getLogger("lessonreel.render")
@@ -361,8 +362,14 @@ def run_plan(tasks: Sequence[SceneTask], jobs: int, reporter: Reporter,
                 continue
             results[task.id] = output
             reporter.finished(output)
-    except BaseException:
+    except BaseException as error:
         runner.stop()
+        if isinstance(error, (KeyboardInterrupt, Stopped)):
+            # Asked to stop: finished scenes are cached; the rest of the run is debris,
+            # the stopped workers' private folders too.
+            for run_dir in {task.run_dir for task in tasks}:
+                shutil.rmtree(run_dir, ignore_errors=True)
+            clean_private_temp()
         raise
     if not failures:
         for run_dir in {task.run_dir for task in tasks}:

@@ -9,9 +9,13 @@ file, or compile a ``.tex`` the first is still writing.
 
 :func:`install` replaces Manim's ``tex_to_svg_file`` in the running process with
 one that looks the SVG up in a shared folder and, on a miss, compiles in a private
-temporary folder and renames the finished SVG into place. A reader sees a whole
-SVG or none; two processes compiling the same formula both rename an identical
-file. The key covers what decides the SVG: the whole LaTeX source (the template's
+temporary folder and renames the finished entry into place: a folder named by the
+key holding the SVG and its record (size and SHA-256). One rename puts both in
+place, so a reader sees a whole entry or none, and two processes compiling the same
+formula both succeed (the second keeps the first's entry). Every read checks the SVG
+against its record, as the scene and beat caches check theirs: an SVG changed since
+(a digit of a path, a cut, a missing record) is compiled again with a warning, never
+drawn. The key covers what decides the SVG: the whole LaTeX source (the template's
 preamble included), the compilers, the output format, and the TeX installation
 (the compiler and dvisvgm binaries, and the format file the compiler loads), so a
 TeX upgrade starts afresh instead of serving SVGs from the old one.
@@ -21,18 +25,23 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
+import uuid
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lessonreel.files import staged
+from lessonreel.stopping import private_temp_dir
 
 if TYPE_CHECKING:
     from manim.utils.tex import TexTemplate
@@ -52,6 +61,13 @@ _FORMATS = {
     "lualatex": ("luahbtex", "lualatex.fmt"),
 }
 _TMP_PREFIX = ".compiling-"
+_log = logging.getLogger("lessonreel.texcache")
+#: An entry: ``<folder>/<key>/`` holding these two.
+SVG_NAME = "formula.svg"
+RECORD_NAME = "record.json"
+#: How a Manim process marks a line of its log that the renderer repeats to the user
+#: as a warning: the process's own stderr is its log, which nobody reads on success.
+WARNING_MARK = "lessonreel-warning: "
 
 
 def shared_dir(cache_dir: Path) -> Path:
@@ -93,27 +109,58 @@ def shared_svg(folder: Path, expression: str, environment: str | None = None,
     key = hashlib.sha256(json.dumps(
         [source, compilers, template.output_format, toolchain(tuple(compilers))]
     ).encode()).hexdigest()[:32]
-    svg = folder / f"{key}.svg"
-    if _whole(svg):
+    entry = folder / key
+    problem = _problem(entry)
+    if problem is None:
         with contextlib.suppress(OSError):
-            os.utime(svg)  # marks it used, for clean()
+            os.utime(entry / RECORD_NAME)  # marks it used, for clean()
     else:
-        _compile(folder, svg, source, compilers, template.output_format)
-    return _for_this_process(svg)
+        if problem != "absent":
+            warn(f"the LaTeX cache's {entry / SVG_NAME} {problem}; compiling "
+                 f"{_short(expression)} again")
+        _compile(folder, entry, source, compilers, template.output_format)
+    return _for_this_process(entry, key)
+
+
+def warn(message: str) -> None:
+    """Say ``message`` on stderr, marked for the renderer to repeat it (see WARNING_MARK)."""
+    print(f"{WARNING_MARK}{message}", file=sys.stderr, flush=True)
+
+
+def repeat_warnings(log: Path) -> None:
+    """Repeat the warnings a Manim process marked in its log (:func:`warn`) as this
+    process's own, which the command line prints as ``warning:`` lines."""
+    try:
+        text = log.read_text(errors="replace")
+    except OSError:
+        return
+    # Progress bars share the log and end their lines with carriage returns.
+    for line in text.replace("\r", "\n").splitlines():
+        if WARNING_MARK in line:
+            _log.warning("%s", line.split(WARNING_MARK, 1)[1].strip())
+
+
+def _short(expression: str) -> str:
+    """The formula as its author wrote it: without the markers Manim wraps each part in."""
+    flat = " ".join(re.sub(r"\\special\{dvisvgm:raw [^}]*\}", " ", expression).split())
+    return f'"{flat if len(flat) <= 60 else flat[:59] + "…"}"'
 
 
 @cache
 def _reading_dir() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="lessonreel-tex-"))
+    # Named with this process's pid: a worker killed before its atexit ran leaves it
+    # behind, and the next plan removes it once that pid is gone.
+    folder = private_temp_dir("lessonreel-tex-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
 
 
-def _for_this_process(svg: Path) -> Path:
+def _for_this_process(entry: Path, key: str) -> Path:
     """A private name for a shared SVG: Manim writes a modified copy beside the file
     it is given (``<name>_.svg``) and deletes it, which two processes reading one
     shared SVG would do to each other's copy."""
-    private = _reading_dir() / svg.name
+    svg = entry / SVG_NAME
+    private = _reading_dir() / f"{key}.svg"
     with contextlib.suppress(OSError):
         if private.stat().st_ino == svg.stat().st_ino:
             return private
@@ -126,9 +173,35 @@ def _for_this_process(svg: Path) -> Path:
     return private
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _problem(entry: Path) -> str | None:
+    """What is wrong with the entry in ``entry``: None when its SVG is the one its
+    record describes, "absent" when there is none. Checked on every read, not only
+    for a closing tag: one digit changed in a path parses, and draws a wrong formula."""
+    svg = entry / SVG_NAME
+    try:
+        record = json.loads((entry / RECORD_NAME).read_text())
+        size, digest = record["size"], record["sha256"]
+    except FileNotFoundError:
+        return "absent" if not entry.exists() else "has no record"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "has a record that cannot be read"
+    try:
+        actual = svg.stat().st_size
+    except OSError:
+        return "is missing"
+    if actual != size:
+        return f"is {actual} bytes, recorded {size}"
+    if _digest(svg) != digest:
+        return "is not the file that was stored (checksum differs)"
+    return None
+
+
 def _whole(svg: Path) -> bool:
-    """An SVG is only ever renamed into place whole; this also refuses one cut short
-    since (a full disk, a copy of the cache interrupted), which would be drawn wrong."""
+    """What dvisvgm wrote ends as an SVG does: it fails by writing nothing or a part."""
     try:
         with svg.open("rb") as data:
             data.seek(0, os.SEEK_END)
@@ -139,7 +212,7 @@ def _whole(svg: Path) -> bool:
         return False
 
 
-def _compile(folder: Path, svg: Path, source: str, compilers: list[str],
+def _compile(folder: Path, entry: Path, source: str, compilers: list[str],
              output_format: str) -> None:
     from manim.utils.tex_file_writing import make_tex_compilation_command, print_all_tex_errors
 
@@ -148,9 +221,13 @@ def _compile(folder: Path, svg: Path, source: str, compilers: list[str],
     tex = work / "formula.tex"
     tex.write_text(source, encoding="utf-8")
     compiled = tex.with_suffix(output_format)
+    # The tools' own temporary files (dvisvgm makes a folder) go in the compile folder,
+    # which clean() removes once this process is gone, even if it was killed mid-way.
+    env = {**os.environ, "TMPDIR": str(work)}
     for compiler in compilers:
         command = make_tex_compilation_command(compiler, output_format, tex, work)
-        if subprocess.run(command, stdout=subprocess.DEVNULL, check=False).returncode != 0:
+        if subprocess.run(command, stdout=subprocess.DEVNULL, env=env,
+                          check=False).returncode != 0:
             # Kept, with the source and log the message names, until clean() finds
             # this process gone.
             log = tex.with_suffix(".log")
@@ -158,18 +235,47 @@ def _compile(folder: Path, svg: Path, source: str, compilers: list[str],
             raise ValueError(f"{compiler} error converting to {output_format[1:]}. "
                              f"See log output above or the log file: {log}")
     try:
-        with staged(svg) as tmp:
-            subprocess.run(
-                ["dvisvgm", *(["--pdf"] if output_format == ".pdf" else []), "--page=1",
-                 "--no-fonts", "--verbosity=0", f"--output={tmp.as_posix()}",
-                 compiled.as_posix()],
-                stdout=subprocess.DEVNULL, check=False)
-            if not _whole(tmp):
-                raise ValueError(
-                    f"dvisvgm could not convert {compiled.suffix} to SVG; "
-                    "install dvisvgm 2.4 or newer (lessonreel doctor checks it)")
+        made = work / "entry"
+        made.mkdir()
+        svg = made / SVG_NAME
+        subprocess.run(
+            ["dvisvgm", *(["--pdf"] if output_format == ".pdf" else []), "--page=1",
+             "--no-fonts", "--verbosity=0", f"--output={svg.as_posix()}",
+             f"--tmpdir={work.as_posix()}", compiled.as_posix()],
+            stdout=subprocess.DEVNULL, env=env, check=False)
+        if not _whole(svg):
+            raise ValueError(
+                f"dvisvgm could not convert {compiled.suffix} to SVG; "
+                "install dvisvgm 2.4 or newer (lessonreel doctor checks it)")
+        (made / RECORD_NAME).write_text(json.dumps(
+            {"size": svg.stat().st_size, "sha256": _digest(svg)}))
+        _put_in_place(made, entry)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _put_in_place(made: Path, entry: Path) -> None:
+    """Rename the finished entry ``made`` to ``entry`` in one step. If another process
+    put a whole entry there first, keep that one (readers may hold it); a damaged one
+    there is moved aside and replaced."""
+    for _ in range(3):
+        try:
+            os.rename(made, entry)
+            return
+        except OSError as error:
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+                raise
+        if _problem(entry) is None:
+            return
+        aside = entry.with_name(f".{entry.name}.damaged-{uuid.uuid4().hex[:8]}")
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(entry, aside)
+        if aside.is_dir():
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            aside.unlink(missing_ok=True)
+    raise RuntimeError(f"cannot put LaTeX cache entry {entry} in place: other processes "
+                       "keep replacing it")
 
 
 @cache
@@ -198,7 +304,8 @@ def _stat(path: Path) -> list[Any]:
 
 
 def clean(folder: Path) -> None:
-    """Remove compile folders of processes that are gone, and SVGs unused for UNUSED_DAYS."""
+    """Remove compile folders of processes that are gone, and entries unused for
+    UNUSED_DAYS."""
     from lessonreel.cache import pid_alive
 
     if not folder.is_dir():
@@ -210,9 +317,16 @@ def clean(folder: Path) -> None:
                 pid = path.name[len(_TMP_PREFIX):].split("-")[0]
                 if pid.isdigit() and not pid_alive(int(pid)):
                     shutil.rmtree(path, ignore_errors=True)
+            elif path.name.startswith(".") and ".damaged-" in path.name:
+                shutil.rmtree(path, ignore_errors=True)  # its mover was killed mid-way
             elif path.name.startswith(".") and path.name.endswith(".tmp.svg"):
-                # A rename that never happened: its writer was killed mid-write.
+                # Left by an older lessonreel's write that never got renamed.
                 if now - path.stat().st_mtime > 3600:
                     path.unlink()
+            elif path.is_dir() and not path.name.startswith("."):
+                used = path / RECORD_NAME if (path / RECORD_NAME).exists() else path
+                if now - used.stat().st_mtime > UNUSED_DAYS * 86400:
+                    shutil.rmtree(path, ignore_errors=True)
             elif path.suffix == ".svg" and now - path.stat().st_mtime > UNUSED_DAYS * 86400:
+                # An older lessonreel's entry (the SVG alone), which it may still read.
                 path.unlink()

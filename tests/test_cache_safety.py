@@ -3,17 +3,24 @@ valid entry, and nothing it does to itself crashes a render."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from lessonreel.cache import KEEP_PER_SCENE, SceneCache
-from tests.test_render_cache import DemoLesson, demo  # noqa: F401  (the fixture)
+from lessonreel.texcache import TEX_DIR_ENV
+from tests.test_render_cache import DemoLesson, decoded_frames, demo  # noqa: F401  (the fixture)
+from tests.test_texcache import damaged, svgs
 
 pytestmark = pytest.mark.render
 
@@ -154,3 +161,191 @@ def test_run_folders_of_finished_processes_are_cleaned_at_the_next_run(tmp_path:
         (folder / "scene").mkdir(parents=True)
     cache.clean()
     assert not dead.exists() and alive.exists()
+
+
+FORMULA_SCENES = '''
+import os, subprocess, time
+from pathlib import Path
+from manim import *
+from lessonreel.narration import NarrationMixin
+
+class Formula(NarrationMixin, Scene):
+    """A formula."""
+    def construct(self):
+        self.add(MathTex(r"\\frac{\\Delta y}{\\Delta x} = 5"))
+        self.wait(1)
+
+class Held(NarrationMixin, Scene):
+    """Another formula, held on screen until stopped when the test asks."""
+    def construct(self):
+        self.add(MathTex(r"f(x) = x^2 + 1"))
+        ready = os.environ.get("FORMULA_HOLD")
+        if ready:
+            # A child of the worker, as LaTeX or ffmpeg would be: the stop must end it too.
+            subprocess.Popen(["sleep", "600"])
+            Path(ready).write_text(str(os.getpid()))
+            time.sleep(600)
+        self.wait(1)
+'''
+
+
+class FormulaLesson:
+    """Two one-second scenes, each one formula, rendered once clean into ``out``;
+    every test renders it again into its own cache and output, with its own LaTeX
+    folder and system temporary folder (to see what processes leave there)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.pkg = f"formula_lessons_{uuid.uuid4().hex[:8]}"
+        folder = root / self.pkg / "formulas"
+        folder.mkdir(parents=True)
+        (root / self.pkg / "__init__.py").write_text("")
+        (folder / "__init__.py").write_text(
+            "from lessonreel.lesson import Lesson, SceneRef\n"
+            "LESSON = Lesson(slug='formulas', title='Formulas', course='Tests', "
+            "package=__name__, scenes=(SceneRef('scenes', 'Formula', 'Formula'), "
+            "SceneRef('scenes', 'Held', 'Held')))\n")
+        (folder / "scenes.py").write_text(FORMULA_SCENES)
+
+    def command(self, name: str) -> list[str]:
+        return [sys.executable, "-m", "lessonreel.cli", "render", "formulas", "-q", "low",
+                "--narration", "none", "--jobs", "2", "--out", str(self.root / f"out-{name}"),
+                "--cache-dir", str(self.root / f"cache-{name}")]
+
+    def env(self, name: str) -> dict[str, str]:
+        temp = self.root / f"tmp-{name}"
+        temp.mkdir(exist_ok=True)
+        return {**os.environ, "LESSONREEL_LESSONS": self.pkg, "TMPDIR": str(temp),
+                TEX_DIR_ENV: str(self.root / f"tex-{name}"),
+                "PYTHONPATH": os.pathsep.join([str(self.root), os.environ.get("PYTHONPATH", "")])}
+
+    def render(self, name: str, tex: str | None = None) -> subprocess.CompletedProcess[str]:
+        env = self.env(name)
+        if tex is not None:
+            env[TEX_DIR_ENV] = str(self.root / f"tex-{tex}")
+        return subprocess.run(self.command(name), capture_output=True, text=True, timeout=600,
+                              env=env)
+
+    def tex_copy(self, name: str) -> Path:
+        """A copy of the clean render's LaTeX folder, for a test to damage."""
+        copy = self.root / f"tex-{name}"
+        shutil.copytree(self.root / "tex-clean", copy)
+        return copy
+
+    def frames(self, name: str, scene: str) -> list[np.ndarray]:
+        return decoded_frames(self.root / f"out-{name}" / "scenes" / f"{scene}.mp4")
+
+
+@pytest.fixture(scope="module")
+def formulas(tmp_path_factory: pytest.TempPathFactory) -> FormulaLesson:
+    lesson = FormulaLesson(tmp_path_factory.mktemp("formulas"))
+    clean = lesson.render("clean")
+    assert clean.returncode == 0, clean.stderr[-2000:]
+    assert len(svgs(lesson.root / "tex-clean")) == 2
+    return lesson
+
+
+def test_a_damaged_formula_in_the_latex_cache_is_compiled_again_with_a_warning(
+    formulas: FormulaLesson,
+) -> None:
+    tex = formulas.tex_copy("damaged")
+    for name, data in svgs(tex).items():
+        (tex / name).write_bytes(damaged(data, "one digit"))
+    result = formulas.render("damaged")
+    assert result.returncode == 0, result.stderr[-2000:]
+    for scene in ("Formula", "Held"):
+        clean, again = formulas.frames("clean", scene), formulas.frames("damaged", scene)
+        assert len(clean) == len(again)
+        assert all(np.array_equal(a, b) for a, b in zip(clean, again, strict=True)), scene
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    for name in svgs(tex):
+        assert any(str(tex / name) in line for line in warnings), (name, warnings)
+    # dvisvgm may order an SVG's glyphs differently each time: what is drawn must match.
+    assert svgs(tex).keys() == svgs(formulas.root / "tex-clean").keys()
+
+
+def processes_with(marker: str) -> set[int]:
+    """The live processes whose environment holds ``marker``: every descendant of a
+    process started with it, whichever session or group it moved to."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            with contextlib.suppress(OSError):
+                if marker.encode() in (proc / "environ").read_bytes().split(b"\0"):
+                    found.add(int(proc.name))
+    return found
+
+
+@pytest.mark.parametrize(("signum", "executor"), [
+    (signal.SIGTERM, "local"), (signal.SIGHUP, "local"), (signal.SIGTERM, "dask")],
+    ids=["TERM", "HUP", "TERM-dask"])
+def test_a_stop_signal_ends_every_worker_and_leaves_nothing_half_done(
+    formulas: FormulaLesson, signum: int, executor: str,
+) -> None:
+    name = signal.Signals(signum).name
+    run = f"{name}-{executor}"
+    ready = formulas.root / f"held-{run}"
+    marker = f"LESSONREEL_TEST_RUN={uuid.uuid4().hex}"
+    env = {**formulas.env(run), "FORMULA_HOLD": str(ready),
+           **dict([marker.split("=", 1)])}
+    # As a service manager or a closing terminal does: the signal goes to lessonreel alone.
+    process = subprocess.Popen([*formulas.command(run), "--executor", executor], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not ready.exists() and process.poll() is None:
+            time.sleep(0.1)
+        assert ready.exists(), "the held scene never started: " + process.communicate()[1][-2000:]
+        running = processes_with(marker) - {process.pid}
+        assert int(ready.read_text()) in running and len(running) >= 2  # worker and child
+
+        os.kill(process.pid, signum)
+        _, err = process.communicate(timeout=60)
+        left = processes_with(marker)
+    finally:
+        # A failed run must not leave its workers to the next test.
+        for pid in processes_with(marker):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    assert process.returncode == 128 + signum, err[-2000:]
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"Stopped: {name} received") and last.count(name) == 1
+    assert [line for line in err.splitlines() if name in line] == [last]
+    assert left == set(), "a process of the run outlived it"
+    cache = formulas.root / f"cache-{run}"
+    # Entries live at scenes/<lesson>/<scene>/<variant>/<key>: none may be half-written.
+    found = list((cache / "scenes").glob("*/*/*/*"))
+    assert [e for e in found if e.name.startswith(".") or not (e / "record.json").exists()] == []
+    assert not any((cache / "scenes").glob("formulas/Held/*/*"))
+    assert list((cache / "runs").iterdir()) == []
+    # Dask keeps its own scratch folder there; lessonreel's processes leave nothing.
+    assert [p for p in (formulas.root / f"tmp-{run}").iterdir()
+            if p.name.startswith("lessonreel-")] == []
+    assert not (formulas.root / f"out-{run}").exists()
+
+    again = formulas.render(run)
+    assert again.returncode == 0, again.stderr[-2000:]
+    for scene in ("Formula", "Held"):
+        assert all(np.array_equal(a, b) for a, b in zip(
+            formulas.frames("clean", scene), formulas.frames(run, scene), strict=True))
+
+
+def test_private_temporary_folders_of_gone_processes_are_removed_at_the_next_plan(
+    demo: DemoLesson, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    left = [temp / f"lessonreel-tex-{gone}-abc", temp / f"lessonreel-media-{gone}-0123"]
+    kept = [temp / f"lessonreel-tex-{os.getpid()}-def",  # a live process's, in use
+            temp / "lessonreel-tex-x1y2z3",  # no pid: whose it is cannot be told
+            temp / f"someone-else-{gone}"]
+    for folder in left + kept:
+        (folder / "sub").mkdir(parents=True)
+        (folder / "sub" / "file.svg").write_text("<svg/>")
+    demo.keys()  # plans the lesson
+    assert sorted(temp.iterdir()) == sorted(kept)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from lessonreel import texcache
@@ -38,7 +40,42 @@ def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def svgs(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".svg"}
+    """Every cached SVG, by its path in the folder (not the compile folders')."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.svg")
+            if not any(part.startswith(".") for part in p.relative_to(folder).parts)}
+
+
+def leftovers(folder: Path) -> list[str]:
+    """What a compile or a replacement left behind: nothing, when it finished."""
+    return [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def damaged(data: bytes, how: str) -> bytes:
+    if how == "one digit":
+        # A digit of the first path's coordinates: still an SVG that parses, and
+        # draws a wrong glyph.
+        found = re.search(rb"<path[^>]*? d=['\"][^'\"]*?([0-8])", data)
+        assert found is not None
+        at = found.start(1)
+        return data[:at] + bytes([data[at] + 1]) + data[at + 1:]
+    if how == "cut short":
+        return data[: len(data) // 2]
+    # Garbled: the middle overwritten, the closing tag kept.
+    middle = len(data) // 3
+    return data[:middle] + b"\x00#garbage#" * 20 + data[middle + 240:]
+
+
+def latex_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The compilers texcache runs from now on, by name."""
+    ran: list[str] = []
+    real = texcache.subprocess.run
+
+    def counted(command: list[str], *args: object, **kwargs: object) -> object:
+        ran.append(Path(command[0]).name)
+        return real(command, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(texcache.subprocess, "run", counted)
+    return ran
 
 
 def test_a_formula_compiled_once_is_read_again_without_running_latex(
@@ -58,20 +95,74 @@ def test_a_formula_compiled_once_is_read_again_without_running_latex(
 def test_nothing_but_whole_svgs_is_left_in_the_folder(shared: Path) -> None:
     MathTex("x^2 + 1")
     MathTex(r"\partial f / \partial x")
-    assert [p.name for p in shared.iterdir() if p.suffix != ".svg"] == []
+    assert leftovers(shared) == []
+    assert len(svgs(shared)) == 2
     assert all(data.rstrip().endswith(b"</svg>") for data in svgs(shared).values())
 
 
-def test_an_svg_cut_short_is_compiled_again_not_drawn(shared: Path) -> None:
-    whole = MathTex("y = 5x")
+@pytest.mark.parametrize("how", ["one digit", "cut short", "garbled"])
+def test_a_damaged_svg_is_compiled_again_with_a_warning_never_drawn(
+        shared: Path, how: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    clean = MathTex(r"\frac{\Delta y}{\Delta x} = 5")
     (name, data), = svgs(shared).items()
-    (shared / name).write_bytes(data[: len(data) // 2])
+    (shared / name).write_bytes(damaged(data, how))
+    capsys.readouterr()
+    ran = latex_runs(monkeypatch)
 
-    again = MathTex("y = 5x")
-    assert svgs(shared)[name] == data
+    again = MathTex(r"\frac{\Delta y}{\Delta x} = 5")
+    assert "latex" in ran, "the damaged SVG was used, not compiled again"
+    warning = capsys.readouterr().err
+    assert "warning: " in warning and str(shared / name) in warning
+    # A clean compile, in place: dvisvgm may order the glyphs differently each time,
+    # so it is compared by what Manim draws from it, not byte for byte.
+    assert list(svgs(shared)) == [name]
     assert again.file_name is not None
-    assert Path(again.file_name).read_bytes() == data  # what Manim parsed
-    assert len(again.family_members_with_points()) == len(whole.family_members_with_points())
+    assert Path(again.file_name).read_bytes() == (shared / name).read_bytes()
+    assert np.array_equal(again.get_all_points(), clean.get_all_points())
+    assert len(again.family_members_with_points()) == len(clean.family_members_with_points())
+    assert leftovers(shared) == []
+
+
+def test_an_svg_without_its_record_is_compiled_again_with_a_warning(
+        shared: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    MathTex("y = 5x")
+    [name] = svgs(shared)
+    (shared / name).with_name(texcache.RECORD_NAME).unlink()
+    capsys.readouterr()
+    ran = latex_runs(monkeypatch)
+    MathTex("y = 5x")
+    assert "latex" in ran
+    assert "has no record" in capsys.readouterr().err
+    assert list(svgs(shared)) == [name]
+    assert (shared / name).with_name(texcache.RECORD_NAME).is_file()
+
+
+def test_an_entry_another_process_stored_meanwhile_is_kept_not_replaced(
+        shared: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    MathTex("z = 2")
+    (name, data), = svgs(shared).items()
+    first = (shared / name).stat().st_ino
+    # This process looked before the other's rename landed: it compiles too, and its
+    # rename meets the other's whole entry.
+    looked = texcache._problem
+    raced: list[Path] = []
+
+    def before_the_other(entry: Path) -> str | None:
+        if not raced:
+            raced.append(entry)
+            return "absent"
+        return looked(entry)
+
+    monkeypatch.setattr(texcache, "_problem", before_the_other)
+    capsys.readouterr()
+    MathTex("z = 2")
+    assert (shared / name).stat().st_ino == first, "a whole entry was replaced under readers"
+    assert svgs(shared) == {name: data}
+    assert leftovers(shared) == []
+    assert "warning" not in capsys.readouterr().err
 
 
 def test_another_template_or_compiler_is_another_entry(shared: Path) -> None:
@@ -104,7 +195,7 @@ def test_many_processes_compiling_the_same_formulas_at_once_all_succeed(tmp_path
     # Every process drew the same glyphs from the same, whole, files.
     assert len({out for out, _ in outputs}) == 1
     assert len(svgs(folder)) == len(formulas)
-    assert [p.name for p in folder.iterdir() if p.suffix != ".svg"] == []
+    assert leftovers(folder) == []
 
 
 def test_cleaning_removes_what_killed_compiles_left_and_keeps_the_rest(tmp_path: Path) -> None:
@@ -114,16 +205,22 @@ def test_cleaning_removes_what_killed_compiles_left_and_keeps_the_rest(tmp_path:
     dead.wait()
     (folder / f".compiling-{dead.pid}-abc").mkdir()
     (folder / f".compiling-{os.getpid()}-def").mkdir()
+    (folder / ".89ab.damaged-1234").mkdir()
     kept = folder / "0123.svg"
     kept.write_text("<svg></svg>")
     old = folder / "4567.svg"
     old.write_text("<svg></svg>")
     long_ago = old.stat().st_mtime - (texcache.UNUSED_DAYS + 1) * 86400
     os.utime(old, (long_ago, long_ago))
+    for entry in ("cdef", "ef01"):
+        (folder / entry).mkdir()
+        (folder / entry / texcache.SVG_NAME).write_text("<svg></svg>")
+        (folder / entry / texcache.RECORD_NAME).write_text("{}")
+    os.utime(folder / "ef01" / texcache.RECORD_NAME, (long_ago, long_ago))
 
     texcache.clean(folder)
     assert sorted(p.name for p in folder.iterdir()) == [f".compiling-{os.getpid()}-def",
-                                                       "0123.svg"]
+                                                       "0123.svg", "cdef"]
 
 
 def test_the_folder_can_be_shared_between_caches_by_the_environment(
