@@ -5,7 +5,12 @@
     LessonreelError            base: the CLI prints "Type: message" and exits 1
     ├── UsageError             bad input from the user (exit 2)
     │   ├── UnknownLessonError
-    │   └── UnknownSceneError
+    │   ├── UnknownSceneError
+    │   └── FolderError        a folder to write into cannot be used (not writable, or
+    │                          holds files lessonreel did not write); nothing was touched
+    ├── RecordError            a file lessonreel reads back breaks its schema; names the
+    │                          file and the field
+    ├── DiskFullError          a disk filled up; names the folder and, if known, the need
     ├── LessonDeclarationError a lesson package declares something invalid
     ├── NarrationError         speech could not be synthesised or read
     │   └── DamagedAudioError  a WAV file holds less (or other) audio than it says
@@ -90,3 +95,39 @@ class WorkerMismatchError(ClusterError):
 
 class AssemblyError(LessonreelError):
     """The rendered scenes could not be turned into a valid lesson."""
+
+
+class FolderError(UsageError):
+    """A folder given to write into is not writable, is a file, or holds someone's files."""
+
+
+class RecordError(LessonreelError):
+    """A file lessonreel wrote and reads back (a manifest, beats.json, a cache record,
+    youtube.json, the YouTube token) is not what it wrote: unreadable, or a field of the
+    wrong type, not a finite number, or out of its range."""
+
+    def __init__(self, path: Path, field: str | None, problem: str, fix: str) -> None:
+        self.path = path
+        self.field = field
+        where = f"{path}: {field}" if field else str(path)
+        super().__init__(f"{where} {problem}; {fix}")
+
+
+class DiskFullError(LessonreelError):
+    """A disk has no room left for what lessonreel was writing."""
+
+    def __init__(self, folder: Path | str | None, needed: int | None = None,
+                 free: int | None = None) -> None:
+        self.folder = folder
+        place = f"the disk holding {folder}" if folder else "the disk"
+        amounts = ""
+        if needed is not None:
+            amounts = f" (about {megabytes(needed)} needed"
+            amounts += f", {megabytes(free)} free)" if free is not None else ")"
+        super().__init__(f"{place} is full{amounts}; free some space there (or point the "
+                         "folder at another disk) and run the command again: nothing "
+                         "half-written was kept")
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"

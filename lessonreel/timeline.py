@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
+
+from lessonreel.errors import RecordError
+from lessonreel.records import Fields, read_json
 
 #: Written into beats.json; a reader refuses a version it does not know.
 TIMELINE_VERSION = 1
@@ -73,53 +77,107 @@ def beat_timeline(lesson: str, fps: int, chapters: Sequence[SceneBeats]) -> dict
             "duration": round(first / fps, 6), "chapters": out_chapters, "beats": out_beats}
 
 
-class TimelineError(ValueError):
-    """A beats.json that does not describe a lesson's timeline."""
+class TimelineError(RecordError, ValueError):
+    """A beats.json that does not describe a lesson's timeline (a ValueError too, as
+    callers of :func:`check_timeline` have caught it)."""
 
 
-def check_timeline(data: Any, fps: int | None = None) -> dict[str, Any]:
+#: How to repair a beats.json: it is only ever written by assembly.
+FIX = "render the lesson again: it is written by 'lessonreel render'"
+
+
+def read_timeline(path: Path, fps: int, duration: float | None = None,
+                  lesson: str | None = None) -> dict[str, Any]:
+    """The checked timeline in ``path`` (see :func:`check_timeline`) of a video of ``fps``
+    frames a second, ``duration`` seconds long, of ``lesson``; else a TimelineError
+    naming the file and the field."""
+    data = read_json(path, FIX, TimelineError)
+    timeline = check_timeline(data, fps, duration=duration, path=path)
+    if lesson is not None and timeline.get("lesson") != lesson:
+        raise TimelineError(path, "lesson", f"is {timeline.get('lesson')!r}, the timeline of "
+                            f"another lesson than {lesson!r}", FIX)
+    return timeline
+
+
+def check_timeline(data: Any, fps: int | None = None, *, duration: float | None = None,
+                   path: Path = Path("beats.json")) -> dict[str, Any]:
     """``data`` if it is a timeline as :func:`beat_timeline` writes one (beats that tile
-    the lesson, in order, each inside its chapter); else a :class:`TimelineError`
-    saying what is wrong. Read from disk, so nothing in it is trusted unchecked."""
-    def refuse(what: str) -> TimelineError:
-        return TimelineError(f"beats.json {what}")
+    the lesson, in order, each inside its chapter, every number finite and every frame
+    range inside the video of ``duration`` seconds); else a :class:`TimelineError`
+    naming the field. Read from disk, so nothing in it is trusted unchecked."""
+    fields = Fields(path, FIX, TimelineError)
 
-    if not isinstance(data, dict) or data.get("version") != TIMELINE_VERSION:
-        raise refuse(f"is not a version {TIMELINE_VERSION} beat timeline")
-    rate = data.get("fps")
-    if not isinstance(rate, int) or rate <= 0 or (fps is not None and rate != fps):
-        raise refuse(f"gives {rate!r} frames a second, the video has {fps}")
-    chapters, beats = data.get("chapters"), data.get("beats")
-    if not isinstance(chapters, list) or not isinstance(beats, list) or not beats:
-        raise refuse("lists no chapters or no beats")
+    def refuse(field: str | None, what: str) -> NoReturn:
+        fields.fail(field, what)
+
+    fields.object(data)
+    if data.get("version") != TIMELINE_VERSION:
+        refuse("version", f"is {data.get('version')!r}: not a version {TIMELINE_VERSION} "
+               "beat timeline")
+    rate = fields.integer(data, "fps", minimum=1)
+    if fps is not None and rate != fps:
+        refuse("fps", f"gives {rate!r} frames a second, the video has {fps}")
+    fields.text(data, "lesson", default="")
+    frames = fields.integer(data, "frames", minimum=1)
+    seconds = fields.number(data, "duration", minimum=0)
+    if abs(seconds - frames / rate) > 0.5 / rate:
+        refuse("duration", f"is {seconds} s, but {frames} frames at {rate} a second last "
+               f"{frames / rate:.3f} s")
+    if duration is not None and abs(frames / rate - duration) > 1 / rate + 0.001:
+        refuse("frames", f"is {frames}: the timeline lasts {frames / rate:.3f} s, but the "
+               f"video {duration:.3f} s")
+    chapters = fields.items(data, "chapters", nonempty=True)
+    beats = fields.items(data, "beats", nonempty=True)
     at = 0
     for number, chapter in enumerate(chapters, 1):
-        if (not isinstance(chapter, dict) or chapter.get("number") != number
-                or not isinstance(chapter.get("title"), str)
-                or chapter.get("first_frame") != at
-                or not isinstance(chapter.get("end_frame"), int) or chapter["end_frame"] <= at
-                or not isinstance(chapter.get("first_beat"), int)):
-            raise refuse(f"chapter {number} is not a chapter that follows on from the one "
-                         "before it")
-        at = chapter["end_frame"]
+        where = f"chapters[{number - 1}]"
+        fields.object(chapter, where)
+        fields.text(chapter, "title", where)
+        fields.text(chapter, "scene", where, default="")
+        first = fields.integer(chapter, "first_frame", where)
+        end = fields.integer(chapter, "end_frame", where)
+        first_beat = fields.integer(chapter, "first_beat", where, minimum=0)
+        if chapter.get("number") != number or first != at or end <= at:
+            refuse(where, f"is not chapter {number} following on from the one before it "
+                   f"(frames {first} to {end}, expected from {at})")
+        if first_beat >= len(beats):
+            refuse(f"{where}.first_beat", f"is {first_beat}, but there are {len(beats)} beats")
+        _check_seconds(fields, chapter, where, first, end, rate)
+        at = end
     at = 0
     for index, beat in enumerate(beats):
-        if not isinstance(beat, dict) or beat.get("index") != index:
-            raise refuse(f"has no beat {index} where one is expected")
-        if not isinstance(beat.get("text"), str) or not isinstance(beat.get("name"), str):
-            raise refuse(f"beat {index} has no name or text")
-        first, end = beat.get("first_frame"), beat.get("end_frame")
-        if first != at or not isinstance(first, int) or not isinstance(end, int) \
-                or end <= first:
-            raise refuse(f"beat {index} ({beat.get('name')!r}) does not follow on from the "
-                         f"beat before it (frames {first!r} to {end!r}, expected from {at})")
-        named = beat.get("chapter")
-        if not isinstance(named, int) or not 1 <= named <= len(chapters):
-            raise refuse(f"beat {index} names chapter {named!r}, which is not listed")
+        where = f"beats[{index}]"
+        fields.object(beat, where)
+        if beat.get("index") != index:
+            refuse(f"{where}.index", f"is {beat.get('index')!r}, expected {index}")
+        name = fields.text(beat, "name", where)
+        fields.text(beat, "text", where)
+        fields.text(beat, "scene", where, default="")
+        first = fields.integer(beat, "first_frame", where)
+        end = fields.integer(beat, "end_frame", where)
+        if first != at or end <= first:
+            refuse(where, f"({name!r}) does not follow on from the beat before it "
+                   f"(frames {first!r} to {end!r}, expected from {at})")
+        named = fields.integer(beat, "chapter", where)
+        if not 1 <= named <= len(chapters):
+            refuse(f"{where}.chapter", f"names chapter {named!r}, which is not listed")
         chapter = chapters[named - 1]
         if not chapter["first_frame"] <= first < end <= chapter["end_frame"]:
-            raise refuse(f"beat {index} runs outside chapter {named}")
+            refuse(where, f"runs outside chapter {named}")
+        _check_seconds(fields, beat, where, first, end, rate)
         at = end
-    if at != data.get("frames") or chapters[-1].get("end_frame") != at:
-        raise refuse(f"ends its beats at frame {at}, its lesson at {data.get('frames')!r}")
+    if at != frames or chapters[-1]["end_frame"] != at:
+        refuse("frames", f"is {frames}, but the beats end at frame {at} and the chapters at "
+               f"{chapters[-1]['end_frame']}")
     return data
+
+
+def _check_seconds(fields: Fields, entry: dict[str, Any], where: str, first: int, end: int,
+                   fps: int) -> None:
+    """``start`` and ``end`` in seconds, when given, must be the frames' own times."""
+    for key, frame in (("start", first), ("end", end)):
+        if key in entry:
+            seconds = fields.number(entry, key, where, minimum=0)
+            if abs(seconds - frame / fps) > 0.5 / fps:
+                fields.fail(f"{where}.{key}", f"is {seconds} s, but frame {frame} is at "
+                            f"{frame / fps:.3f} s")

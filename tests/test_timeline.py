@@ -95,7 +95,7 @@ def damaged(change: str) -> dict[str, Any]:
 @pytest.mark.parametrize("change", ["gap", "overlap", "chapter", "outside", "short", "text",
                                     "version"])
 def test_a_damaged_timeline_is_refused_with_what_is_wrong(change: str) -> None:
-    with pytest.raises(TimelineError, match="^beats.json "):
+    with pytest.raises(TimelineError, match="^beats.json"):
         check_timeline(damaged(change), FPS)
 
 

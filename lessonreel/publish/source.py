@@ -4,25 +4,36 @@ A folder counts as rendered when its ``manifest.json`` exists (assembly writes
 it last) and every file the manifest lists has the size it recorded, so a
 folder that another render is rewriting, or that was copied half-way, is
 refused instead of published. The manifest is read from disk, so its slug and
-every file name in it are checked first: none may lead out of the folder.
+every file name in it are checked first: none may lead out of the folder. Then
+every field a publisher uses is checked against the schema assembly writes (types,
+finite numbers, scenes that fit the video): a manifest that breaks it is refused
+with one :class:`DamagedManifestError` naming the field.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from lessonreel.errors import UsageError
+from lessonreel.errors import RecordError, UsageError
 from lessonreel.files import inside, regular_file_inside
 from lessonreel.lesson import SLUG_PATTERN
 from lessonreel.quality import QUALITIES
+from lessonreel.records import Fields, parse_json
+
+#: The seconds a scene may end past the manifest's duration: the manifest rounds to
+#: microseconds, and a frame is the finest any timing in a render is.
+_SLACK = 0.001
 
 
 class NotRenderedError(UsageError):
     """There is no complete rendered lesson where the user pointed."""
+
+
+class DamagedManifestError(RecordError, NotRenderedError):
+    """A manifest.json whose fields break the schema assembly writes."""
 
 
 @dataclass(frozen=True)
@@ -83,11 +94,12 @@ def load(folder: Path) -> RenderedLesson:
         raise NotRenderedError(f"{folder} holds no rendered lesson (no manifest.json); "
                                "point at a folder written by 'lessonreel render'")
     try:
-        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = parse_json(manifest_path.read_bytes())
     except (OSError, ValueError) as error:
         raise NotRenderedError(f"{manifest_path} cannot be read ({error}); "
                                "render the lesson again") from error
     _check_paths(manifest_path, manifest)
+    check_manifest(manifest_path, manifest)
     for name, size in manifest.get("sizes", {}).items():
         path = folder / name
         if not path.is_file() or path.stat().st_size != size:
@@ -133,6 +145,43 @@ def _check_paths(manifest_path: Path, manifest: Any) -> None:
             refuse(f"names {name!r} as {what}, which is a folder (or a device), not a file")
     if not all(isinstance(size, int) for size in sizes.values()):
         refuse("records a size that is not a whole number of bytes")
+
+
+def check_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    """Refuse a manifest whose fields are not what assembly writes: the publishers use
+    each of these, and a wrong type or a NaN would fail far from here, or be published."""
+    slug = str(manifest.get("lesson"))
+    fields = Fields(path, f"it was not written so by 'lessonreel render': render the lesson "
+                          f"again with: lessonreel render {slug}", DamagedManifestError)
+    fields.text(manifest, "title", nonempty=True)
+    fields.text(manifest, "course", default="")
+    quality = fields.text(manifest, "quality")
+    if quality not in QUALITIES:
+        fields.fail("quality", f"is {quality!r}, not one of: {', '.join(QUALITIES)}")
+    for key in ("width", "height"):
+        fields.integer(manifest, key, minimum=1, default=1)
+    fps = fields.integer(manifest, "fps", minimum=1)
+    duration = fields.number(manifest, "duration", above=0)
+    fields.boolean(manifest, "complete", default=False)
+    fields.texts(manifest, "chapter_problems", default=[])
+    fields.text_map(manifest, "files")
+    fields.size_map(manifest, "sizes", default={})
+    scenes = fields.items(manifest, "scenes", nonempty=True)
+    # A frame is the finest timing in a render: a scene may end within one of the video.
+    slack = 1 / fps + _SLACK
+    previous = 0.0
+    for number, scene in enumerate(scenes):
+        where = f"scenes[{number}]"
+        fields.object(scene, where)
+        fields.text(scene, "name", where, nonempty=True)
+        fields.text(scene, "title", where, nonempty=True)
+        fields.text(scene, "file", where)
+        start = fields.number(scene, "start", where, minimum=previous - _SLACK)
+        length = fields.number(scene, "duration", where, above=0)
+        if start + length > duration + slack:
+            fields.fail(f"{where}.duration", f"ends the scene at {start + length:.3f} s, past "
+                        f"the end of the {duration:.3f} s video")
+        previous = start
 
 
 def find(slug: str, build_dir: Path, quality: str | None = None) -> RenderedLesson:

@@ -317,7 +317,7 @@ def test_a_damaged_beats_file_is_refused_in_one_line(renders: dict[str, Path],
     result = run_lessonreel("present", "--from", str(copy), "--no-open")
     assert result.returncode != 0
     [line] = result.stderr.strip().splitlines()
-    assert "beats.json beat 1 ('b') does not follow on" in line and "render" in line
+    assert "beats.json: beats[1] ('b') does not follow on" in line and "render" in line
 
 
 def test_a_listed_beats_file_that_is_gone_is_named_in_one_line(renders: dict[str, Path],
