@@ -38,12 +38,14 @@ from googleapiclient.discovery import Resource, build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest, MediaFileUpload
 
+from lessonreel import errors
 from lessonreel.chapters import Chapter, chapter_problems, youtube_text
 from lessonreel.errors import LessonreelError, UsageError
 from lessonreel.files import write_atomically
 from lessonreel.lesson import MAX_TAGS_LENGTH, Lesson, tags_length
 from lessonreel.publish.source import RenderedLesson, chapter_bounds
 from lessonreel.publish.youtube_auth import sign_in_again, write_private
+from lessonreel.records import parse_json, read_object
 
 RECORD_NAME = "youtube.json"
 #: An upload in progress: its resumable session, so the next run continues it. The
@@ -101,8 +103,8 @@ class ChangedSinceUploadError(UsageError):
     """lesson.mp4 differs from the published video, and --replace was not given."""
 
 
-class RecordError(UsageError):
-    """youtube.json cannot be read."""
+class RecordError(errors.RecordError, UsageError):
+    """youtube.json cannot be read, or breaks its schema."""
 
 
 @dataclass(frozen=True)
@@ -202,25 +204,39 @@ def describe_reset(now: datetime | None = None, local: tzinfo | None = None) -> 
 # --- the publish record ---------------------------------------------------------------------
 
 def load_record(folder: Path) -> dict[str, Any] | None:
+    """What was published from ``folder``, checked, or None when nothing was."""
     path = folder / RECORD_NAME
     if not path.exists():
         return None
-    try:
-        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(record.get("video_id"), str) or not isinstance(record.get("sha256"),
-                                                                          str):
-            raise ValueError("no video_id and sha256")
-    except (OSError, ValueError, AttributeError) as error:
-        raise RecordError(f"{path} cannot be read ({error}); it records what was published "
-                          "from this folder: repair it, or delete it to publish as a new "
-                          "video") from error
+    fields, record = read_object(path, "it records what was published from this folder: "
+                                 "repair it, or delete it to publish as a new video",
+                                 RecordError)
+    fields.text(record, "video_id", nonempty=True)
+    sha256 = fields.text(record, "sha256")
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        fields.fail("sha256", "is not a SHA-256 (64 hexadecimal digits)")
+    if record.get("privacy") is not None:
+        fields.text(record, "privacy")
+    steps = record["steps"] = fields.mapping(record, "steps", default={})
+    for step in ("captions", "playlist"):
+        if steps.get(step) and not isinstance(steps[step], (dict, bool)):
+            fields.fail(f"steps.{step}", "is not an object")
+    if isinstance(steps.get("playlist"), dict):
+        fields.text(steps["playlist"], "title", "steps.playlist")
+    elif steps.get("playlist"):
+        fields.fail("steps.playlist", "records no playlist title")
+    for index, earlier in enumerate(fields.items(record, "earlier_videos", default=[])):
+        where = f"earlier_videos[{index}]"
+        fields.object(earlier, where)
+        fields.text(earlier, "video_id", where)
+        fields.text(earlier, "sha256", where)
     return record
 
 
 def load_session(folder: Path, sha256: str) -> dict[str, Any] | None:
     """The unfinished upload of this very file, if one is recent enough to resume."""
     try:
-        session: dict[str, Any] = json.loads((folder / SESSION_NAME).read_text())
+        session: dict[str, Any] = parse_json((folder / SESSION_NAME).read_bytes())
         started = datetime.fromisoformat(session["started"])
         usable = (session["sha256"] == sha256 and isinstance(session["uri"], str)
                   and datetime.now(timezone.utc) - started < SESSION_MAX_AGE)

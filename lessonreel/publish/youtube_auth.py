@@ -10,16 +10,17 @@ byte is written, renamed into place whole, and never printed or logged.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 from google.oauth2.credentials import Credentials
 
-from lessonreel.errors import LessonreelError, UsageError
+from lessonreel.errors import LessonreelError, RecordError, UsageError
+from lessonreel.records import parse_json, read_object
 
 #: One scope covers every call a publish makes: captions.insert accepts no narrower one.
 SCOPES = ("https://www.googleapis.com/auth/youtube.force-ssl",)
@@ -36,6 +37,10 @@ class ClientSecretsError(UsageError):
 
 class SignInError(LessonreelError):
     """Signing in failed, or the saved sign-in no longer works."""
+
+
+class DamagedTokenError(RecordError, SignInError):
+    """The saved token file is not one Google's library wrote."""
 
 
 def config_dir() -> Path:
@@ -64,7 +69,7 @@ def load_client_config(path: Path) -> dict[str, Any]:
         raise ClientSecretsError(f"no OAuth client secrets at {path}; {fix} "
                                  "(or point --client-secrets at it)")
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
+        config = parse_json(path.read_bytes())
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise ClientSecretsError(f"{path} is not a client secrets JSON file ({error}); "
                                  f"{fix}") from error
@@ -106,16 +111,33 @@ def write_private(path: Path, text: str) -> None:
 
 
 def load_token(path: Path, slug: str) -> Credentials | None:
-    """The saved sign-in, or None when there is none."""
+    """The saved sign-in, or None when there is none; a damaged one is a
+    :class:`DamagedTokenError` naming the field (never its value: the file is a secret)."""
     if not path.exists():
         return None
     if path.stat().st_mode & 0o077:
         # A token copied in by hand may be readable by others: close it first.
         os.chmod(path, 0o600)
+    fields, info = read_object(path, sign_in_again(slug, path), DamagedTokenError)
+    for key in ("refresh_token", "client_id", "client_secret"):
+        fields.text(info, key, nonempty=True)
+    for key in ("token", "expiry", "quota_project_id", "rapt_token", "universe_domain",
+                "account"):
+        if info.get(key) is not None:
+            fields.text(info, key)
+    if info.get("expiry"):
+        try:
+            # The library reads the expiry so, and would fail on anything else.
+            datetime.strptime(info["expiry"].rstrip("Z").split(".")[0], "%Y-%m-%dT%H:%M:%S")
+        except ValueError:
+            fields.fail("expiry", "is not a time as Google writes one")
+    if isinstance(info.get("scopes"), list):
+        fields.texts(info, "scopes")
+    elif info.get("scopes") is not None:
+        fields.text(info, "scopes")
     try:
-        credentials: Credentials = Credentials.from_authorized_user_file(str(path),
-                                                                        list(SCOPES))
-    except (OSError, ValueError) as error:
+        credentials: Credentials = Credentials.from_authorized_user_info(info, list(SCOPES))
+    except (ValueError, TypeError, AttributeError) as error:
         # The exception text may quote the file; only its type is shown.
         raise SignInError(f"the saved YouTube sign-in at {path} cannot be read "
                           f"({type(error).__name__}); {sign_in_again(slug, path)}") from None
