@@ -41,8 +41,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lessonreel.cache import LEASES, SceneCache, _file_digest, module_path, scene_key
-from lessonreel.errors import LessonDeclarationError
+from lessonreel.cache import (
+    LEASES,
+    SceneCache,
+    _file_digest,
+    module_path,
+    read_beat_record,
+    scene_key,
+)
+from lessonreel.errors import LessonDeclarationError, RecordError
 from lessonreel.files import inside
 from lessonreel.lesson import SceneRef
 
@@ -209,9 +216,9 @@ class BeatSegments:
     @staticmethod
     def _problem(folder: Path, key: str, fps: int) -> str | None:
         try:
-            record = json.loads((folder / "record.json").read_text())
-        except (OSError, ValueError) as error:
-            return f"its record cannot be read: {error}"
+            record = read_beat_record(folder / "record.json")
+        except RecordError as error:
+            return f"its record is damaged ({error.field or 'the file'} {error.problem})"
         if record.get("key") != key:
             return "its record is for another key"
         if record.get("fps") != fps or record.get("frames") != beat_frames(

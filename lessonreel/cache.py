@@ -33,9 +33,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from lessonreel.errors import LessonDeclarationError
+from lessonreel.errors import LessonDeclarationError, RecordError
 from lessonreel.files import inside
 from lessonreel.lesson import SceneRef
+from lessonreel.records import Fields, read_object
 
 #: A staging folder this old belongs to a run that was killed, not one still writing.
 STALE_STAGING_SECONDS = 24 * 3600
@@ -310,7 +311,10 @@ class SceneCache:
                         scene)
             return None
         self._lease(folder)
-        return CacheEntry(folder, json.loads((folder / "record.json").read_text()))
+        try:
+            return CacheEntry(folder, read_scene_record(folder / "record.json"))
+        except RecordError:
+            return None  # replaced by a damaged one since it was checked
 
     def has_entry(self, lesson: str, scene: str, variant: str, key: str) -> bool:
         """Whether an entry for ``key`` exists (unverified: for planning only)."""
@@ -321,10 +325,12 @@ class SceneCache:
         newest: tuple[float, dict[str, Any]] | None = None
         for record_path in (self.root / lesson / scene).glob(f"{variant}/*/record.json"):
             try:
-                record = json.loads(record_path.read_text())
+                record = read_scene_record(record_path)
                 mtime = record_path.stat().st_mtime
-            except (OSError, ValueError):
+            except (OSError, RecordError):
                 continue
+            if "fps" not in record:
+                continue  # planning reads its frame rate; a render always records one
             if newest is None or mtime > newest[0]:
                 newest = (mtime, record)
         return None if newest is None else newest[1]
@@ -333,9 +339,9 @@ class SceneCache:
     def _problem(folder: Path, key: str) -> str | None:
         """What is wrong with the entry in ``folder``, or None when it is whole."""
         try:
-            record = json.loads((folder / "record.json").read_text())
-        except (OSError, ValueError) as error:
-            return f"its record cannot be read: {error}"
+            record = read_scene_record(folder / "record.json")
+        except RecordError as error:
+            return f"its record is damaged ({error.field or 'the file'} {error.problem})"
         if record.get("key") != key:
             return "its record is for another key"
         sizes: dict[str, int] = record.get("sizes", {})
@@ -452,9 +458,9 @@ class SceneCache:
         named: set[str] = set()
         folder = self._folder(lesson, scene, variant, "").parent
         for sibling in folder.iterdir() if folder.is_dir() else ():
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(RecordError):
                 if not sibling.name.startswith("."):
-                    record = json.loads((sibling / "record.json").read_text())
+                    record = read_scene_record(sibling / "record.json")
                     named.update(record.get("beat_keys", []))
         return named
 
@@ -496,6 +502,69 @@ class SceneCache:
             if age > AUDIO_UNUSED_DAYS * 24 * 3600 or total > AUDIO_MAX_BYTES:
                 path.unlink(missing_ok=True)
                 total -= size
+
+
+def read_scene_record(path: Path) -> dict[str, Any]:
+    """A scene entry's ``record.json``, checked against what :meth:`SceneCache.store` and
+    the render write; a RecordError names the field that is not."""
+    fields, record = read_object(path, "the entry is rendered again")
+    fields.text(record, "key")
+    fields.size_map(record, "sizes", default={})
+    fields.text_map(record, "sha256", default={})
+    fields.integer(record, "frames", minimum=0)
+    fields.integer(record, "fps", minimum=1, default=None)
+    fields.number(record, "render_seconds", minimum=0, default=None)
+    fields.texts(record, "beat_keys", default=[])
+    _check_beats(fields, record, "beats")
+    smallest = record.get("smallest_text")
+    if smallest is not None:
+        fields.object(smallest, "smallest_text")
+        fields.text(smallest, "label", "smallest_text")
+        fields.number(smallest, "size", "smallest_text", minimum=0)
+        fields.text(smallest, "beat", "smallest_text")
+        if set(smallest) != {"label", "size", "beat"}:
+            fields.fail("smallest_text", "has other fields than label, size and beat")
+    return record
+
+
+def read_beat_record(path: Path) -> dict[str, Any]:
+    """A beat segment's ``record.json`` (:mod:`lessonreel.beatcache`), checked alike."""
+    fields, record = read_object(path, "the segment is rendered again")
+    fields.text(record, "key")
+    fields.integer(record, "frames", minimum=0)
+    fields.integer(record, "fps", minimum=1)
+    fields.integer(record, "size", minimum=0)
+    fields.text(record, "sha256")
+    for index, play in enumerate(fields.items(record, "plays", default=[])):
+        # (run time, frozen), as beatcache.beat_frames reads each play.
+        if (not isinstance(play, list) or len(play) < 2 or isinstance(play[0], bool)
+                or not isinstance(play[0], (int, float)) or not 0 <= play[0] < 1e6):
+            fields.fail(f"plays[{index}]", "is not a play: [run time in seconds, frozen]")
+    _check_beats(fields, record, "beats", open_end=True)
+    fields.items(record, "layout", default=[])
+    return record
+
+
+def _check_beats(fields: Fields, record: dict[str, Any], key: str,
+                 open_end: bool = False) -> None:
+    """Each beat's name, text and times. A scene's beats are on its clock, from 0, each
+    ending after it starts; a beat segment's are relative to the segment, may be sounds
+    (no name or text) and may be open-ended (an end of ``None``)."""
+    for index, beat in enumerate(fields.items(record, key, default=[])):
+        where = f"{key}[{index}]"
+        fields.object(beat, where)
+        if open_end:
+            for name in ("name", "text"):
+                if beat.get(name) is not None:
+                    fields.text(beat, name, where)
+            fields.number(beat, "start", where)
+            if beat.get("end") is not None:
+                fields.number(beat, "end", where)
+            continue
+        fields.text(beat, "name", where)
+        fields.text(beat, "text", where, default="")
+        start = fields.number(beat, "start", where, minimum=0)
+        fields.number(beat, "end", where, minimum=start)
 
 
 def _file_digest(path: Path) -> str:

@@ -109,6 +109,7 @@ class RecordError(LessonreelError):
     def __init__(self, path: Path, field: str | None, problem: str, fix: str) -> None:
         self.path = path
         self.field = field
+        self.problem = problem
         where = f"{path}: {field}" if field else str(path)
         super().__init__(f"{where} {problem}; {fix}")
 
