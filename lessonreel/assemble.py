@@ -39,6 +39,7 @@ from lessonreel.errors import AssemblyError
 from lessonreel.files import inside, staged, write_atomically
 from lessonreel.lesson import Lesson
 from lessonreel.media import concat_listing, run_ffmpeg, video_duration
+from lessonreel.outputs import replacing
 from lessonreel.quality import Quality
 from lessonreel.render import SceneOutput
 from lessonreel.timeline import SceneBeats, beat_timeline
@@ -261,9 +262,9 @@ def up_to_date(out_dir: Path, key: str) -> dict[str, Any] | None:
     """The manifest of an earlier assembly with this key whose files are all intact."""
     try:
         manifest: dict[str, Any] = json.loads((out_dir / "manifest.json").read_text())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
-    if manifest.get("assembly_key") != key:
+    if not isinstance(manifest, dict) or manifest.get("assembly_key") != key:
         return None
     sizes = manifest.get("sizes", {})
     if not isinstance(sizes, dict):
@@ -295,6 +296,18 @@ def assemble(
     if earlier is not None:
         return AssembledLesson(out_dir=out_dir, video=out_dir / "lesson.mp4", manifest=earlier,
                                reused=True)
+    # Written into a staging folder that replaces out_dir whole, so a failure (a full
+    # disk too) leaves the previous render; the scene videos are copied, and the lesson
+    # is as large again: that room must be free before anything is written.
+    needed = 2 * sum(o.video.stat().st_size for o in outputs) + (1 << 20)
+    with replacing(out_dir, lesson.slug, needed) as staging:
+        manifest = _write(lesson, quality, outputs, staging, narration, key)
+    return AssembledLesson(out_dir=out_dir, video=out_dir / "lesson.mp4", manifest=manifest)
+
+
+def _write(lesson: Lesson, quality: Quality, outputs: Sequence[SceneOutput], out_dir: Path,
+           narration: str, key: str) -> dict[str, Any]:
+    """Every file of the lesson, into the new, empty folder ``out_dir``; its manifest."""
     placed = place(outputs)
     complete = [p.output.name for p in placed] == lesson.scene_names
     chapters = [p.chapter for p in placed]
@@ -303,11 +316,6 @@ def assemble(
     # and publishing to YouTube refuses it with these problems.
     chapter_issues = chapter_rules.chapter_problems(chapters) if complete else []
     chaptered = complete and not chapter_issues
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # Until the new manifest is written, the folder is not a complete lesson.
-    (out_dir / "manifest.json").unlink(missing_ok=True)
-    if not chaptered:
-        (out_dir / "chapters.txt").unlink(missing_ok=True)
     total = placed[-1].end
     cues = merge_captions(placed)
 
@@ -377,4 +385,4 @@ def assemble(
     manifest["sizes"] = {name: (out_dir / name).stat().st_size for name in names}
     # The manifest goes last: its presence means the folder is complete.
     write_atomically(out_dir / "manifest.json", json.dumps(manifest, indent=2).encode())
-    return AssembledLesson(out_dir=out_dir, video=out_dir / "lesson.mp4", manifest=manifest)
+    return manifest

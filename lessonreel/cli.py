@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -15,9 +16,10 @@ from rich.console import Console
 from rich.table import Table
 
 from lessonreel.cache import SceneCache
-from lessonreel.errors import LessonreelError, UsageError
+from lessonreel.errors import DiskFullError, LessonreelError, UsageError
 from lessonreel.lesson import discover, get_lesson, project_root
 from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
+from lessonreel.outputs import check_out, probe_writable
 from lessonreel.plan import plan
 from lessonreel.quality import QUALITIES, get_quality
 from lessonreel.render import run_plan
@@ -49,6 +51,14 @@ class LessonreelGroup(click.Group):
                        "nothing half-written is kept. Run the command again to go on from "
                        "the scenes already cached", err=True)
             ctx.exit(stopped.exit_code)
+        except OSError as error:
+            # A disk can fill up under any write; where no step said which folder
+            # (Python's error may name the file), this still says what happened.
+            if error.errno != errno.ENOSPC:
+                raise
+            full = DiskFullError(Path(error.filename).parent if error.filename else None)
+            click.echo(f"{type(full).__name__}: {full}", err=True)
+            ctx.exit(full.exit_code)
 
 
 @click.group(cls=LessonreelGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -151,8 +161,19 @@ def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quali
     level = get_quality(quality)
     cache = (cache_dir or root / ".lessonreel-cache").resolve()
     started = time.monotonic()
-    if shards != "auto" and not (shards.isdigit() and int(shards) >= 1):
+    if shards != "auto" and not (shards.isascii() and shards.isdigit() and int(shards) >= 1):
         raise UsageError(f"--shards must be 'auto' or a whole number from 1, got {shards!r}")
+
+    def target_of(each: Lesson) -> Path:
+        if lesson is None:
+            return (out_dir / each.slug if out_dir else root / "build" / each.slug / level.name)
+        return out_dir or root / "build" / each.slug / level.name
+
+    # Every folder the render writes is checked before the first scene renders: a
+    # folder that cannot be written, or a user's own, is found out now, not after it.
+    probe_writable(cache, "--cache-dir")
+    for each in chosen:
+        check_out(target_of(each).resolve(), "--out" if out_dir else "the build folder")
 
     with contextlib.ExitStack() as stack:
         runner: Executor | None = None
@@ -171,12 +192,8 @@ def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quali
             outputs = run_plan(tasks, workers, progress, runner)
 
     for each in chosen:
-        if lesson is None:
-            target = (out_dir / each.slug if out_dir else root / "build" / each.slug / level.name)
-        else:
-            target = out_dir or root / "build" / each.slug / level.name
         mine = [o for o in outputs if o.task.lesson == each.slug]
-        result = assemble(each, level, mine, target.resolve(), narration)
+        result = assemble(each, level, mine, target_of(each).resolve(), narration)
         rendered = sum(not o.cached for o in mine)
         if result.reused:
             console.print(f"nothing changed: {result.video} is up to date")
@@ -304,6 +321,7 @@ def preview(lesson: str, scene: str, section: str | None, frame: str | None, sto
     chosen, previewer = _previewer(lesson, cache_dir)
     ref = chosen.select([scene])[0]
     parse_frame(frame)  # refuse a bad --frame before rendering anything
+    probe_writable(previewer.cache_dir, "--cache-dir")
     if storyboard and (section or frame):
         raise UsageError("--storyboard shows the whole scene: leave out --section and --frame")
 
@@ -353,6 +371,10 @@ def narration(lesson: str, export_dir: Path | None, check_only: bool, as_json: b
     if (export_dir is None) == (not check_only):
         raise UsageError("choose one of --export DIR or --check")
     chosen, previewer = _previewer(lesson, cache_dir)
+    # Reading the script renders each scene's beats: refuse an unwritable folder first.
+    probe_writable(previewer.cache_dir, "--cache-dir")
+    if export_dir is not None:
+        probe_writable(export_dir.resolve(), "--export")
     beats = script.read_script(chosen, previewer, jobs)
     root = project_root()
     if export_dir is not None:

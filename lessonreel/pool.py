@@ -29,6 +29,9 @@ def last_error_line(log: Path) -> str:
         text = log.read_text(errors="replace")
     except OSError:
         return ""
+    if "No space left on device" in text or "[Errno 28]" in text:
+        # Else the line quoted is a fragment of a progress bar the error cut short.
+        return "the disk is full: No space left on device"
     lines = [ln.strip() for ln in text.replace("\r", "\n").splitlines() if ln.strip()]
     for line in reversed(lines):
         if "Error" in line or "error" in line:

@@ -12,6 +12,8 @@ place, so an interrupted ``new`` leaves no half-lesson for discovery to trip on.
 from __future__ import annotations
 
 import importlib
+import keyword
+import os
 import re
 import shutil
 import subprocess
@@ -175,24 +177,65 @@ def _string_lines(text: str, indent: int, width: int = 72) -> str:
                      for i, chunk in enumerate(chunks))
 
 
-def check_slug(slug: str) -> None:
-    if not NEW_SLUG.match(slug) or not SLUG_PATTERN.match(slug):
-        raise UsageError(
-            f"lesson slug {slug!r} must be lowercase words (letters and digits) joined by "
-            "hyphens, starting with a letter, e.g. module03-gradient"
-        )
+#: Characters the longest file ``new`` names adds to the package name:
+#: ``test_<package>_math.py``, and the staging folder ``.new-<package>-XXXXXXXX``.
+_NAME_OVERHEAD = len(".new--XXXXXXXX")
+#: A slug short enough for every filesystem and for the paths built from it.
+MAX_SLUG = 64
+
+
+def max_slug_length(folder: Path | None = None) -> int:
+    """The longest slug ``new`` accepts: MAX_SLUG, or less where the filesystem's
+    names are shorter."""
+    try:
+        name_max = os.pathconf(folder or Path.cwd(), "PC_NAME_MAX")
+    except (OSError, ValueError):
+        name_max = 255
+    return max(1, min(MAX_SLUG, name_max - _NAME_OVERHEAD))
+
+
+def check_slug(slug: str, folder: Path | None = None) -> None:
+    """Refuse a slug that cannot become a lesson package: the rule, in one line."""
+    longest = max_slug_length(folder)
+    rule = ("lowercase words (letters a-z and digits) joined by hyphens, starting with a "
+            f"letter, at most {longest} characters, and not a Python keyword once hyphens "
+            "become underscores (the package name), e.g. module03-gradient")
+    if not slug.isascii() or not NEW_SLUG.match(slug) or not SLUG_PATTERN.match(slug):
+        raise UsageError(f"lesson slug {slug!r} must be {rule}")
+    if len(slug) > longest:
+        raise UsageError(f"lesson slug {slug[:20]!r}... is {len(slug)} characters, too long; "
+                         f"it must be {rule}")
+    package = slug.replace("-", "_")
+    if keyword.iskeyword(package):
+        # ``from scenes.class import ...`` is a SyntaxError: every later command would fail.
+        raise UsageError(f"lesson slug {slug!r} makes the package name {package!r}, a Python "
+                         f"keyword, which cannot be imported; it must be {rule}")
+
+
+def _check_text(option: str, text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{option} holds characters that are not text (bytes that are not "
+                         "UTF-8); retype it") from None
 
 
 def create(slug: str, title: str, course: str | None = None, summary: str = "",
            scene: str | None = None) -> Scaffold:
     """Write a new lesson package under the lessons package, and its math test."""
     check_slug(slug)
+    for option, text in (("--title", title), ("--course", course or ""),
+                         ("--summary", summary), ("--scene", scene or "")):
+        _check_text(option, text)
     title = " ".join(title.split())
     if not title:
         raise UsageError("--title must not be empty: it is the lesson's title on screen")
     scene = scene or scene_name_for(title)
-    if not scene.isidentifier() or not scene[0].isupper():
-        raise UsageError(f"scene name {scene!r} must be a Python class name in CamelCase")
+    if (not scene.isascii() or not scene.isidentifier() or not scene[0].isupper()
+            or keyword.iskeyword(scene)):
+        raise UsageError(f"scene name {scene!r} must be a Python class name in CamelCase "
+                         "(ASCII letters and digits, starting with a capital; not None, "
+                         "True or False)")
     lessons = discover()
     if slug in lessons:
         raise UsageError(f"lesson {slug!r} already exists in {lessons[slug].package}; "

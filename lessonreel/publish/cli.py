@@ -44,9 +44,13 @@ def site(lessons: tuple[str, ...], out_dir: Path | None, quality: str | None,
     change since the last publish are kept, not copied again.
     """
     from lessonreel.lesson import discover, project_root
+    from lessonreel.outputs import probe_writable
     from lessonreel.publish.site import build_site, choose_lessons
 
     root = project_root()
+    # The site is staged beside --out and renamed over it: its parent must be writable.
+    site_dir = (out_dir or root / "site").absolute()
+    probe_writable(site_dir.parent, "--out", named=site_dir)
     chosen, skipped = choose_lessons(lessons, discover(), (build_dir or root / "build"),
                                      quality, from_dirs)
     for note in skipped:

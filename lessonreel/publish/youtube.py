@@ -43,6 +43,7 @@ from lessonreel.chapters import Chapter, chapter_problems, youtube_text
 from lessonreel.errors import LessonreelError, UsageError
 from lessonreel.files import write_atomically
 from lessonreel.lesson import MAX_TAGS_LENGTH, Lesson, tags_length
+from lessonreel.outputs import probe_writable
 from lessonreel.publish.source import RenderedLesson, chapter_bounds
 from lessonreel.publish.youtube_auth import sign_in_again, write_private
 from lessonreel.records import parse_json, read_object
@@ -748,6 +749,10 @@ def publish_command(lesson: Lesson, rendered: RenderedLesson, *, privacy: str | 
     from lessonreel.publish import youtube_auth as auth
 
     publication = Publication(lesson, rendered, privacy, playlist, replace)
+    if not dry:
+        # Each step is recorded in the render folder as it finishes: an upload whose
+        # record cannot be kept would be uploaded again next time.
+        probe_writable(rendered.folder, "the render folder")
     secrets = client_secrets or auth.default_client_secrets()
     token = auth.default_token()
     credentials = None
