@@ -98,8 +98,8 @@ def load(folder: Path) -> RenderedLesson:
     except (OSError, ValueError) as error:
         raise NotRenderedError(f"{manifest_path} cannot be read ({error}); "
                                "render the lesson again") from error
-    _check_paths(manifest_path, manifest)
     check_manifest(manifest_path, manifest)
+    _check_paths(manifest_path, manifest)
     for name, size in manifest.get("sizes", {}).items():
         path = folder / name
         if not path.is_file() or path.stat().st_size != size:
@@ -150,9 +150,9 @@ def _check_paths(manifest_path: Path, manifest: Any) -> None:
 def check_manifest(path: Path, manifest: dict[str, Any]) -> None:
     """Refuse a manifest whose fields are not what assembly writes: the publishers use
     each of these, and a wrong type or a NaN would fail far from here, or be published."""
-    slug = str(manifest.get("lesson"))
-    fields = Fields(path, f"it was not written so by 'lessonreel render': render the lesson "
-                          f"again with: lessonreel render {slug}", DamagedManifestError)
+    fields = Fields(path, "it was not written so by 'lessonreel render': render the lesson "
+                          "again", DamagedManifestError)
+    fields.object(manifest)
     fields.text(manifest, "title", nonempty=True)
     fields.text(manifest, "course", default="")
     quality = fields.text(manifest, "quality")
