@@ -540,6 +540,8 @@ def read_beat_record(path: Path) -> dict[str, Any]:
         if (not isinstance(play, list) or len(play) < 2 or isinstance(play[0], bool)
                 or not isinstance(play[0], (int, float)) or not 0 <= play[0] < 1e6):
             fields.fail(f"plays[{index}]", "is not a play: [run time in seconds, frozen]")
+    # Assembly reads every beat of a segment it joins (lessonreel.render).
+    fields.items(record, "beats")
     _check_beats(fields, record, "beats", open_end=True)
     fields.items(record, "layout", default=[])
     return record
@@ -549,16 +551,18 @@ def _check_beats(fields: Fields, record: dict[str, Any], key: str,
                  open_end: bool = False) -> None:
     """Each beat's name, text and times. A scene's beats are on its clock, from 0, each
     ending after it starts; a beat segment's are relative to the segment, may be sounds
-    (no name or text) and may be open-ended (an end of ``None``)."""
+    and may be open-ended (an end of ``None``)."""
     for index, beat in enumerate(fields.items(record, key, default=[])):
         where = f"{key}[{index}]"
         fields.object(beat, where)
         if open_end:
-            for name in ("name", "text"):
-                if beat.get(name) is not None:
-                    fields.text(beat, name, where)
+            fields.text(beat, "name", where)
+            if beat.get("text") is not None:
+                fields.text(beat, "text", where)
             fields.number(beat, "start", where)
-            if beat.get("end") is not None:
+            if "end" not in beat:
+                fields.fail(f"{where}.end", "is missing")
+            if beat["end"] is not None:
                 fields.number(beat, "end", where)
             continue
         fields.text(beat, "name", where)

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lessonreel.cache import SceneCache
-from lessonreel.errors import DiskFullError, LessonreelError, UsageError
+from lessonreel.errors import DiskFullError, LessonreelError, PathError, UsageError
 from lessonreel.lesson import discover, get_lesson, project_root
 from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
 from lessonreel.outputs import check_out, probe_writable
@@ -52,13 +52,23 @@ class LessonreelGroup(click.Group):
                        "the scenes already cached", err=True)
             ctx.exit(stopped.exit_code)
         except OSError as error:
-            # A disk can fill up under any write; where no step said which folder
-            # (Python's error may name the file), this still says what happened.
-            if error.errno != errno.ENOSPC:
+            said: LessonreelError
+            if error.errno == errno.ENOSPC:
+                # A disk can fill up under any write; where no step said which folder
+                # (Python's error may name the file), this still says what happened.
+                said = DiskFullError(Path(error.filename).parent if error.filename else None)
+            elif error.errno in _PATH_ERRORS and error.filename:
+                # A path the user typed that the system refuses whatever lessonreel does.
+                said = PathError(f"{error.filename}: {error.strerror}; give another path")
+            else:
                 raise
-            full = DiskFullError(Path(error.filename).parent if error.filename else None)
-            click.echo(f"{type(full).__name__}: {full}", err=True)
-            ctx.exit(full.exit_code)
+            click.echo(f"{type(said).__name__}: {said}", err=True)
+            ctx.exit(said.exit_code)
+
+
+#: What the system says of a path itself, not of lessonreel's work with it.
+_PATH_ERRORS = frozenset({errno.ENAMETOOLONG, errno.ELOOP, errno.EACCES, errno.EPERM,
+                          errno.EROFS, errno.ENOTDIR})
 
 
 @click.group(cls=LessonreelGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,8 +6,10 @@
     ├── UsageError             bad input from the user (exit 2)
     │   ├── UnknownLessonError
     │   ├── UnknownSceneError
-    │   └── FolderError        a folder to write into cannot be used (not writable, or
-    │                          holds files lessonreel did not write); nothing was touched
+    │   ├── FolderError        a folder to write into cannot be used (not writable, or
+    │   │                      holds files lessonreel did not write); nothing was touched
+    │   └── PathError          a path given cannot be used at all (too long, not
+    │                          permitted, links in a loop)
     ├── RecordError            a file lessonreel reads back breaks its schema; names the
     │                          file and the field
     ├── DiskFullError          a disk filled up; names the folder and, if known, the need
@@ -99,6 +101,10 @@ class AssemblyError(LessonreelError):
 
 class FolderError(UsageError):
     """A folder given to write into is not writable, is a file, or holds someone's files."""
+
+
+class PathError(UsageError):
+    """The system refused a path the user gave: too long, not permitted, or a loop."""
 
 
 class RecordError(LessonreelError):

@@ -36,6 +36,9 @@ def probe_writable(folder: Path, option: str, named: Path | None = None) -> None
     A file is created and removed to find out: permission bits say nothing for root,
     nor for a read-only mount.
     """
+    if "\0" in str(folder):
+        raise FolderError(f"{option} {str(named or folder)!r} holds a NUL character, which "
+                          "no file name can; give a folder's name")
     existing = folder
     while not existing.exists():
         if existing.parent == existing:
@@ -77,7 +80,12 @@ def is_ours(folder: Path) -> bool:
 
 def check_out(out: Path, option: str = "--out") -> None:
     """Refuse, before anything is rendered, an output folder that cannot be replaced:
-    a file, a folder lessonreel cannot write, or a non-empty one it did not write."""
+    a file, a folder lessonreel cannot write, or a non-empty one it did not write.
+
+    The render is staged beside the folder and the folder renamed, so it is its parent
+    that must be writable.
+    """
+    probe_writable(out.parent, option, named=out)
     if out.exists() and not out.is_dir():
         raise FolderError(f"{option} {out} is a file; give a folder for the render")
     if out.is_dir() and not is_ours(out):
@@ -90,8 +98,6 @@ def check_out(out: Path, option: str = "--out") -> None:
             raise FolderError(f"{option} {out} is not empty and holds no render written by "
                               f"lessonreel (no {MARKER}); choose a new or empty folder, "
                               "nothing was changed")
-    # The render is staged beside the folder, and the folder renamed: both need its parent.
-    probe_writable(out.parent, option, named=out)
 
 
 @contextlib.contextmanager
