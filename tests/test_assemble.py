@@ -19,6 +19,7 @@ from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, yo
 from lessonreel.errors import AssemblyError, LessonDeclarationError
 from lessonreel.lesson import Thumbnail, get_lesson
 from lessonreel.media import frame_count, probe
+from lessonreel.outputs import MARKER
 from lessonreel.plan import plan
 from lessonreel.quality import QUALITIES
 from lessonreel.render import BeatSpan, SceneOutput
@@ -87,15 +88,22 @@ def test_unreadable_scene_video_is_refused_before_anything_is_touched(tmp_path: 
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(b"\x00\x00\x00\x18ftypisom" + b"not really a video" * 100)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "lesson.mp4").write_bytes(b"previous lesson")
-    (out / "manifest.json").write_text("{}")
+    earlier_render(out)
     lesson = get_lesson("module02-derivatives")
     outputs = outputs_for(tmp_path, [broken] * len(lesson.scenes), [None] * len(lesson.scenes))
     with pytest.raises(AssemblyError, match="cannot read"):
         assemble(lesson, QUALITIES["low"], outputs, out, "none")
     assert (out / "lesson.mp4").read_bytes() == b"previous lesson"
-    assert sorted(p.name for p in out.iterdir()) == ["lesson.mp4", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "lesson.mp4", "manifest.json"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def earlier_render(out: Path) -> None:
+    """A folder as an earlier render left it (lessonreel's marker in it)."""
+    out.mkdir()
+    (out / "lesson.mp4").write_bytes(b"previous lesson")
+    (out / "manifest.json").write_text("{}")
+    (out / MARKER).write_text('{"generator": "lessonreel 0.1.0"}')
 
 
 @pytest.fixture
@@ -143,9 +151,7 @@ def test_interrupted_final_write_leaves_the_old_lesson_and_no_partial_files(
     tmp_path: Path, tiny_scene_videos: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "lesson.mp4").write_bytes(b"previous lesson")
-    (out / "manifest.json").write_text("{}")
+    earlier_render(out)
     real_ffmpeg = assemble_module.run_ffmpeg
 
     def dies_while_writing_the_lesson(args: list[str], what: str) -> object:
@@ -160,9 +166,9 @@ def test_interrupted_final_write_leaves_the_old_lesson_and_no_partial_files(
     with pytest.raises(KeyboardInterrupt):
         assemble(lesson, QUALITIES["low"], outputs, out, "none")
     assert (out / "lesson.mp4").read_bytes() == b"previous lesson"
-    leftovers = {p.name for p in out.iterdir()} - {"lesson.mp4", "scenes", "thumbnail.png",
-                                                     "contact-sheet.png"}
-    assert leftovers == set(), "a partial file or an outdated manifest was left behind"
+    # The earlier render is left whole, and nothing of the new one beside it.
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "lesson.mp4", "manifest.json"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
 
 def test_a_lesson_with_too_short_chapters_renders_without_chapters_txt(
@@ -175,7 +181,7 @@ def test_a_lesson_with_too_short_chapters_renders_without_chapters_txt(
     out = tmp_path / "out"
     lesson = get_lesson("module02-derivatives")
     outputs = outputs_for(tmp_path, [short, *tiny_scene_videos[1:]], [None] * len(lesson.scenes))
-    (out).mkdir()
+    earlier_render(out)
     (out / "chapters.txt").write_text("0:00 from an earlier render\n")
     result = assemble(lesson, QUALITIES["low"], outputs, out, "none")
     # The lesson plays, with its chapters embedded, but YouTube would reject its list.
@@ -234,7 +240,7 @@ def test_the_manifest_gives_the_pace_in_caption_words_a_minute_and_the_caption_f
 
 def test_a_partial_render_writes_no_chapters(tmp_path: Path, tiny_scene_videos: list[Path]) -> None:
     out = tmp_path / "out"
-    out.mkdir()
+    earlier_render(out)
     (out / "chapters.txt").write_text("0:00 stale\n")
     lesson = get_lesson("module02-derivatives")
     outputs = outputs_for(tmp_path, tiny_scene_videos[:1], [None])

@@ -144,8 +144,10 @@ def test_new_refuses_a_slug_that_is_not_lowercase_words_joined_by_hyphens(
     result = repo.run("new", slug, "--title", "Anything")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"UsageError: lesson slug {slug!r} must be lowercase words (letters and digits) "
-        "joined by hyphens, starting with a letter, e.g. module03-gradient"]
+        f"UsageError: lesson slug {slug!r} must be lowercase words (letters a-z and "
+        "digits) joined by hyphens, starting with a letter, at most 64 characters, and not "
+        "a Python keyword once hyphens become underscores (the package name), e.g. "
+        "module03-gradient"]
     assert sorted(p.name for p in (repo.root / "scenes").iterdir()) == before
 
 
