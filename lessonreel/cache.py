@@ -33,7 +33,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from lessonreel.errors import LessonDeclarationError, RecordError
+from lessonreel.errors import DiskFullError, LessonDeclarationError, RecordError
 from lessonreel.files import inside
 from lessonreel.lesson import SceneRef
 from lessonreel.records import Fields, read_object
@@ -384,6 +384,11 @@ class SceneCache:
             }
             (staging / "record.json").write_text(json.dumps(record, indent=1))
             self._put_in_place(staging, folder, key)
+        except OSError as error:
+            if error.errno == errno.ENOSPC:
+                needed = sum(source.stat().st_size for source in files.values())
+                raise DiskFullError(self.base, needed) from None
+            raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._lease(folder)

@@ -417,3 +417,49 @@ def test_a_cache_record_of_wrong_types_is_a_damaged_entry_not_a_crash(
         assert cache.lookup("demo", "Scene", "low-none", "k" * 64) is None
     assert "beats[0].start is text" in caplog.text
     assert cache.last_record("demo", "Scene") is None
+
+
+def test_a_full_disk_while_storing_a_scene_names_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source_video = tmp_path / "video.mp4"
+    source_video.write_bytes(b"v" * 1000)
+
+    def full(source: Path, target: Path) -> None:
+        Path(target).write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(shutil, "copyfile", full)
+    cache = SceneCache(tmp_path / "cache")
+    with pytest.raises(DiskFullError, match=f"the disk holding {tmp_path / 'cache'} is full "
+                                            r"\(about 0\.0 MB needed\)"):
+        cache.store("demo", "Scene", "low-none", "k" * 64, {"video.mp4": source_video}, {})
+    assert list((tmp_path / "cache").rglob("*.mp4")) == []
+
+
+def test_publish_youtube_refuses_a_render_folder_it_cannot_record_into(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+    def signing_in(*_: object, **__: object) -> None:
+        raise WorkStarted
+    monkeypatch.setattr(youtube_auth, "load_token", signing_in)
+    titles = [f"Part {n}" for n in range(1, 4)]
+
+    def lesson_of_three(m: dict[str, Any]) -> None:
+        m["lesson"] = LESSON
+        m["scenes"] = [{"name": f"S{n}", "title": title, "file": "scenes/A.mp4",
+                        "start": 20.0 * n, "duration": 20.0}
+                       for n, title in enumerate(titles)]
+        m["duration"] = 60.0
+    with read_only_folder(tmp_path) as locked:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(locked)], check=True)
+            write_render(locked, lesson_of_three)
+            subprocess.run(["mount", "--bind", str(locked), str(locked)], check=True)
+            subprocess.run(["mount", "-o", "remount,ro,bind", str(locked)], check=True)
+        else:
+            locked.chmod(0o755)
+            write_render(locked, lesson_of_three)
+            locked.chmod(0o555)
+        line = one_line(CliRunner().invoke(cli, ["publish", "youtube", LESSON,
+                                                 "--from", str(locked)]))
+        assert line.startswith(f"FolderError: the render folder {locked} cannot be written")
