@@ -436,7 +436,8 @@ class SceneCache:
         """Whether a live process holds a lease on the entry in ``folder``."""
         leases = folder / LEASES
         return leases.is_dir() and any(
-            name.name.isdigit() and pid_alive(int(name.name)) for name in leases.iterdir())
+            name.name.isascii() and name.name.isdigit() and pid_alive(int(name.name))
+            for name in leases.iterdir())
 
     @classmethod
     def _prune(cls, keep: Path) -> None:
@@ -587,7 +588,7 @@ def _file_digest(path: Path) -> str:
 def run_pid(name: str) -> int | None:
     """The pid in a run folder's name (``<date>-<time>-<pid>-<nonce>``), if it has one."""
     parts = name.split("-")
-    return int(parts[2]) if len(parts) >= 3 and parts[2].isdigit() else None
+    return int(parts[2]) if len(parts) >= 3 and parts[2].isascii() and parts[2].isdigit() else None
 
 
 def pid_alive(pid: int) -> bool:

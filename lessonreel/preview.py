@@ -219,7 +219,7 @@ class Previewer:
 def parse_frame(frame: str | None) -> int | None:
     if frame is None or frame == "last":
         return None
-    if not frame.isdigit():
+    if not (frame.isascii() and frame.isdigit()):
         raise UsageError(f"--frame must be 'last' or a frame number from 0, got {frame!r}")
     return int(frame)
 
