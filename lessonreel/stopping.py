@@ -89,7 +89,7 @@ def owner_pid(name: str) -> int | None:
     for prefix in PRIVATE_PREFIXES:
         if name.startswith(prefix):
             pid = name[len(prefix):].split("-")[0]
-            return int(pid) if pid.isdigit() else None
+            return int(pid) if pid.isascii() and pid.isdigit() else None
     return None
 
 

@@ -315,7 +315,7 @@ def clean(folder: Path) -> None:
         with contextlib.suppress(OSError):
             if path.name.startswith(_TMP_PREFIX):
                 pid = path.name[len(_TMP_PREFIX):].split("-")[0]
-                if pid.isdigit() and not pid_alive(int(pid)):
+                if pid.isascii() and pid.isdigit() and not pid_alive(int(pid)):
                     shutil.rmtree(path, ignore_errors=True)
             elif path.name.startswith(".") and ".damaged-" in path.name:
                 shutil.rmtree(path, ignore_errors=True)  # its mover was killed mid-way
