@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -36,6 +37,25 @@ def staged(path: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def swap_folder_in(staging: Path, out: Path) -> None:
+    """Replace the folder ``out`` with ``staging`` whole: ``out`` is renamed aside, ``staging``
+    renamed onto it, then the old one removed. If the second rename fails, the old folder
+    is put back, so ``out`` is always a complete old or new folder (or, between the two
+    renames, briefly absent)."""
+    retired = None
+    if out.exists():
+        retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
+        os.rename(out, retired)
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        if retired is not None:
+            os.rename(retired, out)
+        raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from lessonreel.errors import DiskFullError, FolderError
+from lessonreel.files import swap_folder_in
 
 #: Written last into every assembled render: the folder is lessonreel's to replace.
 MARKER = ".lessonreel-render.json"
@@ -124,7 +125,7 @@ def replacing(out: Path, lesson: str, needed: int | None = None) -> Iterator[Pat
         marker = {"generator": f"lessonreel {metadata.version('lessonreel')}",
                   "lesson": lesson}
         (staging / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
-        _swap_in(staging, out)
+        swap_folder_in(staging, out)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         if error.errno == errno.ENOSPC:
@@ -134,21 +135,6 @@ def replacing(out: Path, lesson: str, needed: int | None = None) -> Iterator[Pat
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
-
-def _swap_in(staging: Path, out: Path) -> None:
-    """Replace ``out`` with ``staging``: two renames, then the old folder is removed."""
-    retired = None
-    if out.exists():
-        retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
-        os.rename(out, retired)
-    try:
-        os.rename(staging, out)
-    except BaseException:
-        if retired is not None:
-            os.rename(retired, out)
-        raise
-    if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
 
 
 def _remove_stale(out: Path) -> None:

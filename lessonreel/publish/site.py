@@ -43,6 +43,7 @@ import srt
 
 from lessonreel.captions import ends_sentence
 from lessonreel.errors import UnknownLessonError, UsageError
+from lessonreel.files import swap_folder_in
 from lessonreel.lesson import Lesson
 from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
 from lessonreel.publish.present import ASSETS as PRESENT_ASSETS
@@ -394,21 +395,6 @@ def _render_site(lessons: Sequence[SiteLesson], staging: Path, out: Path,
     return record
 
 
-def _swap_in(staging: Path, out: Path) -> None:
-    """Replace ``out`` with ``staging``: two renames, then the old site is deleted."""
-    retired = None
-    if out.exists():
-        retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
-        os.rename(out, retired)
-    try:
-        os.rename(staging, out)
-    except BaseException:
-        if retired is not None:
-            os.rename(retired, out)
-        raise
-    if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
-
 
 def build_site(lessons: Sequence[SiteLesson], out: Path,
                base_url: str | None = None) -> PublishReport:
@@ -455,7 +441,7 @@ def _build_locked(lessons: Sequence[SiteLesson], out: Path, previous: dict[str, 
         record = _render_site(lessons, staging, out, previous, base_url, report)
         # Written last: a site folder with this record is a complete one.
         (staging / SITE_MANIFEST).write_text(json.dumps(record, indent=2), encoding="utf-8")
-        _swap_in(staging, out)
+        swap_folder_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
