@@ -198,6 +198,18 @@ def smallest_in_report(entries: Iterable[dict[str, Any]]) -> SmallestText | None
     return min(found, key=lambda text: text.size, default=None)
 
 
+def flashes_in_report(entries: Iterable[dict[str, Any]]) -> list[str]:
+    """The flashes of a scene's layout file (``lessonreel.flashes``), each named with its beat.
+
+    A beat's entry counts once: every shard of a split scene runs the beats before its own.
+    """
+    by_beat: dict[str, list[str]] = {}
+    for entry in entries:
+        by_beat.setdefault(entry["beat"], list(entry.get("flashes", [])))
+    return [f"in beat {beat!r}: flash {flash}"
+            for beat, flashes in by_beat.items() for flash in flashes]
+
+
 def layout_problems(
     mobjects: Iterable[Any], frame_width: float, frame_height: float, margin: float,
     *, min_size: float = theme.SMALL_SIZE,

@@ -28,7 +28,7 @@ from typing import Any
 from lessonreel import texcache
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
-from lessonreel.layout import SmallestText, smallest_in_report
+from lessonreel.layout import SmallestText, flashes_in_report, smallest_in_report
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.media import frame_count, run_ffmpeg
 from lessonreel.narration import (
@@ -89,8 +89,7 @@ class Previewer:
         found = []
         for entry in self._layout_entries(scene):
             found += [f"end of beat {entry['beat']!r}: {problem}" for problem in entry["problems"]]
-            found += [f"in beat {entry['beat']!r}: flash {flash}"
-                      for flash in entry.get("flashes", [])]
+            found += flashes_in_report([entry])
         return tuple(found)
 
     def smallest_text(self, scene: SceneRef) -> SmallestText | None:

@@ -25,6 +25,7 @@ from manim import (
 
 from lessonreel import theme
 from lessonreel.flashes import Flash
+from lessonreel.layout import flashes_in_report
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.narration import LAYOUT_FILE_ENV, NARRATION_ENV, NarrationMixin
 from lessonreel.preview import Previewer
@@ -199,6 +200,14 @@ def test_the_layout_file_and_the_preview_report_each_flash_at_its_beat(
     previewer.layout_path(scene).parent.mkdir(parents=True)
     previewer.layout_path(scene).write_text(report.read_text())
     assert previewer.layout_report(scene) == (f"in beat 'written': flash {written}",)
+
+
+def test_a_render_counts_each_beats_flashes_once_however_many_shards_ran_it() -> None:
+    first = {"beat": "one", "problems": [], "smallest": None, "flashes": ["at 1.00 s: x"]}
+    # Two shards: the second ran beat one again (skipping its plays) before its own.
+    entries = [first, first, {"beat": "two", "problems": [], "smallest": None, "flashes": []}]
+    assert flashes_in_report(entries) == ["in beat 'one': flash at 1.00 s: x"]
+    assert flashes_in_report([{"beat": "old", "problems": [], "smallest": None}]) == []
 
 
 def test_no_scene_of_either_module_flashes(constructed: ConstructedScene) -> None:
