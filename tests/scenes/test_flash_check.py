@@ -33,11 +33,12 @@ from scenes.common.layout import readout
 from tests.scenes.conftest import ConstructedScene
 
 
-def flashes_of(scene_class: type, monkeypatch: pytest.MonkeyPatch) -> list[Flash]:
-    """Construct the scene as the construction tests do (animations skipped)."""
+def flashes_of(scene_class: type, monkeypatch: pytest.MonkeyPatch, *,
+               drawn: bool = False) -> list[Flash]:
+    """Construct the scene as the construction tests do (animations skipped), or draw it."""
     monkeypatch.setenv(NARRATION_ENV, "none")
     with tempconfig({"dry_run": True, "quality": "low_quality"}):
-        scene = scene_class(skip_animations=True)
+        scene = scene_class(skip_animations=not drawn)
         scene.render()
     return list(scene.flash_watch.found)
 
@@ -200,6 +201,20 @@ def test_the_layout_file_and_the_preview_report_each_flash_at_its_beat(
     previewer.layout_path(scene).parent.mkdir(parents=True)
     previewer.layout_path(scene).write_text(report.read_text())
     assert previewer.layout_report(scene) == (f"in beat 'written': flash {written}",)
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("scene_class", [
+    WriteOfVisibleLabel, FadeInOfVisibleGroup, ReadoutSetBetweenPlays,
+    ReadoutMovedByAnUnanimatedTracker, EquationBecomesAnother, EquationLeftBehind,
+    EverythingShownOnPurpose], ids=lambda c: c.__name__)
+def test_drawing_every_frame_finds_what_skipping_finds(
+        scene_class: type, monkeypatch: pytest.MonkeyPatch) -> None:
+    skipped = flashes_of(scene_class, monkeypatch)
+    drawn = flashes_of(scene_class, monkeypatch, drawn=True)
+    assert [(f.beat, f.message) for f in drawn] == [(f.beat, f.message) for f in skipped]
+    # Drawn, the clock runs on whole frames; skipped, on exact run times.
+    assert [f.time for f in drawn] == pytest.approx([f.time for f in skipped], abs=0.2)
 
 
 def test_a_render_counts_each_beats_flashes_once_however_many_shards_ran_it() -> None:
