@@ -232,11 +232,14 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         takeaway = prose("A partial derivative is the slope along a slice.", theme.BODY_SIZE,
                          theme.HIGHLIGHT_COLOR).to_edge(DOWN, buff=theme.SAFE_MARGIN + 0.05)
         self.pin(takeaway)
+        # Circumscribe's own ring is not fixed in the frame: the 3D camera would draw it
+        # in space, sweeping across the panel. This one rings the label where it is.
+        ring = SurroundingRectangle(slope_label, color=theme.TANGENT_COLOR, buff=SMALL_BUFF)
+        self.pin(ring)
 
         with self.voiceover(beat="meaning", text=(
             "So a partial derivative is the slope along a slice, with the other input held "
             "fixed. Slice the other way, freezing x, and you get the partial derivative in y."
         )) as tracker:
             self.play(FadeIn(takeaway, shift=UP * 0.2), run_time=tracker.duration * 0.3)
-            self.play(Circumscribe(slope_label, color=theme.TANGENT_COLOR),
-                      run_time=tracker.duration * 0.3)
+            self.play(ShowPassingFlash(ring, time_width=0.3), run_time=tracker.duration * 0.3)
