@@ -254,7 +254,11 @@ def _driven(updaters: list[Any], text: Any, animated: set[int], animates: bool) 
     import inspect
 
     for updater in updaters:
-        if "dt" in inspect.signature(updater).parameters:
+        try:
+            timed = "dt" in inspect.signature(updater).parameters
+        except (TypeError, ValueError):  # no signature to read (a builtin): assume driven
+            return True
+        if timed:
             return True
         if not animates:
             continue
