@@ -209,7 +209,8 @@ def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quali
             console.print(f"nothing changed: {result.video} is up to date")
         else:
             table = Table(title=f"{each.title} ({level.name})")
-            for column in ("start", "chapter", "duration", "source", "smallest text"):
+            for column in ("start", "chapter", "duration", "source", "smallest text",
+                           "flashes"):
                 table.add_column(column)
             by_name = {o.name: o for o in mine}
             for scene in result.manifest["scenes"]:
@@ -217,8 +218,12 @@ def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quali
                 source = "cache" if output.cached else "rendered"
                 table.add_row(f"{scene['start']:.1f}", scene["title"],
                               f"{scene['duration']:.1f} s", source,
-                              _smallest_cell(output.smallest_text))
+                              _smallest_cell(output.smallest_text), str(len(output.flashes)))
             console.print(table)
+        for output in mine:
+            for flash in output.flashes:
+                console.print(f"[yellow]layout:[/yellow] {output.name} {flash}",
+                              highlight=False, soft_wrap=True)
         problems = result.manifest.get("chapter_problems") or []
         if problems:
             console.print("[yellow]warning:[/yellow] no chapters.txt, since the chapters "

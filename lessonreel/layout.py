@@ -66,7 +66,8 @@ def _visible(mobject: Any) -> bool:
     )
 
 
-def _label(mobject: Any) -> str:
+def label(mobject: Any) -> str:
+    """How a report names a text: its type and what it reads, ``MathTex('x^2')``."""
     # Text.text has its spaces taken out; original_text is what the author wrote.
     label = (getattr(mobject, "original_text", None) or getattr(mobject, "text", None)
              or getattr(mobject, "tex_string", None))
@@ -80,7 +81,7 @@ def _label(mobject: Any) -> str:
 
 def _box(mobject: Any) -> Box:
     return Box(
-        label=_label(mobject),
+        label=label(mobject),
         left=float(mobject.get_left()[0]),
         right=float(mobject.get_right()[0]),
         bottom=float(mobject.get_bottom()[1]),
@@ -166,7 +167,7 @@ def _sizes(texts: list[Any]) -> list[TextSize]:
     for mobject in texts:
         size = drawn_size(mobject)
         if size is not None:
-            sizes.append(TextSize(_label(mobject), size))
+            sizes.append(TextSize(label(mobject), size))
     return sizes
 
 
@@ -195,6 +196,18 @@ def smallest_in_report(entries: Iterable[dict[str, Any]]) -> SmallestText | None
     found = [SmallestText(e["smallest"]["label"], float(e["smallest"]["size"]), e["beat"])
              for e in entries if e.get("smallest")]
     return min(found, key=lambda text: text.size, default=None)
+
+
+def flashes_in_report(entries: Iterable[dict[str, Any]]) -> list[str]:
+    """The flashes of a scene's layout file (``lessonreel.flashes``), each named with its beat.
+
+    A beat's entry counts once: every shard of a split scene runs the beats before its own.
+    """
+    by_beat: dict[str, list[str]] = {}
+    for entry in entries:
+        by_beat.setdefault(entry["beat"], list(entry.get("flashes", [])))
+    return [f"in beat {beat!r}: flash {flash}"
+            for beat, flashes in by_beat.items() for flash in flashes]
 
 
 def layout_problems(

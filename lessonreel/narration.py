@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from lessonreel.errors import DamagedAudioError, NarrationError, UsageError
 from lessonreel.files import staged, write_atomically
+from lessonreel.flashes import FlashWatch
 from lessonreel.recordings import decode, find_recording, recorded_speech
 from lessonreel.speech import (
     ESTIMATED_WORDS_PER_SECOND,
@@ -425,12 +426,27 @@ class NarrationMixin:
             self._lessonreel_plays: list[tuple[float, bool, bool]] = []
         return self._lessonreel_plays
 
+    @property
+    def flash_watch(self) -> FlashWatch:
+        """The flash check's findings so far (see :mod:`lessonreel.flashes`)."""
+        if not hasattr(self, "_lessonreel_flashes"):
+            self._lessonreel_flashes = FlashWatch()
+        return self._lessonreel_flashes
+
+    def compile_animation_data(self, *args: Any, **kwargs: Any) -> Any:
+        compiled = super().compile_animation_data(*args, **kwargs)  # type: ignore[misc]
+        self.flash_watch.compiled(self)
+        return compiled
+
     def play(self, *args: Any, **kwargs: Any) -> None:
         scene: Any = self
         timed = self._time_based()
         before = scene.renderer.time
         skipped = self._skipped_by_shard()
+        # Checked on skipped plays too: what a flash is follows from the scene's state.
+        self.flash_watch.starting(self, self.beats[-1].name if self.beats else None)
         super().play(*args, **kwargs)  # type: ignore[misc]
+        self.flash_watch.ended(self)
         # Recorded even when skipped (-s, -n): the frames each play draws at any frame
         # rate follow from these, as Manim counts them (see lessonreel.beatcache).
         animations = getattr(scene, "animations", None)
@@ -488,8 +504,8 @@ class NarrationMixin:
         return any(mob.has_time_based_updater() for mob in scene.get_mobject_family_members())
 
     def _check_layout(self, beat: str) -> None:
-        """At the end of a beat, record the layout problems on screen and the text drawn
-        smallest, if asked to."""
+        """At the end of a beat, record the layout problems on screen, the text drawn
+        smallest and the beat's flashes (:mod:`lessonreel.flashes`), if asked to."""
         report = os.environ.get(LAYOUT_FILE_ENV)
         if not report:
             return
@@ -508,8 +524,10 @@ class NarrationMixin:
         except (OSError, ValueError):
             entries = []
         entries = [e for e in entries if e["beat"] != beat]
+        first = bool(self.beats) and self.beats[0].name == beat
         entries.append({"beat": beat, "problems": found, "smallest": None if smallest is None
-                        else {"label": smallest.label, "size": round(smallest.size, 2)}})
+                        else {"label": smallest.label, "size": round(smallest.size, 2)},
+                        "flashes": [str(f) for f in self.flash_watch.in_beat(beat, first)]})
         write_atomically(path, json.dumps(entries, indent=1).encode())
 
     def _recording(self, beat: str) -> Path | None:

@@ -28,7 +28,7 @@ from typing import Any
 from lessonreel import texcache
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
-from lessonreel.layout import SmallestText, smallest_in_report
+from lessonreel.layout import SmallestText, flashes_in_report, smallest_in_report
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.media import frame_count, run_ffmpeg
 from lessonreel.narration import (
@@ -50,7 +50,8 @@ class Preview:
 
     path: Path
     seconds: float
-    #: "end of beat 'name': problem", for each layout problem the scene has on screen.
+    #: "end of beat 'name': problem", for each layout problem the scene has on screen, and
+    #: "in beat 'name': flash at T s: ...", for each flash (:mod:`lessonreel.flashes`).
     layout: tuple[str, ...] = ()
     #: None for a scene with no text at the end of any beat.
     smallest: SmallestText | None = None
@@ -83,9 +84,13 @@ class Previewer:
         return entries
 
     def layout_report(self, scene: SceneRef) -> tuple[str, ...]:
-        """The layout problems the last run found, beat by beat."""
-        return tuple(f"end of beat {e['beat']!r}: {problem}"
-                     for e in self._layout_entries(scene) for problem in e["problems"])
+        """The layout problems and flashes (:mod:`lessonreel.flashes`) the last run found,
+        beat by beat."""
+        found = []
+        for entry in self._layout_entries(scene):
+            found += [f"end of beat {entry['beat']!r}: {problem}" for problem in entry["problems"]]
+            found += flashes_in_report([entry])
+        return tuple(found)
 
     def smallest_text(self, scene: SceneRef) -> SmallestText | None:
         """The smallest text the last run drew at the end of a beat."""

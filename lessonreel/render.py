@@ -34,7 +34,7 @@ from lessonreel.beatcache import (
 )
 from lessonreel.cache import SceneCache
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
-from lessonreel.layout import SmallestText, smallest_in_report
+from lessonreel.layout import SmallestText, flashes_in_report, smallest_in_report
 from lessonreel.loudness import normalise
 from lessonreel.media import concat_listing, frame_count, video_duration
 from lessonreel.plan import SceneTask, Shard
@@ -70,6 +70,8 @@ class SceneOutput:
     beats: tuple[BeatSpan, ...] = ()
     #: The text drawn smallest at the end of a beat; None: no text, or no beats.
     smallest_text: SmallestText | None = None
+    #: "in beat 'name': flash at T s: ...", for each flash (lessonreel.flashes).
+    flashes: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -192,6 +194,7 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
                    "text": beat.get("text", "")}
                   for beat in beats if beat.get("kind") != "sound"],
         "smallest_text": _smallest(layout),
+        "flashes": flashes_in_report(layout),
         "beat_keys": beat_keys,
         "beats_cached": 0 if plan is None else sum(1 for c in plan.cached if c is not None),
     })
@@ -201,7 +204,8 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
                                                              task.variant))
     shutil.rmtree(work, ignore_errors=True)
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
-                       elapsed, False, beat_times(entry.record), smallest_text(entry.record))
+                       elapsed, False, beat_times(entry.record), smallest_text(entry.record),
+                       tuple(entry.record.get("flashes", ())))
 
 
 def _store_segments(task: SceneTask,
@@ -263,7 +267,8 @@ def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
     if entry is None:
         return None
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
-                       0.0, True, beat_times(entry.record), smallest_text(entry.record))
+                       0.0, True, beat_times(entry.record), smallest_text(entry.record),
+                       tuple(entry.record.get("flashes", ())))
 
 
 def beat_times(record: dict[str, Any]) -> tuple[BeatSpan, ...]:

@@ -18,6 +18,11 @@ def output_for(w1_value: float) -> float:
     return float(m.network_output({m.w1: w1_value}))
 
 
+def as_shown(value: float) -> float:
+    """``value`` rounded as its readout shows it."""
+    return float(f"{value:.{m.NETWORK_PLACES}f}")
+
+
 def node(label: str, color: str) -> VGroup:
     circle = Circle(radius=0.42, color=color, stroke_width=4)
     text = MathTex(label, font_size=theme.LABEL_SIZE, color=color).move_to(circle)
@@ -87,12 +92,16 @@ class ComputationIsNotLearning(NarrationMixin, Scene):
             y_from=m.NETWORK_OUTPUT, y_to=m.NUDGED_OUTPUT,
         )) as tracker:
             w1_read[1].add_updater(lambda n: n.set_value(w1.get_value()))
-            y_read[1].add_updater(lambda n: n.set_value(output_for(w1.get_value())))
+            # y of the weight the viewer reads, not of the one between: never 0.5 beside 2.6.
+            y_read[1].add_updater(lambda n: n.set_value(output_for(as_shown(w1.get_value()))))
             self.wait(tracker.duration * 0.3)
-            self.play(w1.animate.set_value(W1_END), run_time=tracker.duration * 0.5)
             nudged = formula(m.network_sum_latex({m.w1: m.NUDGED_W1}),
                              theme.BODY_SIZE).move_to(numbers)
-            self.play(ReplacementTransform(numbers, nudged), run_time=tracker.duration * 0.15)
+            # The sum turns into the nudged one as the readouts move: an equation left
+            # stating 0.5 and 2.5 beside readouts at 0.6 and 2.7 would contradict them.
+            self.play(w1.animate.set_value(W1_END), ReplacementTransform(numbers, nudged),
+                      run_time=tracker.duration * 0.5)
+            self.wait(tracker.duration * 0.15)
         for number in (w1_read[1], y_read[1]):
             number.clear_updaters()
 

@@ -130,6 +130,12 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
             Mobject(), lambda _: keep_in_view(self.world, self.axes, self.camera, self.letters))
         self.move_camera(**angles, run_time=run_time, added_anims=[follow])
 
+    def pin(self, *mobjects: Mobject) -> None:
+        # Fixed in the frame but not yet on screen: the Write or FadeIn that shows them
+        # adds them, instead of wiping them off and drawing them again (a flash).
+        self.add_fixed_in_frame_mobjects(*mobjects)
+        self.remove(*mobjects)
+
     def construct(self) -> None:
         self.camera.background_color = theme.BACKGROUND
         self.set_camera_orientation(phi=70 * DEGREES, theta=-15 * DEGREES)
@@ -140,7 +146,7 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         keep_in_view(self.world, self.axes, self.camera, self.letters)
         title = scene_title("Slicing a surface")
         surface_label = formula(m.SURFACE_LATEX).move_to([COLUMN_X, 2.3, 0])
-        self.add_fixed_in_frame_mobjects(title, self.letters, surface_label)
+        self.pin(title, self.letters, surface_label)
         surface = bowl(self.axes)
         self.world.add(surface)
 
@@ -159,7 +165,7 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         held = formula(rf"y = {m.latex(m.SLICE_Y)} \text{{ (held fixed)}}",
                        theme.BODY_SIZE, theme.HIGHLIGHT_COLOR)
         held.next_to(surface_label, DOWN, buff=0.5)
-        self.add_fixed_in_frame_mobjects(held)
+        self.pin(held)
 
         with self.voiceover(beat="plane", text=say(
             "To watch x on its own, we hold y still. Fixing y at {y0} picks out an upright "
@@ -172,7 +178,7 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         self.world.add(cut)
         cut_label = formula(m.SLICE_LATEX, theme.BODY_SIZE, theme.SLICE_COLOR)
         cut_label.next_to(held, DOWN, buff=0.5)
-        self.add_fixed_in_frame_mobjects(cut_label)
+        self.pin(cut_label)
 
         with self.voiceover(beat="cut", text=say(
             "Plane and bowl meet along a curve. With y frozen at {y0}, its height is "
@@ -185,10 +191,11 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         dot, tangent = slice_tangent(self.axes)
         # A flat dot would squash to an ellipse as the camera tilts; keep it facing us.
         self.add_fixed_orientation_mobjects(dot)
+        self.remove(dot)
         self.world.add(dot, tangent)
         slope_label = formula(m.SLICE_SLOPE_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         slope_label.next_to(cut_label, DOWN, buff=0.5)
-        self.add_fixed_in_frame_mobjects(slope_label)
+        self.pin(slope_label)
 
         with self.voiceover(beat="tangent", text=say(
             "At {at} the curve sits {height} units high. The tangent there climbs {rise} "
@@ -201,8 +208,7 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
             self.play(Write(slope_label), run_time=tracker.duration * 0.3)
 
         panel = slice_panel().move_to([COLUMN_X, 0.05, 0])
-        self.add_fixed_in_frame_mobjects(panel)
-        self.remove(panel)
+        self.pin(panel)
 
         with self.voiceover(beat="flat", text=say(
             "Turn to look along the y axis and the slice lies flat: {curve}, with slope "
@@ -225,13 +231,15 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
 
         takeaway = prose("A partial derivative is the slope along a slice.", theme.BODY_SIZE,
                          theme.HIGHLIGHT_COLOR).to_edge(DOWN, buff=theme.SAFE_MARGIN + 0.05)
-        self.add_fixed_in_frame_mobjects(takeaway)
-        self.remove(takeaway)
+        self.pin(takeaway)
+        # Circumscribe's own ring is not fixed in the frame: the 3D camera would draw it
+        # in space, sweeping across the panel. This one rings the label where it is.
+        ring = SurroundingRectangle(slope_label, color=theme.TANGENT_COLOR, buff=SMALL_BUFF)
+        self.pin(ring)
 
         with self.voiceover(beat="meaning", text=(
             "So a partial derivative is the slope along a slice, with the other input held "
             "fixed. Slice the other way, freezing x, and you get the partial derivative in y."
         )) as tracker:
             self.play(FadeIn(takeaway, shift=UP * 0.2), run_time=tracker.duration * 0.3)
-            self.play(Circumscribe(slope_label, color=theme.TANGENT_COLOR),
-                      run_time=tracker.duration * 0.3)
+            self.play(ShowPassingFlash(ring, time_width=0.3), run_time=tracker.duration * 0.3)
