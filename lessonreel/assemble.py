@@ -325,7 +325,8 @@ def _write(lesson: Lesson, quality: Quality, outputs: Sequence[SceneOutput], out
         with ThreadPoolExecutor(max_workers=1) as background:
             encoding = background.submit(_build_audio, placed, work)
             listing = work / "scenes.txt"
-            listing.write_text(concat_listing([p.output.video for p in placed]))
+            listing.write_text(concat_listing([p.output.video for p in placed],
+                                              [p.duration for p in placed]))
             video_only = work / "video.mp4"
             run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:v:0",
                         "-c", "copy", str(video_only)], "joining scene videos")

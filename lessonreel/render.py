@@ -36,7 +36,7 @@ from lessonreel.cache import SceneCache
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
 from lessonreel.layout import SmallestText, smallest_in_report
 from lessonreel.loudness import normalise
-from lessonreel.media import concat_listing, frame_count, video_duration
+from lessonreel.media import TICK, concat_listing, frame_count, video_duration, video_span
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Executor, Job, LocalPool
 from lessonreel.stopping import Stopped, clean_private_temp
@@ -81,14 +81,15 @@ class SceneOutput:
 
 
 
-def _join(task: SceneTask, videos: Sequence[Path]) -> Path:
-    """The videos joined by the concat demuxer, without re-encoding."""
+def _join(task: SceneTask, videos: Sequence[Path], durations: Sequence[float]) -> Path:
+    """The videos joined by the concat demuxer, without re-encoding, each placed after
+    the frames of those before it."""
     if len(videos) == 1:
         return videos[0]
     work = task.work_dir
     video = work / "joined.mp4"
     listing = work / "shards.txt"
-    listing.write_text(concat_listing(videos))
+    listing.write_text(concat_listing(videos, durations))
     joined = subprocess.run(
         ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat",
          "-safe", "0", "-i", str(listing), "-c", "copy", str(video)],
@@ -140,6 +141,7 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
     rendered = dict(zip((shard.index for shard in task.shards), videos, strict=True))
     from_pass = {b["name"]: b for b in plan.beats} if plan is not None else {}
     pieces: list[Path] = []
+    lengths: list[float] = []
     beats: list[dict[str, Any]] = []
     layout: list[dict[str, Any]] = []
     drawn_now: list[tuple[Shard, Path, float, list[dict[str, Any]]]] = []
@@ -158,7 +160,8 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
                 placed["end"] = None if beat["end"] is None else offset + beat["end"]
                 beats.append(placed)
             layout.extend(record.get("layout", []))
-            offset += int(record["frames"]) / fps
+            lengths.append(int(record["frames"]) / fps)
+            offset += lengths[-1]
         else:
             video = rendered[shard.index]
             pieces.append(video)
@@ -166,12 +169,19 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
             beats.extend(drawn)
             layout.extend(_layout_entries(task, shard))
             drawn_now.append((shard, video, offset, drawn))
-            offset += video_duration(video)
-    video = _join(task, pieces)
+            lengths.append(video_duration(video))
+            offset += lengths[-1]
+    video = _join(task, pieces, lengths)
     seconds = video_duration(video)
-    if abs(seconds - offset) > 0.5 / fps:
+    # The frame count alone misses a picture shifted late or a gap at a seam (the
+    # frames are all there, shown later than the narration and captions expect): the
+    # timestamps must run from 0 to the pieces' length too.
+    start, end = video_span(video)
+    if abs(seconds - offset) > 0.5 / fps or abs(start) > TICK or abs(end - offset) > 0.5 / fps:
         raise SceneRenderError(task.scene.name, work / "shards.txt",
-                               f"the joined scene is {seconds:.3f} s, its pieces {offset:.3f} s")
+                               f"the joined scene's {seconds * fps:.0f} frames run from "
+                               f"{start:.3f} s to {end:.3f} s, its pieces from 0 to "
+                               f"{offset:.3f} s")
     beat_keys = _store_segments(task, drawn_now, layout)
     files = {"video.mp4": video, "last-frame.png": work / "last-frame.png"}
     grab_frame(video, None, files["last-frame.png"])
