@@ -67,6 +67,17 @@ def video_span(path: Path) -> tuple[float, float]:
         raise AssemblyError(f"{path}: its video stream has no start time or duration") from error
 
 
+def audio_duration(path: Path) -> float:
+    """Seconds of sound in ``path``'s first audio stream."""
+    for stream in probe(path)["streams"]:
+        if stream["codec_type"] == "audio":
+            try:
+                return float(stream["duration"])
+            except (KeyError, ValueError) as error:
+                raise AssemblyError(f"{path}: its audio stream has no duration") from error
+    raise AssemblyError(f"{path} has no audio stream")
+
+
 def run_ffmpeg(args: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
     command = ["ffmpeg", "-hide_banner", "-nostdin", "-y", *args]
     try:
