@@ -101,6 +101,30 @@ def _join(task: SceneTask, videos: Sequence[Path], durations: Sequence[float]) -
     return video
 
 
+def _on_frame_grid(task: SceneTask, video: Path, index: int) -> Path:
+    """``video`` with frame n shown at exactly n / fps, without re-encoding.
+
+    Manim joins a scene's partial movies with the concat demuxer, which places each
+    after the one before by its MP4 duration, rounded to whole milliseconds: the
+    frames of a whole render drift off the grid by up to half a millisecond a play,
+    where a scene joined from beat segments does not. Every frame is far nearer its
+    own grid point than the next, so rounding each timestamp puts it back.
+    """
+    fps = task.quality.fps
+    snapped = task.work_dir / f"shard{index}-on-grid.mp4"
+    to_grid = f"round({{0}}*TB*{fps})/(TB*{fps})"
+    result = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", str(video),
+         "-map", "0", "-c", "copy", "-bsf:v",
+         f"setts=pts={to_grid.format('PTS')}:dts={to_grid.format('DTS')}", str(snapped)],
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SceneRenderError(task.scene.name, video,
+                               f"putting its frames on the {fps} fps grid failed: "
+                               f"{result.stderr.strip()[:200]}")
+    return snapped
+
+
 def _order(task: SceneTask) -> list[tuple[Shard | None, int]]:
     """The scene's pieces in order: each a shard rendered now (with the first segment it
     holds) or a cached beat segment (None, its index)."""
@@ -138,7 +162,8 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
     work.mkdir(parents=True, exist_ok=True)
     fps = task.quality.fps
     plan = task.beat_plan
-    rendered = dict(zip((shard.index for shard in task.shards), videos, strict=True))
+    rendered = {shard.index: _on_frame_grid(task, video, shard.index)
+                for shard, video in zip(task.shards, videos, strict=True)}
     from_pass = {b["name"]: b for b in plan.beats} if plan is not None else {}
     pieces: list[Path] = []
     lengths: list[float] = []
