@@ -161,11 +161,10 @@ def refused(tmp_path: Path, index: int, video: Path, narration: Path | None = No
         if not output.last_frame.exists():
             grab_frame(output.video, None, output.last_frame)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "lesson.mp4").write_bytes(b"previous lesson")
+    earlier_render(out)
     with pytest.raises(AssemblyError) as error:
         assemble(lesson, QUALITIES["low"], outputs, out, "none")
-    assert [p.name for p in out.iterdir()] == ["lesson.mp4"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "lesson.mp4", "manifest.json"]
     assert (out / "lesson.mp4").read_bytes() == b"previous lesson"
     message = str(error.value)
     assert "\n" not in message
