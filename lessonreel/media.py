@@ -67,6 +67,20 @@ def video_span(path: Path) -> tuple[float, float]:
         raise AssemblyError(f"{path}: its video stream has no start time or duration") from error
 
 
+def frames_off_grid(path: Path, fps: int) -> int:
+    """How many frames of ``path``, in display order, are not shown at n / ``fps``
+    (within :data:`TICK`); read from the packets, nothing decoded."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        base = stream.time_base
+        assert base is not None
+        times = sorted(float(packet.pts * base) for packet in container.demux(stream)
+                       if packet.pts is not None)
+    return sum(1 for n, t in enumerate(times) if abs(t - n / fps) > TICK)
+
+
 def audio_duration(path: Path) -> float:
     """Seconds of sound in ``path``'s first audio stream."""
     for stream in probe(path)["streams"]:

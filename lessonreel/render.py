@@ -36,7 +36,14 @@ from lessonreel.cache import SceneCache
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
 from lessonreel.layout import SmallestText, smallest_in_report
 from lessonreel.loudness import normalise
-from lessonreel.media import TICK, concat_listing, frame_count, video_duration, video_span
+from lessonreel.media import (
+    TICK,
+    concat_listing,
+    frame_count,
+    frames_off_grid,
+    video_duration,
+    video_span,
+)
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Executor, Job, LocalPool
 from lessonreel.stopping import Stopped, clean_private_temp
@@ -107,8 +114,9 @@ def _on_frame_grid(task: SceneTask, video: Path, index: int) -> Path:
     Manim joins a scene's partial movies with the concat demuxer, which places each
     after the one before by its MP4 duration, rounded to whole milliseconds: the
     frames of a whole render drift off the grid by up to half a millisecond a play,
-    where a scene joined from beat segments does not. Every frame is far nearer its
-    own grid point than the next, so rounding each timestamp puts it back.
+    where a scene joined from beat segments does not. While every frame is nearer its
+    own grid point than the next, rounding each timestamp puts it back; past that
+    (half a frame of drift, hundreds of plays) ``video`` is kept as Manim wrote it.
     """
     fps = task.quality.fps
     snapped = task.work_dir / f"shard{index}-on-grid.mp4"
@@ -122,6 +130,10 @@ def _on_frame_grid(task: SceneTask, video: Path, index: int) -> Path:
         raise SceneRenderError(task.scene.name, video,
                                f"putting its frames on the {fps} fps grid failed: "
                                f"{result.stderr.strip()[:200]}")
+    if frames_off_grid(snapped, fps):
+        log.warning("%s: shard %d drifts too far to put on the frame grid; kept as rendered",
+                    task.scene.name, index)
+        return video
     return snapped
 
 
