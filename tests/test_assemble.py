@@ -7,6 +7,7 @@ import json
 import subprocess
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import srt
@@ -18,11 +19,11 @@ from lessonreel.assemble import PlacedScene, assemble, merge_captions, place, to
 from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
 from lessonreel.errors import AssemblyError, LessonDeclarationError
 from lessonreel.lesson import Thumbnail, get_lesson
-from lessonreel.media import frame_count, probe
+from lessonreel.media import frame_count, frames_off_grid, probe
 from lessonreel.outputs import MARKER
 from lessonreel.plan import plan
 from lessonreel.quality import QUALITIES
-from lessonreel.render import BeatSpan, SceneOutput
+from lessonreel.render import BeatSpan, SceneOutput, _on_frame_grid
 from lessonreel.timeline import check_timeline
 from tests.conftest import ROOT
 
@@ -136,11 +137,11 @@ def silence(path: Path, seconds: float) -> Path:
     return path
 
 
-def joined_with_a_gap(tmp_path: Path) -> Path:
+def joined_with_a_gap(tmp_path: Path, gap: float = 2 / 15) -> Path:
     """What a scene joined from a late-starting first beat was: 30 frames, every one
-    after the first beat shown 2 frames late (the concat demuxer leaves a gap)."""
+    after the first beat shown ``gap`` s late (the concat demuxer leaves a gap)."""
     listing = tmp_path / "pieces.txt"
-    listing.write_text(f"file '{clip(tmp_path / 'first.mp4', 1, late=2 / 15)}'\n"
+    listing.write_text(f"file '{clip(tmp_path / 'first.mp4', 1, late=gap)}'\n"
                        f"file '{clip(tmp_path / 'rest.mp4', 1)}'\n")
     joined = tmp_path / "joined.mp4"
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i",
@@ -200,6 +201,21 @@ def test_picture_and_sound_within_a_frame_of_each_other_are_placed(tmp_path: Pat
         wav = silence(tmp_path / f"{sound}.wav", sound)
         [placed] = place([dataclasses.replace(output, narration=wav)])
         assert placed.duration == pytest.approx(2)
+
+
+@pytest.mark.parametrize(("gap", "snapped"), [(0.003, True), (0.6 / 15, False)])
+def test_a_shard_goes_on_the_frame_grid_unless_it_drifts_half_a_frame(
+    tmp_path: Path, gap: float, snapped: bool,
+) -> None:
+    video = joined_with_a_gap(tmp_path, gap)
+    assert frames_off_grid(video, 15) == 15
+    task = SimpleNamespace(quality=QUALITIES["low"], work_dir=tmp_path,
+                           scene=SimpleNamespace(name="Drifting"))
+    kept = _on_frame_grid(task, video, 0)  # type: ignore[arg-type]
+    # Rounding 0.6 frame of drift would show the second half a frame early instead.
+    assert (kept != video) is snapped
+    assert frames_off_grid(kept, 15) == (0 if snapped else 15)
+    assert frame_count(kept) == 30
 
 
 def test_a_thumbnail_declared_by_beat_takes_the_last_frame_of_that_beat(
