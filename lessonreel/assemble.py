@@ -38,7 +38,14 @@ from lessonreel.chapters import Chapter
 from lessonreel.errors import AssemblyError
 from lessonreel.files import inside, staged, write_atomically
 from lessonreel.lesson import Lesson
-from lessonreel.media import concat_listing, run_ffmpeg, video_duration
+from lessonreel.media import (
+    TICK,
+    audio_duration,
+    concat_listing,
+    run_ffmpeg,
+    video_duration,
+    video_span,
+)
 from lessonreel.outputs import replacing
 from lessonreel.quality import Quality
 from lessonreel.render import SceneOutput
@@ -65,12 +72,41 @@ class PlacedScene:
 
 
 def place(outputs: Sequence[SceneOutput]) -> list[PlacedScene]:
+    """Each scene after the ones before it, by its frame count: the clock its narration,
+    captions and beats run on, which its picture must keep (see :func:`check_in_step`)."""
     placed, t = [], 0.0
     for output in outputs:
         duration = video_duration(output.video)
+        check_in_step(output, duration)
         placed.append(PlacedScene(output, t, duration))
         t += duration
     return placed
+
+
+def check_in_step(output: SceneOutput, duration: float) -> None:
+    """Refuse a scene whose picture would be out of step with its sound: a video that
+    does not start at 0, or whose timestamps run longer or shorter than ``duration``
+    (its frames over its frame rate) or than its narration, by more than a frame.
+
+    The frame count cannot see this: a scene joined with a gap, or shifted late, has
+    every frame, each shown late, and every scene after it in the lesson with it.
+    """
+    fps = output.task.quality.fps
+    start, end = video_span(output.video)
+    picture = end - start
+    sound = duration if output.narration is None else audio_duration(output.narration)
+    cache, lesson = output.task.cache_dir, output.task.lesson
+    fix = (f"remove {cache / 'scenes' / lesson / output.name} and "
+           f"{cache / 'beats' / lesson / output.name}, and render again")
+    if abs(start) > TICK:
+        raise AssemblyError(f"scene {output.name}: its video starts at {start:.3f} s, not 0 "
+                            f"(its picture would lag its sound); {fix}")
+    worst = max(abs(end - duration), abs(end - sound))
+    if worst > 1 / fps + TICK:
+        raise AssemblyError(
+            f"scene {output.name}: its picture runs {picture:.3f} s ({duration * fps:.0f} "
+            f"frames, {duration:.3f} s at {fps} fps), its sound {sound:.3f} s: more than "
+            f"a frame ({1 / fps:.3f} s) apart; {fix}")
 
 
 def merge_captions(placed: Sequence[PlacedScene]) -> list[srt.Subtitle]:
@@ -325,7 +361,8 @@ def _write(lesson: Lesson, quality: Quality, outputs: Sequence[SceneOutput], out
         with ThreadPoolExecutor(max_workers=1) as background:
             encoding = background.submit(_build_audio, placed, work)
             listing = work / "scenes.txt"
-            listing.write_text(concat_listing([p.output.video for p in placed]))
+            listing.write_text(concat_listing([p.output.video for p in placed],
+                                              [p.duration for p in placed]))
             video_only = work / "video.mp4"
             run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:v:0",
                         "-c", "copy", str(video_only)], "joining scene videos")

@@ -20,7 +20,8 @@ A segment's key covers what decides its frames:
   re-renders from the edited beat to the end of the scene.
 
 Segments are verified like scene entries (size and SHA-256 recorded when
-stored, and a frame count that must agree with the plays recorded with it),
+stored, and a frame count that must agree with the plays recorded with it; a
+segment is stored only if its video starts at 0, as the concat demuxer needs),
 written under a temporary name and renamed into place, and pruned with the
 scene entries that name them.
 """
@@ -56,7 +57,8 @@ from lessonreel.lesson import SceneRef
 log = logging.getLogger("lessonreel.beatcache")
 
 #: Bump when a change to how segments are cut or keyed must invalidate every segment.
-BEAT_SCHEMA = 1
+#: 2: a scene's first segment was cut starting 2 frames late (see :func:`cut`).
+BEAT_SCHEMA = 2
 
 
 class _Blank(ast.NodeTransformer):
@@ -236,8 +238,9 @@ class BeatSegments:
     def store(self, lesson: str, scene: str, variant: str, key: str, video: Path,
               extra: dict[str, Any]) -> Segment | None:
         """Copy ``video`` into a new segment entry and rename it into place; None (and
-        nothing stored) if its frames are not what its plays draw."""
-        from lessonreel.media import frame_count
+        nothing stored) if its frames are not what its plays draw or its video does not
+        start at 0."""
+        from lessonreel.media import TICK, frame_count, video_span
 
         folder = self._folder(lesson, scene, variant, key)
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -248,6 +251,13 @@ class BeatSegments:
             if frames != beat_frames(extra["plays"], int(extra["fps"])):
                 log.warning("segment of %s has %d frames, its plays draw %d: not cached",
                             scene, frames, beat_frames(extra["plays"], int(extra["fps"])))
+                return None
+            # The concat demuxer shows a piece's frames from its start but places the
+            # next piece after its start plus its length: a late start is a gap.
+            start, _ = video_span(staging / "segment.mp4")
+            if abs(start) > TICK:
+                log.warning("segment of %s starts its video at %.3f s, not 0: not cached",
+                            scene, start)
                 return None
             record = {"key": key, "scene": scene, "lesson": lesson, "frames": frames,
                       "size": (staging / "segment.mp4").stat().st_size,
@@ -290,8 +300,10 @@ class BeatSegments:
 def cut(video: Path, frames: Sequence[int], into: Path) -> list[Path] | None:
     """``video`` cut, without re-encoding, into pieces of ``frames`` frames each.
 
-    Every cut falls where a play began, which Manim encoded from a keyframe. None
-    when the pieces come out otherwise (then nothing of this video is cached).
+    Every cut falls where a play began, which Manim encoded from a keyframe; every
+    piece starts its video at 0, as a whole render does (:meth:`BeatSegments.store`
+    refuses one that does not). None when the pieces come out otherwise (then nothing
+    of this video is cached).
     """
     from lessonreel.media import frame_count
 
@@ -306,7 +318,14 @@ def cut(video: Path, frames: Sequence[int], into: Path) -> list[Path] | None:
     pattern = into / "segment%03d.mp4"
     result = subprocess.run(
         ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", str(video),
-         "-map", "0:v:0", "-c", "copy", "-f", "segment", "-segment_frames", ",".join(bounds),
+         "-map", "0:v:0", "-c", "copy",
+         # The B-frames' reorder delay gives the first packets negative decoding times
+         # (-2 frames). By default the segment muxer shifts every packet later to make
+         # them non-negative; -reset_timestamps takes that shift back out of every
+         # piece but the first, which then starts 2 frames late. The MP4 inside each
+         # piece keeps negative decoding times as a whole render does (an edit list).
+         "-avoid_negative_ts", "disabled",
+         "-f", "segment", "-segment_frames", ",".join(bounds),
          "-reset_timestamps", "1", "-segment_format", "mp4", str(pattern)],
         capture_output=True, text=True, check=False)
     pieces = [into / f"segment{i:03d}.mp4" for i in range(len(frames))]

@@ -11,6 +11,11 @@ from typing import Any
 
 from lessonreel.errors import AssemblyError
 
+#: How far two times may differ and still be one: the rounding of a timestamp between
+#: clocks (an MP4 keeps its duration in milliseconds, a stream's clock ticks at
+#: 1/15360 s), far below a frame (1/60 s at most).
+TICK = 0.001
+
 
 def probe(path: Path) -> dict[str, Any]:
     """ffprobe's description of ``path``: format, streams and chapters."""
@@ -50,6 +55,43 @@ def video_duration(path: Path) -> float:
     return float(stream["duration"])
 
 
+def video_span(path: Path) -> tuple[float, float]:
+    """When the picture of ``path`` starts and ends, in seconds, by its timestamps (an
+    edit list applied): unlike :func:`video_duration`, this sees a picture shifted late
+    or a gap between joined pieces, which leave the frame count as it was."""
+    stream = _video_stream(path)
+    try:
+        start = float(stream["start_time"])
+        return start, start + float(stream["duration"])
+    except (KeyError, ValueError) as error:
+        raise AssemblyError(f"{path}: its video stream has no start time or duration") from error
+
+
+def frames_off_grid(path: Path, fps: int) -> int:
+    """How many frames of ``path``, in display order, are not shown at n / ``fps``
+    (within :data:`TICK`); read from the packets, nothing decoded."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        base = stream.time_base
+        assert base is not None
+        times = sorted(float(packet.pts * base) for packet in container.demux(stream)
+                       if packet.pts is not None)
+    return sum(1 for n, t in enumerate(times) if abs(t - n / fps) > TICK)
+
+
+def audio_duration(path: Path) -> float:
+    """Seconds of sound in ``path``'s first audio stream."""
+    for stream in probe(path)["streams"]:
+        if stream["codec_type"] == "audio":
+            try:
+                return float(stream["duration"])
+            except (KeyError, ValueError) as error:
+                raise AssemblyError(f"{path}: its audio stream has no duration") from error
+    raise AssemblyError(f"{path} has no audio stream")
+
+
 def run_ffmpeg(args: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
     command = ["ffmpeg", "-hide_banner", "-nostdin", "-y", *args]
     try:
@@ -62,10 +104,15 @@ def run_ffmpeg(args: Sequence[str], what: str) -> subprocess.CompletedProcess[st
     return result
 
 
-def concat_listing(videos: Sequence[Path]) -> str:
-    """An ffmpeg concat-demuxer list of ``videos``, each path quoted for the demuxer.
+def concat_listing(videos: Sequence[Path], durations: Sequence[float]) -> str:
+    """An ffmpeg concat-demuxer list of ``videos``, each path quoted for the demuxer and
+    given its exact duration (frames over frame rate).
 
-    Inside single quotes the demuxer ends the string at any ``'``, so a quote in a
-    path (``/home/o'neil``) is written as ``'\\''``: close, escaped quote, reopen.
+    Without a ``duration`` the demuxer starts each file where the one before ends by
+    its container's duration, which MP4 keeps in whole milliseconds: every seam moved
+    the rest of the video up to a millisecond late. Inside single quotes the demuxer
+    ends the string at any ``'``, so a quote in a path (``/home/o'neil``) is written as
+    ``'\\''``: close, escaped quote, reopen.
     """
-    return "".join("file '" + str(v.resolve()).replace("'", "'\\''") + "'\n" for v in videos)
+    return "".join("file '" + str(v.resolve()).replace("'", "'\\''") + "'\n"
+                   f"duration {d:.6f}\n" for v, d in zip(videos, durations, strict=True))

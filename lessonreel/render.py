@@ -36,7 +36,14 @@ from lessonreel.cache import SceneCache
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
 from lessonreel.layout import SmallestText, flashes_in_report, smallest_in_report
 from lessonreel.loudness import normalise
-from lessonreel.media import concat_listing, frame_count, video_duration
+from lessonreel.media import (
+    TICK,
+    concat_listing,
+    frame_count,
+    frames_off_grid,
+    video_duration,
+    video_span,
+)
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Executor, Job, LocalPool
 from lessonreel.stopping import Stopped, clean_private_temp
@@ -83,14 +90,15 @@ class SceneOutput:
 
 
 
-def _join(task: SceneTask, videos: Sequence[Path]) -> Path:
-    """The videos joined by the concat demuxer, without re-encoding."""
+def _join(task: SceneTask, videos: Sequence[Path], durations: Sequence[float]) -> Path:
+    """The videos joined by the concat demuxer, without re-encoding, each placed after
+    the frames of those before it."""
     if len(videos) == 1:
         return videos[0]
     work = task.work_dir
     video = work / "joined.mp4"
     listing = work / "shards.txt"
-    listing.write_text(concat_listing(videos))
+    listing.write_text(concat_listing(videos, durations))
     joined = subprocess.run(
         ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat",
          "-safe", "0", "-i", str(listing), "-c", "copy", str(video)],
@@ -100,6 +108,35 @@ def _join(task: SceneTask, videos: Sequence[Path]) -> Path:
                                else work / "shards.txt",
                                f"joining shards failed: {joined.stderr.strip()[:200]}")
     return video
+
+
+def _on_frame_grid(task: SceneTask, video: Path, index: int) -> Path:
+    """``video`` with frame n shown at exactly n / fps, without re-encoding.
+
+    Manim joins a scene's partial movies with the concat demuxer, which places each
+    after the one before by its MP4 duration, rounded to whole milliseconds: the
+    frames of a whole render drift off the grid by up to half a millisecond a play,
+    where a scene joined from beat segments does not. While every frame is nearer its
+    own grid point than the next, rounding each timestamp puts it back; past that
+    (half a frame of drift, hundreds of plays) ``video`` is kept as Manim wrote it.
+    """
+    fps = task.quality.fps
+    snapped = task.work_dir / f"shard{index}-on-grid.mp4"
+    to_grid = f"round({{0}}*TB*{fps})/(TB*{fps})"
+    result = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", str(video),
+         "-map", "0", "-c", "copy", "-bsf:v",
+         f"setts=pts={to_grid.format('PTS')}:dts={to_grid.format('DTS')}", str(snapped)],
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SceneRenderError(task.scene.name, video,
+                               f"putting its frames on the {fps} fps grid failed: "
+                               f"{result.stderr.strip()[:200]}")
+    if frames_off_grid(snapped, fps):
+        log.warning("%s: shard %d drifts too far to put on the frame grid; kept as rendered",
+                    task.scene.name, index)
+        return video
+    return snapped
 
 
 def _order(task: SceneTask) -> list[tuple[Shard | None, int]]:
@@ -139,9 +176,11 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
     work.mkdir(parents=True, exist_ok=True)
     fps = task.quality.fps
     plan = task.beat_plan
-    rendered = dict(zip((shard.index for shard in task.shards), videos, strict=True))
+    rendered = {shard.index: _on_frame_grid(task, video, shard.index)
+                for shard, video in zip(task.shards, videos, strict=True)}
     from_pass = {b["name"]: b for b in plan.beats} if plan is not None else {}
     pieces: list[Path] = []
+    lengths: list[float] = []
     beats: list[dict[str, Any]] = []
     layout: list[dict[str, Any]] = []
     drawn_now: list[tuple[Shard, Path, float, list[dict[str, Any]]]] = []
@@ -160,7 +199,8 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
                 placed["end"] = None if beat["end"] is None else offset + beat["end"]
                 beats.append(placed)
             layout.extend(record.get("layout", []))
-            offset += int(record["frames"]) / fps
+            lengths.append(int(record["frames"]) / fps)
+            offset += lengths[-1]
         else:
             video = rendered[shard.index]
             pieces.append(video)
@@ -168,12 +208,19 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
             beats.extend(drawn)
             layout.extend(_layout_entries(task, shard))
             drawn_now.append((shard, video, offset, drawn))
-            offset += video_duration(video)
-    video = _join(task, pieces)
+            lengths.append(video_duration(video))
+            offset += lengths[-1]
+    video = _join(task, pieces, lengths)
     seconds = video_duration(video)
-    if abs(seconds - offset) > 0.5 / fps:
+    # The frame count alone misses a picture shifted late or a gap at a seam (the
+    # frames are all there, shown later than the narration and captions expect): the
+    # timestamps must run from 0 to the pieces' length too.
+    start, end = video_span(video)
+    if abs(seconds - offset) > 0.5 / fps or abs(start) > TICK or abs(end - offset) > 0.5 / fps:
         raise SceneRenderError(task.scene.name, work / "shards.txt",
-                               f"the joined scene is {seconds:.3f} s, its pieces {offset:.3f} s")
+                               f"the joined scene's {seconds * fps:.0f} frames run from "
+                               f"{start:.3f} s to {end:.3f} s, its pieces from 0 to "
+                               f"{offset:.3f} s")
     beat_keys = _store_segments(task, drawn_now, layout)
     files = {"video.mp4": video, "last-frame.png": work / "last-frame.png"}
     grab_frame(video, None, files["last-frame.png"])

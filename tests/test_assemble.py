@@ -7,6 +7,7 @@ import json
 import subprocess
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import srt
@@ -14,15 +15,15 @@ from PIL import Image
 
 from lessonreel import assemble as assemble_module
 from lessonreel.artwork import grab_frame
-from lessonreel.assemble import PlacedScene, assemble, merge_captions, to_webvtt
+from lessonreel.assemble import PlacedScene, assemble, merge_captions, place, to_webvtt
 from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
 from lessonreel.errors import AssemblyError, LessonDeclarationError
 from lessonreel.lesson import Thumbnail, get_lesson
-from lessonreel.media import frame_count, probe
+from lessonreel.media import frame_count, frames_off_grid, probe
 from lessonreel.outputs import MARKER
 from lessonreel.plan import plan
 from lessonreel.quality import QUALITIES
-from lessonreel.render import BeatSpan, SceneOutput
+from lessonreel.render import BeatSpan, SceneOutput, _on_frame_grid
 from lessonreel.timeline import check_timeline
 from tests.conftest import ROOT
 
@@ -118,6 +119,103 @@ def tiny_scene_videos(tmp_path: Path) -> list[Path]:
                         "-pix_fmt", "yuv420p", str(video)], check=True)
         videos.append(video)
     return videos
+
+
+def clip(path: Path, seconds: float, late: float = 0.0) -> Path:
+    """A 15 fps test-pattern video (B-frames, as Manim's), its picture shifted ``late`` s."""
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                    f"testsrc=size=160x90:rate=15:duration={seconds}", "-c:v", "libx264",
+                    "-pix_fmt", "yuv420p", "-output_ts_offset", str(late), str(path)],
+                   check=True)
+    return path
+
+
+def silence(path: Path, seconds: float) -> Path:
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "anullsrc=r=48000:cl=mono", "-t", str(seconds), "-c:a", "pcm_s16le",
+                    str(path)], check=True)
+    return path
+
+
+def joined_with_a_gap(tmp_path: Path, gap: float = 2 / 15) -> Path:
+    """What a scene joined from a late-starting first beat was: 30 frames, every one
+    after the first beat shown ``gap`` s late (the concat demuxer leaves a gap)."""
+    listing = tmp_path / "pieces.txt"
+    listing.write_text(f"file '{clip(tmp_path / 'first.mp4', 1, late=gap)}'\n"
+                       f"file '{clip(tmp_path / 'rest.mp4', 1)}'\n")
+    joined = tmp_path / "joined.mp4"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i",
+                    str(listing), "-c", "copy", str(joined)], check=True)
+    assert frame_count(joined) == 30
+    return joined
+
+
+def refused(tmp_path: Path, index: int, video: Path, narration: Path | None = None) -> str:
+    """The one-line error assembling Module 2 gives with scene ``index`` made of ``video``
+    and ``narration``; the output folder is left as it was."""
+    lesson = get_lesson("module02-derivatives")
+    videos = [clip(tmp_path / f"scene{i}.mp4", 2) if i != index else video
+              for i in range(len(lesson.scenes))]
+    outputs = outputs_for(tmp_path, videos, [None] * len(videos))
+    outputs[index] = dataclasses.replace(outputs[index], narration=narration)
+    for output in outputs:
+        if not output.last_frame.exists():
+            grab_frame(output.video, None, output.last_frame)
+    out = tmp_path / "out"
+    earlier_render(out)
+    with pytest.raises(AssemblyError) as error:
+        assemble(lesson, QUALITIES["low"], outputs, out, "none")
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "lesson.mp4", "manifest.json"]
+    assert (out / "lesson.mp4").read_bytes() == b"previous lesson"
+    message = str(error.value)
+    assert "\n" not in message
+    assert f"scene {outputs[index].name}:" in message
+    return message
+
+
+def test_a_scene_whose_video_starts_late_is_refused_naming_it(tmp_path: Path) -> None:
+    message = refused(tmp_path, 2, clip(tmp_path / "late.mp4", 2, late=2 / 15))
+    assert "its video starts at 0.133 s, not 0" in message
+    assert "remove " in message and "render again" in message
+
+
+def test_a_scene_joined_with_a_gap_is_refused_with_its_picture_and_frame_lengths(
+    tmp_path: Path,
+) -> None:
+    message = refused(tmp_path, 1, joined_with_a_gap(tmp_path))
+    assert "its picture runs 2.134 s (30 frames, 2.000 s at 15 fps)" in message
+
+
+def test_a_scene_whose_narration_outlasts_its_picture_by_two_frames_is_refused(
+    tmp_path: Path,
+) -> None:
+    message = refused(tmp_path, 0, clip(tmp_path / "short.mp4", 2),
+                      silence(tmp_path / "long.wav", 2 + 2 / 15))
+    assert "its picture runs 2.000 s" in message and "its sound 2.133 s" in message
+
+
+def test_picture_and_sound_within_a_frame_of_each_other_are_placed(tmp_path: Path) -> None:
+    video = clip(tmp_path / "scene.mp4", 2)
+    [output] = outputs_for(tmp_path, [video], [None])
+    for sound in (2 - 0.9 / 15, 2 + 0.9 / 15):
+        wav = silence(tmp_path / f"{sound}.wav", sound)
+        [placed] = place([dataclasses.replace(output, narration=wav)])
+        assert placed.duration == pytest.approx(2)
+
+
+@pytest.mark.parametrize(("gap", "snapped"), [(0.003, True), (0.6 / 15, False)])
+def test_a_shard_goes_on_the_frame_grid_unless_it_drifts_half_a_frame(
+    tmp_path: Path, gap: float, snapped: bool,
+) -> None:
+    video = joined_with_a_gap(tmp_path, gap)
+    assert frames_off_grid(video, 15) == 15
+    task = SimpleNamespace(quality=QUALITIES["low"], work_dir=tmp_path,
+                           scene=SimpleNamespace(name="Drifting"))
+    kept = _on_frame_grid(task, video, 0)  # type: ignore[arg-type]
+    # Rounding 0.6 frame of drift would show the second half a frame early instead.
+    assert (kept != video) is snapped
+    assert frames_off_grid(kept, 15) == (0 if snapped else 15)
+    assert frame_count(kept) == 30
 
 
 def test_a_thumbnail_declared_by_beat_takes_the_last_frame_of_that_beat(

@@ -4,12 +4,15 @@ cached and new segments is the scene a clean render makes.
 Each test renders the five-beat scene of :mod:`tests.test_render_plan` at low
 quality, edits it as an author would, renders again into the same cache and
 compares that with a render of the edited scene from an empty cache: same frame
-count, every frame within 45 dB PSNR, the same captions.
+count, every frame within 45 dB PSNR, the same captions. The timing tests at the
+end compare every frame's timestamp, for each way a scene can be put together.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +139,98 @@ def test_editing_code_outside_narration_renders_every_beat(
     source.write_text(source.read_text().replace("Indicate(Dot())", "Indicate(Dot(color=RED))"))
     lesson.render("warm")
     assert record(lesson)["beats_cached"] == 0
+
+
+#: Two plays of 41 frames (2.733 s, which an MP4 keeps as 2733 ms) before the first beat:
+#: Manim joins its partial movies by their rounded durations, so in its own output
+#: the frames after each drift 0.33 ms off their places.
+ODD_PLAYS = ("        self.play(FadeIn(Square()), run_time=2.696)\n"
+             "        self.play(FadeIn(Circle()), run_time=2.696)\n")
+
+
+def frame_times(video: Path) -> list[Fraction]:
+    """When each frame of ``video`` is shown, in seconds, in display order."""
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        assert stream.time_base is not None
+        return sorted(Fraction(packet.pts) * stream.time_base
+                      for packet in container.demux(stream) if packet.pts is not None)
+
+
+@pytest.fixture(scope="module")
+def assembled(tmp_path_factory: pytest.TempPathFactory) -> tuple[BeatsLesson, dict[str, tuple[
+        str, str]]]:
+    """The scene put together every way it can be, each beside a clean render of the same
+    source: {way: (its render folder, the clean one's)}. Six small renders, shared by the
+    timing tests below."""
+    scene = BeatsLesson(tmp_path_factory.mktemp("assembled"))
+    scene.write(top=ODD_PLAYS)
+    ways: dict[str, tuple[str, str]] = {}
+    scene.render("whole", "cache", "--shards", "1")
+    assert record(scene)["shards"] == 1 and record(scene)["beats_cached"] == 0
+    scene.render("shards", "shard-cache", "--shards", "3")
+    assert record(scene, "shard-cache")["shards"] == 3
+    ways["shards"] = ("shards", "whole")
+
+    # The scene's entry gone, it is joined from its five cached segments.
+    entry = scene.root / "cache" / "scenes" / "beats" / "Beats"
+    shutil.rmtree(entry)
+    scene.render("all-cached", "cache")
+    assert record(scene)["beats_cached"] == len(BEATS) and record(scene)["shards"] == 0
+    ways["all beats from cache"] = ("all-cached", "whole")
+
+    # Only the first beat's segment left: the cached first beat, then a shard of the rest.
+    shutil.rmtree(entry)
+    for name, segment in segments(scene).items():
+        if name != "first":
+            shutil.rmtree(segment.parent)
+    scene.render("first-cached", "cache")
+    assert record(scene)["beats_cached"] == 1 and record(scene)["shards"] == 1
+    ways["first beat from cache"] = ("first-cached", "whole")
+
+    scene.write(edited("third", "Three for the third beat, said at more length this time."),
+                top=ODD_PLAYS)
+    scene.render("middle-edited", "cache")
+    assert record(scene)["beats_cached"] == len(BEATS) - 1
+    scene.render("middle-edited-clean", "fresh-cache")
+    ways["middle beat edited"] = ("middle-edited", "middle-edited-clean")
+    return scene, ways
+
+
+@pytest.mark.parametrize("way", ["shards", "all beats from cache", "first beat from cache",
+                                 "middle beat edited"])
+@pytest.mark.parametrize("video", ["scenes/Beats.mp4", "lesson.mp4"])
+def test_every_frame_is_shown_when_a_clean_render_shows_it(
+    assembled: tuple[BeatsLesson, dict[str, tuple[str, str]]], way: str, video: str,
+) -> None:
+    scene, ways = assembled
+    warm, clean = ways[way]
+    ours = frame_times(scene.root / warm / video)
+    theirs = frame_times(scene.root / clean / video)
+    assert len(ours) == len(theirs)
+    late = [(i, float(a), float(b)) for i, (a, b) in enumerate(zip(ours, theirs, strict=True))
+            if a != b]
+    assert not late, f"{len(late)} frames not at the clean render's time, the first " \
+                     f"(frame, at, clean): {late[0]}"
+
+
+def test_a_scene_rendered_whole_shows_frame_n_at_n_over_the_frame_rate(
+    assembled: tuple[BeatsLesson, dict[str, tuple[str, str]]],
+) -> None:
+    scene, _ = assembled
+    for video in ("scenes/Beats.mp4", "lesson.mp4"):
+        times = frame_times(scene.root / "whole" / video)
+        off = [(n, float(t - Fraction(n, 15))) for n, t in enumerate(times)
+               if t != Fraction(n, 15)]
+        assert not off, f"{video}: {len(off)} frames off the grid, the first (frame, by): " \
+                        f"{off[0]}"
+
+
+def test_every_cached_segment_starts_its_video_at_zero(
+    assembled: tuple[BeatsLesson, dict[str, tuple[str, str]]],
+) -> None:
+    scene, _ = assembled
+    found = segments(scene)
+    assert set(found) == {name for name, _ in BEATS}
+    starts = {name: float(frame_times(video)[0]) for name, video in found.items()}
+    assert starts == dict.fromkeys(starts, 0.0)
