@@ -401,6 +401,13 @@ class BeatTracker:
 
     beat: Beat
     scene: Scene = field(repr=False)
+    #: How many plays the scene had made when the beat opened.
+    first_play: int = 0
+    #: The beat's time as asked for (see :meth:`_asked`) is ``_anchor_time`` plus the run
+    #: times of the plays from ``_anchor_play`` on: a play timed to a mark, or a wait for
+    #: one, is asked to end on the mark.
+    _anchor_play: int = field(default=-1, init=False, repr=False)
+    _anchor_time: float = field(default=0.0, init=False, repr=False)
 
     @property
     def duration(self) -> float:
@@ -428,48 +435,69 @@ class BeatTracker:
         """Seconds from the scene's current time until the word after ``{@name}`` is
         said: the run time of an animation that ends on that word.
 
-        MarkError if the mark has passed by more than half a frame: a play cannot end
-        before it starts. A mark passed by less, or not yet a frame away, gives one
-        frame, the shortest play Manim draws (it ends on the frame holding the word).
+        MarkError if the beat has asked for more than that already (its plays' run
+        times, see :meth:`_asked`) by over half a frame: a play cannot end before it
+        starts. Less than a frame away gives one frame, the shortest play Manim draws,
+        which ends on the frame holding the word.
         """
-        left = self._left(name)
-        frame = self._frame()
-        if left < -frame / 2:
-            raise self._passed(name, left, "an animation cannot end there")
-        return max(left, frame)
+        self._check_not_passed(name, "an animation cannot end there")
+        self._anchor(1, name)
+        return max(self._left(name), self._frame())
 
     def wait_until(self, name: str) -> None:
         """Wait until the word after ``{@name}`` is said, so the next play starts on it.
 
-        Nothing to wait if it is less than half a frame away; MarkError if it passed
-        by more than half a frame (then what follows would start late, off its word).
+        Nothing to wait if it is less than half a frame away; MarkError if the beat has
+        asked for more than that already by over half a frame (what follows would
+        start late, off its word).
         """
+        self._check_not_passed(name, "the next play cannot start on it")
         left = self._left(name)
-        frame = self._frame()
-        if left < -frame / 2:
-            raise self._passed(name, left, "the next play cannot start on it")
-        if left >= frame / 2:
+        if left >= self._frame() / 2:
             self.scene.wait(left)
+        self._anchor(0, name)
 
     @property
     def _owner(self) -> str:
         return type(self.scene).__name__
 
     def _left(self, name: str) -> float:
+        """Seconds to the mark from the scene's clock, which runs on whole frames when
+        frames are drawn."""
         return self.beat.start + self.mark(name) - self.scene.time
+
+    def _plays(self) -> list[tuple[float, bool, bool]]:
+        return list(getattr(self.scene, "plays", []))
+
+    def _anchor(self, after: int, name: str) -> None:
+        """The play ``after`` plays from now is asked to end on mark ``name``."""
+        self._anchor_play, self._anchor_time = len(self._plays()) + after, self.mark(name)
+
+    def _asked(self) -> float:
+        """Seconds into the beat that its plays (and waits) have asked for so far, at
+        their exact run times: the clock before its rounding to whole frames.
+
+        Whether a mark has passed is judged on this, so rounding alone never makes an
+        error: drawn at 1 frame a second (Manim's last-frame tests), a play may end up
+        to a second late, yet a beat whose run times fit its words is not wrong.
+        """
+        start = self._anchor_play if self._anchor_play >= 0 else self.first_play
+        return self._anchor_time + sum(float(play[0]) for play in self._plays()[start:])
+
+    def _check_not_passed(self, name: str, what: str) -> None:
+        at, asked = self.mark(name), self._asked()
+        if asked - at > self._frame() / 2:
+            raise MarkError(
+                f"{self._owner} beat {self.beat.name!r}: mark {name!r} was passed "
+                f"{asked - at:.2f} s ago (said at {at:.2f} s into the beat, the beat's plays "
+                f"so far take {asked:.2f} s), so {what}; shorten the plays before it, or "
+                "move the mark later in the text")
 
     @staticmethod
     def _frame() -> float:
         from manim import config
 
         return 1 / config.frame_rate
-
-    def _passed(self, name: str, left: float, what: str) -> MarkError:
-        now = self.scene.time - self.beat.start
-        return MarkError(
-            f"{self._owner} beat {self.beat.name!r}: mark {name!r} was passed {-left:.2f} s "
-            f"ago (said at {self.mark(name):.2f} s into the beat, the beat is at {now:.2f} s), "
-            f"so {what}; shorten the plays before it, or move the mark later in the text")
 
 
 class NarrationMixin:
@@ -661,7 +689,7 @@ class NarrationMixin:
             scene.add_subcaption(
                 sentence.text, duration=sentence.end - sentence.start, offset=sentence.start
             )
-        tracker = BeatTracker(record, scene)
+        tracker = BeatTracker(record, scene, first_play=len(self.plays))
         yield tracker
         left = tracker.remaining() + self.beat_gap + hold
         if left > 1e-3:

@@ -54,9 +54,10 @@ class MarkedScene(NarrationMixin, Scene):
             type(self).BODY(self, tracker)
 
 
-def construct(text: Any, body: Body, *, drawn_clock: bool = True) -> MarkedScene:
+def construct(text: Any, body: Body, *, drawn_clock: bool = True,
+              fps: int = FPS) -> MarkedScene:
     cls = type("Marked", (MarkedScene,), {"TEXT": text, "BODY": staticmethod(body)})
-    settings: dict[str, Any] = {"dry_run": True, "quality": "low_quality"}
+    settings: dict[str, Any] = {"dry_run": True, "quality": "low_quality", "frame_rate": fps}
     if drawn_clock:
         settings["from_animation_number"] = 10**6
     with tempconfig(settings):
@@ -248,6 +249,34 @@ def test_a_mark_passed_by_less_than_half_a_frame_is_on_time(silent: Path) -> Non
     scene = construct("Watch {@go}this slide slowly along the line.", body, drawn_clock=False)
     # plays: two moves, then the wait to the end of the beat.
     assert scene.plays[1][0] == pytest.approx(1 / FPS)
+
+
+@pytest.mark.parametrize("fps", [FPS, 1])
+def test_frames_a_second_long_do_not_make_a_beat_that_fits_its_words_an_error(
+        silent: Path, fps: int) -> None:
+    """Manim's last-frame tests draw at 1 frame a second: every play ends on a whole
+    second, later than asked. Marks under 2 s apart, each reached and then held for 1 s,
+    fit the words as asked; only the frames are too coarse to show it."""
+    text = "As h shrinks to {@a}one half, then to {@b}one quarter, then to {@c}one tenth at last."
+
+    arrivals: list[float] = []
+
+    def body(scene: Any, tracker: BeatTracker) -> None:
+        for k, mark in enumerate("abc"):
+            if k:
+                scene.wait(1.0)
+            move(scene, tracker.until(mark))
+            arrivals.append(scene.renderer.time - tracker.beat.start)
+        move(scene, 0.5)
+
+    scene = construct(text, body, fps=fps)
+    marks = scene.tracker.marks
+    assert 1.0 < marks["b"] - marks["a"] < 2 and 1.0 < marks["c"] - marks["b"] < 2
+    for arrival, mark in zip(arrivals, "abc", strict=True):
+        # Never before its word; at a real frame rate, on the frame that holds it.
+        assert marks[mark] <= arrival + 1e-9
+        if fps == FPS:
+            assert frame_of(arrival) - frame_of(marks[mark]) <= 1
 
 
 def test_a_mark_named_twice_in_a_beat_is_an_error(silent: Path) -> None:
