@@ -314,3 +314,20 @@ def test_moving_a_mark_changes_its_beats_key(silent: Path,
     before = keys("Watch the point {@go}slide along the line.")
     assert keys("Watch the point {@go}slide along the line.") == before
     assert keys("Watch the point slide {@go}along the line.") != before
+
+
+def test_moving_a_mark_leaves_the_code_key_alone_so_only_its_beat_renders_again() -> None:
+    """The beat cache keys a scene's code with its narration blanked, and each beat by
+    its record (which carries its marks): a moved mark changes one beat's key, not the
+    key of every beat of the scene. The scene cache keys the file's own text."""
+    from lessonreel.beatcache import without_narration
+
+    source = '''
+with self.voiceover(beat="b", text=say("Watch {@go}{x} slide.", x=X)) as tracker:
+    self.play(Create(dot), run_time=tracker.until("go"))
+'''
+    moved = source.replace("{@go}{x} slide", "{x} {@go}slide")
+    assert moved != source
+    assert without_narration(moved) == without_narration(source)
+    assert without_narration(source.replace('until("go")', 'until("stop")')) != \
+        without_narration(source)
