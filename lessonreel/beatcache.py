@@ -13,7 +13,9 @@ A segment's key covers what decides its frames:
   code where it is computed), with every import, asset, setting and the engine,
   as the scene key has them (:func:`code_key`);
 * the beat's own record from the beats pass (``-s``) or a render: narration,
-  sentences (with word times), speech duration and hold;
+  sentences (with word times), speech duration, hold, and its marks with their
+  times (marks are not spoken, so moving one changes nothing else of the record,
+  yet moves what is timed by it);
 * the state the beat starts from. Same code, same state, unless something on
   screen as a beat opens changes with time (an updater that takes ``dt``): from
   that beat on, every key also covers all earlier beats' records, so an edit
@@ -128,7 +130,7 @@ def _essentials(beat: dict[str, Any]) -> dict[str, Any]:
     segments it cuts: its plays' run times, which follow from these, differ between
     the two and are left out.
     """
-    return {
+    essentials = {
         "name": beat["name"], "text": beat.get("text"), "spoken": beat.get("spoken"),
         "duration": round(float(beat["duration"]), 6), "hold": beat.get("hold"),
         "first_animation": beat["first_animation"],
@@ -136,6 +138,10 @@ def _essentials(beat: dict[str, Any]) -> dict[str, Any]:
         "timed_plays": bool(beat.get("timed_plays")),
         "sentences": beat.get("sentences"),
     }
+    # Only where there are marks: the keys of beats without any stay as they were.
+    if beat.get("marks"):
+        essentials["marks"] = beat["marks"]
+    return essentials
 
 
 def beat_keys(code: str, beats: Sequence[dict[str, Any]]) -> list[str]:

@@ -15,7 +15,8 @@
     ├── DiskFullError          a disk filled up; names the folder and, if known, the need
     ├── LessonDeclarationError a lesson package declares something invalid
     ├── NarrationError         speech could not be synthesised or read
-    │   └── DamagedAudioError  a WAV file holds less (or other) audio than it says
+    │   ├── DamagedAudioError  a WAV file holds less (or other) audio than it says
+    │   └── MarkError          a scene times something by a mark its beat lacks or has passed
     ├── SceneRenderError       manim failed on one scene; names the scene and its log
     ├── RenderFailedError      several scenes failed; names each with its log
     ├── ClusterError           the Dask cluster cannot be reached or has no workers
@@ -66,6 +67,11 @@ class NarrationError(LessonreelError):
 
 class DamagedAudioError(NarrationError):
     """A WAV file holds fewer samples than its header says, or not the format it should."""
+
+
+class MarkError(NarrationError):
+    """A beat's marks (``{@name}`` in its text) and the scene's timing disagree: a mark
+    the text lacks or holds twice, or one an animation was asked to end at after it passed."""
 
 
 class SceneRenderError(LessonreelError):

@@ -5,6 +5,11 @@ A scene speaks in *beats*, in the shape manim-voiceover made familiar::
     with self.voiceover(beat="nudge-x", text="...") as tracker:
         self.play(Create(line), run_time=tracker.duration)
 
+A beat's text may name moments at its words, ``"Watch x {@go}slide."``: the
+tracker then says how long until the word after a mark is said
+(``tracker.until("go")``), so an animation lands on its word however the
+sentence is reworded (see the README's "Timing to the words").
+
 Each beat opens a Manim section named for it, adds its speech at the current
 time with ``Scene.add_sound``, adds one subcaption per sentence, and on exit
 waits out whatever is left of the speech, so a sentence is never cut off.
@@ -29,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from lessonreel.errors import DamagedAudioError, NarrationError, UsageError
+from lessonreel.errors import DamagedAudioError, MarkError, NarrationError, UsageError
 from lessonreel.files import staged, write_atomically
 from lessonreel.flashes import FlashWatch
 from lessonreel.recordings import decode, find_recording, recorded_speech
@@ -359,11 +364,36 @@ class Beat:
     #: Whether anything on screen as the beat opens changes with time (an updater that
     #: takes ``dt``): then what the beat starts from depends on every earlier beat's timing.
     time_based: bool = False
+    #: Each mark of the text and when its word is said, in seconds from the beat's start.
+    marks: dict[str, float] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
         """What the captions show (values as on screen)."""
         return self.narration.caption
+
+
+def mark_times(scene: str, beat: str, narration: Narration,
+               speech: Speech) -> dict[str, float]:
+    """When each mark's word starts, in seconds from the beat's start, read off the
+    speech's word times: Piper's alignment, a recording's letter shares, or the
+    estimate of a silent render. A mark after a sentence's last word stands before
+    the next sentence's first; one after the beat's last word, at the end of it."""
+    times: dict[str, float] = {}
+    for mark in narration.marks:
+        if mark.name in times:
+            raise MarkError(f"{scene} beat {beat!r} marks {{@{mark.name}}} twice; "
+                            "give each mark its own name")
+        sentence = speech.sentences[mark.sentence]
+        if mark.word < len(sentence.words):
+            at = sentence.words[mark.word][0]
+        elif mark.sentence + 1 < len(speech.sentences):
+            following = speech.sentences[mark.sentence + 1]
+            at = following.words[0][0] if following.words else following.start
+        else:
+            at = sentence.words[-1][1] if sentence.words else sentence.end
+        times[mark.name] = at
+    return times
 
 
 @dataclass
@@ -372,6 +402,13 @@ class BeatTracker:
 
     beat: Beat
     scene: Scene = field(repr=False)
+    #: How many plays the scene had made when the beat opened.
+    first_play: int = 0
+    #: The beat's time as asked for (see :meth:`_asked`) is ``_anchor_time`` plus the run
+    #: times of the plays from ``_anchor_play`` on: a play timed to a mark, or a wait for
+    #: one, is asked to end on the mark.
+    _anchor_play: int = field(default=-1, init=False, repr=False)
+    _anchor_time: float = field(default=0.0, init=False, repr=False)
 
     @property
     def duration(self) -> float:
@@ -381,6 +418,87 @@ class BeatTracker:
     def remaining(self) -> float:
         """Speech still to come after what the beat has played so far."""
         return max(0.0, self.beat.start + self.duration - self.scene.time)
+
+    @property
+    def marks(self) -> dict[str, float]:
+        """Each mark of the beat's text and when its word is said, from the beat's start."""
+        return dict(self.beat.marks)
+
+    def mark(self, name: str) -> float:
+        """When the word after ``{@name}`` starts, in seconds from the beat's start."""
+        if name not in self.beat.marks:
+            known = ", ".join(self.beat.marks) or "(none: write {@name} before a word)"
+            raise MarkError(f"{self._owner} beat {self.beat.name!r} has no mark {name!r}; "
+                            f"its marks: {known}")
+        return self.beat.marks[name]
+
+    def until(self, name: str) -> float:
+        """Seconds from the scene's current time until the word after ``{@name}`` is
+        said: the run time of an animation that ends on that word.
+
+        MarkError if the beat has asked for more than that already (its plays' run
+        times, see :meth:`_asked`) by over half a frame: a play cannot end before it
+        starts. Less than a frame away gives one frame, the shortest play Manim draws,
+        which ends on the frame holding the word.
+        """
+        self._check_not_passed(name, "an animation cannot end there")
+        self._anchor(1, name)
+        return max(self._left(name), self._frame())
+
+    def wait_until(self, name: str) -> None:
+        """Wait until the word after ``{@name}`` is said, so the next play starts on it.
+
+        Nothing to wait if it is less than half a frame away; MarkError if the beat has
+        asked for more than that already by over half a frame (what follows would
+        start late, off its word).
+        """
+        self._check_not_passed(name, "the next play cannot start on it")
+        left = self._left(name)
+        if left >= self._frame() / 2:
+            self.scene.wait(left)
+        self._anchor(0, name)
+
+    @property
+    def _owner(self) -> str:
+        return type(self.scene).__name__
+
+    def _left(self, name: str) -> float:
+        """Seconds to the mark from the scene's clock, which runs on whole frames when
+        frames are drawn."""
+        return self.beat.start + self.mark(name) - self.scene.time
+
+    def _plays(self) -> list[tuple[float, bool, bool]]:
+        return list(getattr(self.scene, "plays", []))
+
+    def _anchor(self, after: int, name: str) -> None:
+        """The play ``after`` plays from now is asked to end on mark ``name``."""
+        self._anchor_play, self._anchor_time = len(self._plays()) + after, self.mark(name)
+
+    def _asked(self) -> float:
+        """Seconds into the beat that its plays (and waits) have asked for so far, at
+        their exact run times: the clock before its rounding to whole frames.
+
+        Whether a mark has passed is judged on this, so rounding alone never makes an
+        error: drawn at 1 frame a second (Manim's last-frame tests), a play may end up
+        to a second late, yet a beat whose run times fit its words is not wrong.
+        """
+        start = self._anchor_play if self._anchor_play >= 0 else self.first_play
+        return self._anchor_time + sum(float(play[0]) for play in self._plays()[start:])
+
+    def _check_not_passed(self, name: str, what: str) -> None:
+        at, asked = self.mark(name), self._asked()
+        if asked - at > self._frame() / 2:
+            raise MarkError(
+                f"{self._owner} beat {self.beat.name!r}: mark {name!r} was passed "
+                f"{asked - at:.2f} s ago (said at {at:.2f} s into the beat, the beat's plays "
+                f"so far take {asked:.2f} s), so {what}; shorten the plays before it, or "
+                "move the mark later in the text")
+
+    @staticmethod
+    def _frame() -> float:
+        from manim import config
+
+        return 1 / config.frame_rate
 
 
 class NarrationMixin:
@@ -579,7 +697,8 @@ class NarrationMixin:
         speech = self._captioned(beat, narration, self._speak(beat, narration.spoken))
         record = Beat(name=beat, narration=narration, start=scene.time, speech=speech,
                       first_animation=getattr(scene.renderer, "num_plays", 0), hold=hold,
-                      time_based=self._time_based())
+                      time_based=self._time_based(),
+                      marks=mark_times(type(self).__name__, beat, narration, speech))
         self.beats.append(record)
         beats_file = os.environ.get(BEATS_FILE_ENV)
         if speech.audio is not None and not beats_file:
@@ -588,7 +707,7 @@ class NarrationMixin:
             scene.add_subcaption(
                 sentence.text, duration=sentence.end - sentence.start, offset=sentence.start
             )
-        tracker = BeatTracker(record, scene)
+        tracker = BeatTracker(record, scene, first_play=len(self.plays))
         yield tracker
         left = tracker.remaining() + self.beat_gap + hold
         if left > 1e-3:
@@ -673,6 +792,9 @@ def beat_record(beat: Beat) -> dict[str, Any]:
         "first_animation": beat.first_animation,
         "duration": beat.speech.duration, "hold": beat.hold, "time_based": beat.time_based,
         "audio": str(beat.speech.audio) if beat.speech.audio else None,
+        # Marks by name, each at its word's start (seconds from the beat's start, like
+        # the sentences): the beat cache keys them, a timeline can draw them.
+        "marks": [{"name": name, "at": at} for name, at in beat.marks.items()],
         # Each sentence's caption chunks beside the words said for them: a caption cut
         # inside a sentence is timed by the spoken words it covers.
         "sentences": [{**asdict(s), "chunks": [list(c) for c in sentence.chunks]}

@@ -19,6 +19,15 @@ A field's format spec chooses how a number is read, never its value:
 ``{e}``         an expression or equation: "f(x, 1) = x² + 1",
                 "f of x and one equals x squared plus one"
 ``{p}``         a point or vector (a tuple, a SymPy Matrix): "(2, 2)", "two, two"
+
+A *mark* names a moment in the narration, at the word after it, for the scene to
+time an animation by (``tracker.until("go")``, see :mod:`lessonreel.narration`)::
+
+    say("Watch x {@go}slide from {x0} to {x1}.", x0=NUDGE.x0, x1=NUDGE.x1)
+
+A mark is never said, captioned or exported: the text above is spoken exactly as
+"Watch x slide from ...". In a plain str, ``{@name}`` is a mark too; every other
+brace there is read as written.
 """
 
 from __future__ import annotations
@@ -37,9 +46,14 @@ from lessonreel.errors import NarrationError
 from lessonreel.numbers import decimal_string
 
 # A sentence ends at . ! or ? followed by space and a capital, a digit, a quote, an
-# opening bracket or a field (whose reading may start in lower case).
+# opening bracket or a field (whose reading may start in lower case), with any marks
+# before it: the voice, which never sees the marks, splits the same text there.
 _FIELD = "\x00"
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(" + _FIELD + "])")
+_MARK = "\x01"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=(?:" + _MARK + r"\d+" + _MARK + r")*[A-Z0-9\"'("
+                           + _FIELD + "])")
+#: A mark's name, as written after the @: a word that reads well in scene code.
+_MARK_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _SUBSCRIPTS = str.maketrans("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
 _DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -301,6 +315,19 @@ class Sentence:
     caption: str
     spoken: str
     chunks: tuple[tuple[str, str], ...]
+    #: Each mark in the sentence: (name, index of the spoken word it stands before);
+    #: an index past the last word marks the end of the sentence.
+    marks: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A named moment of a beat's narration: the start of the spoken word after it."""
+
+    name: str
+    #: Index of its sentence, and of the spoken word (split at spaces) in that sentence.
+    sentence: int
+    word: int
 
 
 @dataclass(frozen=True)
@@ -317,12 +344,18 @@ class Narration:
     def sentences(self) -> tuple[Sentence, ...]:
         parts: list[str] = []
         readings: list[Reading] = []
+        marks: list[str] = []
         used: set[str] = set()
         for literal, name, spec, conversion in string.Formatter().parse(self.template):
-            if _FIELD in literal:
-                raise NarrationError("narration text may not contain NUL characters")
+            if _FIELD in literal or _MARK in literal:
+                raise NarrationError("narration text may not contain the control characters "
+                                     "\\x00 or \\x01")
             parts.append(literal.replace("\n", " "))
             if name is None:
+                continue
+            if name.startswith("@"):
+                marks.append(_mark_name(name, spec, conversion))
+                parts.append(f"{_MARK}{len(marks) - 1}{_MARK}")
                 continue
             if conversion:
                 raise NarrationError(f"{{{name}!{conversion}}}: narration fields take no "
@@ -338,9 +371,17 @@ class Narration:
         if unused:
             raise NarrationError(f"narration was given values it never says: {', '.join(unused)}")
         text = " ".join("".join(parts).split())
-        if not text:
+        if not _MARK_REF.sub("", text).strip():
             raise NarrationError("a beat's narration text is empty: write what the narrator says")
-        return tuple(_sentence(s, readings) for s in _SENTENCE_END.split(text) if s)
+        # A mark standing alone ("x {@go} slide") belongs to the word after it.
+        text = _LONE_MARKS.sub(r"\1", text)
+        return tuple(_sentence(s, readings, marks) for s in _SENTENCE_END.split(text) if s)
+
+    @property
+    def marks(self) -> tuple[Mark, ...]:
+        """Every mark, in the order of the text."""
+        return tuple(Mark(name, i, word) for i, sentence in enumerate(self.sentences)
+                     for name, word in sentence.marks)
 
     @property
     def caption(self) -> str:
@@ -352,14 +393,47 @@ class Narration:
 
 
 _FIELD_REF = re.compile(_FIELD + r"(\d+)" + _FIELD)
+_MARK_REF = re.compile(_MARK + r"(\d+)" + _MARK)
+_LONE_MARKS = re.compile(r"(?<!\S)((?:" + _MARK + r"\d+" + _MARK + r")+) (?=\S)")
 
 
-def _sentence(text: str, readings: list[Reading]) -> Sentence:
+def _mark_name(field: str, spec: str | None, conversion: str | None) -> str:
+    name = field[1:]
+    if not _MARK_NAME.fullmatch(name) or spec or conversion:
+        raise NarrationError(f"{{{field}{'!' + conversion if conversion else ''}"
+                             f"{':' + spec if spec else ''}}} is not a mark: write {{@name}}, "
+                             "a name of letters, digits, _ and - starting with a letter")
+    return name
+
+
+def _sentence(text: str, readings: list[Reading], names: list[str]) -> Sentence:
+    def caption_of_chunk(piece: str) -> str:
+        return _FIELD_REF.sub(lambda m: readings[int(m.group(1))].caption, piece)
+
+    def spoken_of_chunk(piece: str) -> str:
+        return _FIELD_REF.sub(lambda m: readings[int(m.group(1))].words, piece)
+
     chunks = []
+    marks: list[tuple[str, int]] = []
+    said = 0
     for chunk in text.split(" "):
-        caption = _FIELD_REF.sub(lambda m: readings[int(m.group(1))].caption, chunk)
-        spoken = _FIELD_REF.sub(lambda m: readings[int(m.group(1))].words, chunk)
+        pieces = _MARK_REF.split(chunk)
+        before = ""
+        for k, piece in enumerate(pieces):
+            if k % 2 == 0:
+                before += piece
+                continue
+            # A mark stands before the next word to begin: after "slide" in "slide{@go},"
+            # that is the next chunk's, but after an opening "(" it is this chunk's own.
+            begun = spoken_of_chunk(before).split()
+            if begun and not any(c.isalnum() for c in begun[-1]):
+                begun.pop()
+            marks.append((names[int(piece)], said + len(begun)))
+        if not before:
+            continue
+        caption, spoken = caption_of_chunk(before), spoken_of_chunk(before)
         chunks.append((caption, spoken))
+        said += len(spoken.split())
     caption = " ".join(c for c, _ in chunks)
     spoken = " ".join(s for _, s in chunks)
     # A sentence that opens with a value is read in lower case ("two knobs ..."); the
@@ -367,7 +441,7 @@ def _sentence(text: str, readings: list[Reading]) -> Sentence:
     spoken = spoken[:1].upper() + spoken[1:]
     first_caption, first_spoken = chunks[0]
     chunks[0] = (first_caption, first_spoken[:1].upper() + first_spoken[1:])
-    return Sentence(caption, spoken, tuple(chunks))
+    return Sentence(caption, spoken, tuple(chunks), tuple(marks))
 
 
 def say(template: str, /, **values: Any) -> Narration:
@@ -375,8 +449,14 @@ def say(template: str, /, **values: Any) -> Narration:
     return Narration(template, values)
 
 
+_MARK_FIELD = re.compile(r"(\{@[^{}]*\})")
+
+
 def as_narration(text: str | Narration) -> Narration:
-    """A plain str is narration without fields; its braces are read as written."""
+    """A plain str is narration without fields: its braces are read as written, except
+    in a mark (``{@name}``)."""
     if isinstance(text, Narration):
         return text
-    return Narration(text.replace("{", "{{").replace("}", "}}"), {})
+    parts = _MARK_FIELD.split(text)
+    return Narration("".join(part if k % 2 else part.replace("{", "{{").replace("}", "}}")
+                             for k, part in enumerate(parts)), {})

@@ -15,6 +15,8 @@ X0 = float(m.CURVE_X0)
 curve_at = sp.lambdify(m.x, m.CURVE)
 slope_at = sp.lambdify(m.h, m.SECANT_SLOPE)
 tangent_at = sp.lambdify(m.x, m.TANGENT_LINE)
+#: How long h rests at each value it is said to reach, so its readouts can be read.
+HOLD = 1.0
 
 
 class SecantBecomesTangent(NarrationMixin, Scene):
@@ -68,16 +70,27 @@ class SecantBecomesTangent(NarrationMixin, Scene):
             self.play(Write(definition), FadeIn(readouts), run_time=tracker.duration * 0.45)
 
         steps = m.SECANT_STEPS[1:]
+        said = ("h1", "h2", "h3")
         with self.voiceover(beat="shrink", text=say(
-            "Now let the second point slide toward the first. As h shrinks to {h1}, then "
-            "{h2}, then {h3} and beyond, the secant's slope creeps down toward {limit}.",
+            "Now let the second point {@slide}slide toward the first. As h shrinks to "
+            "{@h1}{h1}, then {@h2}{h2}, then {@h3}{h3} and {@beyond}beyond, the secant's "
+            "slope creeps down toward {limit}.",
             h1=steps[0], h2=steps[1], h3=steps[2], limit=m.TANGENT_SLOPE,
         )) as tracker:
             h_read[1].add_updater(lambda n: n.set_value(h.get_value()))
             slope_read[1].add_updater(lambda n: n.set_value(slope_at(h.get_value())))
-            for step in steps:
+            # h reaches each value as it is said and rests there long enough to be read;
+            # past the last one said, it runs on through the rest "beyond".
+            tracker.wait_until("slide")
+            for k, (step, mark) in enumerate(zip(steps, said, strict=False)):
+                if k:
+                    self.wait(HOLD)
+                self.play(h.animate.set_value(float(step)), run_time=tracker.until(mark))
+            tracker.wait_until("beyond")
+            unsaid = steps[len(said):]
+            for k, step in enumerate(unsaid):
                 self.play(h.animate.set_value(float(step)),
-                          run_time=tracker.duration * 0.9 / len(steps))
+                          run_time=tracker.remaining() / (len(unsaid) - k))
         # h has stopped: without updaters the readouts no longer count as moving, so Manim
         # can draw them once per animation instead of every frame.
         for number in (h_read[1], slope_read[1]):
