@@ -51,3 +51,15 @@ def test_no_engine_module_imports_one_that_imports_it_back() -> None:
                     stack.append((child, (*path, child)))
     assert not cycles, "import cycles (move the shared part into a leaf module):\n" + \
         "\n".join(sorted(set(cycles)))
+
+
+def test_the_readmes_module_map_names_every_engine_module_and_nothing_else() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## How a lesson is built", 1)[1].split("```")[1]
+    engine = block.split("\nscenes/", 1)[0]
+    mapped = {line.split()[0] for line in engine.splitlines()
+              if line.strip().endswith(".py") or (line.split() and line.split()[0].endswith(".py"))}
+    modules = {path.name for path in (ROOT / "lessonreel").rglob("*.py")
+               if path.name != "__init__.py"}
+    assert sorted(modules - mapped) == [], "modules the README's map does not describe"
+    assert sorted(mapped - modules) == [], "the README's map names modules that are gone"
