@@ -58,7 +58,7 @@ def test_the_readmes_module_map_names_every_engine_module_and_nothing_else() -> 
     block = readme.split("## How a lesson is built", 1)[1].split("```")[1]
     engine = block.split("\nscenes/", 1)[0]
     mapped = {line.split()[0] for line in engine.splitlines()
-              if line.strip().endswith(".py") or (line.split() and line.split()[0].endswith(".py"))}
+              if line.split() and line.split()[0].endswith(".py")}
     modules = {path.name for path in (ROOT / "lessonreel").rglob("*.py")
                if path.name != "__init__.py"}
     assert sorted(modules - mapped) == [], "modules the README's map does not describe"
