@@ -95,6 +95,14 @@ def ctrl_c_as_at_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def stop_signals_as_delivered() -> None:
+    """For a child process: SIGTERM and SIGHUP act as they do for a program a service
+    manager or a terminal started, even when the test run itself was started with them
+    ignored (``nohup`` ignores SIGHUP, and a child inherits that)."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_latex(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One LaTeX folder for every render of the session, as for a user's runs: each

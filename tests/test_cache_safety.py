@@ -19,6 +19,7 @@ import pytest
 
 from lessonreel.cache import KEEP_PER_SCENE, SceneCache
 from lessonreel.texcache import TEX_DIR_ENV
+from tests.conftest import stop_signals_as_delivered
 from tests.test_render_cache import DemoLesson, decoded_frames, demo  # noqa: F401  (the fixture)
 from tests.test_texcache import damaged, svgs
 
@@ -291,7 +292,7 @@ def test_a_stop_signal_ends_every_worker_and_leaves_nothing_half_done(
     # As a service manager or a closing terminal does: the signal goes to lessonreel alone.
     process = subprocess.Popen([*formulas.command(run), "--executor", executor], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=stop_signals_as_delivered)
     try:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and not ready.exists() and process.poll() is None:
