@@ -65,13 +65,16 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
         point = Dot(axes.c2p(float(NUDGE.x0), float(NUDGE.y0)), color=theme.HIGHLIGHT_COLOR)
 
         with self.voiceover(beat="line", text=say(
-            "Begin with the plainest rule there is, a straight line: {line}. "
-            "Feed it the input {x0}, and out comes {y0}.",
+            "Begin with the plainest rule there is, a {@line}straight line: {@rule}{line}. "
+            "Feed it the input {@x0}{x0}, and out comes {@y0}{y0}.",
             line=m.LINE_EQUATION, x0=NUDGE.x0, y0=NUDGE.y0,
         )) as tracker:
-            self.play(Write(title), Create(axes), run_time=tracker.duration * 0.4)
-            self.play(Create(graph), FadeIn(graph_label), run_time=tracker.duration * 0.3)
-            self.play(FadeIn(point, scale=2), run_time=tracker.duration * 0.2)
+            self.play(Write(title), Create(axes), run_time=tracker.until("line"))
+            self.play(Create(graph), run_time=tracker.until("rule"))
+            self.play(FadeIn(graph_label), run_time=1.0)
+            tracker.wait_until("x0")
+            # The point appears as its input is said and is in place when its output is.
+            self.play(FadeIn(point, scale=2), run_time=tracker.until("y0"))
 
         zoom = magnified_window(axes, width=5.0, height=3.4).move_to([3.35, 0.45, 0])
         frame = SurroundingRectangle(zoom, color=theme.MUTED_TEXT_COLOR, buff=0.15)
@@ -86,14 +89,15 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
 
         with self.voiceover(beat="zoom", text=say(
             "Now we give x a tiny nudge. At this scale the change would be invisible, "
-            "so we look through a window that blows up the area around the point "
-            "{zoom} times, across and up alike.",
+            "so we {@look}look through a window that {@blow}blows up the area around the "
+            "point {@zoom}{zoom} times, {@alike}across and up alike.",
             zoom=m.ZOOM,
         )) as tracker:
-            self.play(Create(lens), run_time=tracker.duration * 0.25)
-            self.play(TransformFromCopy(lens, frame), FadeIn(zoom), FadeIn(zoom_note),
-                      run_time=tracker.duration * 0.35)
-            self.play(Create(zoom_line), run_time=tracker.duration * 0.3)
+            tracker.wait_until("look")
+            self.play(Create(lens), run_time=tracker.until("blow"))
+            self.play(TransformFromCopy(lens, frame), FadeIn(zoom), run_time=tracker.until("zoom"))
+            self.play(FadeIn(zoom_note), run_time=tracker.until("alike"))
+            self.play(Create(zoom_line), run_time=1.5)
 
         x_tracker = ValueTracker(float(NUDGE.x0))
         start = Dot(zoom.c2p(float(NUDGE.x0), float(NUDGE.y0)), color=theme.HIGHLIGHT_COLOR)
@@ -114,18 +118,19 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
         rise_label.next_to(rise, RIGHT, buff=0.12)
 
         with self.voiceover(beat="nudge", text=say(
-            "Watch x slide from {x0} to {x1}. "
-            "In that same moment, y rises from {y0} to {y1}.",
+            "Watch x {@slide}slide from {x0} to {@x1}{x1}. "
+            "In that same moment, y {@rise}rises from {y0} to {@y1}{y1}.",
             x0=NUDGE.x0, x1=NUDGE.x1, y0=NUDGE.y0, y1=NUDGE.y1,
         )) as tracker:
-            self.play(FadeIn(start), FadeIn(readouts), run_time=tracker.duration * 0.15)
+            self.play(FadeIn(start), FadeIn(readouts), run_time=tracker.until("slide"))
             self.add(mover)
             x_read[1].add_updater(lambda n: n.set_value(x_tracker.get_value()))
             y_read[1].add_updater(lambda n: n.set_value(line_value(x_tracker.get_value())))
-            self.play(x_tracker.animate.set_value(float(NUDGE.x1)),
-                      run_time=tracker.duration * 0.45)
-            self.play(Create(run), Write(run_label), run_time=tracker.duration * 0.15)
-            self.play(Create(rise), Write(rise_label), run_time=tracker.duration * 0.15)
+            # x slides as "slide" is said and reaches x1 as x1 is said.
+            self.play(x_tracker.animate.set_value(float(NUDGE.x1)), run_time=tracker.until("x1"))
+            self.play(Create(run), Write(run_label), run_time=1.0)
+            tracker.wait_until("rise")
+            self.play(Create(rise), Write(rise_label), run_time=tracker.until("y1"))
         # The nudge is over: without updaters the readouts no longer count as moving, so Manim
         # can draw them once per animation instead of every frame.
         for number in (x_read[1], y_read[1], mover):
@@ -137,13 +142,13 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
         result = ratio[0][-1]
 
         with self.voiceover(beat="ratio", text=say(
-            "Now set the changes side by side. The change in y, {dy:places}, "
-            "divided by the change in x, {dx:places}, is exactly {ratio}.",
+            "Now set the changes side by side. {@dy}The change in y, {dy:places}, "
+            "divided by the change in x, {dx:places}, is exactly {@ratio}{ratio}.",
             dy=NUDGE.dy, dx=NUDGE.dx, ratio=NUDGE.ratio,
         ), hold=1.5) as tracker:
-            self.play(Write(ratio), run_time=tracker.duration * 0.7)
-            self.play(Indicate(result, color=theme.HIGHLIGHT_COLOR),
-                      run_time=tracker.duration * 0.2)
+            tracker.wait_until("dy")
+            self.play(Write(ratio), run_time=tracker.until("ratio"))
+            self.play(Indicate(result, color=theme.HIGHLIGHT_COLOR), run_time=1.2)
 
         takeaway = prose(
             f"y moves {d(NUDGE.ratio)} times as far as x.", theme.BODY_SIZE,
@@ -151,10 +156,11 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
         ).move_to(ratio)
 
         with self.voiceover(beat="meaning", text=say(
-            "So y is {ratio} times as sensitive as x: whatever step x takes, y takes a step "
+            "So y is {ratio} times as {@sensitive}sensitive as x: whatever step x takes, y "
+            "takes a step "
             "{ratio} times as long. On a line that ratio never changes, and measuring this "
             "kind of sensitivity is the whole job of a derivative.",
             ratio=NUDGE.ratio,
         )) as tracker:
             self.play(FadeOut(ratio, shift=DOWN * 0.3), FadeIn(takeaway, shift=UP * 0.3),
-                      run_time=tracker.duration * 0.3)
+                      run_time=tracker.until("sensitive"))
