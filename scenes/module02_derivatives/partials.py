@@ -116,23 +116,32 @@ class OneKnobAtATime(NarrationMixin, Scene):
 
         f_start, f_after_x, f_end = m.KNOB_VALUES
         with self.voiceover(beat="setup", text=say(
-            "Picture a knob for x and a knob for y, both feeding the function {f}. "
-            "Each knob starts at {x0}, so f is {f0}.",
+            "Picture a knob for x and a {@y}knob for y, both feeding the function {@f}{f}. "
+            "Each knob starts at {x0}, so f is {@f0}{f0}.",
             f=m.SURFACE_EQUATION, x0=m.KNOB_START[m.x], f0=f_start,
         )) as tracker:
-            self.play(Write(title), FadeIn(x_knob), FadeIn(y_knob), run_time=tracker.duration * 0.4)
-            self.play(Write(rule), FadeIn(value), run_time=tracker.duration * 0.4)
+            self.play(Write(title), FadeIn(x_knob), run_time=tracker.until("y"))
+            self.play(FadeIn(y_knob), run_time=tracker.until("f"))
+            self.play(Write(rule), run_time=1.5)
+            tracker.wait_until("f0")
+            self.play(FadeIn(value), run_time=1.0)
 
-        for frozen, tracker_of, end, rate_latex, rate_at, beat, text in (
-            (y_knob, x, m.KNOB_X_END, m.PARTIAL_X_LATEX, df_dx_at, "turn-x", say(
-                "Freeze y and turn only x, from {x0} up to {x1}. The value of f climbs from "
-                "{f0} to {f1}, and at every moment it grows at the rate {rate}: that rate is "
-                "the partial derivative of f with respect to x.",
+        # Each beat: the frozen knob dims as "freeze" is said, the other turns from "turn"
+        # to the word its turn ends on (``stop``), and the readouts of f and of its rate are
+        # pointed at as their values are said (``said``: the marks in the order spoken).
+        for frozen, tracker_of, end, rate_latex, rate_at, beat, stop, said, text in (
+            (y_knob, x, m.KNOB_X_END, m.PARTIAL_X_LATEX, df_dx_at, "turn-x", "x1",
+             ("f", "rate"), say(
+                "{@freeze}Freeze y and {@turn}turn only x, from {x0} up to {@x1}{x1}. The value "
+                "of f climbs from {f0} to {@f}{f1}, and at every moment it grows at the rate "
+                "{@rate}{rate}: that rate is the partial derivative of f with respect to x.",
                 x0=m.KNOB_START[m.x], x1=m.KNOB_X_END, f0=f_start, f1=f_after_x,
                 rate=m.PARTIAL_X)),
-            (x_knob, y, m.KNOB_Y_END, m.PARTIAL_Y_LATEX, df_dy_at, "turn-y", say(
-                "Now freeze x and turn y instead. This time f responds at the rate {rate}, "
-                "the partial derivative with respect to y, and it ends at {f2}.",
+            (x_knob, y, m.KNOB_Y_END, m.PARTIAL_Y_LATEX, df_dy_at, "turn-y", "rate",
+             ("rate", "f"), say(
+                "Now {@freeze}freeze x and {@turn}turn y instead. This time f responds at the "
+                "rate {@rate}{rate}, the partial derivative with respect to y, and it ends at "
+                "{@f}{f2}.",
                 rate=m.PARTIAL_Y, f2=f_end)),
         ):
             tag = frozen_tag(frozen)
@@ -141,13 +150,21 @@ class OneKnobAtATime(NarrationMixin, Scene):
             rate[1].add_updater(
                 lambda n, r=rate_at: n.set_value(r(x.get_value(), y.get_value())))
             with self.voiceover(beat=beat, text=text) as narration:
+                narration.wait_until("freeze")
                 self.play(FadeIn(tag), FadeIn(rate), frozen.animate.set_opacity(0.45),
-                          run_time=narration.duration * 0.25)
+                          run_time=narration.until("turn"))
                 self.play(tracker_of.animate.set_value(float(end)),
-                          run_time=narration.duration * 0.55)
+                          run_time=narration.until(stop))
                 rate[1].clear_updaters()
+                shown = {"f": value, "rate": rate}
+                for mark in said:
+                    narration.wait_until(mark)
+                    self.play(Indicate(shown[mark], color=theme.HIGHLIGHT_COLOR), run_time=1.0)
+                # The frozen knob thaws as the sentence ends.
+                if narration.remaining() > 0.8:
+                    self.wait(narration.remaining() - 0.8)
                 self.play(FadeOut(tag), FadeOut(rate), frozen.animate.set_opacity(1),
-                          run_time=narration.duration * 0.15)
+                          run_time=0.8)
         value[1].clear_updaters()
 
         moral = prose("Turn one knob, freeze all the others.", theme.BODY_SIZE,
@@ -156,9 +173,10 @@ class OneKnobAtATime(NarrationMixin, Scene):
                       formula(m.PARTIAL_Y_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR))
         both.arrange(DOWN, buff=0.4).next_to(value, DOWN, buff=0.6)
         with self.voiceover(beat="meaning", text=(
-            "That is the whole idea of a partial derivative: turn one knob at a time while "
-            "all the others stay frozen. Training a network does the same, judging the "
-            "effect of each weight while the rest are held still for a moment."
+            "That is the whole idea of a {@partial}partial derivative: {@turn}turn one knob at "
+            "a time while all the others stay frozen. Training a network does the same, "
+            "judging the effect of each weight while the rest are held still for a moment."
         )) as tracker:
-            self.play(FadeIn(moral, shift=UP * 0.3), run_time=tracker.duration * 0.3)
-            self.play(Write(both), run_time=tracker.duration * 0.4)
+            tracker.wait_until("partial")
+            self.play(Write(both), run_time=tracker.until("turn"))
+            self.play(FadeIn(moral, shift=UP * 0.3), run_time=1.0)
