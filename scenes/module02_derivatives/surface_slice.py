@@ -123,12 +123,12 @@ def slice_panel() -> VGroup:
 class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
     """The bowl x² + y² is cut by the plane y = 1; the cut x² + 1 has slope 2 at x = 1."""
 
-    def turn_camera(self, run_time: float, **angles: float) -> None:
+    def turn_camera(self, run_time: float, *alongside: Animation, **angles: float) -> None:
         # Following the camera as an animation, not an updater, leaves nothing running
         # afterwards: a wait over a still picture then renders a single frame.
         follow = UpdateFromFunc(
             Mobject(), lambda _: keep_in_view(self.world, self.axes, self.camera, self.letters))
-        self.move_camera(**angles, run_time=run_time, added_anims=[follow])
+        self.move_camera(**angles, run_time=run_time, added_anims=[follow, *alongside])
 
     def pin(self, *mobjects: Mobject) -> None:
         # Fixed in the frame but not yet on screen: the Write or FadeIn that shows them
@@ -151,14 +151,17 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         self.world.add(surface)
 
         with self.voiceover(beat="surface", text=say(
-            "Here is a function of both x and y: {f}. Drawn as heights above the floor, "
-            "it makes a round bowl whose lowest point sits at the origin.",
+            "Here is a function of both x and y: {@f}{f}. {@drawn}Drawn as heights above the "
+            "floor, it makes a {@bowl}round bowl whose lowest point sits at the origin.",
             f=m.SURFACE_EQUATION,
         )) as tracker:
             self.play(Write(title), Create(self.axes), FadeIn(self.letters),
-                      run_time=tracker.duration * 0.25)
-            self.play(Create(surface), Write(surface_label), run_time=tracker.duration * 0.35)
-            self.turn_camera(tracker.duration * 0.35, theta=-50 * DEGREES)
+                      run_time=tracker.until("f"))
+            self.play(Write(surface_label), run_time=1.5)
+            tracker.wait_until("drawn")
+            self.play(Create(surface), run_time=tracker.until("bowl"))
+            # The bowl turns to show its roundness while the sentence finishes.
+            self.turn_camera(max(1.5, tracker.remaining()), theta=-50 * DEGREES)
 
         plane = slice_plane(self.axes)
         self.world.add(plane)
@@ -168,11 +171,13 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         self.pin(held)
 
         with self.voiceover(beat="plane", text=say(
-            "To watch x on its own, we hold y still. Fixing y at {y0} picks out an upright "
-            "plane that cuts straight through the bowl.",
+            "To watch x on its own, we {@hold}hold y still. Fixing y at {y0} picks out an "
+            "upright {@plane}plane that cuts straight through the bowl.",
             y0=m.SLICE_Y,
         )) as tracker:
-            self.play(FadeIn(plane), Write(held), run_time=tracker.duration * 0.5)
+            tracker.wait_until("hold")
+            self.play(Write(held), run_time=tracker.until("plane"))
+            self.play(FadeIn(plane), run_time=max(1.0, tracker.remaining()))
 
         cut = slice_cut(self.axes)
         self.world.add(cut)
@@ -181,12 +186,13 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         self.pin(cut_label)
 
         with self.voiceover(beat="cut", text=say(
-            "Plane and bowl meet along a curve. With y frozen at {y0}, its height is "
-            "{curve}, a parabola in x alone.",
+            "Plane and bowl {@meet}meet along a curve. With y frozen at {y0}, its height is "
+            "{@curve}{curve}, a parabola in x alone.",
             y0=m.SLICE_Y, curve=m.SLICE_CURVE,
         ), hold=1.0) as tracker:
-            self.play(Create(cut), run_time=tracker.duration * 0.5)
-            self.play(Write(cut_label), run_time=tracker.duration * 0.3)
+            tracker.wait_until("meet")
+            self.play(Create(cut), run_time=tracker.until("curve"))
+            self.play(Write(cut_label), run_time=1.5)
 
         dot, tangent = slice_tangent(self.axes)
         # A flat dot would squash to an ellipse as the camera tilts; keep it facing us.
@@ -198,36 +204,45 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         self.pin(slope_label)
 
         with self.voiceover(beat="tangent", text=say(
-            "At {at} the curve sits {height} units high. The tangent there climbs {rise} "
-            "for every step of {run} in x, so its slope is {slope}.",
+            "At {@at}{at} the curve sits {height} units high. The {@tangent}tangent there "
+            "climbs {rise} for every step of {run} in x, so its slope is {@slope}{slope}.",
             at=m.SLICE_POINT[0], height=m.SLICE_HEIGHT, rise=m.SLICE_RISE, run=m.SLICE_RUN,
             slope=m.SLICE_SLOPE,
         ), hold=1.0) as tracker:
-            self.play(FadeIn(dot, scale=2), run_time=tracker.duration * 0.2)
-            self.play(Create(tangent), run_time=tracker.duration * 0.35)
-            self.play(Write(slope_label), run_time=tracker.duration * 0.3)
+            tracker.wait_until("at")
+            self.play(FadeIn(dot, scale=2), run_time=1.0)
+            tracker.wait_until("tangent")
+            self.play(Create(tangent), run_time=1.5)
+            tracker.wait_until("slope")
+            self.play(Write(slope_label), run_time=1.5)
 
         panel = slice_panel().move_to([COLUMN_X, 0.05, 0])
         self.pin(panel)
 
         with self.voiceover(beat="flat", text=say(
-            "Turn to look along the y axis and the slice lies flat: {curve}, with slope "
-            "{slope} at {at}. That slope is the partial derivative {partial}, taken where "
-            "{at} and {held}.",
+            "Turn to look along the y axis and the slice {@flat}lies flat: {@curve}{curve}, "
+            "with {@slope}slope {slope} at {at}. That slope is the partial derivative "
+            "{partial}, taken where {at} and {held}.",
             curve=m.SLICE_CURVE, slope=m.SLICE_SLOPE, at=m.SLICE_POINT[0],
             partial=m.PARTIAL_X, held=m.SLICE_POINT[1],
         ), hold=1.0) as tracker:
-            # Seen along y, the y axis shrinks to a stub inside the bowl: drop its letter.
-            self.play(FadeOut(plane), FadeOut(surface_label), FadeOut(held),
-                      self.letters[1].animate.set_opacity(0),
-                      run_time=tracker.duration * 0.1)
+            # The camera turns from "Turn" and the slice lies flat as "lies flat" is said.
+            # Seen along y, the y axis shrinks to a stub inside the bowl: its letter fades
+            # (its opacity only: the turn itself moves it).
+            letter_y = self.letters[1]
+            self.turn_camera(
+                tracker.until("flat"),
+                FadeOut(plane), FadeOut(surface_label), FadeOut(held),
+                UpdateFromAlphaFunc(letter_y, lambda mob, a: mob.set_opacity(1 - a)),
+                phi=84 * DEGREES, theta=-90 * DEGREES)
             self.world.remove(plane)
-            self.turn_camera(tracker.duration * 0.3, phi=84 * DEGREES, theta=-90 * DEGREES)
             # Labels first, so they never slide across the panel as it appears.
             self.play(cut_label.animate.move_to([COLUMN_X, 2.3, 0]),
                       slope_label.animate.move_to([COLUMN_X, -2.45, 0]),
-                      run_time=tracker.duration * 0.15)
-            self.play(FadeIn(panel), run_time=tracker.duration * 0.25)
+                      run_time=tracker.until("curve"))
+            # The flat slice, its tangent and its run and rise, as the curve is named and
+            # up to its slope.
+            self.play(FadeIn(panel), run_time=tracker.until("slope"))
 
         takeaway = prose("A partial derivative is the slope along a slice.", theme.BODY_SIZE,
                          theme.HIGHLIGHT_COLOR).to_edge(DOWN, buff=theme.SAFE_MARGIN + 0.05)
@@ -238,8 +253,10 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         self.pin(ring)
 
         with self.voiceover(beat="meaning", text=(
-            "So a partial derivative is the slope along a slice, with the other input held "
-            "fixed. Slice the other way, freezing x, and you get the partial derivative in y."
+            "So a partial derivative is the {@slope}slope along a slice, with the other input "
+            "held fixed. Slice the other way, freezing x, and you get the partial derivative "
+            "in y."
         )) as tracker:
-            self.play(FadeIn(takeaway, shift=UP * 0.2), run_time=tracker.duration * 0.3)
-            self.play(ShowPassingFlash(ring, time_width=0.3), run_time=tracker.duration * 0.3)
+            self.play(FadeIn(takeaway, shift=UP * 0.2), run_time=tracker.until("slope"))
+            # The slope's label is ringed as "slope" is said.
+            self.play(ShowPassingFlash(ring, time_width=0.3), run_time=1.5)
