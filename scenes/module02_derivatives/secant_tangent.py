@@ -37,15 +37,28 @@ class SecantBecomesTangent(NarrationMixin, Scene):
             axes.c2p(X0 + h.get_value(), curve_at(X0 + h.get_value())),
             color=theme.SECANT_COLOR))
 
+        # The run from the pinned point across to the second point's x (its length is h),
+        # and the rise up to the second point: they follow h as it shrinks.
+        def corner() -> np.ndarray:
+            return axes.c2p(X0 + h.get_value(), curve_at(X0))
+
+        run = always_redraw(lambda: Line(fixed.get_center(), corner(), color=theme.INPUT_COLOR))
+        rise = always_redraw(lambda: Line(corner(), moving.get_center(),
+                                          color=theme.OUTPUT_COLOR))
+        h_label = formula("h", theme.LABEL_SIZE, theme.INPUT_COLOR)
+        h_label.add_updater(lambda label: label.next_to(run, DOWN, buff=0.1))
+
         with self.voiceover(beat="curve", text=say(
-            "Here is the curve {curve}, with one point pinned at {at}. "
-            "A second point sits a distance h further to the right.",
+            "Here is the curve {@curve}{curve}, with one point {@pinned}pinned at {at}. "
+            "A {@second}second point sits a {@h}distance h further to the right.",
             curve=m.CURVE_EQUATION, at=m.CURVE_POINT,
         )) as tracker:
-            self.play(Write(title), Create(axes), run_time=tracker.duration * 0.35)
-            self.play(Create(curve), FadeIn(curve_label), run_time=tracker.duration * 0.3)
-            self.play(FadeIn(fixed, scale=2), FadeIn(moving, scale=2),
-                      run_time=tracker.duration * 0.2)
+            self.play(Write(title), Create(axes), run_time=tracker.until("curve"))
+            self.play(Create(curve), FadeIn(curve_label), run_time=1.2)
+            tracker.wait_until("pinned")
+            self.play(FadeIn(fixed, scale=2), run_time=tracker.until("second"))
+            self.play(FadeIn(moving, scale=2), run_time=tracker.until("h"))
+            self.play(Create(run), FadeIn(h_label), run_time=1.0)
 
         def secant_line() -> Line:
             slope = slope_at(h.get_value())
@@ -62,12 +75,18 @@ class SecantBecomesTangent(NarrationMixin, Scene):
         readouts.next_to(definition, DOWN, buff=0.6)
 
         with self.voiceover(beat="secant", text=say(
-            "Join both points with a straight line. That line is a secant, and its "
-            "slope is rise over run. For this curve the ratio simplifies to {slope}.",
+            "Join both points with a straight line. That line is a {@secant}secant, and its "
+            "slope is {@rise}rise over {@run}run. For this curve {@ratio}the ratio simplifies "
+            "to {@slope}{slope}.",
             slope=m.SECANT_SLOPE,
         ), hold=1.0) as tracker:
-            self.play(Create(secant), run_time=tracker.duration * 0.35)
-            self.play(Write(definition), FadeIn(readouts), run_time=tracker.duration * 0.45)
+            self.play(Create(secant), run_time=tracker.until("secant"))
+            tracker.wait_until("rise")
+            self.play(Create(rise), run_time=tracker.until("run"))
+            self.play(Indicate(run, color=theme.INPUT_COLOR), run_time=1.0)
+            tracker.wait_until("ratio")
+            self.play(Write(definition), run_time=tracker.until("slope"))
+            self.play(FadeIn(readouts), run_time=1.0)
 
         steps = m.SECANT_STEPS[1:]
         said = ("h1", "h2", "h3")
@@ -85,7 +104,9 @@ class SecantBecomesTangent(NarrationMixin, Scene):
             for k, (step, mark) in enumerate(zip(steps, said, strict=False)):
                 if k:
                     self.wait(HOLD)
-                self.play(h.animate.set_value(float(step)), run_time=tracker.until(mark))
+                # "h" would crowd the pinned point as the run shrinks: h's readout says it.
+                fade = [FadeOut(h_label)] if not k else []
+                self.play(h.animate.set_value(float(step)), *fade, run_time=tracker.until(mark))
             tracker.wait_until("beyond")
             unsaid = steps[len(said):]
             for k, step in enumerate(unsaid):
@@ -102,14 +123,17 @@ class SecantBecomesTangent(NarrationMixin, Scene):
         limit.next_to(readouts, DOWN, buff=0.6).set_x(definition.get_x())
 
         with self.voiceover(beat="limit", text=say(
-            "In the limit, as h goes to {zero}, the secant stops moving and comes to rest on "
-            "a line that just touches the curve: the tangent. Its slope is the limit of "
-            "{slope}, which is {limit}.",
+            "In the limit, as h goes to {zero}, the secant stops moving and {@rest}comes to "
+            "rest on a line that just touches the curve: the {@tangent}tangent. Its slope is "
+            "the {@limit}limit of {slope}, which is {limit}.",
             zero=m.H_LIMIT, slope=m.SECANT_SLOPE, limit=m.TANGENT_SLOPE,
         ), hold=1.5) as tracker:
-            self.play(ReplacementTransform(secant, tangent), FadeOut(moving),
-                      run_time=tracker.duration * 0.4)
-            self.play(Write(limit), run_time=tracker.duration * 0.4)
+            tracker.wait_until("rest")
+            # The secant settles as "comes to rest" is said and is the tangent on "tangent".
+            self.play(ReplacementTransform(secant, tangent), FadeOut(moving), FadeOut(run),
+                      FadeOut(rise), run_time=tracker.until("tangent"))
+            tracker.wait_until("limit")
+            self.play(Write(limit), run_time=2.0)
 
         name = formula(m.DERIVATIVE_LATEX, theme.HEADING_SIZE, theme.TANGENT_COLOR)
         name.next_to(limit, DOWN, buff=0.5).set_x(definition.get_x())
@@ -117,14 +141,15 @@ class SecantBecomesTangent(NarrationMixin, Scene):
         tangent_label.next_to(axes.c2p(2.2, tangent_at(2.2)), DOWN + RIGHT, buff=0.1)
 
         with self.voiceover(beat="derivative", text=say(
-            "That limiting slope has a name: the derivative at {at}. It tells how fast y "
-            "changes as x changes, right at that single point.",
+            "That limiting slope has a name: the {@derivative}derivative at {at}. It tells how "
+            "fast y changes as x changes, right at that single {@point}point.",
             at=m.CURVE_POINT,
         ), hold=1.0) as tracker:
-            self.play(FadeIn(tangent_label), run_time=tracker.duration * 0.3)
-            self.play(Write(name), run_time=tracker.duration * 0.4)
-            self.play(Circumscribe(name, color=theme.TANGENT_COLOR),
-                      run_time=tracker.duration * 0.2)
+            self.play(FadeIn(tangent_label), run_time=tracker.until("derivative"))
+            self.play(Write(name), run_time=1.5)
+            self.play(Circumscribe(name, color=theme.TANGENT_COLOR), run_time=1.2)
+            tracker.wait_until("point")
+            self.play(Indicate(fixed, color=theme.HIGHLIGHT_COLOR, scale_factor=2), run_time=1.0)
 
 
 sign_curve_at = sp.lambdify(m.x, m.SIGN_CURVE)
@@ -166,22 +191,23 @@ class SlopeTellsDirection(NarrationMixin, Scene):
         slope_read.next_to(axes, DOWN, buff=0.35)
 
         with self.voiceover(beat="tangent", text=(
-            "Geometrically, the derivative is the slope of the tangent line. Let's slide a "
-            "tangent along this curve and keep an eye on its slope."
+            "Geometrically, the derivative is the slope of the {@tangent}tangent line. Let's "
+            "slide a tangent along this {@curve}curve and keep an eye on its {@slope}slope."
         )) as tracker:
-            self.play(Write(title), Create(axes), run_time=tracker.duration * 0.35)
-            self.play(Create(curve), FadeIn(touching), FadeIn(slope_read),
-                      run_time=tracker.duration * 0.4)
+            self.play(Write(title), Create(axes), run_time=tracker.until("tangent"))
+            self.play(FadeIn(touching), run_time=tracker.until("curve"))
+            self.play(Create(curve), run_time=tracker.until("slope"))
+            self.play(FadeIn(slope_read), run_time=1.0)
 
         slope_read[1].add_updater(lambda n: n.set_value(sign_slope_at(at.get_value())))
         verdicts = VGroup()
         texts = [
-            "Here the slope is positive. Raising the input raises the output, so to get a "
-            "larger output we would turn this parameter up.",
-            "Now the slope is negative. Raising the input lowers the output, so the "
-            "parameter should move the other way.",
-            "Here the tangent is almost flat. A small change of the input barely moves the "
-            "output, so adjusting it has little effect.",
+            "Here the slope is {@sign}positive. {@advice}Raising the input raises the output, "
+            "so to get a larger output we would turn this parameter up.",
+            "Now the slope is {@sign}negative. {@advice}Raising the input lowers the output, so "
+            "the parameter should move the other way.",
+            "Here the tangent is almost {@sign}flat. {@advice}A small change of the input "
+            "barely moves the output, so adjusting it has little effect.",
         ]
         for (point, _, verdict), text in zip(m.slope_signs(), texts, strict=True):
             heading, advice = ADVICE[verdict]
@@ -191,14 +217,20 @@ class SlopeTellsDirection(NarrationMixin, Scene):
             verdicts.add(row)
             verdicts.arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.35, 0.4, 0])
             with self.voiceover(beat=verdict.replace(" ", "-"), text=text) as tracker:
-                self.play(at.animate.set_value(float(point)), run_time=tracker.duration * 0.45)
-                self.play(FadeIn(row, shift=LEFT * 0.3), run_time=tracker.duration * 0.3)
+                # The tangent arrives as its sign is said; the verdict's heading appears on
+                # it, its advice as the advice is said.
+                self.play(at.animate.set_value(float(point)), run_time=tracker.until("sign"))
+                self.play(FadeIn(row[0], shift=LEFT * 0.3), run_time=tracker.until("advice"))
+                self.play(FadeIn(row[1], shift=LEFT * 0.3), run_time=1.0)
         slope_read[1].clear_updaters()
 
         with self.voiceover(beat="update", text=(
-            "That is exactly what a learning system needs when it updates a weight: the sign "
-            "of the slope says which way to move it, and the size says how much the output "
-            "cares."
+            "That is exactly what a learning system needs when it updates a weight: the "
+            "{@sign}sign of the slope says which way to move it, and the {@size}size says how "
+            "much the output cares."
         )) as tracker:
+            tracker.wait_until("sign")
             self.play(Circumscribe(verdicts, color=theme.HIGHLIGHT_COLOR),
-                      run_time=tracker.duration * 0.5)
+                      run_time=tracker.until("size"))
+            # The size: the slope's value, read off its readout.
+            self.play(Indicate(slope_read, color=theme.HIGHLIGHT_COLOR), run_time=1.2)
