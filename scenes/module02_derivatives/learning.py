@@ -55,21 +55,26 @@ class ComputationIsNotLearning(NarrationMixin, Scene):
 
         with self.voiceover(beat="compute", text=(
             "Last time, everything a network computed came down to vectors and dot "
-            "products. Here is about the smallest network there is: each input is "
-            "multiplied by its own weight, and the products are added into a single output."
+            "products. {@here}Here is about the smallest network there is: each input is "
+            "{@multiplied}multiplied by its own weight, and the products are added into a single "
+            "output."
         )) as tracker:
-            self.play(Write(title), run_time=tracker.duration * 0.2)
-            self.play(Create(diagram), run_time=tracker.duration * 0.5)
-            self.play(Write(rule), run_time=tracker.duration * 0.2)
+            self.play(Write(title), run_time=1.5)
+            tracker.wait_until("here")
+            self.play(Create(diagram), run_time=tracker.until("multiplied"))
+            # The rule is written as the products and their sum are described.
+            self.play(Write(rule), run_time=max(1.5, tracker.remaining()))
 
         numbers = formula(m.network_sum_latex(), theme.BODY_SIZE).next_to(rule, DOWN, buff=0.5)
         with self.voiceover(beat="evaluate", text=say(
-            "Feed it the inputs {x1} and {x2}, with weights of {w1} and {w2}. "
-            "The weighted sum, which is a dot product, comes to {y}.",
+            "Feed it the inputs {@x1}{x1} and {x2}, with weights of {w1} and {w2}. "
+            "The weighted sum, which is a dot product, comes to {@y}{y}.",
             x1=m.NETWORK_INPUTS[m.x1], x2=m.NETWORK_INPUTS[m.x2],
             w1=m.NETWORK_WEIGHTS[m.w1], w2=m.NETWORK_WEIGHTS[m.w2], y=m.NETWORK_OUTPUT,
         ), hold=1.0) as tracker:
-            self.play(Write(numbers), run_time=tracker.duration * 0.7)
+            # Written from the first input said to the sum, which ends it as it is said.
+            tracker.wait_until("x1")
+            self.play(Write(numbers), run_time=tracker.until("y"))
 
         w1 = ValueTracker(W1_START)
         w1_read = readout("w_1", W1_START, m.NETWORK_PLACES, theme.HIGHLIGHT_COLOR)
@@ -79,29 +84,32 @@ class ComputationIsNotLearning(NarrationMixin, Scene):
         learn.to_edge(DOWN, buff=0.6)
 
         with self.voiceover(beat="learning", text=(
-            "Computing an answer, though, is not learning. A network learns by changing "
-            "its weights, a little at a time, until its answers get better."
+            "Computing an answer, though, is not learning. A network {@learns}learns by "
+            "changing its {@weights}weights, a little at a time, until its answers get better."
         )) as tracker:
-            self.play(FadeIn(learn, shift=UP * 0.3), run_time=tracker.duration * 0.4)
-            self.play(FadeIn(readouts), run_time=tracker.duration * 0.3)
+            tracker.wait_until("learns")
+            self.play(FadeIn(learn, shift=UP * 0.3), run_time=tracker.until("weights"))
+            self.play(FadeIn(readouts), run_time=1.0)
 
         with self.voiceover(beat="nudge", text=say(
-            "So let's nudge a single weight. Raise {w} from {w_from} to {w_to}, and watch "
-            "the output climb from {y_from} to {y_to}.",
+            "So let's nudge a single weight. {@raise}Raise {w} from {w_from} to {@w_to}{w_to}, "
+            "and watch the output climb from {y_from} to {@y_to}{y_to}.",
             w=m.w1, w_from=m.NETWORK_WEIGHTS[m.w1], w_to=m.NUDGED_W1,
             y_from=m.NETWORK_OUTPUT, y_to=m.NUDGED_OUTPUT,
         )) as tracker:
             w1_read[1].add_updater(lambda n: n.set_value(w1.get_value()))
             # y of the weight the viewer reads, not of the one between: never 0.5 beside 2.6.
             y_read[1].add_updater(lambda n: n.set_value(output_for(as_shown(w1.get_value()))))
-            self.wait(tracker.duration * 0.3)
+            tracker.wait_until("raise")
             nudged = formula(m.network_sum_latex({m.w1: m.NUDGED_W1}),
                              theme.BODY_SIZE).move_to(numbers)
             # The sum turns into the nudged one as the readouts move: an equation left
             # stating 0.5 and 2.5 beside readouts at 0.6 and 2.7 would contradict them.
+            # The weight rises from "Raise" and reaches its new value as it is said.
             self.play(w1.animate.set_value(W1_END), ReplacementTransform(numbers, nudged),
-                      run_time=tracker.duration * 0.5)
-            self.wait(tracker.duration * 0.15)
+                      run_time=tracker.until("w_to"))
+            tracker.wait_until("y_to")
+            self.play(Indicate(y_read, color=theme.HIGHLIGHT_COLOR), run_time=1.0)
         for number in (w1_read[1], y_read[1]):
             number.clear_updaters()
 
@@ -111,11 +119,16 @@ class ComputationIsNotLearning(NarrationMixin, Scene):
         answer.next_to(readouts, DOWN, buff=0.5)
 
         with self.voiceover(beat="question", text=say(
-            "The output moved {times} times as far as the weight did, because {w} multiplies "
-            "the input {x}, which is {x_value}. To learn, a network has to know how its "
-            "output responds whenever a weight changes, and that sensitivity is exactly "
-            "what a derivative measures.",
+            "The output moved {times} times as far as the weight did, {@because}because {w} "
+            "multiplies the input {x}, which is {@x_value}{x_value}. To learn, a network has to "
+            "know {@how}how its output responds whenever a weight changes, and that "
+            "sensitivity is exactly what a {@derivative}derivative measures.",
             times=m.OUTPUT_MOVE_PER_WEIGHT_MOVE, w=m.w1, x=m.x1, x_value=m.NETWORK_INPUTS[m.x1],
         ), hold=1.0) as tracker:
-            self.play(ReplacementTransform(learn, question), run_time=tracker.duration * 0.3)
-            self.play(Write(answer), run_time=tracker.duration * 0.4)
+            # The sensitivity is written as its reason is said, ending on the input's value.
+            tracker.wait_until("because")
+            self.play(Write(answer), run_time=tracker.until("x_value"))
+            tracker.wait_until("how")
+            self.play(ReplacementTransform(learn, question), run_time=1.2)
+            tracker.wait_until("derivative")
+            self.play(Indicate(answer, color=theme.HIGHLIGHT_COLOR), run_time=1.0)
