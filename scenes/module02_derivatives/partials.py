@@ -52,14 +52,16 @@ class WhyPartialDerivatives(NarrationMixin, Scene):
 
         with self.voiceover(beat="many", text=say(
             "In a real network the output never hangs on a single number. It depends on "
-            "many inputs and many weights at once: y is a function of {first}, {second}, "
-            "and so on up to {last}.",
+            "{@many}many inputs and many weights at once: {@y}y is a function of {first}, "
+            "{second}, and so on up to {last}.",
             first=m.x_1, second=m.x_2, last=m.x_n,
         )) as tracker:
-            self.play(Write(title), FadeIn(inputs, lag_ratio=0.2), run_time=tracker.duration * 0.4)
-            self.play(Create(arrows), FadeIn(box), GrowArrow(out_arrow), FadeIn(output),
-                      run_time=tracker.duration * 0.3)
-            self.play(Write(rule), run_time=tracker.duration * 0.2)
+            self.play(Write(title), run_time=1.5)
+            tracker.wait_until("many")
+            self.play(FadeIn(inputs, lag_ratio=0.2), Create(arrows), run_time=tracker.until("y"))
+            # y and its rule as "y is a function of ..." is said.
+            self.play(FadeIn(box), GrowArrow(out_arrow), FadeIn(output), Write(rule),
+                      run_time=max(1.5, tracker.remaining()))
 
         chosen = circles[1]
         others = [c for c in circles if c is not chosen]
@@ -68,34 +70,39 @@ class WhyPartialDerivatives(NarrationMixin, Scene):
 
         with self.voiceover(beat="each", text=(
             "To adjust each weight sensibly, we have to know how the output reacts to that "
-            "one variable by itself, while every other variable stays exactly where it is."
+            "{@one}one variable by itself, while {@other}every other variable stays exactly "
+            "where it is."
         )) as tracker:
-            self.play(*(o.animate.set_color(theme.FROZEN_COLOR) for o in others),
-                      chosen.animate.set_color(theme.HIGHLIGHT_COLOR),
+            tracker.wait_until("one")
+            self.play(chosen.animate.set_color(theme.HIGHLIGHT_COLOR),
                       arrows[1].animate.set_color(theme.HIGHLIGHT_COLOR),
-                      run_time=tracker.duration * 0.4)
-            self.play(FadeIn(note, shift=UP * 0.2), Indicate(chosen, color=theme.HIGHLIGHT_COLOR),
-                      run_time=tracker.duration * 0.4)
+                      run_time=tracker.until("other"))
+            # The others freeze as "every other variable stays" is said.
+            self.play(*(o.animate.set_color(theme.FROZEN_COLOR) for o in others),
+                      FadeIn(note, shift=UP * 0.2), run_time=max(1.0, tracker.remaining()))
 
         partial = formula(m.PARTIAL_I_LATEX, theme.HEADING_SIZE, theme.TANGENT_COLOR)
         partial.next_to(note, DOWN, buff=0.5)
 
         with self.voiceover(beat="partial", text=say(
-            "A sensitivity to a single variable is called a partial derivative. It is "
-            "written with a rounded d: the partial of y with respect to {xi}.",
+            "A sensitivity to a single variable is called a {@partial}partial derivative. It "
+            "is written with a {@rounded}rounded d: the partial of y with respect to {xi}.",
             xi=m.x_i,
         ), hold=1.0) as tracker:
-            self.play(Write(partial), run_time=tracker.duration * 0.6)
+            tracker.wait_until("partial")
+            self.play(Write(partial), run_time=tracker.until("rounded"))
+            self.play(Indicate(partial, color=theme.HIGHLIGHT_COLOR), run_time=1.0)
 
         every = formula(m.PARTIALS_LIST_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         every.next_to(partial, DOWN, buff=0.5).set_x(rule.get_x())
         with self.voiceover(beat="one-per-variable", text=(
-            "And because every variable can be nudged on its own, there is one partial "
-            "derivative for each of them: one sensitivity per input, and per weight."
+            "And because {@every}every variable can be nudged on its own, there is {@one}one "
+            "partial derivative for each of them: one sensitivity per input, and per weight."
         )) as tracker:
+            tracker.wait_until("every")
             self.play(*(c.animate.set_color(theme.INPUT_COLOR) for c in circles),
-                      arrows.animate.set_color(theme.AXIS_COLOR), run_time=tracker.duration * 0.3)
-            self.play(Write(every), run_time=tracker.duration * 0.5)
+                      arrows.animate.set_color(theme.AXIS_COLOR), run_time=tracker.until("one"))
+            self.play(Write(every), run_time=max(1.5, tracker.remaining()))
 
 
 class OneKnobAtATime(NarrationMixin, Scene):
