@@ -37,16 +37,17 @@ OBJECTIVES: tuple[Objective, ...] = (
 #: (beat, concept, meaning, narration) for the revision table, one row per beat.
 SUMMARY: tuple[tuple[str, str, str, str], ...] = (
     ("row-derivative", "Derivative", "How quickly the output reacts when one input moves",
-     "A derivative measures sensitivity. It tells you how quickly the output reacts when "
-     "you nudge a single input: the slope of the tangent at that point."),
+     "A {@concept}derivative measures sensitivity. It tells you {@meaning}how quickly the "
+     "output reacts when you nudge a single input: the slope of the tangent at that point."),
     ("row-multivariable", "Multivariable systems",
      "Need a partial derivative for every variable",
-     "Real systems have many variables, so we need a partial derivative for each one, "
-     "found by moving that variable alone while the others stay frozen."),
+     "Real systems have {@concept}many variables, so we {@meaning}need a partial derivative "
+     "for each one, found by moving that variable alone while the others stay frozen."),
     ("row-learning", "Learning in neural networks",
      "Guided by how sensitive the output is to each weight and bias",
-     "And that is what drives learning. A network improves by adjusting its weights and "
-     "biases, guided by how sensitive its output is to every one of them."),
+     "And that is what drives {@concept}learning. A network improves by adjusting its "
+     "weights and biases, {@meaning}guided by how sensitive its output is to every one of "
+     "them."),
 )
 SUMMARY_KEYS = {"one input": KEY, "partial derivative": KEY, "weight and bias": KEY}
 
@@ -76,18 +77,21 @@ class QuickRevision(NarrationMixin, Scene):
         header, rows = table[0], table[1:]
 
         with self.voiceover(beat="revision", text=(
-            "Before moving on, let's gather the lesson into one small table: each idea on "
-            "the left, and what it means on the right."
+            "Before moving on, let's gather the lesson into one small {@table}table: each "
+            "{@idea}idea on the left, and what it {@means}means on the right."
         )) as tracker:
-            self.play(Write(title), run_time=tracker.duration * 0.35)
-            self.play(FadeIn(header[:2]), Create(header[2]), run_time=tracker.duration * 0.35)
+            self.play(Write(title), run_time=tracker.until("table"))
+            self.play(Create(header[2]), run_time=tracker.until("idea"))
+            self.play(FadeIn(header[0]), run_time=tracker.until("means"))
+            self.play(FadeIn(header[1]), run_time=1.0)
 
         for (beat, _, _, speech), row in zip(SUMMARY, rows, strict=True):
             concept, meaning, rule = row
             with self.voiceover(beat=beat, text=speech) as tracker:
-                self.play(FadeIn(concept, shift=RIGHT * 0.2), run_time=tracker.duration * 0.2)
-                self.play(FadeIn(meaning, shift=RIGHT * 0.2), Create(rule),
-                          run_time=tracker.duration * 0.3)
+                # Each cell as the words it sums up are said.
+                tracker.wait_until("concept")
+                self.play(FadeIn(concept, shift=RIGHT * 0.2), run_time=tracker.until("meaning"))
+                self.play(FadeIn(meaning, shift=RIGHT * 0.2), Create(rule), run_time=1.2)
 
 
 class NextUpGradient(NarrationMixin, Scene):
@@ -115,21 +119,25 @@ class NextUpGradient(NarrationMixin, Scene):
         partials.move_to([panel_x, 1.05, 0])
 
         with self.voiceover(beat="partials", text=say(
-            "One last look ahead. For {f}, the partial derivatives are {fx} and {fy}.",
+            "One last look ahead. For {@f}{f}, the partial derivatives are {@fx}{fx} and {fy}.",
             f=m.SURFACE_EQUATION, fx=m.PARTIAL_X, fy=m.PARTIAL_Y,
         )) as tracker:
-            self.play(Write(title), Create(plane), run_time=tracker.duration * 0.3)
-            self.play(Create(rings), Write(surface), run_time=tracker.duration * 0.3)
-            self.play(Write(partials), run_time=tracker.duration * 0.3)
+            self.play(Write(title), Create(plane), run_time=tracker.until("f"))
+            self.play(Create(rings), Write(surface), run_time=tracker.until("fx"))
+            self.play(Write(partials), run_time=max(1.5, tracker.remaining()))
 
         gradient = formula(m.GRADIENT_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         gradient.move_to([panel_x, -0.45, 0])
 
         with self.voiceover(beat="collect", text=(
-            "Stack them into a single vector and you have the gradient, written with an "
-            "upside-down triangle called nabla."
+            "Stack them into a single vector and you have the {@gradient}gradient, written "
+            "with an upside-down triangle called {@nabla}nabla."
         )) as tracker:
-            self.play(TransformFromCopy(partials, gradient), run_time=tracker.duration * 0.5)
+            # The partials stack into the gradient from "Stack" to "gradient"; its ∇ is
+            # pointed at as "nabla" is said.
+            self.play(TransformFromCopy(partials, gradient), run_time=tracker.until("gradient"))
+            tracker.wait_until("nabla")
+            self.play(Indicate(gradient[0][0], color=theme.HIGHLIGHT_COLOR), run_time=1.0)
 
         px, py = float(m.GRADIENT_POINT[m.x]), float(m.GRADIENT_POINT[m.y])
         gx, gy = (float(v) for v in m.GRADIENT_AT_POINT)
@@ -146,20 +154,23 @@ class NextUpGradient(NarrationMixin, Scene):
         ray = DashedLine(plane.c2p(0, 0), plane.c2p(px, py), color=theme.MUTED_TEXT_COLOR)
 
         with self.voiceover(beat="evaluate", text=say(
-            "At the point {point}, the gradient is the vector {value}. Drawn from that "
-            "point, it aims straight away from the origin, crossing the circles where f "
-            "stays constant.",
+            "At the point {@point}{point}, the gradient is the vector {@value}{value}. "
+            "{@drawn}Drawn from that point, it {@aims}aims straight away from the origin, "
+            "crossing the circles where f stays constant.",
             point=(m.GRADIENT_POINT[m.x], m.GRADIENT_POINT[m.y]), value=m.GRADIENT_AT_POINT,
         ), hold=1.0) as tracker:
-            self.play(FadeIn(point, scale=2), FadeIn(where), TransformFromCopy(gradient, value),
-                      run_time=tracker.duration * 0.35)
-            self.play(GrowArrow(arrow), Create(ray), run_time=tracker.duration * 0.35)
+            tracker.wait_until("point")
+            self.play(FadeIn(point, scale=2), FadeIn(where), run_time=tracker.until("value"))
+            self.play(TransformFromCopy(gradient, value), run_time=tracker.until("drawn"))
+            self.play(GrowArrow(arrow), run_time=tracker.until("aims"))
+            self.play(Create(ray), run_time=1.2)
 
         with self.voiceover(beat="steepest", text=(
-            "That is no accident: the gradient always points the way f climbs fastest."
+            "That is no accident: the gradient always {@points}points the way f climbs fastest."
         )) as tracker:
+            tracker.wait_until("points")
             self.play(Indicate(arrow, color=theme.HIGHLIGHT_COLOR, scale_factor=1.1),
-                      run_time=tracker.duration * 0.6)
+                      run_time=max(1.0, tracker.remaining()))
 
         close_with_end_card(self, LESSON.course, NEXT_LESSON.title, (
             "Collecting every partial derivative into that one vector is where we pick up "
