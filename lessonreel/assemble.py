@@ -40,11 +40,11 @@ from lessonreel.files import inside, staged, write_atomically
 from lessonreel.lesson import Lesson
 from lessonreel.media import (
     TICK,
+    VideoTiming,
     audio_duration,
     concat_listing,
     run_ffmpeg,
-    video_duration,
-    video_span,
+    video_timing,
 )
 from lessonreel.outputs import replacing
 from lessonreel.quality import Quality
@@ -76,23 +76,23 @@ def place(outputs: Sequence[SceneOutput]) -> list[PlacedScene]:
     captions and beats run on, which its picture must keep (see :func:`check_in_step`)."""
     placed, t = [], 0.0
     for output in outputs:
-        duration = video_duration(output.video)
-        check_in_step(output, duration)
-        placed.append(PlacedScene(output, t, duration))
-        t += duration
+        timing = video_timing(output.video)
+        check_in_step(output, timing)
+        placed.append(PlacedScene(output, t, timing.seconds))
+        t += timing.seconds
     return placed
 
 
-def check_in_step(output: SceneOutput, duration: float) -> None:
+def check_in_step(output: SceneOutput, timing: VideoTiming) -> None:
     """Refuse a scene whose picture would be out of step with its sound: a video that
-    does not start at 0, or whose timestamps run longer or shorter than ``duration``
-    (its frames over its frame rate) or than its narration, by more than a frame.
+    does not start at 0, or whose timestamps run longer or shorter than its frames over
+    its frame rate, or than its narration, by more than a frame.
 
     The frame count cannot see this: a scene joined with a gap, or shifted late, has
     every frame, each shown late, and every scene after it in the lesson with it.
     """
     fps = output.task.quality.fps
-    start, end = video_span(output.video)
+    duration, start, end = timing.seconds, timing.start, timing.end
     picture = end - start
     sound = duration if output.narration is None else audio_duration(output.narration)
     cache, lesson = output.task.cache_dir, output.task.lesson

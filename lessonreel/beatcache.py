@@ -246,7 +246,7 @@ class BeatSegments:
         """Copy ``video`` into a new segment entry and rename it into place; None (and
         nothing stored) if its frames are not what its plays draw or its video does not
         start at 0."""
-        from lessonreel.media import TICK, frame_count, video_span
+        from lessonreel.media import TICK, frame_count, video_timing
 
         folder = self._folder(lesson, scene, variant, key)
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -260,7 +260,7 @@ class BeatSegments:
                 return None
             # The concat demuxer shows a piece's frames from its start but places the
             # next piece after its start plus its length: a late start is a gap.
-            start, _ = video_span(staging / "segment.mp4")
+            start = video_timing(staging / "segment.mp4").start
             if abs(start) > TICK:
                 log.warning("segment of %s starts its video at %.3f s, not 0: not cached",
                             scene, start)

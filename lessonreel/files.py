@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 
-def _default_mode() -> int:
+def default_mode(folder: bool = False) -> int:
+    """The permissions a new file (or folder) gets under this process's umask: mkstemp and
+    mkdtemp make private ones, and what lessonreel publishes is shared as usual."""
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return (0o777 if folder else 0o666) & ~umask
 
 
 @contextlib.contextmanager
@@ -31,7 +33,7 @@ def staged(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         # mkstemp creates 0600 files; published files get the usual permissions.
-        os.chmod(tmp, _default_mode())
+        os.chmod(tmp, default_mode())
         yield Path(tmp)
         os.replace(tmp, path)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -47,24 +48,36 @@ def frame_count(path: Path) -> int:
     return round(float(stream["duration"]) * Fraction(stream["r_frame_rate"]))
 
 
-def video_duration(path: Path) -> float:
-    """Exact duration of the video stream: frames divided by frame rate."""
-    stream = _video_stream(path)
-    if "nb_frames" in stream:
-        return float(int(stream["nb_frames"]) / Fraction(stream["r_frame_rate"]))
-    return float(stream["duration"])
+@dataclass(frozen=True)
+class VideoTiming:
+    """A video stream's clock, from one probe."""
+
+    #: Its frames divided by its frame rate: how long it lasts on the lesson's clock.
+    seconds: float
+    #: When its picture starts and ends by its timestamps (an edit list applied): these
+    #: see a picture shifted late, or a gap between joined pieces, which leave the
+    #: frame count, and so ``seconds``, as they were.
+    start: float
+    end: float
 
 
-def video_span(path: Path) -> tuple[float, float]:
-    """When the picture of ``path`` starts and ends, in seconds, by its timestamps (an
-    edit list applied): unlike :func:`video_duration`, this sees a picture shifted late
-    or a gap between joined pieces, which leave the frame count as it was."""
+def video_timing(path: Path) -> VideoTiming:
     stream = _video_stream(path)
     try:
         start = float(stream["start_time"])
-        return start, start + float(stream["duration"])
+        end = start + float(stream["duration"])
     except (KeyError, ValueError) as error:
         raise AssemblyError(f"{path}: its video stream has no start time or duration") from error
+    if "nb_frames" in stream:
+        seconds = float(int(stream["nb_frames"]) / Fraction(stream["r_frame_rate"]))
+    else:
+        seconds = float(stream["duration"])
+    return VideoTiming(seconds, start, end)
+
+
+def video_duration(path: Path) -> float:
+    """Exact duration of the video stream: frames divided by frame rate."""
+    return video_timing(path).seconds
 
 
 def frames_off_grid(path: Path, fps: int) -> int:

@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from lessonreel.errors import DiskFullError, FolderError
-from lessonreel.files import swap_folder_in
+from lessonreel.files import default_mode, swap_folder_in
 
 #: Written last into every assembled render: the folder is lessonreel's to replace.
 MARKER = ".lessonreel-render.json"
@@ -117,10 +117,7 @@ def replacing(out: Path, lesson: str, needed: int | None = None) -> Iterator[Pat
             raise DiskFullError(out.parent, needed, free)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
     try:
-        # mkdtemp makes the folder private; a render is shared as any folder would be.
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)
+        staging.chmod(default_mode(folder=True))
         yield staging
         marker = {"generator": f"lessonreel {metadata.version('lessonreel')}",
                   "lesson": lesson}

@@ -42,7 +42,7 @@ from lessonreel.media import (
     frame_count,
     frames_off_grid,
     video_duration,
-    video_span,
+    video_timing,
 )
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Executor, Job, LocalPool
@@ -211,11 +211,11 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
             lengths.append(video_duration(video))
             offset += lengths[-1]
     video = _join(task, pieces, lengths)
-    seconds = video_duration(video)
     # The frame count alone misses a picture shifted late or a gap at a seam (the
     # frames are all there, shown later than the narration and captions expect): the
     # timestamps must run from 0 to the pieces' length too.
-    start, end = video_span(video)
+    timing = video_timing(video)
+    seconds, start, end = timing.seconds, timing.start, timing.end
     if abs(seconds - offset) > 0.5 / fps or abs(start) > TICK or abs(end - offset) > 0.5 / fps:
         raise SceneRenderError(task.scene.name, work / "shards.txt",
                                f"the joined scene's {seconds * fps:.0f} frames run from "

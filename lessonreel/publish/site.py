@@ -43,7 +43,7 @@ import srt
 
 from lessonreel.captions import ends_sentence
 from lessonreel.errors import UnknownLessonError, UsageError
-from lessonreel.files import swap_folder_in
+from lessonreel.files import default_mode, swap_folder_in
 from lessonreel.lesson import Lesson
 from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
 from lessonreel.publish.present import ASSETS as PRESENT_ASSETS
@@ -435,9 +435,7 @@ def _build_locked(lessons: Sequence[SiteLesson], out: Path, previous: dict[str, 
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         # mkdtemp makes the folder private; a site is meant to be read by a web server.
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)
+        staging.chmod(default_mode(folder=True))
         record = _render_site(lessons, staging, out, previous, base_url, report)
         # Written last: a site folder with this record is a complete one.
         (staging / SITE_MANIFEST).write_text(json.dumps(record, indent=2), encoding="utf-8")

@@ -20,12 +20,9 @@ from typing import Any, NoReturn
 from lessonreel.errors import RecordError, UsageError
 from lessonreel.files import inside, regular_file_inside
 from lessonreel.lesson import SLUG_PATTERN
+from lessonreel.media import TICK
 from lessonreel.quality import QUALITIES
 from lessonreel.records import Fields, parse_json
-
-#: The seconds a scene may end past the manifest's duration: the manifest rounds to
-#: microseconds, and a frame is the finest any timing in a render is.
-_SLACK = 0.001
 
 
 class NotRenderedError(UsageError):
@@ -113,27 +110,17 @@ def load(folder: Path) -> RenderedLesson:
     return lesson
 
 
-def _check_paths(manifest_path: Path, manifest: Any) -> None:
-    """Refuse a manifest whose slug or file names would lead out of its folder."""
+def _check_paths(manifest_path: Path, manifest: dict[str, Any]) -> None:
+    """Refuse a manifest whose file names would lead out of its folder (its fields'
+    types are checked first, by :func:`check_manifest`)."""
     def refuse(what: str) -> NoReturn:
         raise NotRenderedError(f"{manifest_path} {what}; it was not written by 'lessonreel "
                                "render': render the lesson again")
 
-    if not isinstance(manifest, dict):
-        refuse("is not a JSON object")
-    slug = manifest.get("lesson")
-    if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
-        refuse(f"names the lesson {slug!r}, which is not a lesson slug")
-    files = manifest.get("files")
-    sizes = manifest.get("sizes", {})
-    scenes = manifest.get("scenes")
-    if not isinstance(files, dict) or not isinstance(sizes, dict) or not isinstance(scenes,
-                                                                                    list):
-        refuse("lacks its files, sizes or scenes")
-    named = [(f"its {role} file", name) for role, name in files.items()]
-    named += [("a file it sized", name) for name in sizes]
-    named += [(f"the file of scene {number}", scene.get("file") if isinstance(scene, dict)
-               else None) for number, scene in enumerate(scenes, 1)]
+    named = [(f"its {role} file", name) for role, name in manifest["files"].items()]
+    named += [("a file it sized", name) for name in manifest.get("sizes", {})]
+    named += [(f"the file of scene {number}", scene["file"])
+              for number, scene in enumerate(manifest["scenes"], 1)]
     folder = manifest_path.parent
     for what, name in named:
         path = inside(folder, name)
@@ -143,8 +130,6 @@ def _check_paths(manifest_path: Path, manifest: Any) -> None:
         # file is refused where it is read, by RenderedLesson.file.)
         if path.exists() and regular_file_inside(folder, name) is None:
             refuse(f"names {name!r} as {what}, which is a folder (or a device), not a file")
-    if not all(isinstance(size, int) for size in sizes.values()):
-        refuse("records a size that is not a whole number of bytes")
 
 
 def check_manifest(path: Path, manifest: dict[str, Any]) -> None:
@@ -153,6 +138,9 @@ def check_manifest(path: Path, manifest: dict[str, Any]) -> None:
     fields = Fields(path, "it was not written so by 'lessonreel render': render the lesson "
                           "again", DamagedManifestError)
     fields.object(manifest)
+    slug = fields.text(manifest, "lesson")
+    if not SLUG_PATTERN.match(slug):
+        fields.fail("lesson", f"is {slug!r}, which is not a lesson slug")
     fields.text(manifest, "title", nonempty=True)
     fields.text(manifest, "course", default="")
     quality = fields.text(manifest, "quality")
@@ -168,7 +156,7 @@ def check_manifest(path: Path, manifest: dict[str, Any]) -> None:
     fields.size_map(manifest, "sizes", default={})
     scenes = fields.items(manifest, "scenes", nonempty=True)
     # A frame is the finest timing in a render: a scene may end within one of the video.
-    slack = 1 / fps + _SLACK
+    slack = 1 / fps + TICK
     previous = 0.0
     for number, scene in enumerate(scenes):
         where = f"scenes[{number}]"
@@ -176,7 +164,7 @@ def check_manifest(path: Path, manifest: dict[str, Any]) -> None:
         fields.text(scene, "name", where, nonempty=True)
         fields.text(scene, "title", where, nonempty=True)
         fields.text(scene, "file", where)
-        start = fields.number(scene, "start", where, minimum=previous - _SLACK)
+        start = fields.number(scene, "start", where, minimum=previous - TICK)
         length = fields.number(scene, "duration", where, above=0)
         if start + length > duration + slack:
             fields.fail(f"{where}.duration", f"ends the scene at {start + length:.3f} s, past "
