@@ -47,13 +47,12 @@ from typing import Any
 from lessonreel.cache import (
     LEASES,
     SceneCache,
-    _file_digest,
     module_path,
     read_beat_record,
     scene_key,
 )
 from lessonreel.errors import LessonDeclarationError, RecordError
-from lessonreel.files import inside
+from lessonreel.files import file_digest, inside
 from lessonreel.lesson import SceneRef
 
 log = logging.getLogger("lessonreel.beatcache")
@@ -237,7 +236,7 @@ class BeatSegments:
             return "segment.mp4 is missing"
         if video.stat().st_size != record.get("size"):
             return f"segment.mp4 is {video.stat().st_size} bytes, recorded {record.get('size')}"
-        if _file_digest(video) != record.get("sha256"):
+        if file_digest(video) != record.get("sha256"):
             return "segment.mp4 is not the file that was stored (checksum differs)"
         return None
 
@@ -267,7 +266,7 @@ class BeatSegments:
                 return None
             record = {"key": key, "scene": scene, "lesson": lesson, "frames": frames,
                       "size": (staging / "segment.mp4").stat().st_size,
-                      "sha256": _file_digest(staging / "segment.mp4"), **extra}
+                      "sha256": file_digest(staging / "segment.mp4"), **extra}
             (staging / "record.json").write_text(json.dumps(record, indent=1))
             SceneCache._lease(staging)
             try:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel.errors import DiskFullError, LessonDeclarationError, RecordError
-from lessonreel.files import inside
+from lessonreel.files import file_digest, inside
 from lessonreel.lesson import SceneRef
 from lessonreel.records import Fields, read_object
 
@@ -356,7 +356,7 @@ class SceneCache:
                 return f"{name} is missing"
             if path.stat().st_size != size:
                 return f"{name} is {path.stat().st_size} bytes, recorded {size}"
-            if _file_digest(path) != hashes[name]:
+            if file_digest(path) != hashes[name]:
                 return f"{name} is not the file that was stored (checksum differs)"
         return None
 
@@ -379,7 +379,7 @@ class SceneCache:
                 "key": key, "scene": scene, "lesson": lesson,
                 "frames": frame_count(staging / "video.mp4"),
                 "sizes": {name: (staging / name).stat().st_size for name in files},
-                "sha256": {name: _file_digest(staging / name) for name in files},
+                "sha256": {name: file_digest(staging / name) for name in files},
                 **extra,
             }
             (staging / "record.json").write_text(json.dumps(record, indent=1))
@@ -575,14 +575,6 @@ def _check_beats(fields: Fields, record: dict[str, Any], key: str,
         fields.text(beat, "text", where, default="")
         start = fields.number(beat, "start", where, minimum=0)
         fields.number(beat, "end", where, minimum=start)
-
-
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as data:
-        for block in iter(lambda: data.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def run_pid(name: str) -> int | None:

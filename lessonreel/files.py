@@ -4,6 +4,7 @@ and paths read from files checked before use."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import stat
@@ -39,6 +40,15 @@ def staged(path: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of ``path``'s bytes, read a block at a time (a video may be large)."""
+    h = hashlib.sha256()
+    with path.open("rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def swap_folder_in(staging: Path, out: Path) -> None:

@@ -41,6 +41,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lessonreel.files import file_digest
 from lessonreel.stopping import private_temp_dir
 
 if TYPE_CHECKING:
@@ -173,10 +174,6 @@ def _for_this_process(entry: Path, key: str) -> Path:
     return private
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _problem(entry: Path) -> str | None:
     """What is wrong with the entry in ``entry``: None when its SVG is the one its
     record describes, "absent" when there is none. Checked on every read, not only
@@ -195,7 +192,7 @@ def _problem(entry: Path) -> str | None:
         return "is missing"
     if actual != size:
         return f"is {actual} bytes, recorded {size}"
-    if _digest(svg) != digest:
+    if file_digest(svg) != digest:
         return "is not the file that was stored (checksum differs)"
     return None
 
@@ -248,7 +245,7 @@ def _compile(folder: Path, entry: Path, source: str, compilers: list[str],
                 f"dvisvgm could not convert {compiled.suffix} to SVG; "
                 "install dvisvgm 2.4 or newer (lessonreel doctor checks it)")
         (made / RECORD_NAME).write_text(json.dumps(
-            {"size": svg.stat().st_size, "sha256": _digest(svg)}))
+            {"size": svg.stat().st_size, "sha256": file_digest(svg)}))
         _put_in_place(made, entry)
     finally:
         shutil.rmtree(work, ignore_errors=True)
