@@ -11,6 +11,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 
 def default_mode(folder: bool = False) -> int:
@@ -42,13 +43,19 @@ def staged(path: Path) -> Iterator[Path]:
             os.unlink(tmp)
 
 
-def file_digest(path: Path) -> str:
-    """The SHA-256 of ``path``'s bytes, read a block at a time (a video may be large)."""
+def stream_digest(stream: BinaryIO) -> str:
+    """The SHA-256 of what is left to read in ``stream``, a block at a time (a video may be
+    large). For a file already open: the site digests the very file it checked."""
     h = hashlib.sha256()
-    with path.open("rb") as data:
-        for block in iter(lambda: data.read(1 << 20), b""):
-            h.update(block)
+    while block := stream.read(1 << 20):
+        h.update(block)
     return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of ``path``'s bytes."""
+    with path.open("rb") as data:
+        return stream_digest(data)
 
 
 def swap_folder_in(staging: Path, out: Path) -> None:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from lessonreel.errors import DamagedAudioError, MarkError, NarrationError, UsageError
-from lessonreel.files import staged, write_atomically
+from lessonreel.files import file_digest, staged, write_atomically
 from lessonreel.flashes import FlashWatch
 from lessonreel.recordings import decode, find_recording, recorded_speech
 from lessonreel.speech import (
@@ -44,7 +44,6 @@ from lessonreel.speech import (
     SENTENCE_PAUSE,
     Speech,
     SpokenSentence,
-    file_digest,
     read_wav,
     sentence_times,
     split_sentences,
@@ -772,7 +771,7 @@ def decoded_sound(source: Path, cache_dir: Path, rate: int, gain: float) -> Path
     by content into the audio cache."""
     import numpy as np
 
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    digest = file_digest(source)
     target = cache_dir / hashlib.sha256(f"sound:{digest}:{rate}:{gain}".encode()).hexdigest()
     target = target.with_suffix(".wav")
     try:

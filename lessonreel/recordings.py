@@ -24,12 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel.errors import DamagedAudioError, NarrationError
-from lessonreel.files import staged, write_atomically
+from lessonreel.files import file_digest, staged, write_atomically
 from lessonreel.speech import (
     ESTIMATED_WORDS_PER_SECOND,
     Speech,
     SpokenSentence,
-    file_digest,
     split_sentences,
     wav_duration,
     with_word_times,
@@ -145,7 +144,7 @@ def recorded_speech(source: Path, text: str, cache_dir: Path, rate: int,
                     with_audio: bool = True) -> Speech:
     """Speech for a beat from the author's recording, decoded into the audio cache once."""
 
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    digest = file_digest(source)
     key = hashlib.sha256(f"recorded:{digest}:{rate}:{text}".encode()).hexdigest()
     wav_path = cache_dir / f"{key}.wav"
     record_path = cache_dir / f"{key}.json"

@@ -7,7 +7,6 @@ all share these types without importing each other.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import wave
 from dataclasses import dataclass, replace
@@ -148,8 +147,3 @@ def wav_duration(path: Path) -> float:
     """Seconds of audio ``path`` holds, counted from its data (see :func:`read_wav`)."""
     samples, rate = read_wav(path)
     return len(samples) / rate
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file: what a cache record keeps to know its audio is the one it wrote."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -26,7 +26,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import fcntl
-import hashlib
 import html
 import json
 import os
@@ -37,13 +36,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import srt
 
 from lessonreel.captions import ends_sentence
 from lessonreel.errors import UnknownLessonError, UsageError
-from lessonreel.files import default_mode, swap_folder_in
+from lessonreel.files import default_mode, stream_digest, swap_folder_in
 from lessonreel.lesson import Lesson
 from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
 from lessonreel.publish.present import ASSETS as PRESENT_ASSETS
@@ -241,13 +240,6 @@ def chapter_views(scenes: Sequence[Mapping[str, Any]], cues: Sequence[Cue]) -> l
             in enumerate(zip(scenes, bounds, placed, strict=True), 1)]
 
 
-def _sha256(stream: BinaryIO) -> str:
-    digest = hashlib.sha256()
-    while chunk := stream.read(1 << 20):
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _read_site_manifest(out: Path) -> dict[str, Any] | None:
     """The previous publish's record, or None when ``out`` holds no site of ours."""
     try:
@@ -276,7 +268,7 @@ def _place(source: Path, name: str, staging: Path, out: Path, previous: dict[str
     # published even if a render replaces the file meanwhile.
     with source.open("rb") as stream:
         size = os.fstat(stream.fileno()).st_size
-        sha256 = _sha256(stream)
+        sha256 = stream_digest(stream)
         # No source paths: this record is published with the site.
         record["files"][name] = {"size": size, "sha256": sha256}
         earlier = previous["files"].get(name, {})
@@ -313,7 +305,7 @@ def _keep(kept: Path, target: Path, size: int, sha256: str) -> bool:
         except OSError:
             shutil.copyfile(kept, target)
         with target.open("rb") as stream:
-            if os.fstat(stream.fileno()).st_size == size and _sha256(stream) == sha256:
+            if os.fstat(stream.fileno()).st_size == size and stream_digest(stream) == sha256:
                 return True
     except OSError:
         pass

@@ -18,7 +18,6 @@ prints the requests the library would send, with sizes, and sends none.
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import json
 import random
@@ -41,7 +40,7 @@ from googleapiclient.http import HttpRequest, MediaFileUpload
 from lessonreel import errors
 from lessonreel.chapters import Chapter, chapter_problems, youtube_text
 from lessonreel.errors import LessonreelError, UsageError
-from lessonreel.files import write_atomically
+from lessonreel.files import file_digest, write_atomically
 from lessonreel.lesson import MAX_TAGS_LENGTH, Lesson, tags_length
 from lessonreel.outputs import probe_writable
 from lessonreel.publish.source import RenderedLesson, chapter_bounds
@@ -173,14 +172,6 @@ def metadata_problems(metadata: VideoMetadata, chapters: list[Chapter]) -> list[
                         f"counts them; it takes {MAX_TAGS_LENGTH}: drop some tags=")
     problems += [f"chapters: {problem}" for problem in chapter_problems(chapters)]
     return problems
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def video_url(video_id: str) -> str:
@@ -356,7 +347,7 @@ class Publication:
         self.video = self.rendered.file("video")
         self.srt = self.rendered.file("srt")
         self.thumbnail = self.rendered.file("thumbnail")
-        self.sha256 = sha256_of(self.video)
+        self.sha256 = file_digest(self.video)
         self.record = load_record(self.rendered.folder)
         self.earlier: dict[str, Any] | None = None
         if self.record is not None and self.record["sha256"] != self.sha256:
