@@ -35,7 +35,7 @@ from lessonreel.artwork import (
 )
 from lessonreel.cache import versions as cache_versions
 from lessonreel.chapters import Chapter
-from lessonreel.errors import AssemblyError
+from lessonreel.errors import AssemblyError, SeamNotSilent
 from lessonreel.files import inside, staged, write_atomically
 from lessonreel.lesson import Lesson
 from lessonreel.media import (
@@ -189,7 +189,7 @@ def _build_audio(placed: Sequence[PlacedScene], work: Path) -> Path:
     pieces = [audiojoin.Piece(p.output.narration, p.start, p.end) for p in placed]
     try:
         audiojoin.join(pieces, placed[0].output.task.cache_dir / "aac", encoded)
-    except audiojoin.SeamNotSilent:
+    except SeamNotSilent:
         return _encode_whole(placed, work)
     return encoded
 

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lessonreel.errors import AssemblyError
+from lessonreel.errors import AssemblyError, SeamNotSilent
 from lessonreel.files import staged
 
 RATE = 48000
@@ -53,10 +53,6 @@ ENCODER = ["-c:a", "aac", "-aac_coder", "fast", "-profile:a", "aac_low", "-b:a",
 #: Bump when the way segments are made changes.
 SEGMENT_SCHEMA = 1
 
-
-class SeamNotSilent(AssemblyError):
-    """A scene's narration runs on past the frame its segment ends on: the lesson's
-    track is then encoded whole instead."""
 
 
 @dataclass(frozen=True)

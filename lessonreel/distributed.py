@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel.cache import versions
-from lessonreel.errors import ClusterError, SceneRenderError, WorkerMismatchError
+from lessonreel.errors import ClusterError, SceneRenderError, ShardFailed, WorkerMismatchError
 from lessonreel.lesson import SceneRef
 from lessonreel.narration import CACHE_ENV
 from lessonreel.plan import SceneTask, Shard
@@ -148,17 +148,6 @@ def check_workers(client: Any, package: str) -> tuple[dict[str, Any], int]:
               "(scripts/setup from the same commit) and restart them")
     return mine, sum(client.nthreads().values())
 
-
-class ShardFailed(Exception):
-    """A shard's render failed on a worker; carries its log home, since the worker's
-    folder is not the client's."""
-
-    def __init__(self, scene: str, detail: str, log: str) -> None:
-        super().__init__(scene, detail, log)
-        self.scene, self.detail, self.log = scene, detail, log
-
-    def __str__(self) -> str:
-        return f"scene {self.scene} failed to render ({self.detail})"
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,18 @@
     │   ├── UnknownSceneError
     │   ├── FolderError        a folder to write into cannot be used (not writable, or
     │   │                      holds files lessonreel did not write); nothing was touched
-    │   └── PathError          a path given cannot be used at all (too long, not
-    │                          permitted, links in a loop)
+    │   ├── PathError          a path given cannot be used at all (too long, not
+    │   │                      permitted, links in a loop)
+    │   ├── NotRenderedError   no complete rendered lesson where the user pointed
+    │   │   └── DamagedManifestError (also a RecordError) its manifest.json breaks the schema
+    │   ├── ClientSecretsError the OAuth client file is missing or not a Desktop app's
+    │   ├── MetadataError      title, description, tags or chapters break YouTube's rules
+    │   ├── ChangedSinceUploadError  lesson.mp4 differs from the published video
+    │   └── YouTubeRecordError (also a RecordError) youtube.json cannot be read
     ├── RecordError            a file lessonreel reads back breaks its schema; names the
-    │                          file and the field
+    │   │                      file and the field
+    │   ├── TimelineError      (also a ValueError) beats.json
+    │   └── DamagedTokenError  (also a SignInError) the saved YouTube token
     ├── DiskFullError          a disk filled up; names the folder and, if known, the need
     ├── LessonDeclarationError a lesson package declares something invalid
     ├── NarrationError         speech could not be synthesised or read
@@ -21,7 +29,17 @@
     ├── RenderFailedError      several scenes failed; names each with its log
     ├── ClusterError           the Dask cluster cannot be reached or has no workers
     │   └── WorkerMismatchError  a worker runs other code than this machine
-    └── AssemblyError          joining scenes into the lesson failed, or a rule was broken
+    ├── AssemblyError          joining scenes into the lesson failed, or a rule was broken
+    │   └── SeamNotSilent      caught inside assembly: the lesson's sound is then encoded whole
+    ├── SignInError            signing in to YouTube failed, or the saved sign-in stopped working
+    └── YouTubeError           YouTube refused a request, or the connection kept failing
+
+    ShardFailed                (an Exception, never shown as is) a Dask worker's shard failed;
+                               carries the log home, where it becomes a SceneRenderError
+
+Two exceptions are not errors and live with what raises them: ``stopping.Stopped`` (a
+BaseException: a signal asked the run to stop) and ``publish.server.Unsatisfiable``
+(a byte range the server answers with 416).
 
 Anything else that escapes is a bug and keeps its traceback.
 """
@@ -141,6 +159,64 @@ class DiskFullError(LessonreelError):
                          "folder at another disk) and run the command again: nothing "
                          "half-written was kept")
 
+
+
+class SeamNotSilent(AssemblyError):
+    """A scene's narration runs on past the frame its segment ends on: the lesson's
+    track is then encoded whole instead."""
+
+
+class TimelineError(RecordError, ValueError):
+    """A beats.json that does not describe a lesson's timeline (a ValueError too, as
+    callers of :func:`check_timeline` have caught it)."""
+
+
+class ShardFailed(Exception):
+    """A shard's render failed on a worker; carries its log home, since the worker's
+    folder is not the client's."""
+
+    def __init__(self, scene: str, detail: str, log: str) -> None:
+        super().__init__(scene, detail, log)
+        self.scene, self.detail, self.log = scene, detail, log
+
+    def __str__(self) -> str:
+        return f"scene {self.scene} failed to render ({self.detail})"
+
+
+class NotRenderedError(UsageError):
+    """There is no complete rendered lesson where the user pointed."""
+
+
+class DamagedManifestError(RecordError, NotRenderedError):
+    """A manifest.json whose fields break the schema assembly writes."""
+
+
+class ClientSecretsError(UsageError):
+    """The OAuth client secrets file is missing or is not a Desktop app's."""
+
+
+class SignInError(LessonreelError):
+    """Signing in failed, or the saved sign-in no longer works."""
+
+
+class DamagedTokenError(RecordError, SignInError):
+    """The saved token file is not one Google's library wrote."""
+
+
+class YouTubeError(LessonreelError):
+    """YouTube refused a request, or the connection kept failing."""
+
+
+class MetadataError(UsageError):
+    """The lesson's title, description, tags or chapters break YouTube's rules."""
+
+
+class ChangedSinceUploadError(UsageError):
+    """lesson.mp4 differs from the published video, and --replace was not given."""
+
+
+class YouTubeRecordError(RecordError, UsageError):
+    """youtube.json cannot be read, or breaks its schema."""
 
 def megabytes(size: int) -> str:
     return f"{size / 1e6:.1f} MB"

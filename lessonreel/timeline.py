@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from lessonreel.errors import RecordError
+from lessonreel.errors import TimelineError
 from lessonreel.records import Fields, read_json
 
 #: Written into beats.json; a reader refuses a version it does not know.
@@ -76,10 +76,6 @@ def beat_timeline(lesson: str, fps: int, chapters: Sequence[SceneBeats]) -> dict
     return {"version": TIMELINE_VERSION, "lesson": lesson, "fps": fps, "frames": first,
             "duration": round(first / fps, 6), "chapters": out_chapters, "beats": out_beats}
 
-
-class TimelineError(RecordError, ValueError):
-    """A beats.json that does not describe a lesson's timeline (a ValueError too, as
-    callers of :func:`check_timeline` have caught it)."""
 
 
 #: How to repair a beats.json: it is only ever written by assembly.

@@ -12,6 +12,7 @@ import pytest
 
 from lessonreel import audiojoin
 from lessonreel.audiojoin import FRAME, RATE, Piece
+from lessonreel.errors import SeamNotSilent
 
 VOICE_RATE = 22050  # what Piper writes
 
@@ -133,7 +134,7 @@ def test_a_scene_sounding_past_the_frame_its_segment_ends_on_is_refused(tmp_path
     that one, and the sound in the rest would be lost. The lesson is then encoded whole."""
     pieces = [Piece(voice(tmp_path / "a.wav", 2.01, (0.2, 2.01), 180), 0.0, 2.01),
               Piece(voice(tmp_path / "b.wav", 1.0, (0.1, 0.5), 140), 2.01, 3.0)]
-    with pytest.raises(audiojoin.SeamNotSilent, match="scene 1"):
+    with pytest.raises(SeamNotSilent, match="scene 1"):
         audiojoin.join(pieces, tmp_path / "segments", tmp_path / "lesson.m4a")
 
 

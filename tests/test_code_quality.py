@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 
@@ -63,3 +64,29 @@ def test_the_readmes_module_map_names_every_engine_module_and_nothing_else() -> 
                if path.name != "__init__.py"}
     assert sorted(modules - mapped) == [], "modules the README's map does not describe"
     assert sorted(mapped - modules) == [], "the README's map names modules that are gone"
+
+
+#: Exceptions that are not errors shown to people, each with its reason to stay put.
+NOT_ERRORS = {"lessonreel.stopping.Stopped", "lessonreel.publish.server.Unsatisfiable"}
+
+
+def test_every_error_lives_in_errors_py_and_is_drawn_in_its_tree() -> None:
+    import lessonreel.errors
+
+    elsewhere = []
+    for path in sorted((ROOT / "lessonreel").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.ClassDef) and module != "lessonreel.errors"
+                    and (node.name.endswith(("Error", "Failed")) or any(
+                        isinstance(b, (ast.Name, ast.Attribute))
+                        and ast.unparse(b).split(".")[-1].endswith(("Error", "Exception"))
+                        for b in node.bases))
+                    and f"{module}.{node.name}" not in NOT_ERRORS):
+                elsewhere.append(f"{module}.{node.name}")
+    assert not elsewhere, f"errors outside lessonreel/errors.py: {elsewhere}"
+    tree = lessonreel.errors.__doc__ or ""
+    defined = [name for name, value in vars(lessonreel.errors).items()
+               if isinstance(value, type) and issubclass(value, Exception)
+               and value.__module__ == "lessonreel.errors"]
+    assert [name for name in defined if not re.search(rf"\b{name}\b", tree)] == []

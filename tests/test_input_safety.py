@@ -23,7 +23,14 @@ from click.testing import CliRunner, Result
 from lessonreel import outputs
 from lessonreel.cache import SceneCache
 from lessonreel.cli import cli
-from lessonreel.errors import DiskFullError, FolderError, LessonreelError, RecordError
+from lessonreel.errors import (
+    DiskFullError,
+    FolderError,
+    LessonreelError,
+    RecordError,
+    SignInError,
+    YouTubeRecordError,
+)
 from lessonreel.pool import last_error_line
 from lessonreel.publish import present, source, youtube, youtube_auth
 from lessonreel.timeline import SceneBeats, beat_timeline
@@ -378,7 +385,7 @@ def test_a_beats_file_that_breaks_its_schema_or_outlasts_the_video_is_refused(
 def test_a_damaged_youtube_record_names_its_field(tmp_path: Path, record: Any,
                                                   expected: str) -> None:
     (tmp_path / youtube.RECORD_NAME).write_text(json.dumps(record))
-    with pytest.raises(youtube.RecordError) as refused:
+    with pytest.raises(YouTubeRecordError) as refused:
         youtube.load_record(tmp_path)
     assert str(tmp_path / youtube.RECORD_NAME) in str(refused.value)
     assert expected in str(refused.value)
@@ -398,7 +405,7 @@ def test_a_damaged_token_names_its_field_never_its_values(tmp_path: Path, token:
                                                           expected: str) -> None:
     path = tmp_path / "youtube-token.json"
     path.write_text(token)
-    with pytest.raises(youtube_auth.SignInError) as refused:
+    with pytest.raises(SignInError) as refused:
         youtube_auth.load_token(path, LESSON)
     assert isinstance(refused.value, RecordError) and expected in str(refused.value)
     assert "--sign-in" in str(refused.value) and "secret-value" not in str(refused.value)

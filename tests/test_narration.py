@@ -145,8 +145,8 @@ def test_a_recorded_beat_shares_each_sentence_among_its_words(
 
 def test_the_voice_is_timed_by_a_patched_copy_of_its_model_never_the_installed_one(
         tmp_path: Path) -> None:
-    from lessonreel.narration import aligned_voice_model, joe_voice_model
     from lessonreel.files import file_digest
+    from lessonreel.narration import aligned_voice_model, joe_voice_model
 
     installed = joe_voice_model()
     before = file_digest(installed)

@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 import srt
 
+from lessonreel.errors import NotRenderedError
 from lessonreel.files import regular_file_inside
 from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
 from lessonreel.publish.server import (
@@ -32,7 +33,7 @@ from lessonreel.publish.server import (
     folder_files,
     serve_files,
 )
-from lessonreel.publish.source import NotRenderedError, RenderedLesson
+from lessonreel.publish.source import RenderedLesson
 from lessonreel.timeline import read_timeline
 
 PAGE = "present.html"

@@ -17,20 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from lessonreel.errors import RecordError, UsageError
+from lessonreel.errors import DamagedManifestError, NotRenderedError, UsageError
 from lessonreel.files import inside, regular_file_inside
 from lessonreel.lesson import SLUG_PATTERN
 from lessonreel.media import TICK
 from lessonreel.quality import QUALITIES
 from lessonreel.records import Fields, parse_json
-
-
-class NotRenderedError(UsageError):
-    """There is no complete rendered lesson where the user pointed."""
-
-
-class DamagedManifestError(RecordError, NotRenderedError):
-    """A manifest.json whose fields break the schema assembly writes."""
 
 
 @dataclass(frozen=True)

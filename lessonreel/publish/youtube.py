@@ -37,9 +37,14 @@ from googleapiclient.discovery import Resource, build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest, MediaFileUpload
 
-from lessonreel import errors
 from lessonreel.chapters import Chapter, chapter_problems, youtube_text
-from lessonreel.errors import LessonreelError, UsageError
+from lessonreel.errors import (
+    ChangedSinceUploadError,
+    MetadataError,
+    UsageError,
+    YouTubeError,
+    YouTubeRecordError,
+)
 from lessonreel.files import file_digest, write_atomically
 from lessonreel.lesson import MAX_TAGS_LENGTH, Lesson, tags_length
 from lessonreel.outputs import probe_writable
@@ -91,20 +96,8 @@ UNVERIFIED_PROJECT = (
 )
 
 
-class YouTubeError(LessonreelError):
-    """YouTube refused a request, or the connection kept failing."""
 
 
-class MetadataError(UsageError):
-    """The lesson's title, description, tags or chapters break YouTube's rules."""
-
-
-class ChangedSinceUploadError(UsageError):
-    """lesson.mp4 differs from the published video, and --replace was not given."""
-
-
-class RecordError(errors.RecordError, UsageError):
-    """youtube.json cannot be read, or breaks its schema."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +195,7 @@ def load_record(folder: Path) -> dict[str, Any] | None:
         return None
     fields, record = read_object(path, "it records what was published from this folder: "
                                  "repair it, or delete it to publish as a new video",
-                                 RecordError)
+                                 YouTubeRecordError)
     fields.text(record, "video_id", nonempty=True)
     sha256 = fields.text(record, "sha256")
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):

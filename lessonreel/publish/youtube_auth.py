@@ -19,7 +19,7 @@ from typing import Any
 import platformdirs
 from google.oauth2.credentials import Credentials
 
-from lessonreel.errors import LessonreelError, RecordError, UsageError
+from lessonreel.errors import ClientSecretsError, DamagedTokenError, SignInError
 from lessonreel.records import parse_json, read_object
 
 #: One scope covers every call a publish makes: captions.insert accepts no narrower one.
@@ -31,16 +31,7 @@ CONSOLE_STEPS = ("Google Cloud console > APIs & Services > Credentials > Create 
 _REQUIRED_CLIENT_KEYS = ("client_id", "client_secret", "auth_uri", "token_uri")
 
 
-class ClientSecretsError(UsageError):
-    """The OAuth client secrets file is missing or is not a Desktop app's."""
 
-
-class SignInError(LessonreelError):
-    """Signing in failed, or the saved sign-in no longer works."""
-
-
-class DamagedTokenError(RecordError, SignInError):
-    """The saved token file is not one Google's library wrote."""
 
 
 def config_dir() -> Path:

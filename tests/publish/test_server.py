@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from lessonreel.errors import NotRenderedError
 from lessonreel.publish import present
-from lessonreel.publish.source import NotRenderedError, RenderedLesson, load
+from lessonreel.publish.source import RenderedLesson, load
 from tests.publish.test_present import ONE_EACH, make_lesson
 
 #: 10 000 bytes, each telling its own offset apart from its neighbours'.

@@ -29,11 +29,11 @@ from click.testing import CliRunner
 from PIL import Image
 
 from lessonreel.cli import cli
-from lessonreel.errors import UsageError
+from lessonreel.errors import NotRenderedError, UsageError
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.publish import site
 from lessonreel.publish.present import serve_folder
-from lessonreel.publish.source import NotRenderedError, load
+from lessonreel.publish.source import load
 from tests.conftest import run_lessonreel
 
 SCENES = [("Intro", "Welcome & overview", 0.0, 12.0),

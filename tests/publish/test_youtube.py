@@ -31,7 +31,7 @@ from googleapiclient.http import HttpMockSequence
 
 from lessonreel.chapters import Chapter, youtube_text
 from lessonreel.cli import cli
-from lessonreel.errors import LessonDeclarationError
+from lessonreel.errors import ClientSecretsError, LessonDeclarationError, SignInError
 from lessonreel.lesson import Lesson, get_lesson, tags_length
 from lessonreel.publish import source, youtube_auth
 from lessonreel.publish.youtube import (
@@ -682,7 +682,7 @@ def test_the_token_is_written_owner_only_atomically_and_read_back(tmp_path: Path
 def test_an_unreadable_token_says_how_to_sign_in_again(token: Path) -> None:
     token.parent.mkdir(parents=True)
     token.write_text('{"refresh_token": "1//only-half"')
-    with pytest.raises(youtube_auth.SignInError) as refused:
+    with pytest.raises(SignInError) as refused:
         youtube_auth.load_token(token, SLUG)
     assert f"lessonreel publish youtube {SLUG} --sign-in" in str(refused.value)
     assert "only-half" not in str(refused.value)
@@ -699,7 +699,7 @@ def test_client_secrets_problems_say_where_to_download_them(tmp_path: Path, cont
     path = tmp_path / "client_secret.json"
     if content is not None:
         path.write_text(content)
-    with pytest.raises(youtube_auth.ClientSecretsError) as refused:
+    with pytest.raises(ClientSecretsError) as refused:
         youtube_auth.load_client_config(path)
     assert expected in str(refused.value)
     assert ("Google Cloud console > APIs & Services > Credentials > Create credentials > "
