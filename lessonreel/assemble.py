@@ -161,19 +161,9 @@ def caption_figures(cues: Sequence[srt.Subtitle]) -> dict[str, Any]:
 
 
 def to_webvtt(cues: Sequence[srt.Subtitle]) -> str:
-    def stamp(t: timedelta) -> str:
-        ms = round(t.total_seconds() * 1000)
-        hours, ms = divmod(ms, 3_600_000)
-        minutes, ms = divmod(ms, 60_000)
-        secs, ms = divmod(ms, 1000)
-        return f"{hours:02d}:{minutes:02d}:{secs:02d}.{ms:03d}"
-
-    blocks = ["WEBVTT", ""]
-    for cue in cues:
-        # Cue text is markup in WebVTT: a bare "<" or "&" would break it, or inject a tag.
-        text = cue.content.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        blocks += [str(cue.index), f"{stamp(cue.start)} --> {stamp(cue.end)}", text, ""]
-    return "\n".join(blocks)
+    """The lesson's captions as WebVTT (:func:`captions.webvtt` writes it)."""
+    return captions.webvtt((str(c.index), c.start.total_seconds(), c.end.total_seconds(),
+                            c.content) for c in cues)
 
 
 def versions() -> dict[str, str]:

@@ -35,7 +35,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import shutil
 import subprocess
 import tempfile
@@ -45,7 +44,6 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel.cache import (
-    LEASES,
     SceneCache,
     module_path,
     read_beat_record,
@@ -103,6 +101,7 @@ def code_key(scene: SceneRef, root: Path, settings: dict[str, Any]) -> str:
 
 
 def spoken_beats(beats: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The narrated beats of a scene's records, without its sounds (``kind: sound``)."""
     return [b for b in beats if b.get("kind") != "sound"]
 
 
@@ -295,11 +294,6 @@ class BeatSegments:
             if entry.name.startswith(".") or entry.name in kept or SceneCache.in_use(entry):
                 continue
             shutil.rmtree(entry, ignore_errors=True)
-
-    def release(self) -> None:
-        """Drop this process's leases on segments."""
-        for lease in self.root.glob(f"*/*/*/*/{LEASES}/{os.getpid()}"):
-            lease.unlink(missing_ok=True)
 
 
 def cut(video: Path, frames: Sequence[int], into: Path) -> list[Path] | None:

@@ -20,8 +20,9 @@ Pure: no Manim, no files. Times in seconds on whatever clock the caller uses.
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -411,3 +412,24 @@ def summary(cues: Sequence[Cue]) -> dict[str, float | int]:
         "shortest_seconds": round(min(c.seconds for c in cues), 3),
         "problems": sum(1 for c in cues if problems(c)),
     }
+
+
+def webvtt(cues: Iterable[tuple[str, float, float, str]]) -> str:
+    """A WebVTT file of ``(identifier, start, end, text)`` cues, times in seconds: the
+    lesson's captions and the site's chapters alike."""
+    blocks = ["WEBVTT", ""]
+    for identifier, start, end, text in cues:
+        # Cue text is markup in WebVTT: a bare "<" or "&" would break it or inject a tag,
+        # and a blank line would end the cue.
+        lines = [html.escape(line, quote=False) for line in text.split("\n") if line.strip()]
+        blocks += [identifier, f"{vtt_time(start)} --> {vtt_time(end)}", *lines, ""]
+    return "\n".join(blocks)
+
+
+def vtt_time(seconds: float) -> str:
+    """``HH:MM:SS.mmm``, rounded to the millisecond."""
+    ms = round(seconds * 1000)
+    hours, ms = divmod(ms, 3_600_000)
+    minutes, ms = divmod(ms, 60_000)
+    secs, ms = divmod(ms, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{ms:03d}"

@@ -72,7 +72,6 @@ LAYOUT_FILE_ENV = "LESSONREEL_LAYOUT_FILE"
 #: plays is what the renderer keyed and shipped (a Dask worker gets its own copy).
 LESSON_ENV = "LESSONREEL_LESSON"
 RECORDINGS_ENV = "LESSONREEL_RECORDINGS_DIR"
-NARRATION_CHOICES = ("piper", "none")
 
 def cache_root() -> Path:
     """Where lessonreel caches audio and renders: $LESSONREEL_CACHE_DIR or ./.lessonreel-cache."""
@@ -334,6 +333,8 @@ def aligned_voice_model(cache: Path) -> Path:
 
 
 SERVICES: dict[str, type[SpeechService]] = {"piper": PiperSpeech, "none": SilentSpeech}
+#: What --narration accepts: the services' names, Piper (the default) first.
+NARRATION_CHOICES = tuple(SERVICES)
 
 
 def service_from_env() -> SpeechService:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel import texcache
-from lessonreel.beatcache import BeatSegments, beat_keys, code_key, segment_starts
+from lessonreel.beatcache import BeatSegments, beat_keys, code_key, segment_starts, spoken_beats
 from lessonreel.cache import SceneCache, engine_digest, module_path, scene_key
 from lessonreel.errors import LessonDeclarationError, UsageError
 from lessonreel.lesson import Lesson, SceneRef
@@ -289,8 +289,8 @@ def split(beats: Sequence[dict[str, Any]], count: int) -> tuple[Shard, ...]:
     reading the scene clock, and the clock of skipped animations runs on exact
     durations, not whole frames.
     """
-    starts_at = sorted({(int(b["first_animation"]), float(b["start"])) for b in beats
-                        if int(b["first_animation"]) > 0 and b.get("kind") != "sound"})
+    starts_at = sorted({(int(b["first_animation"]), float(b["start"]))
+                        for b in spoken_beats(beats) if int(b["first_animation"]) > 0})
     if count <= 1 or not starts_at:
         return WHOLE_SCENE
     total = max(float(b["end"] if b.get("end") is not None else b["start"]) for b in beats)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel import texcache
+from lessonreel.beatcache import spoken_beats
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
 from lessonreel.layout import SmallestText, flashes_in_report, smallest_in_report
@@ -137,7 +138,7 @@ class Previewer:
         if not beats_file.exists():
             return []
         found: list[dict[str, Any]] = json.loads(beats_file.read_text())
-        return [beat for beat in found if beat.get("kind") != "sound"]
+        return spoken_beats(found)
 
     def first_animation(self, scene: SceneRef, section: str) -> int:
         beats = self.beats(scene)

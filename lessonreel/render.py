@@ -239,7 +239,7 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
         "animation_frames": [frames[i][1] for i in sorted(frames)],
         "beats": [{"name": beat["name"], "start": beat["start"], "end": beat["end"],
                    "text": beat.get("text", "")}
-                  for beat in beats if beat.get("kind") != "sound"],
+                  for beat in spoken_beats(beats)],
         "smallest_text": _smallest(layout),
         "flashes": flashes_in_report(layout),
         "beat_keys": beat_keys,
@@ -276,7 +276,7 @@ def _store_segments(task: SceneTask,
     fps = task.quality.fps
     store = BeatSegments(task.cache_dir)
     for shard, video, offset, drawn in drawn_now:
-        spoken = [b for b in drawn if b.get("kind") != "sound"]
+        spoken = spoken_beats(drawn)
         if any(b["name"] not in names or "plays" not in b for b in spoken):
             continue
         counts = [beat_frames(b["plays"], fps) for b in spoken]

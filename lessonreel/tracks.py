@@ -14,6 +14,7 @@ from typing import Any
 
 import srt
 
+from lessonreel.beatcache import spoken_beats
 from lessonreel.captions import cues_for, timed_sentence
 from lessonreel.errors import DamagedAudioError, SceneRenderError
 from lessonreel.plan import SceneTask, Shard
@@ -71,27 +72,13 @@ def captions_from(beats: Sequence[dict[str, Any]], seconds: float) -> list[srt.S
     return list(srt.sort_and_reindex(cues))
 
 
-def shard_beats(task: SceneTask, durations: Sequence[float]) -> list[dict[str, Any]]:
-    """Every beat on the joined video's clock, each taken from the shard that drew it.
-
-    A shard starts at a beat, so that beat's start on the shard's own clock is where
-    the shard's video begins; before it, the clock ran on skipped animations.
-    """
-    beats: list[dict[str, Any]] = []
-    offset = 0.0
-    for shard, duration in zip(task.shards, durations, strict=True):
-        beats.extend(drawn_beats(task, shard, offset))
-        offset += duration
-    return beats
-
-
 def drawn_beats(task: SceneTask, shard: Shard, offset: float) -> list[dict[str, Any]]:
     """The beats (and sounds) ``shard`` drew, on a clock where its video starts at ``offset``."""
     path = task.beats_path(shard)
     recorded = json.loads(path.read_text()) if path.exists() else []
     drawn = [b for b in recorded if b["first_animation"] >= shard.first
              and (shard.last is None or b["first_animation"] <= shard.last)]
-    spoken = [b for b in drawn if b.get("kind") != "sound"]
+    spoken = spoken_beats(drawn)
     if shard.first > 0 and not any(b["first_animation"] == shard.first for b in spoken):
         # Its beats would be placed by a clock that started mid-beat: captions and
         # narration would drift from the pictures. The plan cuts at the current

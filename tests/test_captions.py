@@ -21,6 +21,7 @@ from lessonreel.captions import (
     problems,
     sentence_cues,
     timed_sentence,
+    webvtt,
     word_count,
 )
 from lessonreel.tracks import captions_from
@@ -213,3 +214,9 @@ def test_a_beat_recorded_before_word_times_still_gets_cues_to_the_rules() -> Non
     record = {"text": CAPTION, "start": 0.0, "end": 11.0}
     cues = captions_from([beat(0.0, [record])], seconds=20.0)
     assert all(len(line) <= MAX_LINE for c in cues for line in c.content.split("\n"))
+
+
+def test_one_webvtt_writer_escapes_markup_and_never_lets_a_blank_line_end_a_cue() -> None:
+    text = webvtt([("7", 3599.9996, 3661.25, "x < 2 & y > 1\n\nsecond line")])
+    assert text.split("\n") == ["WEBVTT", "", "7", "01:00:00.000 --> 01:01:01.250",
+                                "x &lt; 2 &amp; y &gt; 1", "second line", ""]

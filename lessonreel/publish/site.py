@@ -26,7 +26,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import fcntl
-import html
 import json
 import os
 import shutil
@@ -40,7 +39,7 @@ from typing import Any
 
 import srt
 
-from lessonreel.captions import ends_sentence
+from lessonreel.captions import ends_sentence, webvtt
 from lessonreel.errors import UnknownLessonError, UsageError
 from lessonreel.files import default_mode, stream_digest, swap_folder_in
 from lessonreel.lesson import Lesson
@@ -77,7 +76,7 @@ class SiteLesson:
 
 
 @dataclass(frozen=True)
-class Cue:
+class TranscriptSentence:
     """One narrated sentence of the transcript, with the caption cues it was cut into."""
 
     start: float
@@ -85,7 +84,7 @@ class Cue:
     text: str
     #: The sentence's captions as the video shows them (lines split with "\n"); a page
     #: opened from disk builds its caption track from these.
-    captions: tuple[Cue, ...] = ()
+    captions: tuple[TranscriptSentence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ class ChapterView:
     title: str
     start: float
     end: float
-    cues: tuple[Cue, ...] = ()
+    cues: tuple[TranscriptSentence, ...] = ()
 
 
 @dataclass
@@ -181,36 +180,23 @@ SRT_SLACK = 0.001
 
 
 def chapters_vtt(scenes: Iterable[Mapping[str, Any]]) -> str:
-    """A WebVTT chapters track: one cue per scene, titled with its chapter title."""
-    lines = ["WEBVTT", ""]
+    """A WebVTT chapters track: one cue per scene, titled with its chapter title on one line."""
     scenes = list(scenes)
-    bounds = chapter_bounds(scenes)
-    for number, (scene, (start, end)) in enumerate(zip(scenes, bounds, strict=True), 1):
-        # Cue text is markup in WebVTT: &, < and > must be escaped, and a blank
-        # line would end the cue.
-        title = html.escape(" ".join(str(scene["title"]).split()), quote=False)
-        lines += [f"chapter-{number}", f"{_vtt_time(start)} --> {_vtt_time(end)}", title, ""]
-    return "\n".join(lines)
+    return webvtt((f"chapter-{number}", start, end, " ".join(str(scene["title"]).split()))
+                  for number, (scene, (start, end))
+                  in enumerate(zip(scenes, chapter_bounds(scenes), strict=True), 1))
 
 
-def _vtt_time(seconds: float) -> str:
-    ms = round(seconds * 1000)
-    hours, ms = divmod(ms, 3_600_000)
-    minutes, ms = divmod(ms, 60_000)
-    secs, ms = divmod(ms, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{ms:03d}"
-
-
-def transcript(srt_text: str) -> list[Cue]:
+def transcript(srt_text: str) -> list[TranscriptSentence]:
     """The narration's sentences, from the lesson's SRT captions.
 
     A sentence too long for one caption was cut into several, each shown until the
     next appears: cues that follow on without a gap, the first not ending a sentence,
     are joined back into the sentence they were cut from.
     """
-    sentences: list[list[Cue]] = []
+    sentences: list[list[TranscriptSentence]] = []
     for cue in srt.parse(srt_text):
-        piece = Cue(start=cue.start.total_seconds(), end=cue.end.total_seconds(),
+        piece = TranscriptSentence(start=cue.start.total_seconds(), end=cue.end.total_seconds(),
                     text=cue.content.strip())
         last = sentences[-1][-1] if sentences else None
         if (last is not None and not ends_sentence(last.text)
@@ -218,12 +204,13 @@ def transcript(srt_text: str) -> list[Cue]:
             sentences[-1].append(piece)
         else:
             sentences.append([piece])
-    return [Cue(start=pieces[0].start, end=pieces[-1].end,
+    return [TranscriptSentence(start=pieces[0].start, end=pieces[-1].end,
                 text=" ".join(" ".join(p.text for p in pieces).split()), captions=tuple(pieces))
             for pieces in sentences]
 
 
-def chapter_views(scenes: Sequence[Mapping[str, Any]], cues: Sequence[Cue]) -> list[ChapterView]:
+def chapter_views(scenes: Sequence[Mapping[str, Any]],
+                  cues: Sequence[TranscriptSentence]) -> list[ChapterView]:
     """Each chapter with the sentences that start within it; every sentence lands in one chapter.
 
     A chapter ends where the next starts (:func:`chapter_bounds`), and a sentence is placed
@@ -231,7 +218,7 @@ def chapter_views(scenes: Sequence[Mapping[str, Any]], cues: Sequence[Cue]) -> l
     """
     bounds = chapter_bounds(scenes)
     starts = [start for start, _ in bounds]
-    placed: list[list[Cue]] = [[] for _ in scenes]
+    placed: list[list[TranscriptSentence]] = [[] for _ in scenes]
     for cue in cues:
         if starts:
             placed[max(0, bisect.bisect_right(starts, cue.start + SRT_SLACK) - 1)].append(cue)

@@ -133,8 +133,9 @@ def test_a_sentence_at_a_rounded_chapter_boundary_is_listed_once_in_the_later_ch
     scenes = [{"title": "One", "start": 0.0, "duration": 258.533333},
               {"title": "Two", "start": 258.533333, "duration": 44.333333},
               {"title": "Three", "start": 302.866667, "duration": 56.683333}]
-    cues = [site.Cue(302.0, 302.866, "end of two"), site.Cue(302.866, 305.0, "opens three"),
-            site.Cue(302.8667, 306.0, "also three"), site.Cue(359.7, 360.0, "after the end")]
+    line = site.TranscriptSentence
+    cues = [line(302.0, 302.866, "end of two"), line(302.866, 305.0, "opens three"),
+            line(302.8667, 306.0, "also three"), line(359.7, 360.0, "after the end")]
     views = site.chapter_views(scenes, cues)
     assert [[c.text for c in v.cues] for v in views] == [
         [], ["end of two"], ["opens three", "also three", "after the end"]]
@@ -317,7 +318,7 @@ def test_a_failed_publish_leaves_the_previous_site_as_it_was(
     publish(demo_render, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    def broken(text: str) -> list[site.Cue]:
+    def broken(text: str) -> list[site.TranscriptSentence]:
         raise RuntimeError("the disk filled up half-way")
 
     monkeypatch.setattr(site, "transcript", broken)
