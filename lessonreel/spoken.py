@@ -44,14 +44,15 @@ from num2words import num2words
 
 from lessonreel.errors import NarrationError
 from lessonreel.numbers import decimal_string
+from lessonreel.speech import SENTENCE_OPENERS
 
 # A sentence ends at . ! or ? followed by space and a capital, a digit, a quote, an
 # opening bracket or a field (whose reading may start in lower case), with any marks
 # before it: the voice, which never sees the marks, splits the same text there.
 _FIELD = "\x00"
 _MARK = "\x01"
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=(?:" + _MARK + r"\d+" + _MARK + r")*[A-Z0-9\"'("
-                           + _FIELD + "])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=(?:" + _MARK + r"\d+" + _MARK + r")*["
+                           + SENTENCE_OPENERS + _FIELD + "])")
 #: A mark's name, as written after the @: a word that reads well in scene code.
 _MARK_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
