@@ -24,7 +24,7 @@ from typing import Any
 import srt
 from PIL import Image
 
-from lessonreel import audiojoin, captions
+from lessonreel import audiojoin, captions, settings
 from lessonreel import chapters as chapter_rules
 from lessonreel.artwork import (
     SheetEntry,
@@ -138,8 +138,6 @@ def _millisecond(t: timedelta) -> timedelta:
     return timedelta(milliseconds=round(t.total_seconds() * 1000))
 
 
-#: The pace a learner can follow, in caption words a minute over the whole lesson.
-PACE_RANGE = (140, 165)
 
 
 def pace(cues: Sequence[srt.Subtitle], seconds: float) -> dict[str, Any]:
@@ -147,7 +145,7 @@ def pace(cues: Sequence[srt.Subtitle], seconds: float) -> dict[str, Any]:
     (:func:`lessonreel.captions.word_count`: "2.001" is one word, a lone "+" none)."""
     words = sum(captions.word_count(cue.content) for cue in cues)
     rate = words / (seconds / 60) if seconds > 0 else 0.0
-    low, high = PACE_RANGE
+    low, high = settings.PACE_RANGE
     return {"words": words, "seconds": round(seconds, 3), "words_per_minute": round(rate, 1),
             "within": [low, high], "ok": low <= rate <= high,
             "counted": "caption words: each space-separated token with a letter or digit"}

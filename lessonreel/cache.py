@@ -33,18 +33,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from lessonreel import settings
 from lessonreel.errors import DiskFullError, LessonDeclarationError, RecordError
 from lessonreel.files import file_digest, inside
 from lessonreel.lesson import SceneRef
 from lessonreel.records import Fields, read_object
 
-#: A staging folder this old belongs to a run that was killed, not one still writing.
-STALE_STAGING_SECONDS = 24 * 3600
-#: Entries kept per scene and variant, so an edit tried and reverted is still cached.
-KEEP_PER_SCENE = 3
-#: Speech unused this long is dropped; and the oldest first beyond this many bytes.
-AUDIO_UNUSED_DAYS = 30
-AUDIO_MAX_BYTES = 2 * 1024**3
 #: Where an entry's leases live: one file per process using it, named by its pid.
 LEASES = ".leases"
 
@@ -283,7 +277,7 @@ class SceneCache:
     recorded when it was stored), never by asking a tool that may be missing, so a
     valid entry is never taken for a damaged one. A damaged entry is reported and
     left alone until a render of that key replaces it. Two runs storing one key keep
-    one entry. Pruning keeps the newest KEEP_PER_SCENE keys of each scene and variant,
+    one entry. Pruning keeps the newest settings.KEEP_PER_SCENE keys of each scene and variant,
     and never an entry a live run is using: a run leases every entry it takes or
     stores (a file named after its pid in the entry's ``.leases/``), and a lease
     counts while that process lives.
@@ -441,19 +435,19 @@ class SceneCache:
 
     @classmethod
     def _prune(cls, keep: Path) -> None:
-        """Keep the newest KEEP_PER_SCENE entries of this scene and variant and every
+        """Keep the newest settings.KEEP_PER_SCENE entries of this scene and variant and every
         entry in use; drop the rest, and staging left by killed runs."""
         entries: list[tuple[float, Path]] = []
         for sibling in keep.parent.iterdir():
             if sibling.name.startswith("."):
                 with contextlib.suppress(OSError):
-                    if time.time() - sibling.stat().st_mtime > STALE_STAGING_SECONDS:
+                    if time.time() - sibling.stat().st_mtime > settings.STALE_STAGING_SECONDS:
                         shutil.rmtree(sibling, ignore_errors=True)
                 continue
             with contextlib.suppress(OSError):
                 entries.append(((sibling / "record.json").stat().st_mtime, sibling))
         entries.sort(reverse=True)
-        kept = {keep, *(path for _, path in entries[:KEEP_PER_SCENE])}
+        kept = {keep, *(path for _, path in entries[:settings.KEEP_PER_SCENE])}
         for _, path in entries:
             if path not in kept and not cls.in_use(path):
                 shutil.rmtree(path, ignore_errors=True)
@@ -473,8 +467,8 @@ class SceneCache:
     def clean(self, run_dir: Path | None = None) -> None:
         """Remove what earlier runs left: the run folders of processes that are gone
         (a failed run keeps its folder, with the log its error named, until then), AAC
-        segments no assembly has used for AUDIO_UNUSED_DAYS, and speech no run has used
-        for AUDIO_UNUSED_DAYS, or beyond AUDIO_MAX_BYTES the
+        segments no assembly has used for settings.AUDIO_UNUSED_DAYS, and speech no run has used
+        for settings.AUDIO_UNUSED_DAYS, or beyond settings.AUDIO_MAX_BYTES the
         least recently used first, but never speech used in the last day."""
         runs = self.base / "runs"
         if runs.is_dir():
@@ -486,10 +480,10 @@ class SceneCache:
         segments = self.base / "aac"
         if segments.is_dir():
             # An AAC segment can always be made again from its scene's narration;
-            # one no assembly has used for AUDIO_UNUSED_DAYS belongs to an old edit.
+            # one no assembly has used for settings.AUDIO_UNUSED_DAYS belongs to an old edit.
             for path in segments.iterdir():
                 with contextlib.suppress(OSError):
-                    if now - path.stat().st_mtime > AUDIO_UNUSED_DAYS * 24 * 3600:
+                    if now - path.stat().st_mtime > settings.AUDIO_UNUSED_DAYS * 24 * 3600:
                         path.unlink()
         audio = self.base / "audio"
         if not audio.is_dir():
@@ -505,7 +499,7 @@ class SceneCache:
             age = now - last_used
             if age < 24 * 3600:
                 break
-            if age > AUDIO_UNUSED_DAYS * 24 * 3600 or total > AUDIO_MAX_BYTES:
+            if age > settings.AUDIO_UNUSED_DAYS * 24 * 3600 or total > settings.AUDIO_MAX_BYTES:
                 path.unlink(missing_ok=True)
                 total -= size
 

@@ -15,10 +15,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from lessonreel import settings
 from lessonreel.cache import SceneCache
 from lessonreel.errors import DiskFullError, LessonreelError, PathError, UsageError
 from lessonreel.lesson import discover, get_lesson, project_root
-from lessonreel.narration import CACHE_ENV, NARRATION_CHOICES
+from lessonreel.narration import NARRATION_CHOICES
 from lessonreel.outputs import check_out, probe_writable
 from lessonreel.plan import plan
 from lessonreel.quality import QUALITIES, get_quality
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from lessonreel.preview import Previewer
 
 console = Console(stderr=True)
+
+CACHE_HELP = f"Cache folder. Default: {settings.CACHE_FOLDER}/ in the project."
 
 
 class LessonreelGroup(click.Group):
@@ -129,7 +132,7 @@ def list_lessons(as_json: bool) -> None:
               help="Output folder (with --all, DIR/<lesson>/ for each lesson). "
                    "Default: build/<lesson>/<quality>/.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              envvar=CACHE_ENV, help="Cache folder. Default: .lessonreel-cache/.")
+              envvar=settings.CACHE_ENV, help=CACHE_HELP)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default="number of cores", help="Scenes (or shards) rendered at once.")
 @click.option("--shards", default="auto", show_default=True, metavar="auto|N",
@@ -169,7 +172,7 @@ def render(lesson: str | None, all_lessons: bool, scenes: tuple[str, ...], quali
     chosen = list(discover().values()) if lesson is None else [get_lesson(lesson)]
     selected = {each.slug: each.select(scenes) for each in chosen}
     level = get_quality(quality)
-    cache = (cache_dir or root / ".lessonreel-cache").resolve()
+    cache = (cache_dir or settings.cache_dir(root)).resolve()
     started = time.monotonic()
     if shards != "auto" and not (shards.isascii() and shards.isdigit() and int(shards) >= 1):
         raise UsageError(f"--shards must be 'auto' or a whole number from 1, got {shards!r}")
@@ -312,7 +315,7 @@ def _previewer(lesson: str, cache_dir: Path | None) -> tuple[Lesson, Previewer]:
 
     root = project_root()
     chosen = get_lesson(lesson)
-    cache = (cache_dir or root / ".lessonreel-cache").resolve()
+    cache = (cache_dir or settings.cache_dir(root)).resolve()
     return chosen, Previewer(chosen, root, cache)
 
 
@@ -326,7 +329,7 @@ def _previewer(lesson: str, cache_dir: Path | None) -> tuple[Lesson, Previewer]:
               help="Save one picture of the scene at the end of every beat, instead of a video.")
 @click.option("--watch", is_flag=True, help="Render again on every save of the scene's files.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              envvar=CACHE_ENV, help="Cache folder. Default: .lessonreel-cache/.")
+              envvar=settings.CACHE_ENV, help=CACHE_HELP)
 def preview(lesson: str, scene: str, section: str | None, frame: str | None, storyboard: bool,
             watch: bool, cache_dir: Path | None) -> None:
     """Render SCENE of LESSON fast: low quality, narration off. Prints the file's path."""
@@ -377,7 +380,7 @@ def preview(lesson: str, scene: str, section: str | None, frame: str | None, sto
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default="number of cores", help="Scenes read at once.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              envvar=CACHE_ENV, help="Cache folder. Default: .lessonreel-cache/.")
+              envvar=settings.CACHE_ENV, help=CACHE_HELP)
 def narration(lesson: str, export_dir: Path | None, check_only: bool, as_json: bool, jobs: int,
               cache_dir: Path | None) -> None:
     """Export LESSON's narration script for recording, or check the recordings."""

@@ -46,10 +46,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from lessonreel import settings
 from lessonreel.cache import versions
 from lessonreel.errors import ClusterError, SceneRenderError, ShardFailed, WorkerMismatchError
 from lessonreel.lesson import SceneRef
-from lessonreel.narration import CACHE_ENV
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Job, Outcome, Workers, render_shard
 from lessonreel.stopping import clean_private_temp
@@ -227,7 +227,7 @@ def on_this_worker(job: WorkerJob, scratch: Path) -> SceneTask:
     scene = job.task.scene
     # A fresh SceneRef: the client's cached file path means nothing here.
     here = SceneRef(scene.module, scene.name, scene.title, scene.package)
-    cache = job.audio_cache or os.environ.get(CACHE_ENV) or str(scratch / "cache")
+    cache = job.audio_cache or os.environ.get(settings.CACHE_ENV) or str(scratch / "cache")
     run_dir = scratch / "runs" / uuid.uuid4().hex
     recordings = run_dir / "recordings"
     recordings.mkdir(parents=True)

@@ -34,14 +34,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from lessonreel import settings
 from lessonreel.errors import DamagedAudioError, MarkError, NarrationError, UsageError
 from lessonreel.files import file_digest, staged, write_atomically
 from lessonreel.flashes import FlashWatch
 from lessonreel.recordings import decode, find_recording, recorded_speech
 from lessonreel.speech import (
-    ESTIMATED_WORDS_PER_SECOND,
-    LENGTH_SCALE,
-    SENTENCE_PAUSE,
     Speech,
     SpokenSentence,
     read_wav,
@@ -58,7 +56,6 @@ if TYPE_CHECKING:
     from manim import Scene
 
 NARRATION_ENV = "LESSONREEL_NARRATION"
-CACHE_ENV = "LESSONREEL_CACHE_DIR"
 #: Set by lessonreel's renderer: the scene records its beats there (JSON), and the
 #: renderer builds the scene's narration track and captions from them. Manim's own
 #: sound track would be cut wherever a scene is split into shards.
@@ -73,9 +70,7 @@ LAYOUT_FILE_ENV = "LESSONREEL_LAYOUT_FILE"
 LESSON_ENV = "LESSONREEL_LESSON"
 RECORDINGS_ENV = "LESSONREEL_RECORDINGS_DIR"
 
-def cache_root() -> Path:
-    """Where lessonreel caches audio and renders: $LESSONREEL_CACHE_DIR or ./.lessonreel-cache."""
-    return Path(os.environ.get(CACHE_ENV) or Path.cwd() / ".lessonreel-cache")
+
 
 
 class SpeechService(ABC):
@@ -104,11 +99,12 @@ class SilentSpeech(SpeechService):
     speaks_aloud = False
 
     def identity(self) -> dict[str, str]:
-        return {"engine": "none", "words_per_second": str(ESTIMATED_WORDS_PER_SECOND)}
+        return {"engine": "none", "words_per_second": str(settings.ESTIMATED_WORDS_PER_SECOND)}
 
     def speak(self, text: str) -> Speech:
         sentences = split_sentences(text)
-        durations = [max(1.0, len(s.split()) / ESTIMATED_WORDS_PER_SECOND) for s in sentences]
+        rate = settings.ESTIMATED_WORDS_PER_SECOND
+        durations = [max(1.0, len(s.split()) / rate) for s in sentences]
         # No audio to align: each word gets a share of its sentence by its letters.
         timeline = with_word_times(sentence_times(sentences, durations))
         return Speech(text=text, duration=timeline[-1].end, sentences=timeline)
@@ -124,7 +120,7 @@ class PiperSpeech(SpeechService):
     name = "piper"
 
     def __init__(self, cache_dir: Path | None = None) -> None:
-        self.cache_dir = (cache_dir or cache_root()) / "audio"
+        self.cache_dir = (cache_dir or settings.cache_dir()) / "audio"
 
     @cached_property
     def sample_rate(self) -> int:  # type: ignore[override]
@@ -148,7 +144,7 @@ class PiperSpeech(SpeechService):
             "noise": "seeded-per-beat-1-thread-unoptimised",
             # The voice's pace, and each word's time from Piper's own alignment (the
             # cache record keeps them, see lessonreel.wordtimes).
-            "length_scale": str(LENGTH_SCALE),
+            "length_scale": str(settings.LENGTH_SCALE),
             "word_times": "piper-phoneme-alignment-1",
         }
 
@@ -201,7 +197,7 @@ class PiperSpeech(SpeechService):
             str(self._aligned_model), sess_options=options, providers=["CPUExecutionProvider"])
 
     def cache_key(self, text: str) -> str:
-        payload = {"text": text, "pause": SENTENCE_PAUSE, **self.identity()}
+        payload = {"text": text, "pause": settings.SENTENCE_PAUSE, **self.identity()}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     def speak(self, text: str) -> Speech:
@@ -249,8 +245,8 @@ class PiperSpeech(SpeechService):
         voice = self._voice
         self._seed_noise(voice, self.cache_key(text))
         rate = int(voice.config.sample_rate)
-        pause = np.zeros(int(round(SENTENCE_PAUSE * rate)), dtype=np.int16)
-        config = SynthesisConfig(length_scale=LENGTH_SCALE)
+        pause = np.zeros(int(round(settings.SENTENCE_PAUSE * rate)), dtype=np.int16)
+        config = SynthesisConfig(length_scale=settings.LENGTH_SCALE)
         sentences = split_sentences(text)
         pieces: list[Any] = []
         durations: list[float] = []
@@ -507,9 +503,8 @@ class NarrationMixin:
     Use as ``class MyScene(NarrationMixin, Scene)``.
     """
 
-    #: Silence after each beat, so one idea is not run into the next (see the README's
-    #: "Captions and pace"); ``voiceover(hold=)`` adds more after a beat's key result.
-    beat_gap: float = 0.7
+    #: Silence after each beat (see :data:`lessonreel.settings.BEAT_GAP`).
+    beat_gap: float = settings.BEAT_GAP
 
     def _speech_service(self) -> SpeechService:
         service = getattr(self, "_lessonreel_speech", None)
@@ -675,7 +670,8 @@ class NarrationMixin:
         recording = self._recording(beat)
         if recording is None:
             return service.speak(text)
-        return recorded_speech(recording, text, cache_root() / "audio", service.sample_rate,
+        return recorded_speech(recording, text, settings.cache_dir() / "audio",
+                               service.sample_rate,
                                with_audio=service.speaks_aloud)
 
     @contextlib.contextmanager
@@ -756,8 +752,8 @@ class NarrationMixin:
         from manim.utils.sounds import get_full_sound_file_path
 
         source = Path(get_full_sound_file_path(sound_file, Path(config.assets_dir)))
-        clip = decoded_sound(source, cache_root() / "audio", self._speech_service().sample_rate,
-                             gain or 0.0)
+        clip = decoded_sound(source, settings.cache_dir() / "audio",
+                             self._speech_service().sample_rate, gain or 0.0)
         start = scene.time + time_offset
         self.sounds.append({
             "kind": "sound", "name": f"sound {len(self.sounds) + 1} ({source.name})",

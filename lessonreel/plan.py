@@ -27,21 +27,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from lessonreel import texcache
+from lessonreel import settings, texcache
 from lessonreel.beatcache import BeatSegments, beat_keys, code_key, segment_starts, spoken_beats
 from lessonreel.cache import SceneCache, engine_digest, module_path, scene_key
 from lessonreel.errors import LessonDeclarationError, UsageError
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.narration import (
     BEATS_FILE_ENV,
-    CACHE_ENV,
     LAYOUT_FILE_ENV,
     LESSON_ENV,
     NARRATION_CHOICES,
     NARRATION_ENV,
     RECORDINGS_ENV,
     SERVICES,
-    NarrationMixin,
     SilentSpeech,
 )
 from lessonreel.quality import Quality, encoder_config
@@ -51,10 +49,6 @@ from lessonreel.texcache import TEX_DIR_ENV
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
 RENDER_SCHEMA = 5
-#: With automatic sharding, a scene is split when its last render took longer than this.
-SHARD_SECONDS = 60.0
-#: Below this, splitting a scene saves less than starting another Manim process costs.
-MIN_SPLIT_SECONDS = 10.0
 #: The folder holding the running lessonreel package: renders import the engine from here.
 ENGINE_HOME = Path(__file__).resolve().parents[1]
 _PROGRESS = re.compile(r"Animation (\d+)[^\r\n|]*?\|[^\r\n|]*\|\s*(\d+)/(\d+)")
@@ -221,7 +215,7 @@ class SceneTask:
     def environment(self, shard: Shard) -> dict[str, str]:
         env = dict(os.environ)
         env[NARRATION_ENV] = self.narration
-        env[CACHE_ENV] = str(self.cache_dir)
+        env[settings.CACHE_ENV] = str(self.cache_dir)
         env[TEX_DIR_ENV] = str(texcache.shared_dir(self.cache_dir))
         env[BEATS_FILE_ENV] = str(self.beats_path(shard))
         env[LAYOUT_FILE_ENV] = str(self.layout_path(shard))
@@ -276,7 +270,7 @@ def estimate_seconds(scene: SceneRef, previous: dict[str, Any] | None) -> float:
                         total += speech.speak(str(keyword.value.value)).duration
                     elif keyword.arg == "text":
                         total += 8.0  # computed text: a typical beat
-                total += NarrationMixin.beat_gap
+                total += settings.BEAT_GAP
     return total or 30.0
 
 
@@ -354,15 +348,15 @@ def snapshot(project_root: Path, package: str, into: Path) -> Path:
 def shard_count(shards: int | None, jobs: int, previous: dict[str, Any] | None,
                 to_render: int) -> int:
     """How many shards: as asked, or (auto) judged by this scene's last render at the
-    same quality: enough to keep each under SHARD_SECONDS, and when fewer scenes than
+    same quality: enough to keep each under settings.SHARD_SECONDS, and when fewer scenes than
     workers need rendering (one edited scene, say), enough to keep every worker busy."""
     if shards is not None:
         return shards
     if previous is None or "render_seconds" not in previous:
         return 1
     seconds = float(previous["render_seconds"])
-    by_cost = math.ceil(seconds / SHARD_SECONDS)
-    spare = jobs // max(1, to_render) if seconds >= MIN_SPLIT_SECONDS else 1
+    by_cost = math.ceil(seconds / settings.SHARD_SECONDS)
+    spare = jobs // max(1, to_render) if seconds >= settings.MIN_SPLIT_SECONDS else 1
     return max(1, min(jobs, max(by_cost, spare)))
 
 
@@ -391,7 +385,7 @@ def plan(
     """One task per scene, in lesson order, each keyed for the cache.
 
     ``shards`` splits every scene into that many parts; None splits only scenes
-    whose last render at this quality took longer than SHARD_SECONDS (or, when few
+    whose last render at this quality took longer than settings.SHARD_SECONDS (or, when few
     scenes need rendering, enough to keep every worker busy). A scene is split at
     the beats of its current source (:func:`read_beats`), never at an earlier
     render's; a cached scene is not split at all.

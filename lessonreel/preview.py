@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lessonreel import texcache
+from lessonreel import settings, texcache
 from lessonreel.beatcache import spoken_beats
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
@@ -34,15 +34,12 @@ from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.media import frame_count, run_ffmpeg
 from lessonreel.narration import (
     BEATS_FILE_ENV,
-    CACHE_ENV,
     LAYOUT_FILE_ENV,
     LESSON_ENV,
     NARRATION_ENV,
     RECORDINGS_ENV,
 )
 from lessonreel.texcache import TEX_DIR_ENV
-
-PREVIEW_FPS = 15
 
 
 @dataclass(frozen=True)
@@ -107,7 +104,7 @@ class Previewer:
                    "--media_dir", str(self.media_dir), "--disable_caching",
                    "--progress_bar", "none", "-o", output or scene.name, *flags,
                    str(scene.file), scene.name]
-        env = {**os.environ, NARRATION_ENV: "none", CACHE_ENV: str(self.cache_dir),
+        env = {**os.environ, NARRATION_ENV: "none", settings.CACHE_ENV: str(self.cache_dir),
                TEX_DIR_ENV: str(texcache.shared_dir(self.cache_dir)),
                BEATS_FILE_ENV: str(beats_file), LAYOUT_FILE_ENV: str(self.layout_path(scene)),
                LESSON_ENV: self.lesson.slug, RECORDINGS_ENV: str(_recordings(self, scene)),
@@ -175,7 +172,7 @@ class Previewer:
         entries = []
         with tempfile.TemporaryDirectory(dir=self.folder) as tmp:
             for number, beat in enumerate(beats):
-                at = last_frame_time(float(beat["end"]), PREVIEW_FPS)
+                at = last_frame_time(float(beat["end"]), settings.PREVIEW_FPS)
                 image = grab_frame(video, at, Path(tmp) / f"{number}.png")
                 entries.append(SheetEntry(f"{number + 1}. {beat['name']}",
                                           float(beat["start"]), image))
@@ -213,7 +210,7 @@ class Previewer:
         if frame_number >= frames:
             raise UsageError(f"--frame {frame_number} is past the end: this preview of "
                              f"{scene.name} has {frames} frames (0 to {frames - 1}) at "
-                             f"{PREVIEW_FPS} fps")
+                             f"{settings.PREVIEW_FPS} fps")
         result = self.folder / f"{scene.name}-frame{frame_number}.png"
         with staged(result) as tmp:
             run_ffmpeg(["-i", str(video), "-vf", f"select=eq(n\\,{frame_number})",

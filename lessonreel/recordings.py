@@ -23,10 +23,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from lessonreel import settings
 from lessonreel.errors import DamagedAudioError, NarrationError
 from lessonreel.files import file_digest, staged, write_atomically
 from lessonreel.speech import (
-    ESTIMATED_WORDS_PER_SECOND,
     Speech,
     SpokenSentence,
     split_sentences,
@@ -174,7 +174,7 @@ def recorded_speech(source: Path, text: str, cache_dir: Path, rate: int,
 
 def estimated_seconds(text: str) -> float:
     """How long a narrator would take to say ``text``, at the silent render's rate."""
-    return len(" ".join(text.split()).split()) / ESTIMATED_WORDS_PER_SECOND
+    return len(" ".join(text.split()).split()) / settings.ESTIMATED_WORDS_PER_SECOND
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from lessonreel import settings
 from lessonreel.errors import DamagedAudioError, NarrationError
-
-#: Silence between two sentences of one beat: a breath a learner can read in.
-SENTENCE_PAUSE = 0.5
-#: Piper's phoneme length scale: the voice ships with 1.0 (above is slower); 1.15 with the
-#: pauses between sentences and beats brings Module 2 to a pace a learner can follow (see
-#: the README's "Captions and pace").
-LENGTH_SCALE = 1.15
-#: Speaking rate assumed when narration is off: the Piper voice's own rate inside a
-#: sentence at LENGTH_SCALE, measured on the Module 2 and 3 scripts by
-#: scripts/speech_rate.py (1,968 spoken words in 641.9 s of speech: 3.07).
-ESTIMATED_WORDS_PER_SECOND = 3.1
 
 #: What opens a sentence after . ! or ? and a space: a capital, a digit, a quote or an
 #: opening bracket. The one rule for both sides: the voice splits a beat's spoken text
@@ -83,14 +73,14 @@ class Speech:
 def sentence_times(sentences: list[str], durations: list[float],
                    words: list[tuple[tuple[float, float], ...]] | None = None,
                    ) -> tuple[SpokenSentence, ...]:
-    """Sentences one after another, SENTENCE_PAUSE apart; ``words`` (each sentence's
+    """Sentences one after another, settings.SENTENCE_PAUSE apart; ``words`` (each sentence's
     word times from its own start) are moved onto the beat's clock with it."""
     spoken, t = [], 0.0
     per_sentence = words if words is not None else [()] * len(sentences)
     for i, (sentence, length, own) in enumerate(zip(sentences, durations, per_sentence,
                                                     strict=True)):
         if i:
-            t += SENTENCE_PAUSE
+            t += settings.SENTENCE_PAUSE
         spoken.append(SpokenSentence(sentence, round(t, 4), round(t + length, 4),
                                      tuple((round(t + a, 4), round(t + b, 4)) for a, b in own)))
         t += length

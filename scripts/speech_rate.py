@@ -1,6 +1,6 @@
 """The Piper voice's own rate inside a sentence, which silent renders assume.
 
-``ESTIMATED_WORDS_PER_SECOND`` (lessonreel/speech.py) times every beat of a render
+``ESTIMATED_WORDS_PER_SECOND`` (lessonreel/settings.py) times every beat of a render
 with ``--narration none`` and checks an author's recordings; it should be the rate
 the voice really speaks at, at the length scale it speaks with now. This script
 reads every beat of the lessons named (default: all) from their scenes, speaks each
@@ -21,7 +21,7 @@ from lessonreel.lesson import discover, get_lesson
 from lessonreel.narration import PiperSpeech
 from lessonreel.preview import Previewer
 from lessonreel.script import read_script
-from lessonreel.speech import ESTIMATED_WORDS_PER_SECOND, LENGTH_SCALE
+from lessonreel.settings import ESTIMATED_WORDS_PER_SECOND, LENGTH_SCALE
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lessonreel.cache import KEEP_PER_SCENE, SceneCache
+from lessonreel.cache import SceneCache
+from lessonreel.settings import KEEP_PER_SCENE
 from lessonreel.texcache import TEX_DIR_ENV
 from tests.conftest import stop_signals_as_delivered
 from tests.test_render_cache import DemoLesson, decoded_frames, demo  # noqa: F401  (the fixture)

@@ -9,8 +9,6 @@ import pytest
 
 from lessonreel.errors import NarrationError, UsageError
 from lessonreel.narration import (
-    ESTIMATED_WORDS_PER_SECOND,
-    SENTENCE_PAUSE,
     PiperSpeech,
     SilentSpeech,
     service_from_env,
@@ -18,6 +16,7 @@ from lessonreel.narration import (
     wav_duration,
     write_wav,
 )
+from lessonreel.settings import ESTIMATED_WORDS_PER_SECOND, SENTENCE_PAUSE
 
 TEXT = "Here is a straight line. Nudge x, and y follows at five times the pace."
 
@@ -223,14 +222,14 @@ def test_cache_key_changes_with_text_and_voice(tmp_path: Path) -> None:
 
 def test_the_voices_pace_and_word_timing_are_part_of_its_identity(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import lessonreel.narration as narration
+    from lessonreel import settings
 
     service = PiperSpeech(tmp_path)
     identity = service.identity()
-    assert identity["length_scale"] == str(narration.LENGTH_SCALE)
+    assert identity["length_scale"] == str(settings.LENGTH_SCALE)
     assert "word_times" in identity
     key = service.cache_key("one")
-    monkeypatch.setattr(narration, "LENGTH_SCALE", narration.LENGTH_SCALE + 0.1)
+    monkeypatch.setattr(settings, "LENGTH_SCALE", settings.LENGTH_SCALE + 0.1)
     assert service.cache_key("one") != key
 
 
