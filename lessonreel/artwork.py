@@ -41,20 +41,6 @@ def last_frame_time(end: float, fps: int) -> float:
     return max(0.0, end - 1.5 / fps)
 
 
-def grab_frame(video: Path, at: float | None, target: Path) -> Image.Image:
-    """One frame of ``video`` as an image: at ``at`` seconds, or the last frame if None."""
-    seek = ["-sseof", "-0.5"] if at is None else ["-ss", f"{at:.3f}"]
-    # -update 1 keeps overwriting one file, so what remains is the final decoded frame.
-    command = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *seek,
-               "-i", str(video), "-frames:v", "1" if at is not None else "1000", "-update", "1",
-               str(target)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0 or not target.exists():
-        raise AssemblyError(f"cannot read a frame from {video}: {result.stderr.strip()}")
-    with Image.open(target) as image:
-        return image.convert("RGB")
-
-
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
           width: int) -> list[str]:
     lines: list[str] = []

@@ -28,7 +28,6 @@ from lessonreel import audiojoin, captions, settings
 from lessonreel import chapters as chapter_rules
 from lessonreel.artwork import (
     SheetEntry,
-    grab_frame,
     last_frame_time,
     make_contact_sheet,
     make_thumbnail,
@@ -43,6 +42,7 @@ from lessonreel.media import (
     VideoTiming,
     audio_duration,
     concat_listing,
+    grab_frame,
     run_ffmpeg,
     video_timing,
 )

@@ -122,8 +122,9 @@ def _imports_of(path: Path, module: str, root: Path) -> frozenset[str]:
 
 #: The engine modules whose code shapes a cache entry: the scene side (the narration
 #: mixin and all it imports) and what turns Manim's output into an entry (the renderer,
-#: tracks, loudness, artwork), with the lesson assembly that reuses entries.
-ENGINE_ROOTS = ("lessonreel.narration", "lessonreel.render", "lessonreel.assemble")
+#: tracks, loudness, the last frame). The lesson's assembly reads entries and has its own
+#: key, so a change to the thumbnail or the chapters never draws a scene again.
+ENGINE_ROOTS = ("lessonreel.narration", "lessonreel.render")
 
 
 def engine_digest(engine_root: Path | None = None) -> dict[str, str]:

@@ -10,6 +10,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from lessonreel.errors import AssemblyError
 
 #: How far two times may differ and still be one: the rounding of a timestamp between
@@ -129,3 +131,17 @@ def concat_listing(videos: Sequence[Path], durations: Sequence[float]) -> str:
     """
     return "".join("file '" + str(v.resolve()).replace("'", "'\\''") + "'\n"
                    f"duration {d:.6f}\n" for v, d in zip(videos, durations, strict=True))
+
+
+def grab_frame(video: Path, at: float | None, target: Path) -> Image.Image:
+    """One frame of ``video`` as an image: at ``at`` seconds, or the last frame if None."""
+    seek = ["-sseof", "-0.5"] if at is None else ["-ss", f"{at:.3f}"]
+    # -update 1 keeps overwriting one file, so what remains is the final decoded frame.
+    command = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *seek,
+               "-i", str(video), "-frames:v", "1" if at is not None else "1000", "-update", "1",
+               str(target)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not target.exists():
+        raise AssemblyError(f"cannot read a frame from {video}: {result.stderr.strip()}")
+    with Image.open(target) as image:
+        return image.convert("RGB")

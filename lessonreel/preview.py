@@ -160,7 +160,8 @@ class Previewer:
 
     def storyboard(self, scene: SceneRef) -> Preview:
         """The scene at the end of every beat, in one picture: the shape of a scene over time."""
-        from lessonreel.artwork import SheetEntry, grab_frame, last_frame_time, make_contact_sheet
+        from lessonreel.artwork import SheetEntry, last_frame_time, make_contact_sheet
+        from lessonreel.media import grab_frame
 
         started = time.monotonic()
         video = self.run(scene).path

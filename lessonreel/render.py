@@ -23,7 +23,6 @@ from typing import Any, NamedTuple, Protocol
 
 import srt
 
-from lessonreel.artwork import grab_frame
 from lessonreel.beatcache import (
     BeatSegments,
     beat_frames,
@@ -41,6 +40,7 @@ from lessonreel.media import (
     concat_listing,
     frame_count,
     frames_off_grid,
+    grab_frame,
     video_duration,
     video_timing,
 )

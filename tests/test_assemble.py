@@ -14,12 +14,11 @@ import srt
 from PIL import Image
 
 from lessonreel import assemble as assemble_module
-from lessonreel.artwork import grab_frame
 from lessonreel.assemble import PlacedScene, assemble, merge_captions, place, to_webvtt
 from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
 from lessonreel.errors import AssemblyError, LessonDeclarationError
 from lessonreel.lesson import Thumbnail, get_lesson
-from lessonreel.media import frame_count, frames_off_grid, probe
+from lessonreel.media import frame_count, frames_off_grid, grab_frame, probe
 from lessonreel.outputs import MARKER
 from lessonreel.plan import plan
 from lessonreel.quality import QUALITIES
