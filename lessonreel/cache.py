@@ -35,10 +35,12 @@ from typing import Any
 
 from lessonreel import settings
 from lessonreel.errors import DiskFullError, LessonDeclarationError, RecordError
-from lessonreel.files import file_digest, inside
+from lessonreel.files import file_digest, inside, pid_alive, remove_orphans
 from lessonreel.lesson import SceneRef
 from lessonreel.records import Fields, read_object
 
+#: A run folder's name begins so: ``run-<pid>-<date>-<time>-<random>`` (files.pid_folder).
+RUN_PREFIX = "run-"
 #: Where an entry's leases live: one file per process using it, named by its pid.
 LEASES = ".leases"
 
@@ -471,12 +473,7 @@ class SceneCache:
         segments no assembly has used for settings.AUDIO_UNUSED_DAYS, and speech no run has used
         for settings.AUDIO_UNUSED_DAYS, or beyond settings.AUDIO_MAX_BYTES the
         least recently used first, but never speech used in the last day."""
-        runs = self.base / "runs"
-        if runs.is_dir():
-            for folder in runs.iterdir():
-                pid = run_pid(folder.name)
-                if folder != run_dir and pid is not None and not pid_alive(pid):
-                    shutil.rmtree(folder, ignore_errors=True)
+        remove_orphans(self.base / "runs", (RUN_PREFIX,), keep=run_dir)
         now = time.time()
         segments = self.base / "aac"
         if segments.is_dir():
@@ -570,19 +567,3 @@ def _check_beats(fields: Fields, record: dict[str, Any], key: str,
         fields.text(beat, "text", where, default="")
         start = fields.number(beat, "start", where, minimum=0)
         fields.number(beat, "end", where, minimum=start)
-
-
-def run_pid(name: str) -> int | None:
-    """The pid in a run folder's name (``<date>-<time>-<pid>-<nonce>``), if it has one."""
-    parts = name.split("-")
-    return int(parts[2]) if len(parts) >= 3 and parts[2].isascii() and parts[2].isdigit() else None
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process, alive
-    return True

@@ -9,7 +9,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -119,3 +119,60 @@ def regular_file_inside(folder: Path, name: object) -> Path | None:
         return resolved if stat.S_ISREG(resolved.stat().st_mode) else None
     except (OSError, RuntimeError):
         return None
+
+
+# -- Folders a process owns ---------------------------------------------------------------
+# A process killed outright (SIGKILL, a crash, a closed laptop) runs no cleanup, so every
+# folder lessonreel writes while it works carries its owner's pid in its name; whoever
+# comes next removes those whose owner is gone. One naming and one cleaner serve the
+# render folder's staging, the run folders, the LaTeX compile folders and the private
+# temporary folders.
+
+
+def pid_folder(parent: Path, prefix: str, note: str = "") -> Path:
+    """A new folder in ``parent`` named ``<prefix><pid>-<note><random>``, which
+    :func:`remove_orphans` removes once this process is gone."""
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-{note}", dir=parent))
+
+
+def folder_owner(name: str, prefix: str) -> int | None:
+    """The pid in a :func:`pid_folder`'s name, or None when ``name`` is not one of those."""
+    if not name.startswith(prefix):
+        return None
+    pid = name[len(prefix):].split("-")[0]
+    return int(pid) if pid.isascii() and pid.isdigit() else None
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process, alive
+    return True
+
+
+def remove_orphans(parent: Path, prefixes: Iterable[str], *, own_only: bool = False,
+                   keep: Path | None = None) -> list[Path]:
+    """Remove the folders of ``parent`` named by :func:`pid_folder` with one of
+    ``prefixes`` whose process is gone; the folders removed. A folder whose process lives
+    may be in use, one without a pid cannot be told apart, and a link is never followed:
+    those stay. ``own_only``: only this user's (in a folder others share, as /tmp)."""
+    removed: list[Path] = []
+    prefixes = tuple(prefixes)
+    with contextlib.suppress(OSError):
+        for path in parent.iterdir():
+            pid = next((p for p in (folder_owner(path.name, prefix) for prefix in prefixes)
+                        if p is not None), None)
+            if pid is None or path == keep or pid_alive(pid):
+                continue
+            with contextlib.suppress(OSError):
+                info = path.lstat()
+                if own_only and info.st_uid != os.getuid():
+                    continue
+                if stat.S_ISDIR(info.st_mode):
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(path)
+    return removed

@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from lessonreel.errors import DiskFullError, FolderError
-from lessonreel.files import default_mode, swap_folder_in
+from lessonreel.files import default_mode, pid_folder, remove_orphans, swap_folder_in
 
 #: Written last into every assembled render: the folder is lessonreel's to replace.
 MARKER = ".lessonreel-render.json"
@@ -110,12 +110,13 @@ def replacing(out: Path, lesson: str, needed: int | None = None) -> Iterator[Pat
     out = out.absolute()
     check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(out)
+    # Staging and retired folders beside ``out`` left by runs that were killed.
+    remove_orphans(out.parent, (f".{out.name}.new-", f".{out.name}.old-"))
     if needed is not None:
         free = shutil.disk_usage(out.parent).free
         if free < needed:
             raise DiskFullError(out.parent, needed, free)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
+    staging = pid_folder(out.parent, f".{out.name}.new-")
     try:
         staging.chmod(default_mode(folder=True))
         yield staging
@@ -131,16 +132,3 @@ def replacing(out: Path, lesson: str, needed: int | None = None) -> Iterator[Pat
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-
-def _remove_stale(out: Path) -> None:
-    """Staging and retired folders beside ``out`` left by runs that were killed."""
-    from lessonreel.cache import pid_alive
-
-    for stale in out.parent.glob(f".{out.name}.*-*"):
-        kind, _, rest = stale.name[len(out.name) + 2:].partition("-")
-        pid = rest.split("-")[0]
-        if (kind in ("new", "old") and pid.isascii() and pid.isdigit() and stale.is_dir()
-                and not pid_alive(int(pid))):
-            shutil.rmtree(stale, ignore_errors=True)

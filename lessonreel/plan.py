@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -29,8 +28,9 @@ from typing import Any
 
 from lessonreel import settings, texcache
 from lessonreel.beatcache import BeatSegments, beat_keys, code_key, segment_starts, spoken_beats
-from lessonreel.cache import SceneCache, engine_digest, module_path, scene_key
+from lessonreel.cache import RUN_PREFIX, SceneCache, engine_digest, module_path, scene_key
 from lessonreel.errors import LessonDeclarationError, UsageError
+from lessonreel.files import pid_folder
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.narration import (
     BEATS_FILE_ENV,
@@ -399,8 +399,7 @@ def plan(
                 "encoder": encoder_config(quality), "schema": RENDER_SCHEMA,
                 "engine": engine_digest()}
     # Unique per plan, even for two plans of one process in the same second.
-    run_dir = cache_dir / "runs" / (f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-"
-                                    f"{uuid.uuid4().hex[:8]}")
+    run_dir = pid_folder(cache_dir / "runs", RUN_PREFIX, note=time.strftime("%Y%m%d-%H%M%S-"))
     source = snapshot(project_root, lesson.package.split(".")[0],
                       run_dir / "source" / lesson.slug)
     cache = SceneCache(cache_dir)

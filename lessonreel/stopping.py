@@ -17,14 +17,14 @@ is no longer alive.
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import signal
 import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
+
+from lessonreel.files import pid_folder, remove_orphans
 
 #: The signals that stop a run as Ctrl-C does.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -80,37 +80,11 @@ def stop_on_signals() -> Iterator[None]:
 
 
 def private_temp_dir(prefix: str) -> Path:
-    """A new folder in the system's temporary folder, named ``<prefix><pid>-…``."""
-    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
-
-
-def owner_pid(name: str) -> int | None:
-    """The pid in a private folder's name, or None when it is not one of ours."""
-    for prefix in PRIVATE_PREFIXES:
-        if name.startswith(prefix):
-            pid = name[len(prefix):].split("-")[0]
-            return int(pid) if pid.isascii() and pid.isdigit() else None
-    return None
+    """A new folder in the system's temporary folder, named ``<prefix><pid>-...``."""
+    return pid_folder(Path(tempfile.gettempdir()), prefix)
 
 
 def clean_private_temp(folder: Path | None = None) -> list[Path]:
-    """Remove this user's private folders whose owning process is gone; those removed.
-
-    Only folders named with a pid (:func:`private_temp_dir`) are touched: one whose
-    process lives may be in use, and one without a pid cannot be told apart.
-    """
-    from lessonreel.cache import pid_alive
-
-    where = folder or Path(tempfile.gettempdir())
-    removed: list[Path] = []
-    with contextlib.suppress(OSError):
-        for path in where.iterdir():
-            pid = owner_pid(path.name)
-            with contextlib.suppress(OSError):
-                # The temporary folder is shared: another user's folders are theirs.
-                if pid is None or path.lstat().st_uid != os.getuid() or pid_alive(pid):
-                    continue
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path, ignore_errors=True)
-                    removed.append(path)
-    return removed
+    """Remove this user's private folders whose owning process is gone; those removed."""
+    return remove_orphans(folder or Path(tempfile.gettempdir()), PRIVATE_PREFIXES,
+                          own_only=True)

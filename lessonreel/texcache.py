@@ -34,14 +34,13 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lessonreel.files import file_digest
+from lessonreel.files import file_digest, pid_folder, remove_orphans
 from lessonreel.stopping import private_temp_dir
 
 if TYPE_CHECKING:
@@ -214,7 +213,7 @@ def _compile(folder: Path, entry: Path, source: str, compilers: list[str],
     from manim.utils.tex_file_writing import make_tex_compilation_command, print_all_tex_errors
 
     folder.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{os.getpid()}-", dir=folder))
+    work = pid_folder(folder, _TMP_PREFIX)
     tex = work / "formula.tex"
     tex.write_text(source, encoding="utf-8")
     compiled = tex.with_suffix(output_format)
@@ -303,17 +302,14 @@ def _stat(path: Path) -> list[Any]:
 def clean(folder: Path) -> None:
     """Remove compile folders of processes that are gone, and entries unused for
     UNUSED_DAYS."""
-    from lessonreel.cache import pid_alive
-
     if not folder.is_dir():
         return
+    remove_orphans(folder, (_TMP_PREFIX,))
     now = time.time()
     for path in folder.iterdir():
         with contextlib.suppress(OSError):
             if path.name.startswith(_TMP_PREFIX):
-                pid = path.name[len(_TMP_PREFIX):].split("-")[0]
-                if pid.isascii() and pid.isdigit() and not pid_alive(int(pid)):
-                    shutil.rmtree(path, ignore_errors=True)
+                continue  # a live process's compile folder
             elif path.name.startswith(".") and ".damaged-" in path.name:
                 shutil.rmtree(path, ignore_errors=True)  # its mover was killed mid-way
             elif path.name.startswith(".") and path.name.endswith(".tmp.svg"):

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from lessonreel.cache import SceneCache
+from lessonreel.files import pid_folder, remove_orphans
 from lessonreel.settings import KEEP_PER_SCENE
 from lessonreel.texcache import TEX_DIR_ENV
 from tests.conftest import stop_signals_as_delivered
@@ -157,12 +158,33 @@ def test_run_folders_of_finished_processes_are_cleaned_at_the_next_run(tmp_path:
     cache = SceneCache(tmp_path / "cache")
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
-    dead = tmp_path / "cache" / "runs" / f"20260101-000000-{gone.stdout.strip()}-abcd"
-    alive = tmp_path / "cache" / "runs" / f"20260101-000000-{os.getpid()}-abcd"
+    dead = tmp_path / "cache" / "runs" / f"run-{gone.stdout.strip()}-20260101-000000-abcd"
+    alive = tmp_path / "cache" / "runs" / f"run-{os.getpid()}-20260101-000000-abcd"
     for folder in (dead, alive):
         (folder / "scene").mkdir(parents=True)
     cache.clean()
     assert not dead.exists() and alive.exists()
+
+
+def test_a_folder_named_for_a_gone_process_is_removed_but_no_link_and_no_pidless_name(
+    tmp_path: Path,
+) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "keep.txt").parent.mkdir()
+    (elsewhere / "keep.txt").write_text("not ours")
+    parent = tmp_path / "parent"
+    parent.mkdir()
+    dead = parent / f".work-{gone}-x"
+    (dead / "inside").mkdir(parents=True)
+    link = parent / f".work-{gone}-link"
+    link.symlink_to(elsewhere)
+    pidless, mine = parent / ".work-abc", pid_folder(parent, ".work-")
+    pidless.mkdir()
+    assert remove_orphans(parent, (".work-",)) == [dead]
+    assert not dead.exists() and link.is_symlink() and pidless.is_dir() and mine.is_dir()
+    assert (elsewhere / "keep.txt").read_text() == "not ours"
 
 
 FORMULA_SCENES = '''
