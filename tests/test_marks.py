@@ -25,13 +25,13 @@ from lessonreel.beatcache import beat_keys
 from lessonreel.errors import MarkError, NarrationError
 from lessonreel.narration import (
     BEATS_FILE_ENV,
-    CACHE_ENV,
     NARRATION_ENV,
     RECORDINGS_ENV,
     BeatTracker,
     NarrationMixin,
     PiperSpeech,
 )
+from lessonreel.settings import CACHE_ENV
 from lessonreel.spoken import as_narration, say
 
 RATE = 22050
