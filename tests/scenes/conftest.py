@@ -70,3 +70,14 @@ def constructed(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> ConstructedScene:
     return construct(request.param, monkeypatch)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n`` (scripts/test --fast), every test of one scene runs on the
+    worker that constructed it: a scene is constructed once per worker, and a
+    construction is most of what these tests cost."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        ref = callspec.params.get("constructed") if callspec is not None else None
+        if isinstance(ref, SceneRef):
+            item.add_marker(pytest.mark.xdist_group(ref.name))
