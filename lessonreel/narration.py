@@ -38,6 +38,7 @@ from lessonreel import settings
 from lessonreel.errors import DamagedAudioError, MarkError, NarrationError, UsageError
 from lessonreel.files import file_digest, staged, write_atomically
 from lessonreel.flashes import FlashWatch
+from lessonreel.launch import NARRATION_ENV, SceneOrders
 from lessonreel.recordings import decode, find_recording, recorded_speech
 from lessonreel.speech import (
     Speech,
@@ -55,20 +56,6 @@ from lessonreel.texcache import install_from_env as install_texcache_from_env
 if TYPE_CHECKING:
     from manim import Scene
 
-NARRATION_ENV = "LESSONREEL_NARRATION"
-#: Set by lessonreel's renderer: the scene records its beats there (JSON), and the
-#: renderer builds the scene's narration track and captions from them. Manim's own
-#: sound track would be cut wherever a scene is split into shards.
-BEATS_FILE_ENV = "LESSONREEL_BEATS_FILE"
-#: Set by ``lessonreel preview``: the scene checks its layout (text inside the safe
-#: margin, no two texts overlapping) at the end of every beat and writes what it finds.
-LAYOUT_FILE_ENV = "LESSONREEL_LAYOUT_FILE"
-#: Set by lessonreel's renderer and previewer: the slug of the lesson being rendered,
-#: and the folder of this scene's recorded beats (``<beat>.wav|mp3|flac``). The scene
-#: takes them from there and never looks its lesson up in the registry, so what it
-#: plays is what the renderer keyed and shipped (a Dask worker gets its own copy).
-LESSON_ENV = "LESSONREEL_LESSON"
-RECORDINGS_ENV = "LESSONREEL_RECORDINGS_DIR"
 
 
 
@@ -335,7 +322,7 @@ NARRATION_CHOICES = tuple(SERVICES)
 
 def service_from_env() -> SpeechService:
     """The speech service a render asked for through $LESSONREEL_NARRATION (default: piper)."""
-    choice = os.environ.get(NARRATION_ENV, "piper")
+    choice = SceneOrders.from_environment().narration
     if choice not in SERVICES:
         raise UsageError(
             f"{NARRATION_ENV}={choice!r} is not a narration engine; choose one of: "
@@ -619,8 +606,8 @@ class NarrationMixin:
     def _check_layout(self, beat: str) -> None:
         """At the end of a beat, record the layout problems on screen, the text drawn
         smallest and the beat's flashes (:mod:`lessonreel.flashes`), if asked to."""
-        report = os.environ.get(LAYOUT_FILE_ENV)
-        if not report:
+        report = SceneOrders.from_environment().layout_file
+        if report is None:
             return
         from manim import config
 
@@ -648,10 +635,10 @@ class NarrationMixin:
 
         A plain ``manim render`` names none: the scene then speaks with the voice.
         """
-        folder = os.environ.get(RECORDINGS_ENV)
-        if not folder:
+        folder = SceneOrders.from_environment().recordings_dir
+        if folder is None:
             return None
-        return find_recording(Path(folder), type(self).__name__, beat)
+        return find_recording(folder, type(self).__name__, beat)
 
     def _captioned(self, beat: str, narration: Narration, speech: Speech) -> Speech:
         """The speech with each sentence's caption text in place of the words spoken."""
@@ -696,7 +683,7 @@ class NarrationMixin:
                       time_based=self._time_based(),
                       marks=mark_times(type(self).__name__, beat, narration, speech))
         self.beats.append(record)
-        beats_file = os.environ.get(BEATS_FILE_ENV)
+        beats_file = SceneOrders.from_environment().beats_file
         if speech.audio is not None and not beats_file:
             scene.add_sound(str(speech.audio))
         for sentence in speech.sentences:
@@ -712,7 +699,7 @@ class NarrationMixin:
         self._write_beats()
 
     def _write_beats(self) -> None:
-        beats_file = os.environ.get(BEATS_FILE_ENV)
+        beats_file = SceneOrders.from_environment().beats_file
         if beats_file:
             records = [beat_record(beat) for beat in self.beats]
             # Each beat's segment: its plays up to the next beat's (the first beat's from
@@ -741,7 +728,7 @@ class NarrationMixin:
         into the audio cache at the voice's rate, with its gain (dB) applied.
         """
         scene: Any = self
-        if not os.environ.get(BEATS_FILE_ENV):
+        if SceneOrders.from_environment().beats_file is None:
             super().add_sound(sound_file, time_offset, gain, **kwargs)  # type: ignore[misc]
             return
         if kwargs:

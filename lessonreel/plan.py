@@ -16,8 +16,6 @@ import math
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -31,26 +29,16 @@ from lessonreel.beatcache import BeatSegments, beat_keys, code_key, segment_star
 from lessonreel.cache import RUN_PREFIX, SceneCache, engine_digest, module_path, scene_key
 from lessonreel.errors import LessonDeclarationError, UsageError
 from lessonreel.files import pid_folder
+from lessonreel.launch import ManimLaunch, SceneOrders
 from lessonreel.lesson import Lesson, SceneRef
-from lessonreel.narration import (
-    BEATS_FILE_ENV,
-    LAYOUT_FILE_ENV,
-    LESSON_ENV,
-    NARRATION_CHOICES,
-    NARRATION_ENV,
-    RECORDINGS_ENV,
-    SERVICES,
-    SilentSpeech,
-)
+from lessonreel.narration import NARRATION_CHOICES, SERVICES, SilentSpeech
 from lessonreel.quality import Quality, encoder_config
 from lessonreel.recordings import scene_folder
 from lessonreel.stopping import clean_private_temp
-from lessonreel.texcache import TEX_DIR_ENV
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
 RENDER_SCHEMA = 5
 #: The folder holding the running lessonreel package: renders import the engine from here.
-ENGINE_HOME = Path(__file__).resolve().parents[1]
 _PROGRESS = re.compile(r"Animation (\d+)[^\r\n|]*?\|[^\r\n|]*\|\s*(\d+)/(\d+)")
 
 
@@ -184,23 +172,21 @@ class SceneTask:
     def estimated_frames(self) -> int:
         return max(1, round(self.estimated_seconds * self.quality.fps))
 
-    def command(self, shard: Shard) -> list[str]:
-        span = [] if shard.whole else [
-            "-n", f"{shard.first},{shard.last}" if shard.last is not None else f"{shard.first}"]
-        return [
-            sys.executable, "-m", "manim", "render",
-            f"-q{self.quality.flag}",
-            "--config_file", str(self.config_path(shard)),
-            "--media_dir", str(self.media_dir(shard)),
-            # Our scene cache decides what to re-render; Manim's own hashing of every
-            # play() call would only cost time in a folder that lives for one run.
-            "--disable_caching",
-            # Progress bars go to the log, where the progress display reads frame counts.
-            "--progress_bar", "display",
-            *span,
-            "-o", self.scene.name,
-            str(self.scene_file), self.scene.name,
-        ]
+    def launch(self, shard: Shard) -> ManimLaunch:
+        """The Manim process that draws ``shard``: from the snapshot, with its own media,
+        encoder settings, beats file and layout report."""
+        return ManimLaunch(
+            scene_file=self.scene_file, scene=self.scene.name, output=self.scene.name,
+            media_dir=self.media_dir(shard), project_root=self.project_root,
+            orders=self.orders(beats_file=self.beats_path(shard),
+                               layout_file=self.layout_path(shard)),
+            quality=self.quality.flag, config_file=self.config_path(shard),
+            span=None if shard.whole else (shard.first, shard.last), progress=True)
+
+    def orders(self, *, beats_file: Path, layout_file: Path) -> SceneOrders:
+        return SceneOrders(narration=self.narration, cache_dir=self.cache_dir,
+                           tex_dir=texcache.shared_dir(self.cache_dir), beats_file=beats_file,
+                           layout_file=layout_file, recordings_dir=self.recordings_dir)
 
     @property
     def scene_file(self) -> Path:
@@ -211,23 +197,6 @@ class SceneTask:
                                          f"{self.scene.qualified_module} is not under "
                                          f"{self.project_root}")
         return found
-
-    def environment(self, shard: Shard) -> dict[str, str]:
-        env = dict(os.environ)
-        env[NARRATION_ENV] = self.narration
-        env[settings.CACHE_ENV] = str(self.cache_dir)
-        env[TEX_DIR_ENV] = str(texcache.shared_dir(self.cache_dir))
-        env[BEATS_FILE_ENV] = str(self.beats_path(shard))
-        env[LAYOUT_FILE_ENV] = str(self.layout_path(shard))
-        env[LESSON_ENV] = self.lesson
-        env[RECORDINGS_ENV] = str(self.recordings_dir)
-        # The scene file imports lesson packages by their absolute names, from the
-        # snapshot; the engine comes from where this lessonreel runs.
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(self.project_root), str(ENGINE_HOME), env.get("PYTHONPATH", ""))
-            if p
-        )
-        return env
 
     def animation_frames(self) -> dict[int, tuple[int, int]]:
         """(frames drawn, frames in total) of every animation Manim has started, by index."""
@@ -310,16 +279,12 @@ def read_beats(task: SceneTask) -> list[dict[str, Any]] | None:
     folder = task.work_dir / "beats"
     folder.mkdir(parents=True, exist_ok=True)
     beats_file = folder / "beats.json"
-    command = [sys.executable, "-m", "manim", "render", "-ql", "-s",
-               "--media_dir", str(folder / "media"), "--disable_caching",
-               "--progress_bar", "none", "-o", f"{task.scene.name}-beats",
-               str(task.scene_file), task.scene.name]
-    env = {**task.environment(WHOLE_SCENE[0]), BEATS_FILE_ENV: str(beats_file),
-           LAYOUT_FILE_ENV: str(folder / "layout.json")}
-    with (folder / "read-beats.log").open("w") as log:
-        code = subprocess.run(command, cwd=task.project_root, env=env, stdout=log,
-                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                              check=False).returncode
+    launch = ManimLaunch(
+        scene_file=task.scene_file, scene=task.scene.name, output=f"{task.scene.name}-beats",
+        media_dir=folder / "media", project_root=task.project_root,
+        orders=task.orders(beats_file=beats_file, layout_file=folder / "layout.json"),
+        last_frame_only=True)
+    code = launch.run(folder / "read-beats.log")
     texcache.repeat_warnings(folder / "read-beats.log")
     if code != 0 or not beats_file.is_file():
         return None

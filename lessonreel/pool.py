@@ -60,13 +60,7 @@ class Workers:
             if self.stopping:
                 return -signal.SIGTERM
             log = log_path.open("w")
-            log.write("$ " + " ".join(task.command(shard)) + "\n")
-            log.flush()
-            process = subprocess.Popen(
-                task.command(shard), cwd=task.project_root, env=task.environment(shard),
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            process = task.launch(shard).start(log)
             self._running.add(process)
         try:
             return process.wait()

@@ -14,10 +14,7 @@ layer writes each beat's name, text, length and first animation.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,17 +26,10 @@ from lessonreel import settings, texcache
 from lessonreel.beatcache import spoken_beats
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
+from lessonreel.launch import ManimLaunch, SceneOrders
 from lessonreel.layout import SmallestText, flashes_in_report, smallest_in_report
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.media import frame_count, run_ffmpeg
-from lessonreel.narration import (
-    BEATS_FILE_ENV,
-    LAYOUT_FILE_ENV,
-    LESSON_ENV,
-    NARRATION_ENV,
-    RECORDINGS_ENV,
-)
-from lessonreel.texcache import TEX_DIR_ENV
 
 
 @dataclass(frozen=True)
@@ -98,27 +88,20 @@ class Previewer:
         return Preview(result, time.monotonic() - started, self.layout_report(scene),
                        self.smallest_text(scene))
 
-    def _run_manim(self, scene: SceneRef, flags: list[str], beats_file: Path,
-                   output: str | None = None) -> None:
-        command = [sys.executable, "-m", "manim", "render", "-ql",
-                   "--media_dir", str(self.media_dir), "--disable_caching",
-                   "--progress_bar", "none", "-o", output or scene.name, *flags,
-                   str(scene.file), scene.name]
-        env = {**os.environ, NARRATION_ENV: "none", settings.CACHE_ENV: str(self.cache_dir),
-               TEX_DIR_ENV: str(texcache.shared_dir(self.cache_dir)),
-               BEATS_FILE_ENV: str(beats_file), LAYOUT_FILE_ENV: str(self.layout_path(scene)),
-               LESSON_ENV: self.lesson.slug, RECORDINGS_ENV: str(_recordings(self, scene)),
-               "PYTHONPATH": os.pathsep.join(
-                   p for p in (str(self.root), os.environ.get("PYTHONPATH", "")) if p)}
+    def _run_manim(self, scene: SceneRef, beats_file: Path, *, first: int | None = None,
+                   last_frame_only: bool = False, output: str | None = None) -> None:
+        launch = ManimLaunch(
+            scene_file=scene.file, scene=scene.name, output=output or scene.name,
+            media_dir=self.media_dir, project_root=self.root,
+            orders=SceneOrders(narration="none", cache_dir=self.cache_dir,
+                               tex_dir=texcache.shared_dir(self.cache_dir),
+                               beats_file=beats_file, layout_file=self.layout_path(scene),
+                               recordings_dir=_recordings(self, scene)),
+            last_frame_only=last_frame_only, span=None if first is None else (first, None))
         self.folder.mkdir(parents=True, exist_ok=True)
         self.layout_path(scene).unlink(missing_ok=True)
         log = self.log_path(scene)
-        with log.open("w") as out:
-            out.write("$ " + " ".join(command) + "\n")
-            out.flush()
-            code = subprocess.run(command, cwd=self.root, env=env, stdout=out,
-                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                  check=False).returncode
+        code = launch.run(log)
         texcache.repeat_warnings(log)
         if code != 0:
             from lessonreel.pool import last_error_line
@@ -131,7 +114,7 @@ class Previewer:
         beats_file.unlink(missing_ok=True)
         # Manim's --dry_run still draws every frame; a last-frame run skips every
         # animation (counting them all the same) and draws one frame.
-        self._run_manim(scene, ["-s"], beats_file, output=f"{scene.name}-beats")
+        self._run_manim(scene, beats_file, last_frame_only=True, output=f"{scene.name}-beats")
         if not beats_file.exists():
             return []
         found: list[dict[str, Any]] = json.loads(beats_file.read_text())
@@ -187,20 +170,18 @@ class Previewer:
         """Render the scene (from ``section`` on), then keep a video, its last frame or frame N."""
         started = time.monotonic()
         frame_number = parse_frame(frame)
-        flags: list[str] = []
+        first = None
         if section is not None:
-            first = self.first_animation(scene, section)
-            if first:
-                flags += ["-n", str(first)]
+            first = self.first_animation(scene, section) or None
         self._clear_outputs(scene)
         beats_file = self.folder / f"{scene.name}.beats.json"
         if frame == "last":
-            self._run_manim(scene, [*flags, "-s"], beats_file)
+            self._run_manim(scene, beats_file, first=first, last_frame_only=True)
             result = self.folder / f"{scene.name}.png"
             with staged(result) as tmp:
                 shutil.copyfile(self._fresh_output(scene, ".png"), tmp)
             return self._preview(scene, result, started)
-        self._run_manim(scene, flags, beats_file)
+        self._run_manim(scene, beats_file, first=first)
         video = self._fresh_output(scene, ".mp4")
         if frame_number is None:
             result = self.folder / f"{scene.name}.mp4"

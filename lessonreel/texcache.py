@@ -41,16 +41,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lessonreel.files import file_digest, pid_folder, remove_orphans
+from lessonreel.launch import TEX_DIR_ENV, SceneOrders
 from lessonreel.stopping import private_temp_dir
 
 if TYPE_CHECKING:
     from manim.utils.tex import TexTemplate
 
-#: The shared LaTeX folder, set by lessonreel's renderer and previewer for the Manim
-#: processes they start (and read from the user's environment, if set, to share one
-#: folder between caches). Without it, a plain ``manim render`` of a scene file
-#: keeps Manim's own behaviour.
-TEX_DIR_ENV = "LESSONREEL_TEX_DIR"
 #: An SVG no render has used for this long is removed by :func:`clean`.
 UNUSED_DAYS = 60
 #: The format file each compiler loads, found through kpsewhich for the key.
@@ -89,9 +85,10 @@ def install(folder: Path) -> None:
 
 
 def install_from_env() -> None:
-    folder = os.environ.get(TEX_DIR_ENV)
-    if folder:
-        install(Path(folder))
+    """Use the LaTeX folder this scene process was told of, if any."""
+    folder = SceneOrders.from_environment().tex_dir
+    if folder is not None:
+        install(folder)
 
 
 def shared_svg(folder: Path, expression: str, environment: str | None = None,

@@ -467,7 +467,6 @@ def test_a_scene_whose_own_code_raises_is_rendered_once_not_retried(demo: DemoLe
 def test_a_task_carries_its_scenes_recordings_to_the_worker(demo: DemoLesson,
                                                             tmp_path: Path) -> None:
     from lessonreel.distributed import WorkerJob, on_this_worker, recordings_of
-    from lessonreel.narration import RECORDINGS_ENV
 
     takes = demo.root / "assets" / "narration" / "demo" / "FirstScene"
     takes.mkdir(parents=True)
@@ -480,6 +479,6 @@ def test_a_task_carries_its_scenes_recordings_to_the_worker(demo: DemoLesson,
     shutil.rmtree(takes)  # the worker's own checkout has no such take
     job = WorkerJob(task, task.shards[0], demo.pkg, None, "topic", None, shipped)
     here = on_this_worker(job, tmp_path / "worker-scratch")
-    folder = Path(here.environment(here.shards[0])[RECORDINGS_ENV])
-    assert folder.is_relative_to(tmp_path / "worker-scratch")
+    folder = here.launch(here.shards[0]).orders.recordings_dir
+    assert folder is not None and folder.is_relative_to(tmp_path / "worker-scratch")
     assert (folder / "one.wav").read_bytes() == b"RIFF-the-authors-take"

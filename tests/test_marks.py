@@ -23,10 +23,8 @@ from manim import Scene, Square, tempconfig
 from lessonreel import narration
 from lessonreel.beatcache import beat_keys
 from lessonreel.errors import MarkError, NarrationError
+from lessonreel.launch import BEATS_FILE_ENV, NARRATION_ENV, RECORDINGS_ENV
 from lessonreel.narration import (
-    BEATS_FILE_ENV,
-    NARRATION_ENV,
-    RECORDINGS_ENV,
     BeatTracker,
     NarrationMixin,
     PiperSpeech,

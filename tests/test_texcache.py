@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from lessonreel import texcache
+from lessonreel.launch import TEX_DIR_ENV
 
 pytest.importorskip("manim")
 
@@ -225,9 +226,9 @@ def test_cleaning_removes_what_killed_compiles_left_and_keeps_the_rest(tmp_path:
 
 def test_the_folder_can_be_shared_between_caches_by_the_environment(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(texcache.TEX_DIR_ENV, raising=False)
+    monkeypatch.delenv(TEX_DIR_ENV, raising=False)
     assert texcache.shared_dir(tmp_path / "cache") == tmp_path / "cache" / "tex"
-    monkeypatch.setenv(texcache.TEX_DIR_ENV, str(tmp_path / "everyone"))
+    monkeypatch.setenv(TEX_DIR_ENV, str(tmp_path / "everyone"))
     assert texcache.shared_dir(tmp_path / "cache") == tmp_path / "everyone"
 
 
@@ -248,7 +249,7 @@ def test_a_second_render_elsewhere_runs_no_latex_at_all(tmp_path: Path) -> None:
     (tools / "latex").write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {real} "$@"\n')
     (tools / "latex").chmod(0o755)
     env = {"PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
-           texcache.TEX_DIR_ENV: str(tmp_path / "tex")}
+           TEX_DIR_ENV: str(tmp_path / "tex")}
 
     for cache in ("first", "second"):
         result = run_lessonreel("preview", "module02-derivatives", "SensitivityOfFiveX",

@@ -25,9 +25,10 @@ from manim import (
 
 from lessonreel import theme
 from lessonreel.flashes import Flash
+from lessonreel.launch import LAYOUT_FILE_ENV, NARRATION_ENV
 from lessonreel.layout import flashes_in_report
 from lessonreel.lesson import Lesson, SceneRef
-from lessonreel.narration import LAYOUT_FILE_ENV, NARRATION_ENV, NarrationMixin
+from lessonreel.narration import NarrationMixin
 from lessonreel.preview import Previewer
 from scenes.common.layout import readout
 from tests.scenes.conftest import ConstructedScene

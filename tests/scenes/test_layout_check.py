@@ -23,6 +23,7 @@ from manim import (
 )
 
 from lessonreel import theme
+from lessonreel.launch import LAYOUT_FILE_ENV, NARRATION_ENV
 from lessonreel.layout import (
     SIZE_TOLERANCE,
     drawn_size,
@@ -32,7 +33,7 @@ from lessonreel.layout import (
     text_sizes,
 )
 from lessonreel.lesson import Lesson, SceneRef
-from lessonreel.narration import LAYOUT_FILE_ENV, NARRATION_ENV, NarrationMixin
+from lessonreel.narration import NarrationMixin
 from lessonreel.preview import Previewer
 from scenes.common.cards import text_block
 from scenes.common.layout import readout, themed_axes

@@ -1,0 +1,71 @@
+"""One launcher for every Manim process: what the host writes is what the scene reads."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from lessonreel.launch import ENGINE_HOME, ManimLaunch, SceneOrders
+
+
+def test_orders_survive_the_trip_through_the_environment(tmp_path: Path) -> None:
+    orders = SceneOrders(narration="none", cache_dir=tmp_path / "cache",
+                         tex_dir=tmp_path / "tex", beats_file=tmp_path / "b.json",
+                         layout_file=tmp_path / "l.json", recordings_dir=tmp_path / "takes")
+    launch = ManimLaunch(tmp_path / "scene.py", "Scene", "Scene", tmp_path / "media", tmp_path,
+                         orders)
+    env = launch.environment({"PATH": "/usr/bin", "LESSONREEL_BEATS_FILE": "stale"})
+    assert SceneOrders.from_environment(env) == orders
+
+
+def test_unset_orders_are_left_out_so_a_plain_manim_run_writes_no_records() -> None:
+    assert SceneOrders().variables() == {"LESSONREEL_NARRATION": "piper"}
+    assert SceneOrders.from_environment({"LESSONREEL_BEATS_FILE": ""}) == SceneOrders()
+
+
+def test_the_child_reads_the_orders_it_was_given(tmp_path: Path) -> None:
+    """A real child process, started as a launch is: it imports the engine from where
+    this one runs and reads back the same orders."""
+    orders = SceneOrders(narration="none", beats_file=tmp_path / "beats.json")
+    launch = ManimLaunch(tmp_path / "scene.py", "Scene", "Scene", tmp_path / "media", tmp_path,
+                         orders)
+    env = launch.environment({"PATH": os.environ.get("PATH", "")})
+    assert env["PYTHONPATH"].split(os.pathsep)[:2] == [str(tmp_path), str(ENGINE_HOME)]
+    script = textwrap.dedent("""
+        from lessonreel.launch import SceneOrders
+        print(repr(SceneOrders.from_environment()))
+    """)
+    shown = subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert shown == repr(orders)
+
+
+def test_the_command_says_what_to_draw(tmp_path: Path) -> None:
+    base = ManimLaunch(tmp_path / "s.py", "Slide", "out", tmp_path / "m", tmp_path)
+    assert "-s" not in base.command() and "-n" not in base.command()
+    assert base.command()[-2:] == [str(tmp_path / "s.py"), "Slide"]
+    shard = ManimLaunch(tmp_path / "s.py", "Slide", "out", tmp_path / "m", tmp_path,
+                        span=(3, 7), quality="h", config_file=tmp_path / "enc.cfg")
+    command = shard.command()
+    assert command[command.index("-n") + 1] == "3,7" and "-qh" in command
+    assert command[command.index("--config_file") + 1] == str(tmp_path / "enc.cfg")
+    tail = ManimLaunch(tmp_path / "s.py", "Slide", "out", tmp_path / "m", tmp_path,
+                       span=(5, None), last_frame_only=True).command()
+    assert tail[tail.index("-n") + 1] == "5" and "-s" in tail
+
+
+def test_no_engine_module_but_the_launcher_starts_manim_or_names_its_variables() -> None:
+    engine = Path(__file__).resolve().parents[1] / "lessonreel"
+    found = []
+    for path in sorted(engine.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "launch.py":
+            continue
+        if '"-m", "manim"' in text or any(f'"LESSONREEL_{name}' in text for name in (
+                "NARRATION", "BEATS_FILE", "LAYOUT_FILE", "RECORDINGS_DIR", "TEX_DIR",
+                "LESSON\"")):
+            found.append(path.relative_to(engine).as_posix())
+    assert found == []
