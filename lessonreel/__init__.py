@@ -1,0 +1,67 @@
+"""lessonreel: narrated, captioned math lessons from Manim scenes.
+
+Everything a lesson's author writes with comes from here::
+
+    from lessonreel import LessonScene, ThreeDLessonScene, say, theme
+    from lessonreel import decimal_string, decimal_places     # numbers as a viewer reads them
+    from lessonreel import Lesson, SceneRef, Thumbnail         # a lesson's declaration
+
+The rest of the package is the engine, and its modules may move. Names load on first use,
+so ``import lessonreel`` loads neither Manim nor SymPy until a scene asks for one of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what each name is, for type checkers; at run time, see __getattr__
+    from lessonreel import theme
+    from lessonreel.authoring import LessonScene, ThreeDLessonScene
+    from lessonreel.lesson import Lesson, SceneRef, Thumbnail
+    from lessonreel.narration import NarrationMixin
+    from lessonreel.numbers import decimal_places, decimal_string
+    from lessonreel.spoken import Narration, say
+
+#: Each public name and the module that defines it.
+_PUBLIC = {
+    "LessonScene": "lessonreel.authoring",
+    "ThreeDLessonScene": "lessonreel.authoring",
+    "NarrationMixin": "lessonreel.narration",
+    "say": "lessonreel.spoken",
+    "Narration": "lessonreel.spoken",
+    "decimal_string": "lessonreel.numbers",
+    "decimal_places": "lessonreel.numbers",
+    "Lesson": "lessonreel.lesson",
+    "SceneRef": "lessonreel.lesson",
+    "Thumbnail": "lessonreel.lesson",
+}
+
+__all__ = [
+    "Lesson",
+    "LessonScene",
+    "Narration",
+    "NarrationMixin",
+    "SceneRef",
+    "ThreeDLessonScene",
+    "Thumbnail",
+    "decimal_places",
+    "decimal_string",
+    "say",
+    "theme",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "theme":
+        return importlib.import_module("lessonreel.theme")
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'lessonreel' has no attribute {name!r}; "
+                             f"it offers: {', '.join(__all__)}")
+    value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -487,11 +487,24 @@ class BeatTracker:
 class NarrationMixin:
     """Adds ``voiceover`` beats to a Manim scene class (2D or 3D).
 
-    Use as ``class MyScene(NarrationMixin, Scene)``.
+    Use as ``class MyScene(NarrationMixin, Scene)``, or derive from
+    :class:`lessonreel.LessonScene`, which is that on the course's background.
     """
 
     #: Silence after each beat (see :data:`lessonreel.settings.BEAT_GAP`).
     beat_gap: float = settings.BEAT_GAP
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        from manim import Scene
+
+        order = cls.__mro__
+        if issubclass(cls, Scene) and order.index(Scene) < order.index(NarrationMixin):
+            # Scene's play() and render() would run instead of the mixin's: no beats,
+            # no captions, no layout check, and no error anywhere.
+            raise TypeError(f"{cls.__name__}: write NarrationMixin before the Scene class "
+                            f"(class {cls.__name__}(NarrationMixin, Scene)), or derive "
+                            "from lessonreel.LessonScene")
 
     def _speech_service(self) -> SpeechService:
         service = getattr(self, "_lessonreel_speech", None)

@@ -88,40 +88,41 @@ from __future__ import annotations
 
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import LessonScene, say, theme
 from $lessons.common.cards import title_card
 from $lessons.common.layout import formula, scene_title
 from $lessons.$package import LESSON
 from $lessons.$package import math as m
 
 
-class $scene(NarrationMixin, Scene):
+class $scene(LessonScene):
     """The title card, then the lesson's first rule and one value read off it."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         card = title_card(LESSON.course, $module_repr, LESSON.title)
 
         with self.voiceover(beat="welcome", text=(
 $welcome_lines
         )) as tracker:
-            self.play(FadeIn(card, shift=UP * 0.2), run_time=tracker.duration * 0.5)
+            self.play(FadeIn(card, shift=UP * 0.2), run_time=1.0)
 
         title = scene_title("The first rule")
         rule = formula(m.derivative_latex())
         slope = formula(m.slope_latex(), color=theme.HIGHLIGHT_COLOR).next_to(rule, DOWN, buff=0.6)
 
         # Values are fields filled from the math layer: captions show "6", the voice says "six".
+        # A mark ({@name}) names the moment a word is said: each picture starts on its word.
         with self.voiceover(beat="first-rule", text=say(
             "Every number in this lesson comes from the math module beside this scene. "
-            "The derivative of {f} is {df}, and where x is {point} the slope is {slope}.",
+            "The {@rule}derivative of {f} is {df}, and where x is {point} the {@slope}slope "
+            "is {slope}.",
             f=m.FUNCTION, df=m.DERIVATIVE, point=m.POINT, slope=m.SLOPE_AT_POINT,
         ), hold=1.0) as tracker:
-            self.play(FadeOut(card), Write(title), run_time=tracker.duration * 0.3)
-            self.play(Write(rule), run_time=tracker.duration * 0.3)
-            self.play(FadeIn(slope, shift=UP * 0.2), run_time=tracker.duration * 0.2)
+            self.play(FadeOut(card), Write(title), run_time=1.0)
+            tracker.wait_until("rule")
+            self.play(Write(rule), run_time=1.5)
+            tracker.wait_until("slope")
+            self.play(FadeIn(slope, shift=UP * 0.2), run_time=1.0)
 ''')
 
 TEST = Template('''\

@@ -1,0 +1,63 @@
+"""What a scene author imports comes from ``lessonreel`` alone, and costs nothing until used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import lessonreel
+from lessonreel import theme
+
+
+def loaded_after(statement: str) -> set[str]:
+    """Which of manim and sympy a fresh interpreter has loaded after ``statement``."""
+    code = f"{statement}\nimport sys\nprint(sorted({{'manim', 'sympy'}} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    return set(eval(out))  # noqa: S307 - our own print of a list of names
+
+
+def test_importing_lessonreel_or_declaring_a_lesson_loads_neither_manim_nor_sympy() -> None:
+    assert loaded_after("import lessonreel") == set()
+    assert loaded_after("from lessonreel import Lesson, SceneRef, Thumbnail, theme") == set()
+
+
+def test_a_name_that_needs_them_loads_them_when_asked_for() -> None:
+    assert loaded_after("from lessonreel import say") == {"sympy"}
+    assert "manim" in loaded_after("from lessonreel import LessonScene")
+
+
+def test_every_public_name_resolves_and_an_unknown_one_lists_them() -> None:
+    assert sorted(lessonreel.__all__) == sorted([*lessonreel._PUBLIC, "theme"])
+    for name in lessonreel.__all__:
+        assert getattr(lessonreel, name) is not None
+    with pytest.raises(AttributeError, match="it offers: Lesson, LessonScene"):
+        lessonreel.Scene  # noqa: B018
+
+
+@pytest.mark.parametrize("name", ["LessonScene", "ThreeDLessonScene"])
+def test_a_lesson_scene_is_narrated_and_drawn_on_the_courses_background(name: str) -> None:
+    from manim import ManimColor, tempconfig
+
+    base = getattr(lessonreel, name)
+
+    class Empty(base):  # type: ignore[misc, valid-type]
+        def construct(self) -> None:
+            self.wait(0.1)
+
+    with tempconfig({"dry_run": True, "quality": "low_quality"}):
+        scene = Empty(skip_animations=True)
+        scene.render()
+    assert isinstance(scene, lessonreel.NarrationMixin)
+    assert ManimColor(scene.camera.background_color) == ManimColor(theme.BACKGROUND)
+    assert ManimColor(theme.BACKGROUND) != ManimColor("#000000")  # not Manim's own default
+
+
+def test_bases_in_the_wrong_order_are_refused_not_left_to_drop_the_narration() -> None:
+    from manim import Scene
+
+    with pytest.raises(TypeError, match="write NarrationMixin before the Scene class"):
+        class Backwards(Scene, lessonreel.NarrationMixin):  # noqa: F841
+            pass
