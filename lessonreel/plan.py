@@ -50,7 +50,8 @@ from lessonreel.stopping import clean_private_temp
 from lessonreel.texcache import TEX_DIR_ENV
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
-RENDER_SCHEMA = 5
+#: 6: a scene's record keeps each beat's marks and word times, and its layout report.
+RENDER_SCHEMA = 6
 #: With automatic sharding, a scene is split when its last render took longer than this.
 SHARD_SECONDS = 60.0
 #: Below this, splitting a scene saves less than starting another Manim process costs.
