@@ -226,3 +226,31 @@ def test_a_port_in_use_is_one_line(tmp_path: Path) -> None:
     assert result.stderr == (f"UsageError: cannot serve the studio on 127.0.0.1:{port} "
                              "(Address already in use); choose another --port, or 0 for any "
                              "free one\n")
+
+
+@pytest.mark.parametrize(("damage", "field"), [
+    ({"words": [[0.5, 0.1]]}, "beats[0].sentences[0].words[0]"),
+    ({"words": [["x", 1]]}, "beats[0].sentences[0].words[0]"),
+    ({"start": -1}, "beats[0].sentences[0].start"),
+])
+def test_a_scene_record_with_damaged_word_times_is_refused_naming_the_field(
+        tmp_path: Path, damage: dict[str, Any], field: str) -> None:
+    import json
+
+    from lessonreel.cache import read_scene_record
+    from lessonreel.errors import RecordError
+
+    sentence = {"text": "Hi.", "spoken": "Hi.", "start": 0.0, "end": 1.0,
+                "words": [[0.1, 0.5]], **damage}
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps({"key": "k", "frames": 3, "beats": [
+        {"name": "a", "start": 0.0, "end": 1.0, "text": "Hi.", "marks": [],
+         "sentences": [sentence]}], "layout": []}))
+    with pytest.raises(RecordError) as raised:
+        read_scene_record(path)
+    assert raised.value.field == field
+    path.write_text(json.dumps({"key": "k", "frames": 3, "beats": [], "layout": [
+        {"beat": "a", "problems": [3]}]}))
+    with pytest.raises(RecordError) as raised:
+        read_scene_record(path)
+    assert raised.value.field == "layout[0].problems[0]"
