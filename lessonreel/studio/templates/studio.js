@@ -126,6 +126,16 @@
       node.style.left = percent(flag.at, view.duration);
       marks.appendChild(node);
     });
+    // Marks close together take rows of their own, so every name reads.
+    var rows = [];
+    Array.prototype.forEach.call(marks.children, function (node) {
+      var left = node.offsetLeft;
+      var row = 0;
+      while (rows[row] !== undefined && rows[row] > left) row += 1;
+      rows[row] = left + node.offsetWidth + 6;
+      node.style.top = (2 + 16 * row) + "px";
+    });
+    marks.style.height = (4 + 16 * Math.max(1, rows.length)) + "px";
     var list = document.getElementById("findings-list");
     list.textContent = "";
     view.findings.forEach(function (finding) {
