@@ -514,6 +514,11 @@ def read_scene_record(path: Path) -> dict[str, Any]:
     fields.number(record, "render_seconds", minimum=0, default=None)
     fields.texts(record, "beat_keys", default=[])
     _check_beats(fields, record, "beats")
+    for index, entry in enumerate(fields.items(record, "layout", default=[])):
+        fields.object(entry, f"layout[{index}]")
+        fields.text(entry, "beat", f"layout[{index}]")
+        fields.texts(entry, "problems", f"layout[{index}]", default=[])
+        fields.texts(entry, "flashes", f"layout[{index}]", default=[])
     smallest = record.get("smallest_text")
     if smallest is not None:
         fields.object(smallest, "smallest_text")
@@ -567,3 +572,20 @@ def _check_beats(fields: Fields, record: dict[str, Any], key: str,
         fields.text(beat, "text", where, default="")
         start = fields.number(beat, "start", where, minimum=0)
         fields.number(beat, "end", where, minimum=start)
+        for number, mark in enumerate(fields.items(beat, "marks", where, default=[])):
+            fields.object(mark, f"{where}.marks[{number}]")
+            fields.text(mark, "name", f"{where}.marks[{number}]")
+            fields.number(mark, "at", f"{where}.marks[{number}]", minimum=0)
+        for number, sentence in enumerate(fields.items(beat, "sentences", where, default=[])):
+            said = f"{where}.sentences[{number}]"
+            fields.object(sentence, said)
+            fields.text(sentence, "text", said)
+            fields.text(sentence, "spoken", said, default="")
+            first = fields.number(sentence, "start", said, minimum=0)
+            fields.number(sentence, "end", said, minimum=first)
+            for index, word in enumerate(fields.items(sentence, "words", said, default=[])):
+                if (not isinstance(word, list) or len(word) != 2
+                        or not all(isinstance(t, (int, float)) and not isinstance(t, bool)
+                                   and 0 <= t < 1e6 for t in word) or word[1] < word[0]):
+                    fields.fail(f"{said}.words[{index}]", "is not a word's [start, end]")
+

@@ -422,6 +422,48 @@ def narration(lesson: str, export_dir: Path | None, check_only: bool, as_json: b
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("lesson")
+@click.option("--scene", "scene_name", metavar="NAME",
+              help="The scene to open first. Default: the lesson's first.")
+@click.option("--narration", type=click.Choice(list(NARRATION_CHOICES)), default="piper",
+              show_default=True, help="Speech engine; 'none' renders silent with captions.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="The port on 127.0.0.1 to serve from; 0 picks a free one.")
+@click.option("--no-open", is_flag=True, help="Print the address; do not open a browser.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar=settings.CACHE_ENV, help=CACHE_HELP)
+def studio(lesson: str, scene_name: str | None, narration: str, port: int, no_open: bool,
+           cache_dir: Path | None) -> None:
+    """Open LESSON in the studio: a page on 127.0.0.1 with the outline, a player of a
+    scene's latest low-quality render with narration and captions, and its timeline
+    (beats, words, marks, layout findings). Saving a file the scene imports renders
+    again what changed; Ctrl-C stops.
+    """
+    import signal
+    import threading
+    import webbrowser
+
+    from lessonreel.studio.app import running
+
+    chosen = get_lesson(lesson)
+    first = chosen.select([scene_name])[0] if scene_name else None
+    root = project_root()
+    cache = (cache_dir or settings.cache_dir(root)).resolve()
+    probe_writable(cache, "--cache-dir")
+    with running(chosen, root, cache, narration, port, first) as opened:
+        click.echo(f"studio of {chosen.title} at {opened.url} (rendering at low quality, "
+                   f"narration {narration}); Ctrl-C stops", err=True)
+        click.echo(opened.url)
+        if not no_open:
+            webbrowser.open(opened.url)
+        stop = threading.Event()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda *_: stop.set())
+        stop.wait()
+        click.echo("stopping the studio", err=True)
+
+
 from lessonreel.publish.cli import present, publish  # noqa: E402  (after the core commands)
 
 cli.add_command(publish)

@@ -484,6 +484,23 @@ class BeatTracker:
         return 1 / config.frame_rate
 
 
+#: Starts each line :func:`print_raised` writes into a render's log.
+RAISED_AT = "lessonreel: raised at "
+RAISED = "lessonreel: raised "
+
+
+def print_raised(error: BaseException) -> None:
+    """Where ``error`` was raised, one plain line a frame (innermost last), then what it
+    says: Manim's own traceback is drawn in a box that cuts long paths short, and the
+    studio (:mod:`lessonreel.studio`) shows the author the file and line."""
+    import traceback
+
+    for frame in traceback.extract_tb(error.__traceback__):
+        print(f"{RAISED_AT}{frame.filename}:{frame.lineno} in {frame.name}", flush=True)
+    message = " ".join(str(error).split())
+    print(f"{RAISED}{type(error).__name__}: {message}", flush=True)
+
+
 class NarrationMixin:
     """Adds ``voiceover`` beats to a Manim scene class (2D or 3D).
 
@@ -523,7 +540,11 @@ class NarrationMixin:
         # Before construct() builds any MathTex: formulas come from the run's shared
         # LaTeX folder instead of being compiled again in this process's media folder.
         install_texcache_from_env()
-        return super().render(*args, **kwargs)  # type: ignore[misc]
+        try:
+            return super().render(*args, **kwargs)  # type: ignore[misc]
+        except Exception as error:
+            print_raised(error)
+            raise
 
     def tear_down(self) -> None:
         if self.beats:

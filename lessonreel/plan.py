@@ -37,7 +37,8 @@ from lessonreel.recordings import scene_folder
 from lessonreel.stopping import clean_private_temp
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
-RENDER_SCHEMA = 5
+#: 6: a scene's record keeps each beat's marks and word times, and its layout report.
+RENDER_SCHEMA = 6
 #: The folder holding the running lessonreel package: renders import the engine from here.
 _PROGRESS = re.compile(r"Animation (\d+)[^\r\n|]*?\|[^\r\n|]*\|\s*(\d+)/(\d+)")
 

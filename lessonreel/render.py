@@ -237,9 +237,10 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
         "render_seconds": round(elapsed, 2), "quality": task.quality.name,
         "fps": task.quality.fps, "shards": len(task.shards),
         "animation_frames": [frames[i][1] for i in sorted(frames)],
-        "beats": [{"name": beat["name"], "start": beat["start"], "end": beat["end"],
-                   "text": beat.get("text", "")}
-                  for beat in spoken_beats(beats)],
+        "beats": [scene_beat(beat) for beat in spoken_beats(beats)],
+        # The layout check at the end of each beat, once a beat (every shard of a split
+        # scene runs the beats before its own): what the studio places on its timeline.
+        "layout": _layout_by_beat(layout),
         "smallest_text": _smallest(layout),
         "flashes": flashes_in_report(layout),
         "beat_keys": beat_keys,
@@ -302,6 +303,28 @@ def _store_segments(task: SceneTask,
                 "layout": [e for e in layout if e.get("beat") == beat["name"]]})
             start += count / fps
     return keys
+
+
+def scene_beat(beat: dict[str, Any]) -> dict[str, Any]:
+    """A beat as the scene cache's record keeps it: name, times and caption text on the
+    scene's clock, and (since RENDER_SCHEMA 6) its marks and its sentences with each spoken
+    word's time, seconds from the beat's start, as the beat recorded them."""
+    return {"name": beat["name"], "start": beat["start"], "end": beat["end"],
+            "text": beat.get("text", ""),
+            "marks": [{"name": m["name"], "at": m["at"]} for m in beat.get("marks", [])],
+            "sentences": [{"text": s["text"], "start": s["start"], "end": s["end"],
+                           "words": [list(w) for w in s.get("words", [])],
+                           "spoken": " ".join(spoken for _, spoken in s.get("chunks", []))}
+                          for s in beat.get("sentences", [])]}
+
+
+def _layout_by_beat(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    kept: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        kept.setdefault(entry["beat"], {"beat": entry["beat"],
+                                        "problems": list(entry.get("problems", [])),
+                                        "flashes": list(entry.get("flashes", []))})
+    return list(kept.values())
 
 
 def _smallest(entries: Sequence[dict[str, Any]]) -> dict[str, Any] | None:

@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from pathlib import Path
 from typing import BinaryIO
@@ -36,8 +36,9 @@ REQUEST_TIMEOUT = 5.0
 SEND_TIMEOUT = 60.0
 CHUNK = 256 * 1024
 
-#: What a served name is: a file read at each request, or bytes held in memory.
-Content = Path | bytes
+#: What a served name is: a file read at each request, bytes held in memory, or a
+#: function asked at each request for either (None: not found), for a page that changes.
+Content = Path | bytes | Callable[[], Path | bytes | None]
 
 _TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".mp4": "video/mp4"}
 #: One byte range, e.g. ``bytes=0-0``, ``bytes=100-``, ``bytes=-500``. Digits are capped
@@ -122,6 +123,14 @@ class StaticServer(http.server.ThreadingHTTPServer):
         self.hosts = {f"{name}:{bound}" for name in names} | (set(names) if bound == 80
                                                               else set())
 
+    def publish(self, name: str, content: Content) -> None:
+        """Serve ``content`` as ``name`` from now on (the list changes in one step)."""
+        self.files = {**self.files, name: content}
+
+    def withdraw(self, name: str) -> None:
+        """Stop serving ``name``: a 404 from now on."""
+        self.files = {key: value for key, value in self.files.items() if key != name}
+
     def handle_error(self, request: object, client_address: object) -> None:
         if isinstance(sys.exc_info()[1], OSError):
             return  # browsers drop media connections they no longer need
@@ -204,6 +213,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     @staticmethod
     def _open(content: Content | None) -> tuple[BinaryIO | None, int, str | None]:
         """The served bytes as an open stream, their size and modification time."""
+        if callable(content):
+            content = content()
         if isinstance(content, bytes):
             return io.BytesIO(content), len(content), None
         if content is None:
