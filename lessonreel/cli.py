@@ -19,12 +19,12 @@ from lessonreel import settings
 from lessonreel.cache import SceneCache
 from lessonreel.errors import DiskFullError, LessonreelError, PathError, UsageError
 from lessonreel.lesson import discover, get_lesson, project_root
-from lessonreel.narration import NARRATION_CHOICES
 from lessonreel.outputs import check_out, probe_writable
 from lessonreel.plan import plan
 from lessonreel.quality import QUALITIES, get_quality
 from lessonreel.render import run_plan
 from lessonreel.stopping import Stopped, stop_on_signals
+from lessonreel.voices import NARRATION_CHOICES
 
 if TYPE_CHECKING:
     from lessonreel.layout import SmallestText

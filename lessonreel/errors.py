@@ -37,9 +37,10 @@
     ShardFailed                (an Exception, never shown as is) a Dask worker's shard failed;
                                carries the log home, where it becomes a SceneRenderError
 
-Two exceptions are not errors and live with what raises them: ``stopping.Stopped`` (a
-BaseException: a signal asked the run to stop) and ``publish.server.Unsatisfiable``
-(a byte range the server answers with 416).
+Three exceptions are not errors and live with what raises them: ``stopping.Stopped`` (a
+BaseException: a signal asked the run to stop), ``publish.server.Unsatisfiable`` (a byte
+range the server answers with 416) and ``studio.renders.SceneFailed`` (a scene's render
+that failed, caught by the studio and shown on its page).
 
 Anything else that escapes is a bug and keeps its traceback.
 """

@@ -38,7 +38,7 @@ class SceneOrders:
     """What a scene process is told. Every field is optional: a plain ``manim render``
     of a scene, with none of them set, speaks with Piper and writes no records."""
 
-    #: The speech service's name (:data:`lessonreel.narration.SERVICES`).
+    #: The speech service's name (:data:`lessonreel.voices.SERVICES`).
     narration: str = "piper"
     #: The cache folder (speech, sounds); unset: :func:`lessonreel.settings.cache_dir`.
     cache_dir: Path | None = None
@@ -171,3 +171,22 @@ def stop_group(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
         except (ProcessLookupError, PermissionError):
             return
         process.wait()
+
+
+# -- Where a scene raised ------------------------------------------------------------
+
+#: Starts each line :func:`print_raised` writes into a render's log.
+RAISED_AT = "lessonreel: raised at "
+RAISED = "lessonreel: raised "
+
+
+def print_raised(error: BaseException) -> None:
+    """Where ``error`` was raised, one plain line a frame (innermost last), then what it
+    says: Manim's own traceback is drawn in a box that cuts long paths short, and the
+    studio (:mod:`lessonreel.studio`) shows the author the file and line."""
+    import traceback
+
+    for frame in traceback.extract_tb(error.__traceback__):
+        print(f"{RAISED_AT}{frame.filename}:{frame.lineno} in {frame.name}", flush=True)
+    message = " ".join(str(error).split())
+    print(f"{RAISED}{type(error).__name__}: {message}", flush=True)

@@ -31,10 +31,10 @@ from lessonreel.errors import LessonDeclarationError, UsageError
 from lessonreel.files import pid_folder
 from lessonreel.launch import ManimLaunch, SceneOrders
 from lessonreel.lesson import Lesson, SceneRef
-from lessonreel.narration import NARRATION_CHOICES, SERVICES, SilentSpeech
 from lessonreel.quality import Quality, encoder_config
 from lessonreel.recordings import scene_folder
 from lessonreel.stopping import clean_private_temp
+from lessonreel.voices import NARRATION_CHOICES, SERVICES, SilentSpeech
 
 #: Bump when a change to how scenes are rendered must invalidate every cached scene.
 #: 6: a scene's record keeps each beat's marks and word times, and its layout report.

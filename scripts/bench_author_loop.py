@@ -258,7 +258,7 @@ def speech_probe(cache: Path, text: str) -> tuple[float, float]:
     script = (
         "import sys, time\nfrom pathlib import Path\n"
         "started = time.monotonic()\n"
-        "from lessonreel.narration import PiperSpeech\n"
+        "from lessonreel.voices import PiperSpeech\n"
         "voice = PiperSpeech(Path(sys.argv[1]))\n"
         "voice.speak('Indeed. ' + sys.argv[2])\nfirst = time.monotonic() - started\n"
         "started = time.monotonic()\nvoice.speak('Surely. ' + sys.argv[2])\n"

@@ -41,11 +41,11 @@ from typing import Any
 import numpy as np
 
 from lessonreel.lesson import get_lesson
-from lessonreel.narration import PiperSpeech
 from lessonreel.preview import Previewer
 from lessonreel.script import read_script
 from lessonreel.settings import LENGTH_SCALE
 from lessonreel.speech import split_sentences
+from lessonreel.voices import PiperSpeech
 from lessonreel.wordtimes import aligned_words, is_sound, proportional
 
 ROOT = Path(__file__).resolve().parents[1]

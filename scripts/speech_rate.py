@@ -18,10 +18,10 @@ import tempfile
 from pathlib import Path
 
 from lessonreel.lesson import discover, get_lesson
-from lessonreel.narration import PiperSpeech
 from lessonreel.preview import Previewer
 from lessonreel.script import read_script
 from lessonreel.settings import ESTIMATED_WORDS_PER_SECOND, LENGTH_SCALE
+from lessonreel.voices import PiperSpeech
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,8 +17,8 @@ import sys
 
 import numpy as np
 
-from lessonreel.narration import PiperSpeech
 from lessonreel.speech import read_wav
+from lessonreel.voices import PiperSpeech
 
 SENTENCES = [
     "Start with the simplest rule there is: the output is five times the input.",

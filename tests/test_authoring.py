@@ -24,10 +24,10 @@ import pytest
 import srt
 from PIL import Image
 
-from lessonreel import narration
+from lessonreel import speech
 from lessonreel.media import frame_count, probe, video_duration
-from lessonreel.narration import split_sentences
 from lessonreel.recordings import analyse, sentence_timeline
+from lessonreel.speech import split_sentences
 from tests.conftest import ROOT, ctrl_c_as_at_a_terminal
 
 SLUG = "module09-vectors"
@@ -38,7 +38,7 @@ RATE = 22050
 
 def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    narration.write_wav(path, np.clip(samples, -32768, 32767), rate)
+    speech.write_wav(path, np.clip(samples, -32768, 32767), rate)
     return path
 
 

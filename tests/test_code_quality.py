@@ -68,7 +68,8 @@ def test_the_readmes_module_map_names_every_engine_module_and_nothing_else() -> 
 
 
 #: Exceptions that are not errors shown to people, each with its reason to stay put.
-NOT_ERRORS = {"lessonreel.stopping.Stopped", "lessonreel.publish.server.Unsatisfiable"}
+NOT_ERRORS = {"lessonreel.stopping.Stopped", "lessonreel.publish.server.Unsatisfiable",
+              "lessonreel.studio.renders.SceneFailed"}
 
 
 def test_every_error_lives_in_errors_py_and_is_drawn_in_its_tree() -> None:

@@ -20,17 +20,14 @@ import pytest
 import sympy as sp
 from manim import Scene, Square, tempconfig
 
-from lessonreel import narration
+from lessonreel import speech
 from lessonreel.beatcache import beat_keys
 from lessonreel.errors import MarkError, NarrationError
 from lessonreel.launch import BEATS_FILE_ENV, NARRATION_ENV, RECORDINGS_ENV
-from lessonreel.narration import (
-    BeatTracker,
-    NarrationMixin,
-    PiperSpeech,
-)
+from lessonreel.narration import BeatTracker, NarrationMixin
 from lessonreel.settings import CACHE_ENV
 from lessonreel.spoken import as_narration, say
+from lessonreel.voices import PiperSpeech
 
 RATE = 22050
 FPS = 15  # low quality
@@ -130,7 +127,7 @@ def test_a_play_timed_to_a_mark_starts_on_the_frame_of_its_recorded_word(
     pieces.append(np.zeros(round(0.4 * RATE)))
     folder = silent / "recordings"
     folder.mkdir()
-    narration.write_wav(folder / "watch.wav", np.concatenate(pieces).astype(np.int16), RATE)
+    speech.write_wav(folder / "watch.wav", np.concatenate(pieces).astype(np.int16), RATE)
     monkeypatch.setattr(MarkedScene, "_recording",
                         lambda self, beat: folder / f"{beat}.wav")
 

@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 
 from lessonreel.errors import NarrationError, UsageError
-from lessonreel.narration import (
-    PiperSpeech,
-    SilentSpeech,
-    service_from_env,
-    split_sentences,
-    wav_duration,
-    write_wav,
-)
 from lessonreel.settings import ESTIMATED_WORDS_PER_SECOND, SENTENCE_PAUSE
+from lessonreel.speech import split_sentences, wav_duration, write_wav
+from lessonreel.voices import PiperSpeech, SilentSpeech, service_from_env
 
 TEXT = "Here is a straight line. Nudge x, and y follows at five times the pace."
 
@@ -145,7 +139,7 @@ def test_a_recorded_beat_shares_each_sentence_among_its_words(
 def test_the_voice_is_timed_by_a_patched_copy_of_its_model_never_the_installed_one(
         tmp_path: Path) -> None:
     from lessonreel.files import file_digest
-    from lessonreel.narration import aligned_voice_model, joe_voice_model
+    from lessonreel.voices import aligned_voice_model, joe_voice_model
 
     installed = joe_voice_model()
     before = file_digest(installed)
@@ -242,7 +236,7 @@ def test_unknown_narration_engine_lists_the_choices(monkeypatch: pytest.MonkeyPa
 SYNTHESISE = """
 import hashlib, sys, wave
 from pathlib import Path
-from lessonreel.narration import PiperSpeech
+from lessonreel.voices import PiperSpeech
 speech = PiperSpeech(Path(sys.argv[1]))
 for text in sys.argv[2:]:
     audio = speech.speak(text).audio

@@ -24,6 +24,10 @@ def test_importing_lessonreel_or_declaring_a_lesson_loads_neither_manim_nor_symp
     assert loaded_after("from lessonreel import Lesson, SceneRef, Thumbnail, theme") == set()
 
 
+def test_the_command_line_and_the_render_plan_load_neither_manim_nor_sympy() -> None:
+    assert loaded_after("import lessonreel.cli, lessonreel.plan, lessonreel.render") == set()
+
+
 def test_a_name_that_needs_them_loads_them_when_asked_for() -> None:
     assert loaded_after("from lessonreel import say") == {"sympy"}
     assert "manim" in loaded_after("from lessonreel import LessonScene")

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from lessonreel.launch import RAISED, RAISED_AT
 from lessonreel.lesson import Lesson, SceneRef
-from lessonreel.narration import RAISED, RAISED_AT
 from lessonreel.timeline import SceneBeats, beat_timeline
 
 #: "at 1.27 s: ...", how a flash (lessonreel.flashes.Flash) names its moment.
@@ -167,7 +167,7 @@ def _location(file: Path, line: int, root: Path) -> dict[str, Any]:
 def raised_from_log(log: str, snapshot: Path | None, root: Path,
                     fallback: str) -> dict[str, Any]:
     """What a scene raised and where, from its render's log: the innermost frame in the
-    project's files (:func:`lessonreel.narration.print_raised` writes them). Without
+    project's files (:func:`lessonreel.launch.print_raised` writes them). Without
     those lines (Manim failed before the scene ran), ``fallback`` and no place."""
     message = fallback
     place: dict[str, Any] = {}

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from lessonreel.launch import print_raised
 from lessonreel.lesson import SceneRef
-from lessonreel.narration import print_raised
 from lessonreel.studio.renders import RenderQueue
 from lessonreel.studio.views import beat_names, findings, raised_from_log, scene_view
 from tests.conftest import run_lessonreel
