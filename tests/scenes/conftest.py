@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from lessonreel import theme
 from lessonreel.layout import layout_problems
 from lessonreel.lesson import SceneRef, discover
 
@@ -44,7 +43,7 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
 
     def check_layout(label: str, scene: Any) -> None:
         record.layout[label] = layout_problems(
-            scene.mobjects, config.frame_width, config.frame_height, theme.SAFE_MARGIN - 0.01
+            scene.mobjects, config.frame_width, config.frame_height
         )
 
     def spy(manager: Any, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
