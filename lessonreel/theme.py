@@ -26,6 +26,14 @@ SLICE_COLOR = "#F0E442"     # yellow: the slice through a surface
 HIGHLIGHT_COLOR = "#F0E442" # yellow: the one thing to look at now
 FROZEN_COLOR = "#8C93A1"    # grey: variables held fixed
 
+# Concepts, each drawn in one colour in every scene of every lesson (a text that states
+# one is checked: tests/scenes/test_concept_colours.py).
+#: The function studied and its formula, f(x, y) = ...: an output.
+FUNCTION_COLOR = OUTPUT_COLOR
+#: A slope: a derivative's value and its sign ("slope < 0"), the tangent's own colour,
+#: never the secant's.
+SLOPE_COLOR = TANGENT_COLOR
+
 TEXT_COLORS = {
     "text": TEXT_COLOR,
     "muted": MUTED_TEXT_COLOR,

@@ -160,8 +160,9 @@ ADVICE = {
     "decreasing": ("slope < 0: decreasing", "raise the input, the output falls"),
     "nearly flat": ("slope ≈ 0: nearly flat", "changing the input has little effect"),
 }
-VERDICT_COLORS = {"increasing": theme.TANGENT_COLOR, "decreasing": theme.SECANT_COLOR,
-                  "nearly flat": theme.MUTED_TEXT_COLOR}
+# Every verdict states the tangent's slope: the slope's colour, whatever its sign (the
+# secant's pink for "slope < 0" tied it to the secant of the scene before).
+VERDICT_COLORS = dict.fromkeys(("increasing", "decreasing", "nearly flat"), theme.SLOPE_COLOR)
 
 
 class SlopeTellsDirection(NarrationMixin, Scene):

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from lessonreel.layout import layout_problems
+from lessonreel.layout import label as text_label
+from lessonreel.layout import layout_problems, text_mobjects
 from lessonreel.lesson import SceneRef, discover
 
 SCENES: list[SceneRef] = [scene for lesson in discover().values() for scene in lesson.scenes]
@@ -21,6 +22,8 @@ class ConstructedScene:
     scene: Any
     sections: list[str] = field(default_factory=list)
     layout: dict[str, list[str]] = field(default_factory=dict)
+    #: Every text on screen at the end of a section: (moment, label, colour as #RRGGBB).
+    texts: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def subcaptions(self) -> list[Any]:
@@ -45,6 +48,8 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
         record.layout[label] = layout_problems(
             scene.mobjects, config.frame_width, config.frame_height
         )
+        record.texts.extend((label, text_label(m), m.get_color().to_hex().upper())
+                            for m in text_mobjects(scene.mobjects))
 
     def spy(manager: Any, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
         if record.sections:
