@@ -222,7 +222,8 @@ def test_a_beat_recorded_before_word_times_still_gets_cues_to_the_rules() -> Non
 # "and it ends at 8.", its last cue was on screen 1.01 s, with 2.3 s of silence after it.
 ORPHAN_CHUNKS = [*[[w, w] for w in "This time f responds at the rate".split()],
                  ["2y,", "two y,"],
-                 *[[w, w] for w in "the partial derivative with respect to y, and it ends at".split()],
+                 *[[w, w] for w in ("the partial derivative with respect to y, "
+                                    "and it ends at").split()],
                  ["8.", "eight."]]
 ORPHAN_WORDS = [
     (2.9845, 3.1703), (3.24, 3.5302), (3.5766, 3.7392), (3.7972, 4.3893), (4.4242, 4.5054),
