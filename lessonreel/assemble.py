@@ -252,7 +252,8 @@ def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir:
             frame = image.convert("RGB")
     else:
         frame = grab_frame(source.output.video, at, work / "thumbnail-frame.png")
-    make_thumbnail(frame, lesson.title, lesson.course, out_dir / "thumbnail.png")
+    make_thumbnail(frame, (spec.hook if spec is not None else "") or lesson.title,
+                   out_dir / "thumbnail.png", spec.crop if spec is not None else None)
     entries = []
     for p in placed:
         with Image.open(p.output.last_frame) as image:

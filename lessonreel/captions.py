@@ -5,7 +5,10 @@ The rules (Netflix's English timed-text guide, the BBC's subtitle guidelines):
 - at most :data:`MAX_LINE` characters a line and :data:`MAX_LINES` lines a cue;
 - two lines only when one will not do, and then as even as the words allow;
 - at most :data:`MAX_CPS` characters a second (spaces counted, the line break not);
-- every cue on screen at least :data:`MIN_SECONDS`;
+- every cue on screen at least :data:`MIN_SECONDS`, and where the silence after it allows,
+  :data:`COMFORT_SECONDS` and no faster than :data:`COMFORT_CPS` (never by moving
+  another cue); a sentence is not cut to leave a piece on screen less than
+  :data:`COMFORT_SECONDS`;
 - a sentence too long for one cue is cut where a reader pauses: after punctuation
   first, then before a conjunction or relative pronoun, then before a preposition,
   a determiner or a verb of being; never after an article, a preposition, an
@@ -32,6 +35,13 @@ MAX_CPS = 20.0
 MIN_SECONDS = 5 / 6
 #: Two cues closer than this are chained: the first stays until the second appears.
 CHAIN_GAP = 0.5
+#: Above the rules' floor, what reads at ease (mathematics is read slower than prose):
+#: a cue is not cut so that a piece shows for less than this, and a cue said faster
+#: stays on into the silence after it, never delaying the next cue, until it has
+#: shown this long...
+COMFORT_SECONDS = 1.5
+#: ... and is read at no more than this many characters a second.
+COMFORT_CPS = 15.0
 #: Of two lines, the shorter is at least this share of the longer wherever a line break
 #: allows it; above it, the more even the better.
 BALANCE = 0.4
@@ -262,6 +272,10 @@ def _piece_cost(sentence: TimedSentence, i: int, j: int) -> tuple[tuple[str, ...
     spoken = sentence.times[j - 1][1] - sentence.times[i][0]
     if spoken < MIN_SECONDS:
         cost += 20.0 * (MIN_SECONDS - spoken) / MIN_SECONDS
+    # A piece of a longer sentence shown briefly reads as an orphan ("and it ends at 8."):
+    # dearer than a cut a step worse, so it joins its neighbour where the lines allow.
+    if spoken < COMFORT_SECONDS and (i > 0 or j < len(sentence.chunks)):
+        cost += 12.0 * (COMFORT_SECONDS - spoken) / COMFORT_SECONDS
     if chars / max(spoken, 1e-3) > MAX_CPS:
         cost += 10.0 * (chars / max(spoken, 1e-3) / MAX_CPS - 1)
     return lines, cost
@@ -350,6 +364,10 @@ def fit_times(cues: Sequence[Cue], limit: float | None = None) -> list[Cue]:
             starts[k] = max(floor, ends[k] - need)
         if ends[k] - starts[k] < need:
             ends[k] = min(starts[k] + need, cap)
+        # At ease: into the silence after it, up to where the next cue would appear.
+        ease = max(COMFORT_SECONDS, ordered[k].characters / COMFORT_CPS)
+        if ends[k] - starts[k] < ease:
+            ends[k] = max(ends[k], min(starts[k] + ease, natural_next, cap))
         if k + 1 < n and 0 < starts[k + 1] - ends[k] < CHAIN_GAP:
             ends[k] = starts[k + 1]
         if limit is not None and ends[k] > limit:

@@ -1,4 +1,5 @@
-"""Layout checks for text on screen: inside the frame with a margin, never overlapping,
+"""Layout checks for text on screen: inside the title-safe area (``theme.TITLE_SAFE``,
+90 % of the frame's width and height, centred), never overlapping,
 and never drawn smaller than the legibility floor (``theme.SMALL_SIZE``).
 
 Used by the test suite on every registered scene at the end of every section.
@@ -210,23 +211,33 @@ def flashes_in_report(entries: Iterable[dict[str, Any]]) -> list[str]:
             for beat, flashes in by_beat.items() for flash in flashes]
 
 
+def safe_area(frame_width: float, frame_height: float,
+              safe: float = theme.TITLE_SAFE) -> tuple[float, float]:
+    """Half the width and half the height of the title-safe area, centred in the frame."""
+    if not 0 < safe <= 1:
+        raise ValueError(f"the safe area is a share of the frame, 0 to 1, not {safe}")
+    return frame_width * safe / 2, frame_height * safe / 2
+
+
 def layout_problems(
-    mobjects: Iterable[Any], frame_width: float, frame_height: float, margin: float,
-    *, min_size: float = theme.SMALL_SIZE,
+    mobjects: Iterable[Any], frame_width: float, frame_height: float,
+    *, safe: float = theme.TITLE_SAFE, min_size: float = theme.SMALL_SIZE,
 ) -> list[str]:
     """Everything wrong with the text on screen, one sentence per problem.
 
-    ``min_size`` is the legibility floor: smaller text is a problem, whatever drew it.
+    ``safe`` is the share of the frame's width and height text keeps inside (the
+    title-safe area); ``min_size`` is the legibility floor: smaller text is a problem,
+    whatever drew it.
     """
     texts = text_mobjects(mobjects)
     boxes = [_box(m) for m in texts]
     problems = []
-    half_w, half_h = frame_width / 2 - margin, frame_height / 2 - margin
+    half_w, half_h = safe_area(frame_width, frame_height, safe)
     for box in boxes:
         if (box.left < -half_w - 1e-6 or box.right > half_w + 1e-6
                 or box.bottom < -half_h - 1e-6 or box.top > half_h + 1e-6):
             problems.append(
-                f"{box.label} leaves the safe area (x {box.left:.2f}..{box.right:.2f}, "
+                f"{box.label} leaves the title-safe area (x {box.left:.2f}..{box.right:.2f}, "
                 f"y {box.bottom:.2f}..{box.top:.2f}; allowed ±{half_w:.2f}, ±{half_h:.2f})"
             )
     for i, first in enumerate(boxes):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from lessonreel import theme
 from lessonreel.errors import LessonDeclarationError, UnknownLessonError, UnknownSceneError
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -83,9 +84,13 @@ class SceneRef:
         )
 
 
+#: A hook is a few words read at a glance in a list of videos, not a sentence.
+MAX_HOOK = 32
+
+
 @dataclass(frozen=True)
 class Thumbnail:
-    """Which frame of the lesson the thumbnail is made from."""
+    """The thumbnail: which frame of the lesson, which part of it, and its hook."""
 
     scene: str
     #: Seconds into that scene; None takes its last frame.
@@ -93,6 +98,14 @@ class Thumbnail:
     #: Or a beat of that scene: the frame at the end of it, which stays put when the
     #: narration (and so every time in the scene) changes.
     beat: str | None = None
+    #: A few words in large type that make a viewer want the lesson ("How steep is a
+    #: bowl?"), not its title, which YouTube already shows beside the thumbnail; empty:
+    #: the lesson's title.
+    hook: str = ""
+    #: The part of the frame shown, in scene units (left, bottom, right, top; the frame
+    #: spans ±7.11 by ±4): the picture without the scene's title or faded text around
+    #: it. None shows the whole frame.
+    crop: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,27 @@ class Lesson:
     #: The lesson's number in its course ("Module 2"): its title card says it, and it is
     #: the one number its captions may hold that its math layer does not.
     module: int | None = None
+
+    def _check_thumbnail_look(self, thumbnail: Thumbnail) -> None:
+        hook = " ".join(thumbnail.hook.split())
+        if len(hook) > MAX_HOOK:
+            raise LessonDeclarationError(
+                f"lesson {self.slug}: thumbnail hook {hook!r} has {len(hook)} characters; "
+                f"keep it to {MAX_HOOK}, a few words read at a glance")
+        if hook and hook.casefold() == " ".join(self.title.split()).casefold():
+            raise LessonDeclarationError(
+                f"lesson {self.slug}: thumbnail hook repeats the title, which YouTube shows "
+                "beside it; say why to watch instead, or leave hook empty")
+        if thumbnail.crop is not None:
+            crop = thumbnail.crop
+            half_w, half_h = theme.FRAME_WIDTH / 2 + 1e-3, theme.FRAME_HEIGHT / 2 + 1e-3
+            if (len(crop) != 4 or not all(isinstance(v, (int, float)) for v in crop)
+                    or not (-half_w <= crop[0] < crop[2] <= half_w)
+                    or not (-half_h <= crop[1] < crop[3] <= half_h)):
+                raise LessonDeclarationError(
+                    f"lesson {self.slug}: thumbnail crop {crop!r} must be (left, bottom, "
+                    f"right, top) in scene units inside the frame, ±{theme.FRAME_WIDTH / 2:.2f}"
+                    f" by ±{theme.FRAME_HEIGHT / 2:g}, left < right and bottom < top")
 
     def __post_init__(self) -> None:
         if not SLUG_PATTERN.match(self.slug):
@@ -154,6 +188,7 @@ class Lesson:
                 raise LessonDeclarationError(
                     f"lesson {self.slug}: thumbnail time must be 0 or more seconds"
                 )
+            self._check_thumbnail_look(self.thumbnail)
         self._check_youtube_fields()
         # Scenes are declared relative to the lesson package.
         object.__setattr__(

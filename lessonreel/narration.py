@@ -355,7 +355,7 @@ class NarrationMixin:
 
         on_screen = list(getattr(self, "mobjects", []))
         found = layout_problems(on_screen, config.frame_width, config.frame_height,
-                                theme.SAFE_MARGIN - 0.01, min_size=theme.SMALL_SIZE)
+                                min_size=theme.SMALL_SIZE)
         smallest = smallest_text(on_screen)
         path = Path(report)
         try:

@@ -26,6 +26,14 @@ SLICE_COLOR = "#F0E442"     # yellow: the slice through a surface
 HIGHLIGHT_COLOR = "#F0E442" # yellow: the one thing to look at now
 FROZEN_COLOR = "#8C93A1"    # grey: variables held fixed
 
+# Concepts, each drawn in one colour in every scene of every lesson (a text that states
+# one is checked: tests/scenes/test_concept_colours.py).
+#: The function studied and its formula, f(x, y) = ...: an output.
+FUNCTION_COLOR = OUTPUT_COLOR
+#: A slope: a derivative's value and its sign ("slope < 0"), the tangent's own colour,
+#: never the secant's.
+SLOPE_COLOR = TANGENT_COLOR
+
 TEXT_COLORS = {
     "text": TEXT_COLOR,
     "muted": MUTED_TEXT_COLOR,
@@ -43,8 +51,19 @@ BODY_SIZE = 36
 LABEL_SIZE = 30
 SMALL_SIZE = 26
 
-#: Distance kept between any text and the frame edge, in scene units.
-SAFE_MARGIN = 0.35
+#: The title-safe area: text keeps inside this share of the frame's width and height,
+#: a 5 % margin on each side (EBU R 95 and SMPTE RP 2046-2), because a television or a
+#: player's controls may crop or cover the frame's edge.
+TITLE_SAFE = 0.9
+#: Manim's frame in scene units (8 high, 16:9), the frame every lesson is drawn in.
+FRAME_HEIGHT = 8.0
+FRAME_WIDTH = FRAME_HEIGHT * 16 / 9
+#: Distance kept between any text and the frame's left or right edge, in scene units.
+SAFE_MARGIN_X = FRAME_WIDTH * (1 - TITLE_SAFE) / 2
+#: Distance kept between any text and the frame's top or bottom edge, in scene units.
+SAFE_MARGIN_Y = FRAME_HEIGHT * (1 - TITLE_SAFE) / 2
+#: The margin scenes pin headings and captions-side text to the top or bottom edge with.
+SAFE_MARGIN = SAFE_MARGIN_Y
 #: Gap between neighbouring blocks of text.
 BLOCK_GAP = 0.35
 

@@ -17,7 +17,7 @@ from lessonreel import assemble as assemble_module
 from lessonreel.assemble import PlacedScene, assemble, merge_captions, place, to_webvtt
 from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
 from lessonreel.errors import AssemblyError, LessonDeclarationError
-from lessonreel.lesson import Thumbnail, get_lesson
+from lessonreel.lesson import Lesson, Thumbnail, get_lesson
 from lessonreel.media import frame_count, frames_off_grid, grab_frame, probe
 from lessonreel.outputs import MARKER
 from lessonreel.plan import plan
@@ -27,10 +27,18 @@ from lessonreel.timeline import check_timeline
 from tests.conftest import ROOT
 
 
+def module02() -> Lesson:
+    """Module 2 as declared, its thumbnail taken at a time: the tiny videos have no beats."""
+    lesson = get_lesson("module02-derivatives")
+    assert lesson.thumbnail is not None
+    return dataclasses.replace(
+        lesson, thumbnail=dataclasses.replace(lesson.thumbnail, beat=None, at=1.0))
+
+
 def outputs_for(
     tmp_path: Path, videos: list[Path], captions: list[str | None]
 ) -> list[SceneOutput]:
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     tasks = plan(lesson, lesson.scenes, QUALITIES["low"], "none", ROOT, tmp_path / "cache")
     result = []
     for task, video, caption in zip(tasks, videos, captions, strict=False):
@@ -89,7 +97,7 @@ def test_unreadable_scene_video_is_refused_before_anything_is_touched(tmp_path: 
     broken.write_bytes(b"\x00\x00\x00\x18ftypisom" + b"not really a video" * 100)
     out = tmp_path / "out"
     earlier_render(out)
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     outputs = outputs_for(tmp_path, [broken] * len(lesson.scenes), [None] * len(lesson.scenes))
     with pytest.raises(AssemblyError, match="cannot read"):
         assemble(lesson, QUALITIES["low"], outputs, out, "none")
@@ -109,7 +117,7 @@ def earlier_render(out: Path) -> None:
 @pytest.fixture
 def tiny_scene_videos(tmp_path: Path) -> list[Path]:
     """One 11-second test-pattern video per Module 2 scene (long enough for a chapter)."""
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     videos = []
     for index in range(len(lesson.scenes)):
         video = tmp_path / f"scene{index}.mp4"
@@ -152,7 +160,7 @@ def joined_with_a_gap(tmp_path: Path, gap: float = 2 / 15) -> Path:
 def refused(tmp_path: Path, index: int, video: Path, narration: Path | None = None) -> str:
     """The one-line error assembling Module 2 gives with scene ``index`` made of ``video``
     and ``narration``; the output folder is left as it was."""
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     videos = [clip(tmp_path / f"scene{i}.mp4", 2) if i != index else video
               for i in range(len(lesson.scenes))]
     outputs = outputs_for(tmp_path, videos, [None] * len(videos))
@@ -220,7 +228,7 @@ def test_a_shard_goes_on_the_frame_grid_unless_it_drifts_half_a_frame(
 def test_a_thumbnail_declared_by_beat_takes_the_last_frame_of_that_beat(
     tmp_path: Path, tiny_scene_videos: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     scene = lesson.scenes[2].name
     outputs = outputs_for(tmp_path, tiny_scene_videos, [None] * len(tiny_scene_videos))
     outputs[2] = dataclasses.replace(outputs[2], beats=(BeatSpan("line", 0.0, 4.0),
@@ -258,7 +266,7 @@ def test_interrupted_final_write_leaves_the_old_lesson_and_no_partial_files(
         return real_ffmpeg(args, what)
 
     monkeypatch.setattr(assemble_module, "run_ffmpeg", dies_while_writing_the_lesson)
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     outputs = outputs_for(tmp_path, tiny_scene_videos, [None] * len(tiny_scene_videos))
     with pytest.raises(KeyboardInterrupt):
         assemble(lesson, QUALITIES["low"], outputs, out, "none")
@@ -276,7 +284,7 @@ def test_a_lesson_with_too_short_chapters_renders_without_chapters_txt(
                     "testsrc=size=160x90:rate=15:duration=4", "-c:v", "libx264",
                     "-pix_fmt", "yuv420p", str(short)], check=True)
     out = tmp_path / "out"
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     outputs = outputs_for(tmp_path, [short, *tiny_scene_videos[1:]], [None] * len(lesson.scenes))
     earlier_render(out)
     (out / "chapters.txt").write_text("0:00 from an earlier render\n")
@@ -295,7 +303,7 @@ def test_complete_lesson_gets_chapters_thumbnail_and_contact_sheet(
     tmp_path: Path, tiny_scene_videos: list[Path]
 ) -> None:
     out = tmp_path / "out"
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     outputs = outputs_for(tmp_path, tiny_scene_videos, [None] * len(tiny_scene_videos))
     result = assemble(lesson, QUALITIES["low"], outputs, out, "none")
     lines = (out / "chapters.txt").read_text().splitlines()
@@ -313,7 +321,7 @@ def test_complete_lesson_gets_chapters_thumbnail_and_contact_sheet(
 def test_the_manifest_gives_the_pace_in_caption_words_a_minute_and_the_caption_figures(
     tmp_path: Path, tiny_scene_videos: list[Path]
 ) -> None:
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     # Seven words a reader counts ("2.001" is one), in every 11-second scene.
     caption = "1\n00:00:01,000 --> 00:00:04,000\nWatch x slide\nfrom 2 to 2.001.\n"
     outputs = outputs_for(tmp_path, tiny_scene_videos, [caption] * len(tiny_scene_videos))
@@ -339,7 +347,7 @@ def test_a_partial_render_writes_no_chapters(tmp_path: Path, tiny_scene_videos: 
     out = tmp_path / "out"
     earlier_render(out)
     (out / "chapters.txt").write_text("0:00 stale\n")
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     outputs = outputs_for(tmp_path, tiny_scene_videos[:1], [None])
     result = assemble(lesson, QUALITIES["low"], outputs, out, "none")
     assert result.manifest["complete"] is False
@@ -375,7 +383,7 @@ def test_chapter_rules_say_what_to_fix(chapters: list[Chapter], complaint: str) 
 
 def test_beats_json_places_every_beat_on_the_lessons_frames(
         tmp_path: Path, tiny_scene_videos: list[Path]) -> None:
-    lesson = get_lesson("module02-derivatives")
+    lesson = module02()
     outputs = outputs_for(tmp_path, tiny_scene_videos, [None] * len(tiny_scene_videos))
     # Scene 2 speaks two beats; its voiceovers closed at 4 s and 9 s of its 11 s.
     outputs[1] = dataclasses.replace(outputs[1], beats=(

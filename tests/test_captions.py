@@ -8,6 +8,8 @@ import pytest
 
 from lessonreel.captions import (
     BALANCE,
+    COMFORT_CPS,
+    COMFORT_SECONDS,
     FORBIDDEN,
     MAX_CPS,
     MAX_LINE,
@@ -220,3 +222,55 @@ def test_one_webvtt_writer_escapes_markup_and_never_lets_a_blank_line_end_a_cue(
     text = webvtt([("7", 3599.9996, 3661.25, "x < 2 & y > 1\n\nsecond line")])
     assert text.split("\n") == ["WEBVTT", "", "7", "01:00:00.000 --> 01:01:01.250",
                                 "x &lt; 2 &amp; y &gt; 1", "second line", ""]
+
+
+# Issue 23's orphan: OneKnobAtATime, beat 'turn-y', with Piper's word times. Cut as
+# "This time f responds at the rate 2y, / the partial derivative with respect to y," and
+# "and it ends at 8.", its last cue was on screen 1.01 s, with 2.3 s of silence after it.
+ORPHAN_CHUNKS = [*[[w, w] for w in "This time f responds at the rate".split()],
+                 ["2y,", "two y,"],
+                 *[[w, w] for w in ("the partial derivative with respect to y, "
+                                    "and it ends at").split()],
+                 ["8.", "eight."]]
+ORPHAN_WORDS = [
+    (2.9845, 3.1703), (3.24, 3.5302), (3.5766, 3.7392), (3.7972, 4.3893), (4.4242, 4.5054),
+    (4.5519, 4.6215), (4.6796, 4.877), (4.9466, 5.1672), (5.2137, 5.562), (5.9567, 6.0147),
+    (6.0844, 6.5024), (6.5488, 7.1293), (7.1757, 7.3035), (7.3383, 7.7446), (7.7911, 7.8723),
+    (7.9304, 8.2787), (8.7431, 8.894), (8.9753, 9.0333), (9.0682, 9.3004), (9.3468, 9.4165),
+    (9.4629, 9.7532)]
+
+
+def orphan_sentence() -> TimedSentence:
+    caption = " ".join(c for c, _ in ORPHAN_CHUNKS)
+    return timed_sentence(caption, 2.9381, 9.846, ORPHAN_CHUNKS, ORPHAN_WORDS)
+
+
+def test_a_sentence_is_not_cut_to_leave_a_piece_on_screen_under_comfort() -> None:
+    cues = sentence_cues(orphan_sentence())
+    assert [c for c in cues if c.seconds < COMFORT_SECONDS] == [], cues
+    assert " ".join(" ".join(c.lines) for c in cues) == orphan_sentence_text()
+    assert_broadcast_rules(cues)
+
+
+def orphan_sentence_text() -> str:
+    return " ".join(c for c, _ in ORPHAN_CHUNKS)
+
+
+def test_a_cue_said_quickly_stays_on_into_the_silence_after_it_to_be_read_at_ease() -> None:
+    # "One last look ahead." said in 1.17 s (17 characters a second), then 1.5 s of quiet.
+    quick = timed_sentence("One last look ahead.", 0.0, 1.17)
+    after = timed_sentence("Everything so far", 2.67, 3.9)
+    cues = cues_for([quick, after])
+    assert cues[0].seconds >= COMFORT_SECONDS
+    assert cues[0].cps <= COMFORT_CPS
+    assert cues[1].start == 2.67, "the next cue still appears on its first word"
+    assert_broadcast_rules(cues)
+
+
+def test_comfort_takes_only_silence_never_the_next_cue_or_past_the_scene() -> None:
+    quick = timed_sentence("One last look ahead.", 0.0, 1.17)
+    after = timed_sentence("Everything so far", 1.3, 2.9)
+    cues = cues_for([quick, after], limit=3.0)
+    assert cues[0].end == cues[1].start == 1.3
+    (last,) = cues_for([timed_sentence("See you in the next lesson.", 8.65, 10.0)], limit=10.2)
+    assert last.end == 10.2

@@ -34,9 +34,9 @@ from lessonreel import theme
 
 #: Cards have no meaning to colour by, so their accents borrow the "look here" colour.
 ACCENT_COLOR = theme.HIGHLIGHT_COLOR
-#: Widest a line of text may run: the frame less both safe margins.
-SAFE_WIDTH = config.frame_width - 2 * theme.SAFE_MARGIN
-SAFE_HEIGHT = config.frame_height - 2 * theme.SAFE_MARGIN
+#: Widest a line of text may run, and tallest a card: the title-safe area.
+SAFE_WIDTH = config.frame_width - 2 * theme.SAFE_MARGIN_X
+SAFE_HEIGHT = config.frame_height - 2 * theme.SAFE_MARGIN_Y
 #: Card titles wrap well inside the safe width, so they read as a block, not a banner.
 CARD_TEXT_WIDTH = SAFE_WIDTH - 2.0
 #: Distance from one baseline to the next, as a multiple of the strut's height.

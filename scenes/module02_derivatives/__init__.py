@@ -25,7 +25,10 @@ LESSON = Lesson(
         SceneRef("overview", "QuickRevision", "Quick revision"),
         SceneRef("overview", "NextUpGradient", "Next up: the gradient vector"),
     ),
-    thumbnail=Thumbnail(scene="SliceSurfaceAtYEqualsOne"),
+    # The bowl cut by y = 1 with the tangent on its slice, before the camera turns flat;
+    # cropped to the bowl, below the scene's title, left of its formulas.
+    thumbnail=Thumbnail(scene="SliceSurfaceAtYEqualsOne", beat="tangent",
+                        hook="How steep is a bowl?", crop=(-6.0, -2.6, -0.6, 3.0)),
     tags=(
         "derivatives", "partial derivatives", "calculus", "rate of change", "tangent line",
         "secant line", "slope", "neural networks", "machine learning", "gradient descent",

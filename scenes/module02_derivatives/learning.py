@@ -113,8 +113,9 @@ class ComputationIsNotLearning(NarrationMixin, Scene):
         for number in (w1_read[1], y_read[1]):
             number.clear_updaters()
 
+        # At body size the question ran to 0.37 from the frame's sides: outside title-safe.
         question = prose("How does the output change when a weight changes?",
-                         theme.BODY_SIZE, theme.TEXT_COLOR).move_to(learn)
+                         theme.LABEL_SIZE, theme.TEXT_COLOR).move_to(learn)
         answer = formula(m.NETWORK_SENSITIVITY_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         answer.next_to(readouts, DOWN, buff=0.5)
 

@@ -115,7 +115,8 @@ class OneKnobAtATime(NarrationMixin, Scene):
         dial = tuple(float(v) for v in m.KNOB_RANGE)
         x_knob = knob("x", x, dial, theme.INPUT_COLOR).move_to([-3.2, 1.0, 0])
         y_knob = knob("y", y, dial, theme.INPUT_COLOR).move_to([-3.2, -1.4, 0])
-        rule = formula(m.SURFACE_LATEX, theme.BODY_SIZE).move_to([3.4, 2.0, 0])
+        rule = formula(m.SURFACE_LATEX, theme.BODY_SIZE, theme.FUNCTION_COLOR)
+        rule.move_to([3.4, 2.0, 0])
         value = readout("f", f_at(x.get_value(), y.get_value()), m.KNOB_PLACES,
                         theme.OUTPUT_COLOR)
         value.next_to(rule, DOWN, buff=0.6)

@@ -160,8 +160,9 @@ ADVICE = {
     "decreasing": ("slope < 0: decreasing", "raise the input, the output falls"),
     "nearly flat": ("slope ≈ 0: nearly flat", "changing the input has little effect"),
 }
-VERDICT_COLORS = {"increasing": theme.TANGENT_COLOR, "decreasing": theme.SECANT_COLOR,
-                  "nearly flat": theme.MUTED_TEXT_COLOR}
+# Every verdict states the tangent's slope: the slope's colour, whatever its sign (the
+# secant's pink for "slope < 0" tied it to the secant of the scene before).
+VERDICT_COLORS = dict.fromkeys(("increasing", "decreasing", "nearly flat"), theme.SLOPE_COLOR)
 
 
 class SlopeTellsDirection(NarrationMixin, Scene):
@@ -209,13 +210,15 @@ class SlopeTellsDirection(NarrationMixin, Scene):
             "Here the tangent is almost {@sign}flat. {@advice}A small change of the input "
             "barely moves the output, so adjusting it has little effect.",
         ]
-        for (point, _, verdict), text in zip(m.slope_signs(), texts, strict=True):
-            heading, advice = ADVICE[verdict]
-            row = VGroup(prose(heading, theme.LABEL_SIZE, VERDICT_COLORS[verdict]),
-                         prose(advice, theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR))
-            row.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        rows = [VGroup(prose(ADVICE[verdict][0], theme.LABEL_SIZE, VERDICT_COLORS[verdict]),
+                       prose(ADVICE[verdict][1], theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
+                       ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+                for _, _, verdict in m.slope_signs()]
+        # The whole column is laid out before its first row shows, so the rows already
+        # shown stay put as the next is added; it ends inside the title-safe area.
+        VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.25, 0.4, 0])
+        for (point, _, verdict), text, row in zip(m.slope_signs(), texts, rows, strict=True):
             verdicts.add(row)
-            verdicts.arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.35, 0.4, 0])
             with self.voiceover(beat=verdict.replace(" ", "-"), text=text) as tracker:
                 # The tangent arrives as its sign is said; the verdict's heading appears on
                 # it, its advice as the advice is said.

@@ -27,14 +27,23 @@ def magnified_window(axes: Axes, width: float, height: float) -> Axes:
     """
     span_x = width / (axes.x_axis.get_unit_size() * float(m.ZOOM))
     span_y = height / (axes.y_axis.get_unit_size() * float(m.ZOOM))
-    # The nudge starts a third of the way in, so the run and the rise both fit.
-    x_lo = float(NUDGE.x0) - span_x / 3
-    y_lo = float(NUDGE.y0) - span_y / 3
-    return themed_axes(
-        x_range=[x_lo, x_lo + span_x, float(NUDGE.dx) / 2],
-        y_range=[y_lo, y_lo + span_y, float(NUDGE.dy) / 2],
+    # The nudge starts a fifth to a third of the way in, so the run, the rise and its label
+    # all fit; the ranges start on a whole tick, so the nudge's ends fall on ticks and can
+    # be numbered.
+    step_x, step_y = float(NUDGE.dx) / 2, float(NUDGE.dy) / 2
+    x_lo = step_x * np.ceil((float(NUDGE.x0) - span_x / 3) / step_x - 1e-9)
+    y_lo = step_y * np.ceil((float(NUDGE.y0) - span_y / 3) / step_y - 1e-9)
+    window = themed_axes(
+        x_range=[x_lo, x_lo + span_x, step_x], y_range=[y_lo, y_lo + span_y, step_y],
         x_length=width, y_length=height, tips=False, numbers=False,
     )
+    # Numbered only where the narration reads a value: x from x0 to x1, y from y0 to y1
+    # (every tick numbered would crowd the window with five-digit numbers).
+    for axis, values in ((window.x_axis, (NUDGE.x0, NUDGE.x1)),
+                         (window.y_axis, (NUDGE.y0, NUDGE.y1))):
+        axis.add_labels({float(v): formula(d(v), theme.SMALL_SIZE, theme.AXIS_COLOR)
+                         for v in values})
+    return window
 
 
 def magnification(axes: Axes, window: Axes) -> sp.Integer:

@@ -145,7 +145,8 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
                                 for n in "xyz"))
         keep_in_view(self.world, self.axes, self.camera, self.letters)
         title = scene_title("Slicing a surface")
-        surface_label = formula(m.SURFACE_LATEX).move_to([COLUMN_X, 2.3, 0])
+        surface_label = formula(m.SURFACE_LATEX, color=theme.FUNCTION_COLOR).move_to(
+            [COLUMN_X, 2.3, 0])
         self.pin(title, self.letters, surface_label)
         surface = bowl(self.axes)
         self.world.add(surface)

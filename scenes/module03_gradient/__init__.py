@@ -24,6 +24,8 @@ LESSON = Lesson(
         SceneRef("overview", "BridgeToGradientDescent", "Next up: gradient descent"),
     ),
     # Once every arrow is drawn, before the worked dot product fills the right-hand side.
-    thumbnail=Thumbnail(scene="GradientArrowsOverContours", beat="arrows"),
+    # The contour map with its gradient arrows, below the scene's title, left of the notes.
+    thumbnail=Thumbnail(scene="GradientArrowsOverContours", beat="arrows",
+                        hook="Which way is uphill?", crop=(-5.95, -3.35, 0.65, 2.9)),
     module=3,
 )

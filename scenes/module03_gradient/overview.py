@@ -115,7 +115,7 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
             [{}, {"gradient": theme.TANGENT_COLOR}, {"against": theme.TANGENT_COLOR}, {}],
             size=theme.LABEL_SIZE, max_width=5.6, buff=0.4,
         )
-        steps.move_to([3.35, -0.4, 0])
+        steps.move_to([3.25, -0.4, 0])  # its longest line ends inside title-safe
         right_side = VGroup(rule, rate, table, network, note)
 
         with self.voiceover(beat="recap", text=(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from manim import *
 
 from lessonreel import theme
@@ -48,7 +50,17 @@ class PartialsBecomeGradient(NarrationMixin, Scene):
             self.play(FadeIn(equals_again), TransformFromCopy(definition, values),
                       run_time=tracker.duration * 0.3)
 
-        plane = themed_plane((-2, 3.5), (-0.5, 3.5), width=6.0).move_to([3.55, -0.75, 0])
+        (x_lo, x_hi), (y_lo, y_hi) = span = ((-2, 3.5), (-0.5, 3.5))
+        plane = themed_plane(*span, width=6.0).move_to([3.45, -0.75, 0])
+        # Whole numbers on both axes, so each gradient the narration gives can be read off
+        # the grid; none where a point sits on an axis with its own label beside it.
+        on_x = {p[0] for p in m.EVALUATED_POINTS if p[1] == 0}
+        on_y = {p[1] for p in m.EVALUATED_POINTS if p[0] == 0}
+        for axis, (lo, hi), skip in ((plane.x_axis, (x_lo, x_hi), on_x),
+                                     (plane.y_axis, (y_lo, y_hi), on_y)):
+            axis.add_numbers(x_values=[v for v in range(math.ceil(lo), math.floor(hi) + 1)
+                                       if v != 0 and v not in skip],
+                             font_size=theme.SMALL_SIZE, num_decimal_places=0)
         column = VGroup(*(formula(m.evaluated_latex(p), theme.LABEL_SIZE, theme.TANGENT_COLOR)
                           for p in m.EVALUATED_POINTS))
         column.arrange(DOWN, aligned_edge=LEFT, buff=0.35)

@@ -92,7 +92,8 @@ class SteepestAtOneOne(NarrationMixin, Scene):
 
         turn, tick, low = (float(m.degrees(m.FULL_TURN)), float(m.SWEEP_TICK_DEGREES[0]),
                            -float(m.SWEEP_RATE_LIMIT))
-        axes = themed_axes(x_range=[0, turn, tick], y_range=[low, -low, 1], x_length=5.0,
+        # 4.7 long, so the 360° under its right end stays inside the title-safe area.
+        axes = themed_axes(x_range=[0, turn, tick], y_range=[low, -low, 1], x_length=4.7,
                            y_length=2.2, numbers=False, tips=False)
         axes.next_to(rate_lines, DOWN, buff=0.95).align_to(length, LEFT).shift(RIGHT * 0.3)
         degree_ticks = VGroup(*(

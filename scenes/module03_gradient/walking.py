@@ -7,7 +7,8 @@ from manim import *
 from lessonreel import theme
 from lessonreel.narration import NarrationMixin
 from lessonreel.spoken import say
-from scenes.common.layout import formula, plane_point, prose, scene_title
+from scenes.common.cards import text_block
+from scenes.common.layout import formula, plane_point, scene_title
 from scenes.module03_gradient import math as m
 from scenes.module03_gradient.contour_map import contour_map
 
@@ -139,8 +140,11 @@ class WalkUphillAndDownhill(NarrationMixin, Scene):
             self.play(FadeTransform(small, chosen), run_time=tracker.duration * 0.08)
         rate = chosen
 
-        lesson = prose("the step a learning system takes", theme.LABEL_SIZE,
-                       theme.HIGHLIGHT_COLOR).next_to(rate, DOWN, buff=0.45)
+        # Two lines: on one it ran past the title-safe area's right edge, and the plane
+        # leaves no room to move it left.
+        lesson = text_block("the step a learning system takes", theme.LABEL_SIZE,
+                            theme.HIGHLIGHT_COLOR, max_width=5.6, align="center",
+                            ).next_to(rate, DOWN, buff=0.45)
         with self.voiceover(beat="learner", text=(
             "Stepping against the gradient is exactly what a learning system does with its "
             "error: it nudges its weights downhill, a little at a time."

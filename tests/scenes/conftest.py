@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from lessonreel import theme
-from lessonreel.layout import layout_problems
+from lessonreel.layout import label as text_label
+from lessonreel.layout import layout_problems, text_mobjects
 from lessonreel.lesson import SceneRef, discover
 
 SCENES: list[SceneRef] = [scene for lesson in discover().values() for scene in lesson.scenes]
@@ -22,6 +22,8 @@ class ConstructedScene:
     scene: Any
     sections: list[str] = field(default_factory=list)
     layout: dict[str, list[str]] = field(default_factory=dict)
+    #: Every text on screen at the end of a section: (moment, label, colour as #RRGGBB).
+    texts: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def subcaptions(self) -> list[Any]:
@@ -44,8 +46,10 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
 
     def check_layout(label: str, scene: Any) -> None:
         record.layout[label] = layout_problems(
-            scene.mobjects, config.frame_width, config.frame_height, theme.SAFE_MARGIN - 0.01
+            scene.mobjects, config.frame_width, config.frame_height
         )
+        record.texts.extend((label, text_label(m), m.get_color().to_hex().upper())
+                            for m in text_mobjects(scene.mobjects))
 
     def spy(manager: Any, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
         if record.sections:

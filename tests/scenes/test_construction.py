@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from lessonreel.lesson import SceneRef
-from tests.scenes.conftest import SCENES, ConstructedScene
+import pytest
+
+from lessonreel.lesson import SceneRef, discover
+from tests.scenes.conftest import SCENES, ConstructedScene, construct
 
 
 def test_every_lesson_has_scenes_registered() -> None:
@@ -45,3 +47,15 @@ def test_text_stays_inside_the_frame_and_never_overlaps(constructed: Constructed
     problems = {moment: found for moment, found in constructed.layout.items() if found}
     assert constructed.layout, "no section was checked"
     assert not problems, problems
+
+
+def test_the_thumbnail_beat_each_lesson_declares_is_a_beat_of_its_scene(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A beat renamed in a scene would otherwise fail only at the end of a full render.
+    for lesson in discover().values():
+        spec = lesson.thumbnail
+        if spec is None or spec.beat is None:
+            continue
+        ref = next(s for s in lesson.scenes if s.name == spec.scene)
+        beats = [beat.name for beat in construct(ref, monkeypatch).scene.beats]
+        assert spec.beat in beats, (lesson.slug, spec.beat, beats)

@@ -44,28 +44,45 @@ FLOOR = theme.SMALL_SIZE
 
 def test_separate_texts_pass() -> None:
     group = VGroup(Text("first"), Text("second")).arrange(DOWN, buff=0.5)
-    assert layout_problems([group], W, H, 0.3) == []
+    assert layout_problems([group], W, H) == []
 
 
 def test_overlapping_texts_are_reported_by_name() -> None:
     first = Text("overlap")
     second = MathTex("x^2").move_to(first.get_right())
-    problems = layout_problems([first, second], W, H, 0.3)
+    problems = layout_problems([first, second], W, H)
     assert len(problems) == 1
     assert "overlap" in problems[0] and "x^2" in problems[0]
 
 
 def test_text_outside_the_margin_is_reported() -> None:
     title = Text("a heading").to_edge(UP, buff=0.1)
-    problems = layout_problems([title], W, H, 0.3)
-    assert len(problems) == 1 and "leaves the safe area" in problems[0]
+    problems = layout_problems([title], W, H)
+    assert len(problems) == 1 and "leaves the title-safe area" in problems[0]
+
+
+@pytest.mark.parametrize(("edge", "buff"), [(LEFT, 0.5), (RIGHT, 0.5), (UP, 0.37), (DOWN, 0.37)])
+def test_text_outside_the_title_safe_area_is_reported(edge: object, buff: float) -> None:
+    # All four passed the old rule (0.35 from every edge, 47 px at 1080p); title-safe is
+    # 5 % of each dimension: 0.71 from the sides, 0.4 from the top and bottom.
+    title = Text("a heading").to_edge(edge, buff=buff)
+    problems = layout_problems([title], W, H)
+    assert len(problems) == 1 and "leaves the title-safe area" in problems[0]
+
+
+def test_text_just_inside_the_title_safe_area_passes() -> None:
+    margin_x, margin_y = W * 0.05, H * 0.05
+    corner = Text("corner").to_corner(UP + LEFT, buff=0)
+    corner.shift(RIGHT * (margin_x + 0.001) + DOWN * (margin_y + 0.001))
+    assert layout_problems([corner], W, H) == []
+    assert (theme.SAFE_MARGIN_X, theme.SAFE_MARGIN_Y) == pytest.approx((margin_x, margin_y))
 
 
 def test_shapes_do_not_count_and_formulas_count_once() -> None:
     square = Square().shift(RIGHT)
     formula = MathTex(r"\frac{\Delta y}{\Delta x}", "=", "5")
     assert text_mobjects([square, formula]) == [formula]
-    assert layout_problems([square, formula], W, H, 0.3) == []
+    assert layout_problems([square, formula], W, H) == []
 
 
 def test_axis_numbers_are_checked_too() -> None:
@@ -74,7 +91,7 @@ def test_axis_numbers_are_checked_too() -> None:
 
 
 def _floor_problems(mobjects: list[object]) -> list[str]:
-    return [p for p in layout_problems(mobjects, W, H, 0.3, min_size=FLOOR)
+    return [p for p in layout_problems(mobjects, W, H, min_size=FLOOR)
             if "legibility floor" in p]
 
 

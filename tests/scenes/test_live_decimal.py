@@ -103,7 +103,7 @@ def test_layout_checks_read_the_live_number_as_text() -> None:
     read = readout("x", 2.0, 3, theme.INPUT_COLOR)
     assert text_mobjects([read]) == [read[0], read[1]]
     covering = MathTex("0").move_to(read[1][-1])
-    problems = layout_problems([read, covering], W, H, 0.3)
+    problems = layout_problems([read, covering], W, H)
     assert len(problems) == 1 and "LiveDecimal('2.000')" in problems[0]
 
 
@@ -114,7 +114,7 @@ def test_layout_checks_see_only_the_glyphs_on_screen() -> None:
     # Where the longer number's last digits were, and the glyphs hidden since.
     beside = MathTex("y").next_to(read[1], RIGHT, buff=0.1)
     assert beside.get_left()[0] < long_right
-    assert layout_problems([read, beside], W, H, 0.3) == []
+    assert layout_problems([read, beside], W, H) == []
     assert read[1].get_right()[0] == pytest.approx(read[1][-1].get_right()[0])
 
 
