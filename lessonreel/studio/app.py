@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import os
 import shutil
 import threading
@@ -32,6 +33,8 @@ from lessonreel.publish.server import Content, StaticServer, serve_files
 from lessonreel.quality import get_quality
 from lessonreel.studio.renders import QUALITY, Renderer, RenderQueue, SceneFailed
 from lessonreel.studio.views import outline
+
+log = logging.getLogger("lessonreel.studio")
 
 PAGE = "studio.html"
 ASSETS = ("studio.css", "studio.js")
@@ -152,11 +155,19 @@ class Studio:
             self._version += 1
             version = self._version
         state = self.states[name]
+        shown: dict[str, Any] | None
         try:
             result = self.renderer.render(self.refs[name], version)
         except SceneFailed as failed:
+            shown = failed.shown
+        except Exception as error:  # a full disk, a bug: said on the page, not only logged
+            log.exception("rendering %s for the studio", name)
+            shown = {"message": f"{type(error).__name__}: {error}"}
+        else:
+            shown = None
+        if shown is not None:
             with self._lock:
-                state.error = {**failed.shown, "at": time.time()}
+                state.error = {**shown, "at": time.time()}
                 state.renders += 1
             return
         new = {f"/media/{path.name}": path
@@ -209,7 +220,10 @@ class Studio:
             folders.append(self.root / "assets")
         for batch in watchfiles.watch(*folders, stop_event=self._stop, raise_interrupt=False,
                                       debounce=300, step=50, rust_timeout=500):
-            self.saved({Path(path).resolve() for _, path in batch})
+            try:
+                self.saved({Path(path).resolve() for _, path in batch})
+            except Exception:  # the watch goes on: the next save may be readable
+                log.exception("the studio's watch could not read what changed")
 
     def close(self) -> None:
         self._stop.set()

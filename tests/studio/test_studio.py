@@ -38,6 +38,7 @@ class Running:
     base: str
     process: subprocess.Popen[str]
     repo: Repo
+    errors: Path
 
     @property
     def port(self) -> int:
@@ -71,8 +72,7 @@ def wait_for(running: Running, predicate: Any, timeout: float = 150) -> dict[str
         scene = running.scene()
         if predicate(scene):
             return scene
-        assert running.process.poll() is None, running.process.stderr and \
-            running.process.stderr.read()
+        assert running.process.poll() is None, running.errors.read_text()
         assert time.monotonic() < deadline, f"still not there after {timeout} s: {scene}"
         time.sleep(0.2)
 
@@ -84,13 +84,16 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     assert made.returncode == 0, made.stderr
     env = {**os.environ, "LESSONREEL_CACHE_DIR": str(repo.cache)}
     env.pop("LESSONREEL_LESSONS", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lessonreel.cli", "studio", SLUG, "--no-open", "--port", "0"],
-        cwd=repo.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # To a file, not a pipe: a pipe nobody reads would stop the studio once it filled.
+    errors = repo.root / "studio-stderr.txt"
+    with errors.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "lessonreel.cli", "studio", SLUG, "--no-open", "--port",
+             "0"], cwd=repo.root, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
     assert process.stdout is not None
     url = process.stdout.readline().strip()
-    assert url.startswith("http://127.0.0.1:"), process.stderr and process.stderr.read()
-    running = Running(url, url.rsplit("/", 1)[0] + "/", process, repo)
+    assert url.startswith("http://127.0.0.1:"), errors.read_text()
+    running = Running(url, url.rsplit("/", 1)[0] + "/", process, repo, errors)
     try:
         wait_for(running, lambda scene: scene.get("version", 0) >= 1, timeout=240)
         yield running

@@ -254,3 +254,65 @@ def test_a_scene_record_with_damaged_word_times_is_refused_naming_the_field(
     with pytest.raises(RecordError) as raised:
         read_scene_record(path)
     assert raised.value.field == "layout[0].problems[0]"
+
+
+def test_the_studio_publishes_each_render_withdraws_the_one_before_and_shows_a_bug(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The studio's own logic, with a stand-in for the render pipeline: no Manim."""
+    import http.client
+
+    from lessonreel.lesson import get_lesson, project_root
+    from lessonreel.studio import app
+    from lessonreel.studio.renders import Rendered
+
+    lesson = get_lesson("module02-derivatives")
+    first = lesson.scenes[2]
+    outcomes: list[Any] = []
+
+    def render(self: Any, scene: SceneRef, version: int) -> Rendered:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        self.folder.mkdir(parents=True, exist_ok=True)
+        video = self.folder / f"{scene.name}-{version}.mp4"
+        video.write_bytes(b"video %d" % version)
+        view = {"version": version, "video": f"media/{video.name}", "captions": None,
+                "beats": [], "words": [], "marks": [], "findings": []}
+        return Rendered(scene.name, video, None, view, {"plan": 0.0}, 1, False)
+
+    monkeypatch.setattr(app.Renderer, "render", render)
+    outcomes.append("ok")  # the first render: a video
+    studio = app.Studio(lesson, project_root(), tmp_path, "none", first=first)
+    try:
+        assert studio.queue.wait_idle(10)
+        state = studio.state()["scenes"][first.name]
+        assert state["version"] == 1 and state["error"] is None
+        port = studio.server.server_address[1]
+
+        def status(path: str) -> int:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", path)
+            answer = connection.getresponse()
+            answer.read()
+            connection.close()
+            return answer.status
+
+        assert status(f"/media/{first.name}-1.mp4") == 200
+        outcomes.extend(["ok", OSError(28, "No space left on device")])
+        studio.saved({first.file.resolve()})
+        assert studio.queue.wait_idle(10)
+        assert studio.state()["scenes"][first.name]["version"] == 2
+        assert status(f"/media/{first.name}-1.mp4") == 404  # withdrawn, and deleted
+        assert not (studio.folder / f"{first.name}-1.mp4").exists()
+        assert status(f"/media/{first.name}-2.mp4") == 200
+        studio.saved({first.file.resolve()})
+        assert studio.queue.wait_idle(10)
+        state = studio.state()["scenes"][first.name]
+        # A bug or a full disk is said on the page; the last good render stays.
+        assert state["error"]["message"] == "OSError: [Errno 28] No space left on device"
+        assert state["version"] == 2 and status(f"/media/{first.name}-2.mp4") == 200
+        # A save of a file the scene does not import renders nothing.
+        assert not studio.saved({(tmp_path / "elsewhere.py").resolve()})
+    finally:
+        studio.close()
+    assert not studio.folder.exists()
