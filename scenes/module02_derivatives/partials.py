@@ -31,10 +31,10 @@ def input_column() -> VGroup:
     return items.arrange(DOWN, buff=0.35)
 
 
-def weight_label(name: str, edge: Line, below: bool = False) -> MathTex:
-    """A weight's name beside its edge, a third of the way from the input."""
+def weight_label(name: str, edge: Line, below: bool = False, at: float = 0.4) -> MathTex:
+    """A weight's name beside its edge, ``at`` of the way from the input."""
     label = MathTex(name, font_size=theme.LABEL_SIZE, color=WEIGHT_COLOR)
-    return label.next_to(edge.point_from_proportion(0.4), DOWN if below else UP, buff=0.12)
+    return label.next_to(edge.point_from_proportion(at), DOWN if below else UP, buff=0.12)
 
 
 class WhyPartialDerivatives(NarrationMixin, Scene):
@@ -116,14 +116,14 @@ class WhyPartialDerivatives(NarrationMixin, Scene):
         divider.set_x((ordinary.get_right()[0] + partial.get_left()[0]) / 2)
 
         with self.voiceover(beat="d-and-partial", text=say(
-            "{@d}With a single input we wrote its derivative d y by d x, with a straight d: "
+            "With a single input we wrote its derivative d y by d x, with a straight d: "
             "{@only}x was the only thing that could move. {@many}With many variables we "
             "{@rounded}round the d, and write the partial of y with respect to {wi}: its "
             "{@partial}partial derivative, taken while {@frozen}every other variable is "
             "held fixed.",
             wi=m.w_i,
         ), hold=1.0) as tracker:
-            tracker.wait_until("d")
+            # From the beat's first word.
             self.play(FadeIn(ordinary[:3], shift=UP * 0.2), Create(divider),
                       run_time=tracker.until("only"))
             self.play(FadeIn(ordinary[3]), run_time=tracker.until("many"))
@@ -178,7 +178,7 @@ class OneKnobAtATime(NarrationMixin, Scene):
         output.move_to([-1.2, 0.6, 0])
         edges = VGroup(*(Line(i.get_right(), total.get_left(), buff=0.15, color=theme.AXIS_COLOR,
                               stroke_width=4) for i in inputs))
-        weights = VGroup(*(weight_label(sp.latex(w), edge, below=(k == 1))
+        weights = VGroup(*(weight_label(sp.latex(w), edge, below=(k == 1), at=0.5)
                            for k, (w, edge) in enumerate(zip((m.w1, m.w2), edges, strict=True))))
         out_arrow = Arrow(total.get_right(), output.get_left(), buff=0.15, color=theme.AXIS_COLOR)
         neuron = VGroup(inputs, edges, weights, total, out_arrow, output)
@@ -268,7 +268,7 @@ class OneKnobAtATime(NarrationMixin, Scene):
             number.clear_updaters()
 
         moral = prose("Turn one knob, freeze the others.", theme.SMALL_SIZE,
-                      theme.HIGHLIGHT_COLOR).move_to([3.6, -2.9, 0])
+                      theme.HIGHLIGHT_COLOR).move_to([3.4, -2.9, 0])
         with self.voiceover(beat="meaning", text=(
             "That is the whole idea of a {@partial}partial derivative: {@turn}turn one knob at "
             "a time while all the others stay frozen. Training a network does the same, "
