@@ -200,12 +200,15 @@ class SlopeTellsDirection(NarrationMixin, Scene):
             return VGroup(line, Dot(point, color=theme.HIGHLIGHT_COLOR))
 
         touching = always_redraw(tangent)
-        slope_read = readout(r"\text{slope}", sign_slope_at(start), 2, theme.TANGENT_COLOR)
-        slope_read.next_to(axes, DOWN, buff=0.35)
+        # The slope under the name it was just given: dy/dx.
+        slope_read = readout(r"\text{slope } dy/dx", sign_slope_at(start), 2,
+                             theme.TANGENT_COLOR)
+        slope_read.next_to(axes, DOWN, buff=0.3)
 
         with self.voiceover(beat="tangent", text=(
             "Geometrically, the derivative is the slope of the {@tangent}tangent line. Let's "
-            "slide a tangent along this {@curve}curve and keep an eye on its {@slope}slope."
+            "slide a tangent along this {@curve}curve and keep an eye on its {@slope}slope, "
+            "d y by d x."
         )) as tracker:
             self.play(Write(title), Create(axes), run_time=tracker.until("tangent"))
             self.play(FadeIn(touching), run_time=tracker.until("curve"))
