@@ -8,11 +8,15 @@ LESSON = Lesson(
     course="Artificial Neural Networks",
     package=__name__,
     summary=(
-        "Why learning needs derivatives: sensitivity as a rate of change, the slope of "
-        "a tangent as the limit of secants, what the slope's sign tells a learning system, "
-        "and partial derivatives for functions of many inputs, seen as slices of a surface."
+        "Why learning needs derivatives: sensitivity as a rate of change, Δy/Δx on a line, "
+        "the slope of a tangent as the limit of secants written dy/dx, what the slope's sign "
+        "tells a learning system, the partial derivative ∂ beside the ordinary d, one for "
+        "each weight of a neuron with the others frozen, seen as the slope of a slice of a "
+        "surface."
     ),
-    # One scene per section of the lecture notes, in the order they are taught.
+    # One scene per section of the lecture notes, in the order they are taught; the notation
+    # runs Δy/Δx (the line), dy/dx and f' (the tangent), ∂ beside d (why partials), then
+    # ∂y/∂w1 and ∂y/∂w2 (one knob at a time) and one partial as a slice's slope.
     scenes=(
         SceneRef("overview", "LessonTitle", "Welcome and learning objectives"),
         SceneRef("learning", "ComputationIsNotLearning", "From computation to learning"),

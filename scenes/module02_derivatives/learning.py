@@ -97,6 +97,8 @@ class ComputationIsNotLearning(NarrationMixin, Scene):
             w=m.w1, w_from=m.NETWORK_WEIGHTS[m.w1], w_to=m.NUDGED_W1,
             y_from=m.NETWORK_OUTPUT, y_to=m.NUDGED_OUTPUT,
         )) as tracker:
+            #: What the readouts check (tests/scenes/test_readouts_agree.py): y of the w1 shown.
+            self.live_readouts = {"w_1": w1_read[1], "y": y_read[1]}
             w1_read[1].add_updater(lambda n: n.set_value(w1.get_value()))
             # y of the weight the viewer reads, not of the one between: never 0.5 beside 2.6.
             y_read[1].add_updater(lambda n: n.set_value(output_for(as_shown(w1.get_value()))))
@@ -116,20 +118,25 @@ class ComputationIsNotLearning(NarrationMixin, Scene):
         # At body size the question ran to 0.37 from the frame's sides: outside title-safe.
         question = prose("How does the output change when a weight changes?",
                          theme.LABEL_SIZE, theme.TEXT_COLOR).move_to(learn)
-        answer = formula(m.NETWORK_SENSITIVITY_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
-        answer.next_to(readouts, DOWN, buff=0.5)
+        # Said in the words the learner has here: no derivative has been named yet, so the
+        # ratio is written as "change in y over change in w1", as the narration says it.
+        ratio = MathTex(*m.NETWORK_RATIO_PARTS, font_size=theme.BODY_SIZE,
+                        color=theme.TANGENT_COLOR)
+        ratio.next_to(readouts, DOWN, buff=0.5)
 
         with self.voiceover(beat="question", text=say(
-            "The output moved {times} times as far as the weight did, {@because}because {w} "
-            "multiplies the input {x}, which is {@x_value}{x_value}. To learn, a network has to "
-            "know {@how}how its output responds whenever a weight changes, and that "
+            "{@moved}The output moved {times} times as far as the weight did, {@because}because "
+            "{w} multiplies the input {x}, which is {@x_value}{x_value}. To learn, a network has "
+            "to know {@how}how its output responds whenever a weight changes, and that "
             "sensitivity is exactly what a {@derivative}derivative measures.",
             times=m.OUTPUT_MOVE_PER_WEIGHT_MOVE, w=m.w1, x=m.x1, x_value=m.NETWORK_INPUTS[m.x1],
         ), hold=1.0) as tracker:
-            # The sensitivity is written as its reason is said, ending on the input's value.
-            tracker.wait_until("because")
-            self.play(Write(answer), run_time=tracker.until("x_value"))
+            # The change in y over the change in w1 as "moved ... as far as" is said; that it
+            # is x1 as its reason is said, ending on the input's value.
+            tracker.wait_until("moved")
+            self.play(Write(ratio[0]), run_time=tracker.until("because"))
+            self.play(Write(ratio[1]), run_time=tracker.until("x_value"))
             tracker.wait_until("how")
             self.play(ReplacementTransform(learn, question), run_time=1.2)
             tracker.wait_until("derivative")
-            self.play(Indicate(answer, color=theme.HIGHLIGHT_COLOR), run_time=1.0)
+            self.play(Indicate(ratio, color=theme.HIGHLIGHT_COLOR), run_time=1.0)

@@ -153,9 +153,12 @@ DERIVATIVE_AT_X0 = sp.diff(CURVE, x).subs(x, CURVE_X0)
 TANGENT_LINE = sp.expand(CURVE.subs(x, CURVE_X0) + TANGENT_SLOPE * (x - CURVE_X0))
 
 CURVE_LATEX = latex(sp.Eq(sp.Symbol("y"), CURVE))
-SECANT_SLOPE_LATEX = (
-    r"\frac{f(1 + h) - f(1)}{h} = " + latex(SECANT_SLOPE)
+#: The secant's slope as the change in y over the change in x, the step in x being h.
+SECANT_SLOPE_PARTS = (
+    r"\frac{\Delta y}{\Delta x}",
+    rf"= \frac{{f({latex(CURVE_X0)} + h) - f({latex(CURVE_X0)})}}{{h}} = " + latex(SECANT_SLOPE),
 )
+SECANT_SLOPE_LATEX = " ".join(SECANT_SLOPE_PARTS)
 LIMIT_LATEX = (
     rf"\lim_{{h \to {latex(H_LIMIT)}}} \left(" + latex(SECANT_SLOPE) + r"\right) = "
     + latex(TANGENT_SLOPE)
@@ -164,7 +167,18 @@ CURVE_EQUATION = sp.Eq(sp.Symbol("y"), CURVE)
 #: "x = 1", the point the secant is pinned to.
 CURVE_POINT = sp.Eq(x, CURVE_X0)
 TANGENT_LATEX = latex(sp.Eq(sp.Symbol("y"), TANGENT_LINE))
-DERIVATIVE_LATEX = r"f'(1) = " + latex(DERIVATIVE_AT_X0)
+#: The derivative as a function of x (2x for x²), and its value at the pinned point.
+DERIVATIVE = sp.diff(CURVE, x)
+DERIVATIVE_LATEX = rf"f'({latex(CURVE_X0)}) = " + latex(DERIVATIVE_AT_X0)
+#: Leibniz's notation: the Δ of a step of real size becomes d once the step has shrunk
+#: to nothing. dy/dx at x = 1, which is f'(1), which is 2.
+#: In parts, so each is written as it is said: dy/dx at x = 1, f'(1), and its value.
+LEIBNIZ_PARTS = (
+    r"\frac{dy}{dx} \bigg|_{" + latex(CURVE_POINT) + "}",
+    rf"= f'({latex(CURVE_X0)})",
+    "= " + latex(DERIVATIVE_AT_X0),
+)
+LEIBNIZ_LATEX = " ".join(LEIBNIZ_PARTS)
 
 
 # --- what the sign of the slope says ----------------------------------------
@@ -212,6 +226,10 @@ PARTIAL_Y_LATEX = r"\frac{\partial f}{\partial y} = " + latex(PARTIAL_Y)
 SLICE_LATEX = f"f(x, {latex(SLICE_Y)}) = " + latex(SLICE_CURVE)
 
 
+def surface_value(x_value: sp.Expr, y_value: sp.Expr) -> sp.Rational:
+    return sp.Rational(SURFACE.subs({x: x_value, y: y_value}))
+
+
 # --- a tiny network: y = w1*x1 + w2*x2 ---------------------------------------
 
 w1, w2, x1, x2 = sp.symbols("w_1 w_2 x_1 x_2", real=True)
@@ -239,10 +257,16 @@ OUTPUT_MOVE_PER_WEIGHT_MOVE = NETWORK_OUTPUT_CHANGE / WEIGHT_NUDGE
 #: Places that show the weight and the output before and after the nudge.
 NETWORK_PLACES = decimal_places(NETWORK_WEIGHTS[w1], NUDGED_W1, NETWORK_OUTPUT, NUDGED_OUTPUT)
 NETWORK_LATEX = "y = " + latex(NETWORK)
-NETWORK_SENSITIVITY_LATEX = (
-    r"\frac{\partial y}{\partial w_1} = " + latex(NETWORK_SENSITIVITY_W1)
-    + " = " + latex(NETWORK_SENSITIVITY_W1.subs(NETWORK_INPUTS))
+#: The nudge's effect in the words a learner has before any derivative is named: the
+#: change in y over the change in w1, built from the on-screen decimals, is x1.
+#: In two parts: the ratio with its value, then what that value is.
+NETWORK_RATIO_PARTS = (
+    r"\frac{\text{change in } y}{\text{change in } " + latex(w1) + "}"
+    rf" = \frac{{{decimal_string(NETWORK_OUTPUT_CHANGE)}}}{{{decimal_string(WEIGHT_NUDGE)}}}"
+    rf" = {latex(OUTPUT_MOVE_PER_WEIGHT_MOVE)}",
+    f"= {latex(x1)}",
 )
+NETWORK_RATIO_LATEX = " ".join(NETWORK_RATIO_PARTS)
 
 
 def network_sum_latex(weights: dict[sp.Symbol, sp.Expr] | None = None) -> str:
@@ -253,42 +277,65 @@ def network_sum_latex(weights: dict[sp.Symbol, sp.Expr] | None = None) -> str:
     return " + ".join(terms) + f" = {d(network_output(values))}"
 
 
-# --- many inputs: y = f(x1, ..., xn) ----------------------------------------
+# --- many weights: y = w1 x1 + ... + wn xn ---------------------------------
 
-x_1, x_2, x_i, x_n = sp.symbols("x_1 x_2 x_i x_n", real=True)
-MANY_INPUTS_LATEX = rf"y = f({latex(x_1)}, {latex(x_2)}, \ldots, {latex(x_n)})"
-
-
-def partial_latex(variable: sp.Symbol) -> str:
-    return rf"\frac{{\partial y}}{{\partial {latex(variable)}}}"
-
-
-PARTIAL_I_LATEX = partial_latex(x_i)
-#: One sensitivity per variable.
-PARTIALS_LIST_LATEX = ", ".join(partial_latex(v) for v in (x_1, x_2)) + r", \ldots, " + (
-    partial_latex(x_n)
+w_i, w_n, x_n = sp.symbols("w_i w_n x_n", real=True)
+MANY_WEIGHTS_LATEX = (
+    rf"y = {latex(w1)} {latex(x1)} + {latex(w2)} {latex(x2)} + \cdots + "
+    rf"{latex(w_n)} {latex(x_n)}"
 )
 
 
-# --- knobs: turning x, then y, on f(x, y) = x^2 + y^2 ----------------------
+def partial_latex(variable: sp.Symbol, of: str = "y") -> str:
+    """The partial derivative of ``of`` with respect to ``variable``: ∂y/∂w₁."""
+    return rf"\frac{{\partial {of}}}{{\partial {latex(variable)}}}"
 
-KNOB_START = {x: sp.Integer(1), y: sp.Integer(1)}
-KNOB_X_END = sp.Integer(2)
-KNOB_Y_END = sp.Integer(2)
-#: Each knob's dial runs over this range.
+
+PARTIAL_I_LATEX = partial_latex(w_i)
+#: One sensitivity per weight.
+PARTIALS_LIST_LATEX = ", ".join(partial_latex(v) for v in (w1, w2)) + r", \ldots, " + (
+    partial_latex(w_n)
+)
+#: Ordinary and partial derivative side by side: what each is a function of, and its symbol.
+ORDINARY_FUNCTION_LATEX = "y = f(x)"
+ORDINARY_SYMBOL_LATEX = r"\frac{dy}{dx}"
+PARTIAL_FUNCTION_LATEX = rf"y = f({latex(w1)}, {latex(w2)}, \ldots, {latex(w_n)})"
+PARTIAL_SYMBOL_LATEX = PARTIAL_I_LATEX
+
+
+# --- one weight at a time on the two-weight neuron --------------------------
+
+#: Each weight is turned by one whole unit while the other is frozen: w1 first, then w2.
+KNOB_TURN = sp.Integer(1)
+KNOB_START = dict(NETWORK_WEIGHTS)
+KNOB_AFTER_W1 = {**KNOB_START, w1: KNOB_START[w1] + KNOB_TURN}
+KNOB_AFTER_W2 = {**KNOB_AFTER_W1, w2: KNOB_AFTER_W1[w2] + KNOB_TURN}
+#: Each weight's dial runs over this range.
 KNOB_RANGE = (sp.Integer(0), sp.Integer(3))
-#: Places the live readouts show while a knob turns between whole numbers.
-KNOB_PLACES = 2
+#: y at the start, after turning w1, and after turning w2 as well.
+KNOB_VALUES = tuple(network_output(weights)
+                    for weights in (KNOB_START, KNOB_AFTER_W1, KNOB_AFTER_W2))
+#: Places every weight and output on the knobs' readouts is shown with.
+KNOB_PLACES = decimal_places(*KNOB_START.values(), *KNOB_AFTER_W2.values(), *KNOB_VALUES)
+#: The partial derivative of y with respect to each weight: the input it multiplies.
+NETWORK_PARTIALS = {w: sp.diff(NETWORK, w) for w in (w1, w2)}
+NETWORK_PARTIAL_VALUES = {w: NETWORK_PARTIALS[w].subs(NETWORK_INPUTS) for w in (w1, w2)}
 
 
-def surface_value(x_value: sp.Expr, y_value: sp.Expr) -> sp.Rational:
-    return sp.Rational(SURFACE.subs({x: x_value, y: y_value}))
+def network_partial_latex(weight: sp.Symbol) -> str:
+    """``∂y/∂w₁ = x₁ = 2``: the partial, what it is, and its value at the example's inputs."""
+    return (partial_latex(weight) + " = " + latex(NETWORK_PARTIALS[weight]) + " = "
+            + latex(NETWORK_PARTIAL_VALUES[weight]))
 
 
-#: f at the start, after turning x, and after turning y as well.
-KNOB_VALUES = (surface_value(KNOB_START[x], KNOB_START[y]),
-               surface_value(KNOB_X_END, KNOB_START[y]),
-               surface_value(KNOB_X_END, KNOB_Y_END))
+def network_live_sum_parts(weights: dict[sp.Symbol, sp.Expr] | None = None) -> list[str]:
+    """The weighted sum in five parts, numbers apart: ``0.5``, ``\\cdot 2 +``, ``1.5``,
+    ``\\cdot 1 =``, ``2.5``. A scene typesets it whole (so TeX spaces it as the full sum)
+    and puts live numbers where the weights and the output are."""
+    values = {**NETWORK_WEIGHTS, **(weights or {})}
+    d = decimal_string
+    return [d(values[w1]), rf"\cdot {d(NETWORK_INPUTS[x1])} +", d(values[w2]),
+            rf"\cdot {d(NETWORK_INPUTS[x2])} =", d(network_output(values))]
 
 
 # --- what comes next: the gradient ------------------------------------------

@@ -66,7 +66,9 @@ class SecantBecomesTangent(NarrationMixin, Scene):
             return Line(*ends, color=theme.SECANT_COLOR)
 
         secant = always_redraw(secant_line)
-        definition = formula(m.SECANT_SLOPE_LATEX, theme.BODY_SIZE, theme.SECANT_COLOR)
+        # Δy/Δx apart from the rest: it is the Δ that turns into d once h has gone to 0.
+        definition = MathTex(*m.SECANT_SLOPE_PARTS, font_size=theme.BODY_SIZE,
+                             color=theme.SECANT_COLOR)
         definition.move_to([3.55, 2.2, 0])
         h_read = readout("h", float(m.SECANT_STEPS[0]), m.SECANT_PLACES, theme.INPUT_COLOR)
         slope_read = readout(r"\text{slope}", slope_at(float(m.SECANT_STEPS[0])), m.SECANT_PLACES,
@@ -96,8 +98,11 @@ class SecantBecomesTangent(NarrationMixin, Scene):
             "slope creeps down toward {limit}.",
             h1=steps[0], h2=steps[1], h3=steps[2], limit=m.TANGENT_SLOPE,
         )) as tracker:
+            # The slope of the h shown, so the two readouts always agree (slope = h + 2).
+            self.live_readouts = {"h": h_read[1], "slope": slope_read[1]}
             h_read[1].add_updater(lambda n: n.set_value(h.get_value()))
-            slope_read[1].add_updater(lambda n: n.set_value(slope_at(h.get_value())))
+            slope_read[1].add_updater(
+                lambda n: n.set_value(slope_at(round(h.get_value(), m.SECANT_PLACES))))
             # h reaches each value as it is said and rests there long enough to be read;
             # past the last one said, it runs on through the rest "beyond".
             tracker.wait_until("slide")
@@ -135,19 +140,27 @@ class SecantBecomesTangent(NarrationMixin, Scene):
             tracker.wait_until("limit")
             self.play(Write(limit), run_time=2.0)
 
-        name = formula(m.DERIVATIVE_LATEX, theme.HEADING_SIZE, theme.TANGENT_COLOR)
+        # Leibniz's dy/dx, then f'(1), then the value, each as it is said.
+        name = MathTex(*m.LEIBNIZ_PARTS, font_size=theme.HEADING_SIZE, color=theme.TANGENT_COLOR)
         name.next_to(limit, DOWN, buff=0.5).set_x(definition.get_x())
         tangent_label = formula(m.TANGENT_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
         tangent_label.next_to(axes.c2p(2.2, tangent_at(2.2)), DOWN + RIGHT, buff=0.1)
 
         with self.voiceover(beat="derivative", text=say(
-            "That limiting slope has a name: the {@derivative}derivative at {at}. It tells how "
-            "fast y changes as x changes, right at that single {@point}point.",
-            at=m.CURVE_POINT,
+            "That limiting slope has a name: the {@derivative}derivative. The delta of a real "
+            "step {@d}becomes a plain d once the step has shrunk to nothing, so we write it "
+            "{@dydx}d y by d x, or {@prime}f prime. At {at} it is {@value}{value}: how fast y "
+            "changes as x changes, right at that single {@point}point.",
+            at=m.CURVE_POINT, value=m.DERIVATIVE_AT_X0,
         ), hold=1.0) as tracker:
             self.play(FadeIn(tangent_label), run_time=tracker.until("derivative"))
-            self.play(Write(name), run_time=1.5)
-            self.play(Circumscribe(name, color=theme.TANGENT_COLOR), run_time=1.2)
+            tracker.wait_until("d")
+            # The Δy/Δx of the secant's slope becomes dy/dx as "becomes a plain d" is said.
+            self.play(Indicate(definition[0], color=theme.HIGHLIGHT_COLOR),
+                      run_time=tracker.until("dydx"))
+            self.play(TransformFromCopy(definition[0], name[0]), run_time=tracker.until("prime"))
+            self.play(Write(name[1]), run_time=tracker.until("value"))
+            self.play(Write(name[2]), run_time=1.0)
             tracker.wait_until("point")
             self.play(Indicate(fixed, color=theme.HIGHLIGHT_COLOR, scale_factor=2), run_time=1.0)
 
@@ -188,12 +201,15 @@ class SlopeTellsDirection(NarrationMixin, Scene):
             return VGroup(line, Dot(point, color=theme.HIGHLIGHT_COLOR))
 
         touching = always_redraw(tangent)
-        slope_read = readout(r"\text{slope}", sign_slope_at(start), 2, theme.TANGENT_COLOR)
-        slope_read.next_to(axes, DOWN, buff=0.35)
+        # The slope under the name it was just given: dy/dx.
+        slope_read = readout(r"\text{slope } dy/dx", sign_slope_at(start), 2,
+                             theme.TANGENT_COLOR)
+        slope_read.next_to(axes, DOWN, buff=0.3)
 
         with self.voiceover(beat="tangent", text=(
             "Geometrically, the derivative is the slope of the {@tangent}tangent line. Let's "
-            "slide a tangent along this {@curve}curve and keep an eye on its {@slope}slope."
+            "slide a tangent along this {@curve}curve and keep an eye on its {@slope}slope, "
+            "d y by d x."
         )) as tracker:
             self.play(Write(title), Create(axes), run_time=tracker.until("tangent"))
             self.play(FadeIn(touching), run_time=tracker.until("curve"))

@@ -19,6 +19,11 @@ def line_value(x_value: float) -> float:
     return float(m.LINE.subs(m.x, x_value))
 
 
+def as_shown(value: float) -> float:
+    """``value`` rounded as the x readout shows it."""
+    return round(value, NUDGE.x_places)
+
+
 def magnified_window(axes: Axes, width: float, height: float) -> Axes:
     """Axes around the nudge at :data:`m.ZOOM` times the scale of ``axes`` on both axes.
 
@@ -134,7 +139,11 @@ class SensitivityOfFiveX(NarrationMixin, Scene):
             self.play(FadeIn(start), FadeIn(readouts), run_time=tracker.until("slide"))
             self.add(mover)
             x_read[1].add_updater(lambda n: n.set_value(x_tracker.get_value()))
-            y_read[1].add_updater(lambda n: n.set_value(line_value(x_tracker.get_value())))
+            # y of the x the viewer reads, so the two readouts never disagree: 2.000 beside
+            # 10.002 would say 5 · 2 is not 10.
+            self.live_readouts = {"x": x_read[1], "y": y_read[1]}
+            y_read[1].add_updater(
+                lambda n: n.set_value(line_value(as_shown(x_tracker.get_value()))))
             # x slides as "slide" is said and reaches x1 as x1 is said.
             self.play(x_tracker.animate.set_value(float(NUDGE.x1)), run_time=tracker.until("x1"))
             self.play(Create(run), Write(run_label), run_time=1.0)

@@ -256,7 +256,8 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         with self.voiceover(beat="meaning", text=(
             "So a partial derivative is the {@slope}slope along a slice, with the other input "
             "held fixed. Slice the other way, freezing x, and you get the partial derivative "
-            "in y."
+            "in y. In a network, each weight's partial derivative is the slope of a slice like "
+            "this one, cut with every other weight frozen."
         )) as tracker:
             self.play(FadeIn(takeaway, shift=UP * 0.2), run_time=tracker.until("slope"))
             # The slope's label is ringed as "slope" is said.

@@ -52,6 +52,10 @@ def test_decimal_strings_come_from_exact_values(value: sp.Rational, text: str) -
 def test_secant_slope_of_x_squared_at_1_is_h_plus_2() -> None:
     assert sp.simplify(m.SECANT_SLOPE - (m.h + 2)) == 0
     assert m.SECANT_SLOPE_LATEX.endswith("= h + 2")
+    # The secant's slope is written as a change in y over a change in x, as on the line.
+    assert m.SECANT_SLOPE_PARTS[0] == r"\frac{\Delta y}{\Delta x}"
+    assert m.SECANT_SLOPE_LATEX == (
+        r"\frac{\Delta y}{\Delta x} = \frac{f(1 + h) - f(1)}{h} = h + 2")
 
 
 def test_secant_slopes_shrink_toward_two() -> None:
@@ -73,6 +77,14 @@ def test_limit_of_secant_slopes_equals_the_derivative() -> None:
     assert m.TANGENT_SLOPE == sp.limit(m.SECANT_SLOPE, m.h, 0) == 2
     assert m.DERIVATIVE_AT_X0 == sp.diff(m.x**2, m.x).subs(m.x, 1) == 2
     assert m.TANGENT_SLOPE == m.DERIVATIVE_AT_X0
+
+
+def test_dy_dx_at_1_is_f_prime_of_1_which_is_2() -> None:
+    assert m.DERIVATIVE == 2 * m.x
+    assert m.DERIVATIVE.subs(m.x, m.CURVE_X0) == m.DERIVATIVE_AT_X0 == 2
+    assert m.LEIBNIZ_LATEX == r"\frac{dy}{dx} \bigg|_{x = 1} = f'(1) = 2"
+    # dy/dx stands where the secant's Δy/Δx stood: the same ratio with the step gone to 0.
+    assert m.LEIBNIZ_PARTS[0].startswith(r"\frac{dy}{dx}")
 
 
 def test_tangent_line_touches_the_curve_at_x0() -> None:
@@ -123,23 +135,59 @@ def test_nudging_w1_moves_the_output_by_x1_times_the_nudge() -> None:
     assert m.NETWORK_OUTPUT_CHANGE == m.NETWORK_INPUTS[m.x1] * m.WEIGHT_NUDGE
     assert m.network_sum_latex() == r"0.5 \cdot 2 + 1.5 \cdot 1 = 2.5"
     assert m.network_sum_latex({m.w1: sp.Rational(3, 5)}) == r"0.6 \cdot 2 + 1.5 \cdot 1 = 2.7"
-    assert m.NETWORK_SENSITIVITY_LATEX == r"\frac{\partial y}{\partial w_1} = x_{1} = 2"
 
 
-def test_many_inputs_get_one_partial_each() -> None:
-    assert m.MANY_INPUTS_LATEX == r"y = f(x_{1}, x_{2}, \ldots, x_{n})"
-    assert m.PARTIAL_I_LATEX == r"\frac{\partial y}{\partial x_{i}}"
+
+def test_the_nudge_is_told_as_a_ratio_of_changes_before_any_derivative_is_named() -> None:
+    # Chapter 2 comes before d and ∂: its sensitivity is a change over a change, in words.
+    assert m.NETWORK_RATIO_LATEX == (
+        r"\frac{\text{change in } y}{\text{change in } w_{1}} = \frac{0.2}{0.1} = 2 = x_{1}")
+    assert r"\partial" not in m.NETWORK_RATIO_LATEX and "dy" not in m.NETWORK_RATIO_LATEX
+    assert m.OUTPUT_MOVE_PER_WEIGHT_MOVE == m.NETWORK_INPUTS[m.x1] == 2
+
+
+def test_many_weights_get_one_partial_each() -> None:
+    assert m.MANY_WEIGHTS_LATEX == r"y = w_{1} x_{1} + w_{2} x_{2} + \cdots + w_{n} x_{n}"
+    assert m.PARTIAL_I_LATEX == r"\frac{\partial y}{\partial w_{i}}"
     assert m.PARTIALS_LIST_LATEX.count(r"\partial y") == 3
+    assert all(f"\\partial w_{{{k}}}" in m.PARTIALS_LIST_LATEX for k in ("1", "2", "n"))
 
 
-def test_turning_the_knobs_takes_f_from_2_to_5_to_8() -> None:
-    start = m.surface_value(m.KNOB_START[m.x], m.KNOB_START[m.y])
-    after_x = m.surface_value(m.KNOB_X_END, m.KNOB_START[m.y])
-    after_y = m.surface_value(m.KNOB_X_END, m.KNOB_Y_END)
-    assert (start, after_x, after_y) == (2, 5, 8)
-    # The change while turning x is the integral of the partial along the turn.
-    turned = sp.integrate(m.PARTIAL_X.subs(m.y, 1), (m.x, 1, 2))
-    assert after_x - start == turned == 3
+def test_ordinary_and_partial_derivative_side_by_side() -> None:
+    # One input and d; many weights and ∂ with respect to one of them.
+    assert (m.ORDINARY_FUNCTION_LATEX, m.ORDINARY_SYMBOL_LATEX) == ("y = f(x)", r"\frac{dy}{dx}")
+    assert m.PARTIAL_FUNCTION_LATEX == r"y = f(w_{1}, w_{2}, \ldots, w_{n})"
+    assert m.PARTIAL_SYMBOL_LATEX == r"\frac{\partial y}{\partial w_{i}}"
+
+
+def test_each_weights_partial_is_the_input_it_multiplies() -> None:
+    assert m.NETWORK_PARTIALS == {m.w1: m.x1, m.w2: m.x2}
+    assert m.NETWORK_PARTIAL_VALUES == {m.w1: 2, m.w2: 1}
+    assert m.network_partial_latex(m.w1) == r"\frac{\partial y}{\partial w_{1}} = x_{1} = 2"
+    assert m.network_partial_latex(m.w2) == r"\frac{\partial y}{\partial w_{2}} = x_{2} = 1"
+
+
+def test_turning_one_weight_by_one_moves_y_by_its_partial() -> None:
+    assert m.KNOB_START == {m.w1: sp.Rational(1, 2), m.w2: sp.Rational(3, 2)}
+    assert m.KNOB_AFTER_W1 == {m.w1: sp.Rational(3, 2), m.w2: sp.Rational(3, 2)}
+    assert m.KNOB_AFTER_W2 == {m.w1: sp.Rational(3, 2), m.w2: sp.Rational(5, 2)}
+    assert m.KNOB_VALUES == (sp.Rational(5, 2), sp.Rational(9, 2), sp.Rational(11, 2))
+    start, after_w1, after_w2 = m.KNOB_VALUES
+    # w2 frozen, w1 turned by one: y moves by the partial in w1; then the other way round.
+    assert after_w1 - start == m.NETWORK_PARTIAL_VALUES[m.w1] * m.KNOB_TURN
+    assert after_w2 - after_w1 == m.NETWORK_PARTIAL_VALUES[m.w2] * m.KNOB_TURN
+    assert m.KNOB_PLACES == 1
+    # Every weight turned stays on its knob's dial.
+    low, high = m.KNOB_RANGE
+    assert all(low <= v <= high for v in (*m.KNOB_START.values(), *m.KNOB_AFTER_W2.values()))
+
+
+def test_the_live_sum_states_the_weights_and_the_output_they_give() -> None:
+    assert m.network_live_sum_parts() == ["0.5", r"\cdot 2 +", "1.5", r"\cdot 1 =", "2.5"]
+    assert m.network_live_sum_parts(m.KNOB_AFTER_W2) == [
+        "1.5", r"\cdot 2 +", "2.5", r"\cdot 1 =", "5.5"]
+    # Joined, it is the written-out sum.
+    assert " ".join(m.network_live_sum_parts()) == m.network_sum_latex()
 
 
 def test_gradient_collects_the_partials_and_is_2_2_at_1_1() -> None:
