@@ -56,7 +56,7 @@ class WhyPartialDerivatives(NarrationMixin, Scene):
         weights = VGroup(*(weight_label(sp.latex(w), edge, below=(k == 2)) for k, (w, edge)
                            in enumerate(zip((m.w1, m.w2, m.w_n), edges, strict=True))))
         out_arrow = Arrow(total.get_right(), output.get_left(), buff=0.15, color=theme.AXIS_COLOR)
-        rule = formula(m.MANY_WEIGHTS_LATEX, theme.BODY_SIZE).move_to([3.5, 2.2, 0])
+        rule = formula(m.MANY_WEIGHTS_LATEX, theme.BODY_SIZE).move_to([3.4, 2.2, 0])
 
         with self.voiceover(beat="many", text=(
             "In a real network the output never hangs on a single number. It depends on "
@@ -107,8 +107,8 @@ class WhyPartialDerivatives(NarrationMixin, Scene):
                           theme.TEXT_COLOR)
         partial = column("partial derivative", m.PARTIAL_FUNCTION_LATEX, m.PARTIAL_SYMBOL_LATEX,
                          r"\text{the others held fixed}", theme.TANGENT_COLOR)
-        ordinary.move_to([1.4, 0, 0]).align_to(note, UP).shift(DOWN * 0.8)
-        partial.move_to([5.0, 0, 0]).align_to(ordinary, UP)
+        ordinary.move_to([1.3, 0, 0]).align_to(note, UP).shift(DOWN * 0.8)
+        partial.move_to([4.9, 0, 0]).align_to(ordinary, UP)
         for part in range(1, 4):
             partial[part].set_y(ordinary[part].get_y())
         divider = Line(ordinary.get_corner(UR) + RIGHT * 0.3, ordinary.get_corner(DR)
