@@ -163,12 +163,22 @@ def end_card(course: str, next_title: str) -> VGroup:
     return _card(course, "Next:", next_title)
 
 
+#: Seconds the closing beat takes to clear the screen, and then to bring in the end card.
+CLEAR_TIME, END_CARD_TIME = 0.8, 1.2
+
+
 def close_with_end_card(scene: Any, course: str, next_title: str, speech: str) -> None:
-    """The last beat of a lesson, "next": clear the screen, then the end card."""
+    """The last beat of a lesson, "next": clear the screen, then the end card.
+
+    If ``speech`` marks ``{@next}`` (say, on "next time"), the screen stays as it is until
+    that word and clears on it; otherwise it clears as the beat opens.
+    """
     card = end_card(course, next_title)
     with scene.voiceover(beat="next", text=speech) as tracker:
-        scene.play(FadeOut(Group(*scene.mobjects)), run_time=tracker.duration * 0.25)
-        scene.play(FadeIn(card, shift=UP * 0.2), run_time=tracker.duration * 0.4)
+        if "next" in tracker.marks:
+            tracker.wait_until("next")
+        scene.play(FadeOut(Group(*scene.mobjects)), run_time=CLEAR_TIME)
+        scene.play(FadeIn(card, shift=UP * 0.2), run_time=END_CARD_TIME)
 
 
 def numbered_list(

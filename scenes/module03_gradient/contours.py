@@ -38,13 +38,18 @@ class GradientArrowsOverContours(NarrationMixin, Scene):
         surface.move_to([3.6, 2.2, 0])
 
         with self.voiceover(beat="contours", text=say(
-            "Seen from above, the bowl becomes circles called contours. On each of them f "
-            "holds steady, from {low} on the inner ring to {high} on the outer.",
+            "Seen from above, the bowl {@becomes}becomes circles called contours. On each of "
+            "them f {@steady}holds steady, from {@low}{low} on the inner ring to {high} on the "
+            "{@outer}outer.",
             low=m.CONTOUR_LOW, high=m.CONTOUR_HIGH,
         )) as tracker:
-            self.play(Write(title), Create(plane), Write(surface), run_time=tracker.duration * 0.3)
-            self.play(Create(rings, lag_ratio=0.3), FadeIn(labels, lag_ratio=0.3),
-                      run_time=tracker.duration * 0.4)
+            # The rings are drawn from "becomes circles" on; their levels are read out from
+            # the inner ring, and the last is in place as "outer" is said.
+            self.play(Write(title), Create(plane), Write(surface),
+                      run_time=tracker.until("becomes"))
+            self.play(Create(rings, lag_ratio=0.3), run_time=tracker.until("steady"))
+            tracker.wait_until("low")
+            self.play(FadeIn(labels, lag_ratio=0.3), run_time=tracker.until("outer"))
 
         dots, arrows = VGroup(), VGroup()
         for p in m.ARROW_POINTS:
@@ -56,15 +61,18 @@ class GradientArrowsOverContours(NarrationMixin, Scene):
                            theme.MUTED_TEXT_COLOR).next_to(surface, DOWN, buff=0.45)
 
         with self.voiceover(beat="arrows", text=say(
-            "Draw the gradient at a few points, at {scale:frac} of its length. Every arrow "
-            "points away from the bottom of the bowl, and the arrows grow longer further out, "
-            "where the bowl is steeper.",
+            "Draw the gradient at {@points}a few points, at {@scale}{scale:frac} of its "
+            "length. {@every}Every arrow points away from the bottom of the bowl, and the "
+            "arrows grow longer further out, where the bowl is steeper.",
             scale=m.ARROW_SCALE,
         )) as tracker:
-            self.play(FadeIn(dots, lag_ratio=0.2), FadeIn(scale_note),
-                      run_time=tracker.duration * 0.2)
-            self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.25),
-                      run_time=tracker.duration * 0.5)
+            # The points come as they are mentioned; the arrows grow, at the scale the note
+            # gives, as that scale is said.
+            tracker.wait_until("points")
+            self.play(FadeIn(dots, lag_ratio=0.2), run_time=tracker.until("scale"))
+            self.play(FadeIn(scale_note),
+                      LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.25),
+                      run_time=tracker.until("every"))
 
         p = m.RIGHT_ANGLE_POINT
         start = plane_point(plane, p)
@@ -83,15 +91,21 @@ class GradientArrowsOverContours(NarrationMixin, Scene):
         others = VGroup(*(VGroup(d, a) for d, a in zip(dots[1:], arrows[1:], strict=True)))
 
         with self.voiceover(beat="right-angle", text=say(
-            "At the point {p}, the arrow meets its contour at a right angle: the gradient "
-            "{g}, dotted with the contour's direction {t}, gives exactly {dot}.",
+            "At the point {p}, the arrow meets {@contour}its contour at {@right}a right angle: "
+            "{@gradient}the gradient {g}, dotted with {@direction}the contour's direction {t}, "
+            "gives {@dot}exactly {dot}.",
             p=p, g=m.RIGHT_ANGLE_GRADIENT, t=m.RIGHT_ANGLE_TANGENT, dot=m.RIGHT_ANGLE_DOT,
         ), hold=1.0) as tracker:
-            self.play(others.animate.set_opacity(0.35), Create(along),
-                      run_time=tracker.duration * 0.25)
-            self.play(Create(corner), Write(gradient), FadeIn(direction),
-                      run_time=tracker.duration * 0.3)
-            self.play(Write(product), run_time=tracker.duration * 0.3)
+            # The other arrows step back as the point is named; the contour's direction is
+            # drawn on "its contour", the corner on "a right angle", and each line of the
+            # working as it is read out.
+            self.play(others.animate.set_opacity(0.35), run_time=tracker.until("contour"))
+            self.play(Create(along), run_time=tracker.until("right"))
+            self.play(Create(corner), run_time=tracker.until("gradient"))
+            self.play(Write(gradient), run_time=tracker.until("direction"))
+            self.play(FadeIn(direction), run_time=1.0)
+            tracker.wait_until("dot")
+            self.play(Write(product), run_time=1.5)
 
         # A walker once round the ring through p, its reading of f carried beside it.
         level = m.value_at(p)
@@ -110,27 +124,32 @@ class GradientArrowsOverContours(NarrationMixin, Scene):
         reading.add_updater(follow)
 
         with self.voiceover(beat="around", text=say(
-            "Here is the intuition. Walk once around the ring through {p}: f reads {level} "
-            "at every step, so moving along a contour gains nothing at all. The direction "
-            "that makes f grow fastest can spend none of its effort along the ring, so it "
-            "points straight across it.",
+            "Here is the intuition. {@walk}Walk once around the ring through {p}: f reads "
+            "{level} at every step, so moving along a contour gains nothing at all. "
+            "{@direction}The direction that makes f grow fastest can spend none of its effort "
+            "along the ring, so it {@across}points straight across it.",
             p=p, level=level,
         )) as tracker:
-            self.play(FadeIn(walker, scale=2), FadeIn(reading), run_time=tracker.duration * 0.1)
+            # The walker is set down while "Here is the intuition" is said, sets off on
+            # "Walk" and is round as the sentence ends; the right angle is pointed at on
+            # "points straight across".
+            self.play(FadeIn(walker, scale=2), FadeIn(reading), run_time=tracker.until("walk"))
             self.play(MoveAlongPath(walker, ring), rate_func=linear,
-                      run_time=tracker.duration * 0.55)
+                      run_time=tracker.until("direction"))
             reading.clear_updaters()
-            self.play(FadeOut(walker), FadeOut(reading),
-                      Indicate(corner, scale_factor=1.6, color=theme.HIGHLIGHT_COLOR),
-                      run_time=tracker.duration * 0.2)
+            self.play(FadeOut(walker), FadeOut(reading), run_time=0.8)
+            tracker.wait_until("across")
+            self.play(Indicate(corner, scale_factor=1.6, color=theme.HIGHLIGHT_COLOR),
+                      run_time=1.2)
 
         verdict = formula(m.PERPENDICULAR_VERDICT_LATEX, theme.BODY_SIZE,
                           theme.HIGHLIGHT_COLOR).next_to(working, DOWN, buff=0.6)
         verdict.set_x(surface.get_x())
 
         with self.voiceover(beat="why", text=(
-            "The same holds on every ring, at every point: the gradient crosses its contour "
-            "square on."
+            "The same holds on {@every}every ring, at every point: {@crosses}the gradient "
+            "crosses its contour square on."
         ), hold=1.0) as tracker:
-            self.play(others.animate.set_opacity(1), run_time=tracker.duration * 0.3)
-            self.play(FadeIn(verdict, shift=UP * 0.2), run_time=tracker.duration * 0.3)
+            tracker.wait_until("every")
+            self.play(others.animate.set_opacity(1), run_time=tracker.until("crosses"))
+            self.play(FadeIn(verdict, shift=UP * 0.2), run_time=1.0)

@@ -21,21 +21,22 @@ class GradientLessonTitle(TitleAndObjectives):
     course = LESSON.course
     module_label = f"Module {LESSON.module}"
     title = LESSON.title
-    welcome = say("Welcome back to {course}. Last time we found a partial derivative for "
-                  "each input. In Module {number} we collect them all into {topic}.",
+    welcome = say("Welcome back to {@course}{course}. Last time we found a partial "
+                  "derivative for each input. In {@module}Module {number} we collect them "
+                  "all into {@title}{topic}.",
                   course=LESSON.course, number=LESSON.module, topic=LESSON.title.lower())
     objectives = (
         Objective("aim-build", "Build the gradient from partial derivatives", "gradient",
-                  "First, you will build the gradient out of partial derivatives."),
+                  "First, you will {@aim}build the gradient out of partial derivatives."),
         Objective("aim-read", "Read gradient arrows on a contour map", "contour map",
-                  "Second, you will read gradient arrows drawn on a contour map."),
+                  "Second, you will {@aim}read gradient arrows drawn on a contour map."),
         Objective("aim-steepest", "Explain why the gradient is the steepest way up",
                   "steepest",
-                  "Third, you will see why the gradient points the way a function rises "
-                  "fastest."),
+                  "Third, you will {@aim}see why the gradient points the way a function "
+                  "rises fastest."),
         Objective("aim-descent", "Turn the gradient into a downhill step", "downhill",
-                  "And fourth, you will turn it around into the downhill step a network "
-                  "takes when it learns."),
+                  "And fourth, you will {@aim}turn it around into the downhill step a "
+                  "network takes when it learns."),
     )
 
 
@@ -51,13 +52,18 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
         VGroup(rule, rate).arrange(DOWN, buff=0.3).move_to([3.35, 2.05, 0])
 
         with self.voiceover(beat="rule", text=say(
-            "Written as a rule, that downhill step is gradient descent: move against the "
-            "gradient, scaled by {eta}, the learning rate, which sets the step size.",
+            "Written as a rule, that downhill step is {@descent}gradient descent: {@move}move "
+            "against the gradient, scaled by {@eta}{eta}, the learning rate, which sets the "
+            "step size.",
             eta=m.eta,
         ), hold=1.0) as tracker:
-            self.play(Write(title), Create(plane), Create(rings), run_time=tracker.duration * 0.3)
-            self.play(Write(rule), run_time=tracker.duration * 0.3)
-            self.play(FadeIn(rate, shift=UP * 0.2), run_time=tracker.duration * 0.15)
+            # The title is in place as its name is said; the rule is written as it is read
+            # out, up to the learning rate, which comes on its own name.
+            self.play(Write(title), Create(plane), Create(rings),
+                      run_time=tracker.until("descent"))
+            tracker.wait_until("move")
+            self.play(Write(rule), run_time=tracker.until("eta"))
+            self.play(FadeIn(rate, shift=UP * 0.2), run_time=1.0)
 
         header = VGroup(*(formula(h, theme.LABEL_SIZE, theme.MUTED_TEXT_COLOR)
                           for h in ("k", "(x, y)", "f")))
@@ -76,16 +82,21 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
                         for a, b in zip(m.DESCENT, m.DESCENT[1:], strict=False)))
 
         with self.voiceover(beat="iterates", text=say(
-            "With {eta} at {rate:frac}, starting from {start}, each step goes {stride:frac} of "
-            "the way to the minimum and multiplies f by {shrink:frac}.",
+            "With {eta} at {rate:frac}, {@start}starting from {start}, {@step}each step goes "
+            "{stride:frac} of the way to the minimum and {@shrink}multiplies f by {shrink:frac}.",
             eta=m.eta, rate=m.DESCENT_RATE, start=m.DESCENT_START, stride=m.DESCENT_STRIDE,
             shrink=m.DESCENT_SHRINK,
         ), hold=0.5) as tracker:
+            tracker.wait_until("start")
             self.play(FadeIn(table[0]), FadeIn(dots[0], scale=2), FadeIn(table[1]),
-                      run_time=tracker.duration * 0.2)
-            for hop, dot, row in zip(hops, dots[1:], table[2:], strict=True):
+                      run_time=1.0)
+            # The first hop is taken as "each step" is said, the second as f's shrinking
+            # is; the last follows on through the rest of the sentence.
+            for k, (hop, dot, row) in enumerate(zip(hops, dots[1:], table[2:], strict=True)):
+                if k < 2:
+                    tracker.wait_until(("step", "shrink")[k])
                 self.play(GrowArrow(hop), FadeIn(dot), FadeIn(row, shift=LEFT * 0.2),
-                          run_time=tracker.duration * 0.2)
+                          run_time=1.0 if k < 2 else max(1.0, tracker.remaining()))
 
         network = formula(m.NETWORK_RULE_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         network.next_to(table, DOWN, buff=0.45)
@@ -93,21 +104,25 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
         note.next_to(network, DOWN, buff=0.2)
 
         with self.voiceover(beat="network", text=(
-            "A network does exactly this with its loss: every weight steps against its own "
-            "partial derivative, all together, again and again."
+            "A network does exactly this with its loss: {@every}every weight steps against "
+            "its own partial derivative, all together, again and again."
         ), hold=0.5) as tracker:
-            self.play(Write(network), FadeIn(note), run_time=tracker.duration * 0.5)
+            # Its rule is written from "A network" until "every weight", which brings the note.
+            self.play(Write(network), run_time=tracker.until("every"))
+            self.play(FadeIn(note), run_time=1.0)
 
         with self.voiceover(beat="weights", text=(
-            "In a network, the point being moved is the whole list of its weights, and the "
-            "height of the landscape is the loss on the training examples. Backpropagation "
-            "works out every partial derivative of that loss, and this update moves all the "
-            "weights at once."
+            "In a network, the point being moved is the {@weights}whole list of its weights, "
+            "and the height of the landscape is the loss on the training examples. "
+            "Backpropagation works out every partial derivative of that loss, and this update "
+            "moves {@all}all the weights at once."
         )) as tracker:
+            # The rule's w is that list of weights; the note says "every weight".
+            tracker.wait_until("weights")
             self.play(Indicate(network, scale_factor=1.08, color=theme.HIGHLIGHT_COLOR),
-                      run_time=tracker.duration * 0.35)
-            self.play(Circumscribe(note, color=theme.HIGHLIGHT_COLOR),
-                      run_time=tracker.duration * 0.35)
+                      run_time=1.5)
+            tracker.wait_until("all")
+            self.play(Circumscribe(note, color=theme.HIGHLIGHT_COLOR), run_time=1.5)
 
         steps = numbered_list(
             ["Start at any point", "Work out the gradient there",
@@ -119,18 +134,21 @@ class BridgeToGradientDescent(NarrationMixin, Scene):
         right_side = VGroup(rule, rate, table, network, note)
 
         with self.voiceover(beat="recap", text=(
-            "To recap gradient descent: start at any point. Work out the gradient where you "
-            "stand. Take a step against it, scaled by the learning rate. Then repeat from "
-            "where you land, until the steps become too small to matter."
+            "To recap gradient descent: {@s1}start at any point. {@s2}Work out the gradient "
+            "where you stand. {@s3}Take a step against it, scaled by the learning rate. "
+            "{@s4}Then repeat from where you land, until the steps become too small to matter."
         ), hold=0.5) as tracker:
+            # The stage clears while "To recap gradient descent" is said; each step of the
+            # recipe comes as it is said.
             self.play(FadeOut(right_side, shift=UP * 0.2), Indicate(dots[-1], scale_factor=2),
-                      run_time=tracker.duration * 0.15)
-            for step in steps:
-                self.play(FadeIn(step, shift=RIGHT * 0.3), run_time=tracker.duration * 0.18)
+                      run_time=tracker.until("s1"))
+            for k, step in enumerate(steps, start=1):
+                tracker.wait_until(f"s{k}")
+                self.play(FadeIn(step, shift=RIGHT * 0.3), run_time=1.0)
 
         close_with_end_card(self, LESSON.course, "Gradient Descent", (
-            "Choosing that learning rate well is where we pick up next time. See you in the "
-            "next lesson."
+            "Choosing that learning rate well is where we pick up {@next}next time. See you in "
+            "the next lesson."
         ))
 
 

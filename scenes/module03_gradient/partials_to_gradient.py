@@ -26,14 +26,17 @@ class PartialsBecomeGradient(NarrationMixin, Scene):
         VGroup(surface, partials).arrange(DOWN, buff=0.7).next_to(title, DOWN, buff=0.6)
 
         with self.voiceover(beat="partials", text=say(
-            "We keep the bowl from Module {previous}: {f}, with partial derivatives {fx} and "
-            "{fy}.",
+            "We keep the bowl from Module {previous}: {f}, {@with}with partial "
+            "derivatives {@fx}{fx} and {@fy}{fy}.",
             previous=PREVIOUS_LESSON.module, f=m.SURFACE_EQUATION, fx=m.PARTIAL_X,
             fy=m.PARTIAL_Y,
         )) as tracker:
-            self.play(Write(title), Write(surface), run_time=tracker.duration * 0.4)
-            self.play(FadeIn(partials, shift=DOWN * 0.2, lag_ratio=0.4),
-                      run_time=tracker.duration * 0.4)
+            # The bowl's formula is written while the bowl is named and said; each partial
+            # comes as it is said.
+            self.play(Write(title), Write(surface), run_time=tracker.until("with"))
+            tracker.wait_until("fx")
+            self.play(FadeIn(partials[0], shift=DOWN * 0.2), run_time=tracker.until("fy"))
+            self.play(FadeIn(partials[1], shift=DOWN * 0.2), run_time=1.0)
 
         gradient = MathTex(*m.GRADIENT_PARTS_LATEX, font_size=theme.BODY_SIZE,
                            color=theme.TANGENT_COLOR)
@@ -41,14 +44,18 @@ class PartialsBecomeGradient(NarrationMixin, Scene):
         name, equals, definition, equals_again, values = gradient
 
         with self.voiceover(beat="stack", text=say(
-            "Stack the partials in a column and you get the gradient of f, written {name}. "
-            "The top entry says how f reacts to x, the bottom how it reacts to y.",
+            "Stack the partials in a column and you get {@gradient}the gradient of f, written "
+            "{@name}{name}. {@top}The top entry says how f reacts to x, the bottom how it "
+            "reacts to y.",
             name=m.GRADIENT_NAME,
         ), hold=1.0) as tracker:
-            self.play(FadeIn(name), FadeIn(equals), TransformFromCopy(partials, definition),
-                      run_time=tracker.duration * 0.4)
-            self.play(FadeIn(equals_again), TransformFromCopy(definition, values),
-                      run_time=tracker.duration * 0.3)
+            # The partials stack into a column from "Stack" to "the gradient", which is
+            # named as its name is said; their formulas fill the column from "The top entry".
+            self.play(TransformFromCopy(partials, definition), run_time=tracker.until("gradient"))
+            tracker.wait_until("name")
+            self.play(FadeIn(name), FadeIn(equals), run_time=1.0)
+            tracker.wait_until("top")
+            self.play(FadeIn(equals_again), TransformFromCopy(definition, values), run_time=2.0)
 
         (x_lo, x_hi), (y_lo, y_hi) = span = ((-2, 3.5), (-0.5, 3.5))
         plane = themed_plane(*span, width=6.0).move_to([3.45, -0.75, 0])
@@ -79,17 +86,21 @@ class PartialsBecomeGradient(NarrationMixin, Scene):
         p1, p2 = m.EVALUATED_POINTS
         g1, g2 = (m.gradient_at(p) for p in m.EVALUATED_POINTS)
         with self.voiceover(beat="evaluate", text=say(
-            "Each point has its own gradient: at {p1:frac} it is the vector {g1:frac}, and at "
-            "{p2:frac}, the vector {g2:frac}.",
+            "Each point has its own gradient: at {@p1}{p1:frac} it is the vector {@g1}{g1:frac}, "
+            "and at {@p2}{p2:frac}, the vector {@g2}{g2:frac}.",
             p1=p1, g1=g1, p2=p2, g2=g2,
         ), hold=0.5) as tracker:
-            self.play(FadeOut(surface), FadeOut(partials), run_time=tracker.duration * 0.15)
+            # The stage is cleared and the plane drawn while "Each point has its own
+            # gradient" is said; each point comes as it is said, its arrow as its gradient is.
+            self.play(FadeOut(surface), FadeOut(partials), run_time=0.6)
             self.play(gradient.animate.to_edge(LEFT, buff=0.8).set_y(1.75),
-                      Create(plane), run_time=tracker.duration * 0.25)
+                      Create(plane), run_time=tracker.until("p1"))
             column.next_to(gradient, DOWN, buff=0.55).align_to(gradient, LEFT)
-            for line, dot, arrow in zip(column, dots, arrows, strict=True):
-                self.play(Write(line), FadeIn(dot, scale=2), GrowArrow(arrow),
-                          run_time=tracker.duration * 0.25)
+            for line, dot, arrow, (at, vector) in zip(column, dots, arrows,
+                                                      (("p1", "g1"), ("p2", "g2")), strict=True):
+                tracker.wait_until(at)
+                self.play(Write(line), FadeIn(dot, scale=2), run_time=tracker.until(vector))
+                self.play(GrowArrow(arrow), run_time=0.8)
 
         loss = formula(m.LOSS_GRADIENT_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
         loss.next_to(column, DOWN, buff=0.6).align_to(gradient, LEFT)
@@ -97,8 +108,9 @@ class PartialsBecomeGradient(NarrationMixin, Scene):
         note.next_to(loss, DOWN, buff=0.25).align_to(loss, LEFT)
 
         with self.voiceover(beat="many", text=(
-            "A network's loss works the same way: its gradient has an entry for every weight, "
-            "however many weights there are."
+            "A network's {@loss}loss works the same way: its gradient has {@entry}an entry for "
+            "every weight, however many weights there are."
         )) as tracker:
-            self.play(Write(loss), run_time=tracker.duration * 0.4)
-            self.play(FadeIn(note, shift=UP * 0.2), run_time=tracker.duration * 0.2)
+            tracker.wait_until("loss")
+            self.play(Write(loss), run_time=tracker.until("entry"))
+            self.play(FadeIn(note, shift=UP * 0.2), run_time=1.0)

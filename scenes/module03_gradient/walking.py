@@ -5,13 +5,15 @@ from __future__ import annotations
 from manim import *
 
 from lessonreel import theme
-from lessonreel.narration import NarrationMixin
+from lessonreel.narration import BeatTracker, NarrationMixin
 from lessonreel.spoken import say
 from scenes.common.cards import text_block
 from scenes.common.layout import formula, plane_point, scene_title
 from scenes.module03_gradient import math as m
 from scenes.module03_gradient.contour_map import contour_map
 
+#: Seconds a step's arrow takes to grow before the point follows it.
+ARROW_TIME = 0.5
 #: What each readout shows, and in which colour: where the walker is, f there, ∇f there.
 READOUTS = (
     (m.WalkStep.point_latex, theme.INPUT_COLOR),
@@ -41,17 +43,24 @@ class WalkUphillAndDownhill(NarrationMixin, Scene):
         return changes
 
     def walk(self, walk: tuple[m.WalkStep, ...], dot: Dot, readouts: list[MathTex], trail: VGroup,
-             run_time: float) -> None:
-        """Step the dot from each point of ``walk`` to the next, one arrow η∇f at a time."""
-        for here, there in zip(walk, walk[1:], strict=False):
+             tracker: BeatTracker, arrivals: tuple[str, ...]) -> None:
+        """Step the dot from each point of ``walk`` to the next, one arrow η∇f at a time.
+
+        Each step's arrow grows, then the dot follows it and the readouts change, landing
+        on the word after its mark in ``arrivals`` (one mark a step).
+        """
+        steps = list(zip(walk, walk[1:], strict=False))
+        if len(arrivals) != len(steps):
+            raise ValueError(f"{len(steps)} steps need {len(steps)} marks, not {arrivals}")
+        for (here, there), arrival in zip(steps, arrivals, strict=True):
             start, end = plane_point(self.plane, here.point), plane_point(self.plane, there.point)
             step = Arrow(start, end, buff=0, color=theme.TANGENT_COLOR, stroke_width=5,
                          max_tip_length_to_length_ratio=0.3)
             trail.add(step, Dot(start, radius=0.05, color=theme.HIGHLIGHT_COLOR))
             self.add(trail[-1])
-            self.play(GrowArrow(step), run_time=run_time * 0.4)
+            self.play(GrowArrow(step), run_time=ARROW_TIME)
             self.play(dot.animate.move_to(end), *self.show(readouts, there),
-                      run_time=run_time * 0.6)
+                      run_time=tracker.until(arrival))
 
     def construct(self) -> None:
         self.camera.background_color = theme.BACKGROUND
@@ -69,38 +78,49 @@ class WalkUphillAndDownhill(NarrationMixin, Scene):
         column.set_x(rule.get_x())
 
         with self.voiceover(beat="start", text=say(
-            "Put a point at {p}, where f is {f}. Each step moves it by {step:frac} of the "
-            "gradient it finds there.",
+            "Put a point at {@p}{p}, where f is {@f}{f}. {@each}Each step moves it by "
+            "{@step}{step:frac} of the {@gradient}gradient it finds there.",
             p=start.point, f=start.value, step=m.WALK_STEP,
         )) as tracker:
+            # The map is drawn while "Put a point at" is said; the point and each of its
+            # readouts come as they are said, the rule on "Each step", its rate on the rate.
             self.play(Write(title), Create(self.plane), Create(rings),
-                      run_time=tracker.duration * 0.3)
-            self.play(FadeIn(dot, scale=2), FadeIn(column, lag_ratio=0.3),
-                      run_time=tracker.duration * 0.3)
-            self.play(Write(rule), FadeIn(rate), run_time=tracker.duration * 0.3)
+                      run_time=tracker.until("p"))
+            self.play(FadeIn(dot, scale=2), FadeIn(column[0]), run_time=1.0)
+            tracker.wait_until("f")
+            self.play(FadeIn(column[1]), run_time=1.0)
+            tracker.wait_until("each")
+            self.play(Write(rule), run_time=tracker.until("step"))
+            self.play(FadeIn(rate), run_time=tracker.until("gradient"))
+            self.play(FadeIn(column[2]), run_time=1.0)
 
         trail = VGroup()
         with self.voiceover(beat="uphill", text=say(
-            "Step with the gradient and the point climbs: in {n} steps, f rises from {f0} "
-            "to {f1}.",
+            "Step with the gradient and the point {@climbs}climbs: in {n} steps, f rises from "
+            "{f0} to {@f1}{f1}.",
             n=m.UPHILL_STEPS, f0=m.UPHILL[0].value, f1=m.UPHILL[-1].value,
         )) as tracker:
-            self.walk(m.UPHILL, dot, readouts, trail, tracker.duration * 0.9 / (len(m.UPHILL) - 1))
+            # The first step is taken as the beat opens and lands on "climbs"; the second
+            # lands as f's new value is said.
+            self.walk(m.UPHILL, dot, readouts, trail, tracker, ("climbs", "f1"))
 
         downhill = formula(m.DOWNHILL_RULE_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
         downhill.move_to(rule)
         _, f1, f2, f3 = (s.value for s in m.DOWNHILL)
         with self.voiceover(beat="downhill", text=say(
-            "Start again, stepping against the gradient. Each step goes {stride:frac} of "
-            "the way to the centre, and f falls to {f1}, then {f2}, then {f3}.",
+            "Start again, {@against}stepping against the gradient. {@each}Each step goes "
+            "{stride:frac} of the way to the centre, and f falls to {@f1}{f1}, then {@f2}{f2}, "
+            "then {@f3}{f3}.",
             stride=m.DOWNHILL_STRIDE, f1=f1, f2=f2, f3=f3,
         )) as tracker:
+            # Back to the start on "Start again", the rule turned round on "against"; each
+            # step lands as the value of f it reaches is said.
             self.play(FadeOut(trail), dot.animate.move_to(plane_point(self.plane, start.point)),
-                      *self.show(readouts, start), Transform(rule, downhill),
-                      run_time=tracker.duration * 0.15)
+                      *self.show(readouts, start), run_time=tracker.until("against"))
+            self.play(Transform(rule, downhill), run_time=1.0)
             trail = VGroup()
-            self.walk(m.DOWNHILL, dot, readouts, trail,
-                      tracker.duration * 0.75 / (len(m.DOWNHILL) - 1))
+            tracker.wait_until("each")
+            self.walk(m.DOWNHILL, dot, readouts, trail, tracker, ("f1", "f2", "f3"))
 
         # The same start with other learning rates, drawn faint over the walk just taken.
         big = formula(m.OVERSHOOT_RATE_LATEX, theme.LABEL_SIZE, theme.SECANT_COLOR).move_to(rate)
@@ -116,40 +136,47 @@ class WalkUphillAndDownhill(NarrationMixin, Scene):
                               color=theme.INPUT_COLOR) for s in m.CRAWL[1:]))
 
         with self.voiceover(beat="rate", text=say(
-            "How big should each step be? That is the job of {eta}, the learning rate. Raise "
-            "it to {big:frac} and the first step leaps right past the centre to the far side, "
-            "so the walk bounces back and forth across it; above {limit}, each leap would "
-            "land higher than the last. "
-            "Drop it to {small:frac} and each step covers only {crawl:frac} of the way: the "
-            "point crawls.",
+            "How big should each step be? That is the job of {@eta}{eta}, the learning rate. "
+            "{@raise}Raise it to {big:frac} and {@leaps}the first step leaps right past the "
+            "centre to the far side, so {@bounces}the walk bounces back and forth across it; "
+            "above {limit}, each leap would land higher than the last. "
+            "{@drop}Drop it to {small:frac} and {@covers}each step covers only {crawl:frac} of "
+            "the way: the point {@crawls}crawls.",
             eta=m.eta, big=m.OVERSHOOT_RATE, limit=m.DIVERGE_ABOVE, small=m.CRAWL_RATE,
             crawl=m.CRAWL_STRIDE,
         )) as tracker:
             # The walk just taken steps back, so the new walks stand out along its line.
+            # The rate is pointed at as it is named and each new rate comes as it is said;
+            # the first leap on "leaps", the second on "bounces", and the crawl's steps
+            # from "each step covers" to "crawls".
             trail.save_state()
-            self.play(FadeTransform(rate, big), trail.animate.set_opacity(0.3),
-                      run_time=tracker.duration * 0.08)
-            for leap, landing in zip(leaps, landings, strict=True):
-                self.play(GrowArrow(leap), FadeIn(landing), run_time=tracker.duration * 0.14)
-            self.wait(tracker.duration * 0.25)
+            tracker.wait_until("eta")
+            self.play(Indicate(rate, color=theme.HIGHLIGHT_COLOR), run_time=1.2)
+            tracker.wait_until("raise")
+            self.play(FadeTransform(rate, big), trail.animate.set_opacity(0.3), run_time=1.0)
+            for leap, landing, mark in zip(leaps, landings, ("leaps", "bounces"), strict=True):
+                tracker.wait_until(mark)
+                self.play(GrowArrow(leap), FadeIn(landing), run_time=1.2)
+            tracker.wait_until("drop")
             self.play(FadeTransform(big, small), leaps.animate.set_opacity(0.3),
-                      landings.animate.set_opacity(0.3), run_time=tracker.duration * 0.08)
+                      landings.animate.set_opacity(0.3), run_time=1.0)
+            tracker.wait_until("covers")
             self.play(LaggedStart(*(FadeIn(c, scale=2) for c in creeps), lag_ratio=0.6),
-                      run_time=tracker.duration * 0.14)
-            self.wait(tracker.duration * 0.1)
-            self.play(FadeTransform(small, chosen), run_time=tracker.duration * 0.08)
-        rate = chosen
+                      run_time=tracker.until("crawls"))
 
         # Two lines: on one it ran past the title-safe area's right edge, and the plane
         # leaves no room to move it left.
         lesson = text_block("the step a learning system takes", theme.LABEL_SIZE,
                             theme.HIGHLIGHT_COLOR, max_width=5.6, align="center",
-                            ).next_to(rate, DOWN, buff=0.45)
+                            ).next_to(chosen, DOWN, buff=0.45)
         with self.voiceover(beat="learner", text=(
-            "Stepping against the gradient is exactly what a learning system does with its "
-            "error: it nudges its weights downhill, a little at a time."
+            "Stepping against the gradient is exactly what {@system}a learning system does "
+            "with its error: it nudges its weights downhill, a little at a time."
         )) as tracker:
+            # The walk against the gradient comes back, at its own rate, as it is named;
+            # the rule is ringed and the note comes on "a learning system".
             self.play(FadeOut(leaps), FadeOut(landings), FadeOut(creeps),
-                      Restore(trail),
-                      Circumscribe(rule, color=theme.HIGHLIGHT_COLOR), FadeIn(lesson),
-                      run_time=tracker.duration * 0.5)
+                      FadeTransform(small, chosen), Restore(trail),
+                      run_time=tracker.until("system"))
+            self.play(Circumscribe(rule, color=theme.HIGHLIGHT_COLOR), FadeIn(lesson),
+                      run_time=1.5)
