@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonreel.texcache import TEX_DIR_ENV
+from lessonreel.launch import TEX_DIR_ENV
 from tests import slow_tier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,6 +112,17 @@ def shared_latex(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(TEX_DIR_ENV, str(folder))
         yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_media_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Under ``pytest -n`` (the fast tier), each worker gets its own Manim media folder:
+    scenes constructed in the test process write Text's SVGs there, and two workers
+    writing and reading the same ./media/texts/<hash>.svg at once read it half-written."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        from manim import config
+
+        config.media_dir = str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture
