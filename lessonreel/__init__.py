@@ -3,6 +3,7 @@
 Everything a lesson's author writes with comes from here::
 
     from lessonreel import LessonScene, ThreeDLessonScene, say, theme
+    from lessonreel import BeatTracker                         # a beat's tracker, in type hints
     from lessonreel import decimal_string, decimal_places     # numbers as a viewer reads them
     from lessonreel import Lesson, SceneRef, Thumbnail         # a lesson's declaration
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # what each name is, for type checkers; at run time, see __ge
     from lessonreel import theme
     from lessonreel.authoring import LessonScene, ThreeDLessonScene
     from lessonreel.lesson import Lesson, SceneRef, Thumbnail
-    from lessonreel.narration import NarrationMixin
+    from lessonreel.narration import BeatTracker, NarrationMixin
     from lessonreel.numbers import decimal_places, decimal_string
     from lessonreel.spoken import Narration, say
 
@@ -28,6 +29,7 @@ _PUBLIC = {
     "LessonScene": "lessonreel.authoring",
     "ThreeDLessonScene": "lessonreel.authoring",
     "NarrationMixin": "lessonreel.narration",
+    "BeatTracker": "lessonreel.narration",
     "say": "lessonreel.spoken",
     "Narration": "lessonreel.spoken",
     "decimal_string": "lessonreel.numbers",
@@ -38,6 +40,7 @@ _PUBLIC = {
 }
 
 __all__ = [
+    "BeatTracker",
     "Lesson",
     "LessonScene",
     "Narration",

@@ -36,7 +36,7 @@ _SMALL_WORDS = {"a", "an", "the", "of", "and", "to", "in", "on", "for"}
 INIT = Template('''\
 """$title: a lesson of $course."""
 
-from lessonreel.lesson import Lesson, SceneRef
+from lessonreel import Lesson, SceneRef
 
 LESSON = Lesson(
     slug=$slug_repr,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,7 +38,7 @@ def test_every_public_name_resolves_and_an_unknown_one_lists_them() -> None:
     assert sorted(lessonreel.__all__) == sorted([*lessonreel._PUBLIC, "theme"])
     for name in lessonreel.__all__:
         assert getattr(lessonreel, name) is not None
-    with pytest.raises(AttributeError, match="it offers: Lesson, LessonScene"):
+    with pytest.raises(AttributeError, match="it offers: BeatTracker, Lesson, LessonScene"):
         lessonreel.Scene  # noqa: B018
 
 
@@ -65,3 +66,19 @@ def test_bases_in_the_wrong_order_are_refused_not_left_to_drop_the_narration() -
     with pytest.raises(TypeError, match="write NarrationMixin before the Scene class"):
         class Backwards(Scene, lessonreel.NarrationMixin):  # noqa: F841
             pass
+
+
+def test_both_modules_and_the_scaffold_import_from_lessonreel_alone() -> None:
+    """Scene code names no engine module, so the engine's modules may move."""
+    from lessonreel import scaffold
+
+    root = Path(__file__).resolve().parents[1]
+    sources = {str(path.relative_to(root)): path.read_text(encoding="utf-8")
+               for path in sorted((root / "scenes").rglob("*.py"))}
+    sources.update({f"scaffold.{name}": getattr(scaffold, name).template
+                    for name in ("INIT", "MATH", "SCENE", "TEST")})
+    inside = [f"{where}: {line.strip()}" for where, text in sources.items()
+              for line in text.splitlines()
+              if line.lstrip().startswith(("from lessonreel.", "import lessonreel."))]
+    assert inside == []
+    assert any("from lessonreel import" in text for text in sources.values())

@@ -14,11 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, GrowFromCenter, Scene, Write
+from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, GrowFromCenter, Write
 
-from lessonreel import theme
-from lessonreel.narration import BeatTracker, NarrationMixin
-from lessonreel.spoken import Narration
+from lessonreel import BeatTracker, LessonScene, Narration, theme
 from scenes.common.cards import centre_below, numbered_list, title_card
 from scenes.common.layout import scene_title
 
@@ -45,7 +43,7 @@ class Objective:
     speech: str | Narration
 
 
-class TitleAndObjectives(NarrationMixin, Scene):
+class TitleAndObjectives(LessonScene):
     """Base scene: a title card, then numbered objectives. Subclass it; do not register it."""
 
     course: ClassVar[str]
@@ -59,7 +57,6 @@ class TitleAndObjectives(NarrationMixin, Scene):
     key_color: ClassVar[str] = theme.HIGHLIGHT_COLOR
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         card = title_card(self.course, self.module_label, self.title)
         course, module, title, rule = card
 

@@ -1,6 +1,6 @@
 """Module 2 of the Artificial Neural Networks course: derivatives and partial derivatives."""
 
-from lessonreel.lesson import Lesson, SceneRef, Thumbnail
+from lessonreel import Lesson, SceneRef, Thumbnail
 
 LESSON = Lesson(
     slug="module02-derivatives",

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import LessonScene, say, theme
 from scenes.common.layout import formula, prose, readout, scene_title
 from scenes.module02_derivatives import math as m
 
@@ -44,11 +42,10 @@ def network_diagram() -> tuple[VGroup, list[MathTex]]:
     return VGroup(inputs, edges, total, out_edge, output, *weights), weights
 
 
-class ComputationIsNotLearning(NarrationMixin, Scene):
+class ComputationIsNotLearning(LessonScene):
     """A two-input network computes y = w1·x1 + w2·x2; nudging w1 moves y by x1 times as much."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("Computing is not learning")
         diagram, _ = network_diagram()
         rule = formula(m.NETWORK_LATEX, theme.BODY_SIZE).move_to([3.6, 2.0, 0])

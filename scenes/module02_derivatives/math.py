@@ -12,7 +12,7 @@ from typing import Literal
 
 import sympy as sp
 
-from lessonreel.numbers import decimal_places, decimal_string
+from lessonreel import decimal_places, decimal_string
 
 x, y, h = sp.symbols("x y h", real=True)
 

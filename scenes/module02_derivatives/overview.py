@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import LessonScene, say, theme
 from scenes.common.cards import centre_below, close_with_end_card, revision_table
 from scenes.common.layout import formula, scene_title
 from scenes.common.objectives import Objective, TitleAndObjectives
@@ -65,11 +63,10 @@ class LessonTitle(TitleAndObjectives):
     key_color = KEY
 
 
-class QuickRevision(NarrationMixin, Scene):
+class QuickRevision(LessonScene):
     """A concept-and-meaning table that summarises the lesson, filled in one row at a time."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("Quick revision")
         table = revision_table(("Concept", "Meaning"), [row[1:3] for row in SUMMARY],
                                SUMMARY_KEYS)
@@ -94,11 +91,10 @@ class QuickRevision(NarrationMixin, Scene):
                 self.play(FadeIn(meaning, shift=RIGHT * 0.2), Create(rule), run_time=1.2)
 
 
-class NextUpGradient(NarrationMixin, Scene):
+class NextUpGradient(LessonScene):
     """2x and 2y stack into ∇f, drawn at (1, 1) as (2, 2) across contours; then the end card."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("Coming up: the gradient")
         plane = NumberPlane(
             x_range=[-3.5, 3.5, 1], y_range=[-3.5, 3.5, 1], x_length=6.3, y_length=6.3,

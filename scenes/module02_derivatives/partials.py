@@ -5,9 +5,7 @@ from __future__ import annotations
 import sympy as sp
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import LessonScene, say, theme
 from scenes.common.knobs import frozen_tag, knob
 from scenes.common.layout import formula, prose, scene_title
 from scenes.common.live_decimal import LiveDecimal
@@ -37,11 +35,10 @@ def weight_label(name: str, edge: Line, below: bool = False, at: float = 0.4) ->
     return label.next_to(edge.point_from_proportion(at), DOWN if below else UP, buff=0.12)
 
 
-class WhyPartialDerivatives(NarrationMixin, Scene):
+class WhyPartialDerivatives(LessonScene):
     """Inputs x1 … xn with weights w1 … wn feed y; d beside ∂, one ∂y/∂wi per weight."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("Many inputs, many weights")
         inputs = input_column().move_to([-5.6, -0.4, 0])
         total = VGroup(Circle(0.45, color=theme.TEXT_COLOR),
@@ -159,11 +156,10 @@ def output_of(w1_value: float, w2_value: float) -> float:
                                    m.w2: sp.Rational(str(shown(w2_value)))}))
 
 
-class OneKnobAtATime(NarrationMixin, Scene):
+class OneKnobAtATime(LessonScene):
     """The neuron's weights w1 and w2 as knobs: turn one with the other frozen; ∂y/∂w = x."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("One knob at a time")
         w1, w2 = (ValueTracker(float(m.KNOB_START[w])) for w in (m.w1, m.w2))
 

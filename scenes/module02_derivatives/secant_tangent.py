@@ -5,9 +5,7 @@ from __future__ import annotations
 import sympy as sp
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import LessonScene, say, theme
 from scenes.common.layout import formula, prose, readout, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
@@ -19,11 +17,10 @@ tangent_at = sp.lambdify(m.x, m.TANGENT_LINE)
 HOLD = 1.0
 
 
-class SecantBecomesTangent(NarrationMixin, Scene):
+class SecantBecomesTangent(LessonScene):
     """A second point slides toward x = 1 on y = x²; the secant's slope h + 2 tends to 2."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("From secant to tangent")
         axes = themed_axes(
             x_range=[-0.5, 2.5, 1], y_range=[-1, 6, 1], x_length=5.6, y_length=5.0,
@@ -178,11 +175,10 @@ ADVICE = {
 VERDICT_COLORS = dict.fromkeys(("increasing", "decreasing", "nearly flat"), theme.SLOPE_COLOR)
 
 
-class SlopeTellsDirection(NarrationMixin, Scene):
+class SlopeTellsDirection(LessonScene):
     """A tangent slides along y = x³/3 − x while its live slope turns positive, negative, flat."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("What the slope's sign tells us")
         axes = themed_axes(
             x_range=[-2.6, 2.6, 1], y_range=[-2, 2.4, 1], x_length=6.2, y_length=4.2,

@@ -5,9 +5,7 @@ from __future__ import annotations
 import sympy as sp
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import LessonScene, say, theme
 from scenes.common.layout import formula, prose, readout, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
@@ -63,11 +61,10 @@ def magnification(axes: Axes, window: Axes) -> sp.Integer:
     return m.ZOOM
 
 
-class SensitivityOfFiveX(NarrationMixin, Scene):
+class SensitivityOfFiveX(LessonScene):
     """The line y = 5x: x moves from 2 to 2.001, y from 10 to 10.005, and Δy/Δx = 5."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("How sensitive is y to x?")
         (x_lo, x_hi), (y_lo, y_hi) = (map(float, r) for r in (m.LINE_X_RANGE, m.LINE_Y_RANGE))
         axes = themed_axes(

@@ -6,9 +6,7 @@ import numpy as np
 import sympy as sp
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import ThreeDLessonScene, say, theme
 from scenes.common.layout import formula, prose, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
@@ -120,7 +118,7 @@ def slice_panel() -> VGroup:
     return VGroup(axes, curve, tangent, run, rise, dot)
 
 
-class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
+class SliceSurfaceAtYEqualsOne(ThreeDLessonScene):
     """The bowl x² + y² is cut by the plane y = 1; the cut x² + 1 has slope 2 at x = 1."""
 
     def turn_camera(self, run_time: float, *alongside: Animation, **angles: float) -> None:
@@ -137,7 +135,6 @@ class SliceSurfaceAtYEqualsOne(NarrationMixin, ThreeDScene):
         self.remove(*mobjects)
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         self.set_camera_orientation(phi=70 * DEGREES, theta=-15 * DEGREES)
         self.axes = bowl_axes()
         self.world = VGroup(self.axes)

@@ -1,6 +1,6 @@
 """Module 3 of the Artificial Neural Networks course: the gradient vector."""
 
-from lessonreel.lesson import Lesson, SceneRef, Thumbnail
+from lessonreel import Lesson, SceneRef, Thumbnail
 
 LESSON = Lesson(
     slug="module03-gradient",

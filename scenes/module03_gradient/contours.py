@@ -6,9 +6,7 @@ import numpy as np
 import sympy as sp
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import LessonScene, say, theme
 from scenes.common.layout import formula, plane_point, prose, scene_title
 from scenes.module03_gradient import math as m
 from scenes.module03_gradient.contour_map import contour_map
@@ -18,11 +16,10 @@ from scenes.module03_gradient.contour_map import contour_map
 LABEL_ANGLES = (-100, -145, -115, -175)
 
 
-class GradientArrowsOverContours(NarrationMixin, Scene):
+class GradientArrowsOverContours(LessonScene):
     """Contours of x² + y² with ∇f arrows at six points, each meeting its circle at 90°."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("The gradient on a contour map")
         plane, rings = contour_map((-3.2, 3.2), (-3.2, 3.2), width=6.2, center=(-3.35, -0.5))
         labels = VGroup()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from lessonreel.numbers import decimal_places, decimal_string
+from lessonreel import decimal_places, decimal_string
 
 x, y = sp.symbols("x y", real=True)
 #: Angle of a unit direction u, and the parameter that runs around a contour.

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import LessonScene, say, theme
 from scenes.common.cards import close_with_end_card, numbered_list
 from scenes.common.layout import formula, plane_point, prose, scene_title
 from scenes.common.objectives import Objective, TitleAndObjectives
@@ -40,11 +38,10 @@ class GradientLessonTitle(TitleAndObjectives):
     )
 
 
-class BridgeToGradientDescent(NarrationMixin, Scene):
+class BridgeToGradientDescent(LessonScene):
     """The update (x, y) ← (x, y) − η∇f, its iterates from (2, 1) to the minimum; end card."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("Gradient descent")
         plane, rings = contour_map((-0.5, 2.5), (-0.5, 1.5), width=5.8, center=(-3.6, -0.6))
         rule = formula(m.DOWNHILL_RULE_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)

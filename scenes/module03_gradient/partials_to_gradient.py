@@ -6,19 +6,16 @@ import math
 
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import LessonScene, say, theme
 from scenes.common.layout import formula, plane_point, prose, scene_title, themed_plane
 from scenes.module02_derivatives import LESSON as PREVIOUS_LESSON
 from scenes.module03_gradient import math as m
 
 
-class PartialsBecomeGradient(NarrationMixin, Scene):
+class PartialsBecomeGradient(LessonScene):
     """∂f/∂x = 2x and ∂f/∂y = 2y stack into ∇f = (2x, 2y), evaluated at two points."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("From partials to the gradient")
         surface = formula(m.SURFACE_LATEX, theme.BODY_SIZE, theme.OUTPUT_COLOR)
         partials = VGroup(formula(m.PARTIAL_X_LATEX), formula(m.PARTIAL_Y_LATEX))

@@ -6,9 +6,7 @@ import numpy as np
 import sympy as sp
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import LessonScene, say, theme
 from scenes.common.layout import formula, plane_point, prose, readout, scene_title, themed_axes
 from scenes.module03_gradient import math as m
 from scenes.module03_gradient.contour_map import contour_map
@@ -18,11 +16,10 @@ rate_at = sp.lambdify(m.theta, m.DIRECTIONAL)
 DIRECTION_COLOR = theme.INPUT_COLOR
 
 
-class SteepestAtOneOne(NarrationMixin, Scene):
+class SteepestAtOneOne(LessonScene):
     """∇f(1,1) = (2,2), length 2√2; a unit u turns round while D_u f = ∇f·u peaks at 45°."""
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("Why the gradient is steepest")
         plane, ring = contour_map((-0.5, 2.5), (-0.5, 2.5), width=5.2, center=(-3.8, -0.4),
                                   levels=(m.value_at(m.STEEP_POINT),), step=0.5)

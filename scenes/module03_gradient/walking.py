@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from manim import *
 
-from lessonreel import theme
-from lessonreel.narration import BeatTracker, NarrationMixin
-from lessonreel.spoken import say
+from lessonreel import BeatTracker, LessonScene, say, theme
 from scenes.common.cards import text_block
 from scenes.common.layout import formula, plane_point, scene_title
 from scenes.module03_gradient import math as m
@@ -26,7 +24,7 @@ def readouts_for(step: m.WalkStep) -> list[MathTex]:
     return [formula(text(step), theme.LABEL_SIZE, color) for text, color in READOUTS]
 
 
-class WalkUphillAndDownhill(NarrationMixin, Scene):
+class WalkUphillAndDownhill(LessonScene):
     """A point steps along +∇f, then −∇f, while (x, y), f and ∇f update at every step."""
 
     def show(self, readouts: list[MathTex], step: m.WalkStep) -> list[Animation]:
@@ -63,7 +61,6 @@ class WalkUphillAndDownhill(NarrationMixin, Scene):
                       run_time=tracker.until(arrival))
 
     def construct(self) -> None:
-        self.camera.background_color = theme.BACKGROUND
         title = scene_title("Walking with the gradient")
         self.plane, rings = contour_map((-0.5, 2.5), (-0.5, 1.5), width=6.2, center=(-3.45, -0.6),
                                        step=0.5)
