@@ -440,10 +440,9 @@ def studio(lesson: str, scene_name: str | None, narration: str, port: int, no_op
     (beats, words, marks, layout findings). Saving a file the scene imports renders
     again what changed; Ctrl-C stops.
     """
-    import signal
-    import threading
     import webbrowser
 
+    from lessonreel.stopping import serve_until_stopped
     from lessonreel.studio.app import running
 
     chosen = get_lesson(lesson)
@@ -457,10 +456,7 @@ def studio(lesson: str, scene_name: str | None, narration: str, port: int, no_op
         click.echo(opened.url)
         if not no_open:
             webbrowser.open(opened.url)
-        stop = threading.Event()
-        for number in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(number, lambda *_: stop.set())
-        stop.wait()
+        serve_until_stopped()
         click.echo("stopping the studio", err=True)
 
 

@@ -88,3 +88,13 @@ def clean_private_temp(folder: Path | None = None) -> list[Path]:
     """Remove this user's private folders whose owning process is gone; those removed."""
     return remove_orphans(folder or Path(tempfile.gettempdir()), PRIVATE_PREFIXES,
                           own_only=True)
+
+
+def serve_until_stopped() -> None:
+    """Block until Ctrl-C or a plain kill, for a command that serves until then (the
+    presenter, the studio); even where it was started with SIGINT ignored, as a shell's
+    background job is, so its ``finally`` blocks always run."""
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stop.set())
+    stop.wait()

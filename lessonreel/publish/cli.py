@@ -148,14 +148,13 @@ def present(lesson: str | None, quality: str | None, from_dir: Path | None,
     Keys: → Space PageDown play the next beat; ← PageUp back to a beat's start; Home,
     End; a chapter's number then Enter; M sound; C captions; F full screen.
     """
-    import signal
-    import threading
     import webbrowser
 
     from lessonreel.errors import UsageError
     from lessonreel.lesson import get_lesson, project_root
     from lessonreel.publish import source
     from lessonreel.publish.present import serving
+    from lessonreel.stopping import serve_until_stopped
 
     if from_dir is not None and quality is not None:
         raise UsageError("give -q QUALITY or --from DIR, not both")
@@ -177,10 +176,6 @@ def present(lesson: str | None, quality: str | None, from_dir: Path | None,
         click.echo(presenter.url)
         if not no_open:
             webbrowser.open(presenter.url)
-        # Ctrl-C or a plain kill stops the server and removes its folder, even where the
-        # command was started with SIGINT ignored (as a shell's background job is).
-        stop = threading.Event()
-        for number in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(number, lambda *_: stop.set())
-        stop.wait()
+        # Ctrl-C or a plain kill stops the server and removes its folder.
+        serve_until_stopped()
         click.echo("stopped", err=True)
