@@ -36,6 +36,7 @@ from typing import Any
 from lessonreel import settings
 from lessonreel.errors import DiskFullError, LessonDeclarationError, RecordError
 from lessonreel.files import file_digest, inside, pid_alive, remove_orphans
+from lessonreel.layout import BeatLayout
 from lessonreel.lesson import SceneRef
 from lessonreel.records import Fields, read_object
 
@@ -515,10 +516,7 @@ def read_scene_record(path: Path) -> dict[str, Any]:
     fields.texts(record, "beat_keys", default=[])
     _check_beats(fields, record, "beats")
     for index, entry in enumerate(fields.items(record, "layout", default=[])):
-        fields.object(entry, f"layout[{index}]")
-        fields.text(entry, "beat", f"layout[{index}]")
-        fields.texts(entry, "problems", f"layout[{index}]", default=[])
-        fields.texts(entry, "flashes", f"layout[{index}]", default=[])
+        BeatLayout.from_json(entry, fields, f"layout[{index}]")
     smallest = record.get("smallest_text")
     if smallest is not None:
         fields.object(smallest, "smallest_text")

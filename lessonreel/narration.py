@@ -351,23 +351,24 @@ class NarrationMixin:
         from manim import config
 
         from lessonreel import theme
-        from lessonreel.layout import layout_problems, smallest_text
+        from lessonreel.layout import (
+            BeatLayout,
+            layout_problems,
+            read_layout_report,
+            smallest_text,
+            write_layout_report,
+        )
 
         on_screen = list(getattr(self, "mobjects", []))
         found = layout_problems(on_screen, config.frame_width, config.frame_height,
                                 min_size=theme.SMALL_SIZE)
         smallest = smallest_text(on_screen)
-        path = Path(report)
-        try:
-            entries: list[dict[str, Any]] = json.loads(path.read_text())
-        except (OSError, ValueError):
-            entries = []
-        entries = [e for e in entries if e["beat"] != beat]
+        entries = [e for e in read_layout_report(report) if e.beat != beat]
         first = bool(self.beats) and self.beats[0].name == beat
-        entries.append({"beat": beat, "problems": found, "smallest": None if smallest is None
-                        else {"label": smallest.label, "size": round(smallest.size, 2)},
-                        "flashes": [str(f) for f in self.flash_watch.in_beat(beat, first)]})
-        write_atomically(path, json.dumps(entries, indent=1).encode())
+        entries.append(BeatLayout(
+            beat, tuple(found), tuple(str(f) for f in self.flash_watch.in_beat(beat, first)),
+            None if smallest is None else (smallest.label, smallest.size)))
+        write_layout_report(report, entries)
 
     def _recording(self, beat: str) -> Path | None:
         """The author's recording of this beat, in the folder the renderer named.

@@ -27,7 +27,13 @@ from lessonreel.beatcache import spoken_beats
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
 from lessonreel.launch import ManimLaunch, SceneOrders
-from lessonreel.layout import SmallestText, flashes_in_report, smallest_in_report
+from lessonreel.layout import (
+    BeatLayout,
+    SmallestText,
+    flashes_in_report,
+    read_layout_report,
+    smallest_in_report,
+)
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.media import frame_count, run_ffmpeg
 
@@ -64,19 +70,15 @@ class Previewer:
     def layout_path(self, scene: SceneRef) -> Path:
         return self.folder / f"{scene.name}.layout.json"
 
-    def _layout_entries(self, scene: SceneRef) -> list[dict[str, Any]]:
-        try:
-            entries: list[dict[str, Any]] = json.loads(self.layout_path(scene).read_text())
-        except (OSError, ValueError):
-            return []
-        return entries
+    def _layout_entries(self, scene: SceneRef) -> list[BeatLayout]:
+        return read_layout_report(self.layout_path(scene))
 
     def layout_report(self, scene: SceneRef) -> tuple[str, ...]:
         """The layout problems and flashes (:mod:`lessonreel.flashes`) the last run found,
         beat by beat."""
         found = []
         for entry in self._layout_entries(scene):
-            found += [f"end of beat {entry['beat']!r}: {problem}" for problem in entry["problems"]]
+            found += [f"end of beat {entry.beat!r}: {problem}" for problem in entry.problems]
             found += flashes_in_report([entry])
         return tuple(found)
 

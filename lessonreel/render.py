@@ -33,7 +33,14 @@ from lessonreel.beatcache import (
 )
 from lessonreel.cache import SceneCache
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
-from lessonreel.layout import SmallestText, flashes_in_report, smallest_in_report
+from lessonreel.layout import (
+    BeatLayout,
+    SmallestText,
+    flashes_in_report,
+    once_a_beat,
+    read_layout_report,
+    smallest_in_report,
+)
 from lessonreel.loudness import normalise
 from lessonreel.media import (
     TICK,
@@ -46,6 +53,7 @@ from lessonreel.media import (
 )
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.pool import Executor, Job, LocalPool
+from lessonreel.records import Fields
 from lessonreel.stopping import Stopped, clean_private_temp
 from lessonreel.tracks import captions_from, drawn_beats, narration_track
 
@@ -162,10 +170,8 @@ def _order(task: SceneTask) -> list[tuple[Shard | None, int]]:
     return order
 
 
-def _layout_entries(task: SceneTask, shard: Shard) -> list[dict[str, Any]]:
-    path = task.layout_path(shard)
-    found: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
-    return found
+def _layout_entries(task: SceneTask, shard: Shard) -> list[BeatLayout]:
+    return read_layout_report(task.layout_path(shard))
 
 
 def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
@@ -182,7 +188,7 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
     pieces: list[Path] = []
     lengths: list[float] = []
     beats: list[dict[str, Any]] = []
-    layout: list[dict[str, Any]] = []
+    layout: list[BeatLayout] = []
     drawn_now: list[tuple[Shard, Path, float, list[dict[str, Any]]]] = []
     offset = 0.0
     for shard, segment in _order(task):
@@ -198,7 +204,9 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
                 placed["start"] = offset + beat["start"]
                 placed["end"] = None if beat["end"] is None else offset + beat["end"]
                 beats.append(placed)
-            layout.extend(record.get("layout", []))
+            checked = Fields(folder / "record.json", "the beat is drawn again")
+            layout.extend(BeatLayout.from_json(entry, checked, f"layout[{index}]")
+                          for index, entry in enumerate(record.get("layout", [])))
             lengths.append(int(record["frames"]) / fps)
             offset += lengths[-1]
         else:
@@ -258,7 +266,7 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
 
 def _store_segments(task: SceneTask,
                     drawn_now: Sequence[tuple[Shard, Path, float, list[dict[str, Any]]]],
-                    layout: Sequence[dict[str, Any]]) -> list[str]:
+                    layout: Sequence[BeatLayout]) -> list[str]:
     """Cut what was rendered now into beat segments and store each under its beat key;
     the keys of every segment of the scene (cached or new)."""
     plan = task.beat_plan
@@ -300,7 +308,7 @@ def _store_segments(task: SceneTask,
                         for b in inside_it]
             store.store(task.lesson, task.scene.name, task.variant, keys[index], piece, {
                 "fps": fps, "plays": beat["plays"], "beats": relative,
-                "layout": [e for e in layout if e.get("beat") == beat["name"]]})
+                "layout": [e.to_json() for e in layout if e.beat == beat["name"]]})
             start += count / fps
     return keys
 
@@ -318,17 +326,12 @@ def scene_beat(beat: dict[str, Any]) -> dict[str, Any]:
                           for s in beat.get("sentences", [])]}
 
 
-def _layout_by_beat(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    kept: dict[str, dict[str, Any]] = {}
-    for entry in entries:
-        kept.setdefault(entry["beat"], {"beat": entry["beat"],
-                                        "problems": list(entry.get("problems", [])),
-                                        "flashes": list(entry.get("flashes", []))})
-    return list(kept.values())
+def _layout_by_beat(entries: Sequence[BeatLayout]) -> list[dict[str, Any]]:
+    return [entry.to_json() for entry in once_a_beat(entries)]
 
 
-def _smallest(entries: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    found = smallest_in_report(list(entries))
+def _smallest(entries: Sequence[BeatLayout]) -> dict[str, Any] | None:
+    found = smallest_in_report(entries)
     return None if found is None else asdict(found)
 
 

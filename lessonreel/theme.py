@@ -33,6 +33,8 @@ FUNCTION_COLOR = OUTPUT_COLOR
 #: A slope: a derivative's value and its sign ("slope < 0"), the tangent's own colour,
 #: never the secant's.
 SLOPE_COLOR = TANGENT_COLOR
+#: A network's weights, w1, w2, ...: the knobs learning turns.
+WEIGHT_COLOR = HIGHLIGHT_COLOR
 
 TEXT_COLORS = {
     "text": TEXT_COLOR,

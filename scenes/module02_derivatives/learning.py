@@ -36,7 +36,7 @@ def network_diagram() -> tuple[VGroup, list[MathTex]]:
     edges = VGroup(*(Arrow(i.get_right(), total.get_left(), buff=0.1, color=theme.AXIS_COLOR)
                      for i in inputs))
     out_edge = Arrow(total.get_right(), output.get_left(), buff=0.1, color=theme.AXIS_COLOR)
-    weights = [MathTex(name, font_size=theme.LABEL_SIZE, color=theme.HIGHLIGHT_COLOR)
+    weights = [MathTex(name, font_size=theme.LABEL_SIZE, color=theme.WEIGHT_COLOR)
                .next_to(edge.get_center(), UP if k == 0 else DOWN, buff=0.2)
                for k, (name, edge) in enumerate(zip(("w_1", "w_2"), edges, strict=True))]
     return VGroup(inputs, edges, total, out_edge, output, *weights), weights
@@ -74,7 +74,7 @@ class ComputationIsNotLearning(LessonScene):
             self.play(Write(numbers), run_time=tracker.until("y"))
 
         w1 = ValueTracker(W1_START)
-        w1_read = readout("w_1", W1_START, m.NETWORK_PLACES, theme.HIGHLIGHT_COLOR)
+        w1_read = readout("w_1", W1_START, m.NETWORK_PLACES, theme.WEIGHT_COLOR)
         y_read = readout("y", output_for(W1_START), m.NETWORK_PLACES, theme.OUTPUT_COLOR)
         readouts = VGroup(w1_read, y_read).arrange(RIGHT, buff=0.9).next_to(numbers, DOWN, buff=0.6)
         learn = prose("Learning = adjusting the weights", theme.BODY_SIZE, theme.HIGHLIGHT_COLOR)

@@ -11,8 +11,6 @@ from scenes.common.layout import formula, prose, scene_title
 from scenes.common.live_decimal import LiveDecimal
 from scenes.module02_derivatives import math as m
 
-WEIGHT_COLOR = theme.HIGHLIGHT_COLOR
-
 
 def input_column() -> VGroup:
     """x1, x2, a vertical ellipsis and xn, stacked like the inputs of a network."""
@@ -31,7 +29,7 @@ def input_column() -> VGroup:
 
 def weight_label(name: str, edge: Line, below: bool = False, at: float = 0.4) -> MathTex:
     """A weight's name beside its edge, ``at`` of the way from the input."""
-    label = MathTex(name, font_size=theme.LABEL_SIZE, color=WEIGHT_COLOR)
+    label = MathTex(name, font_size=theme.LABEL_SIZE, color=theme.WEIGHT_COLOR)
     return label.next_to(edge.point_from_proportion(at), DOWN if below else UP, buff=0.12)
 
 
@@ -82,7 +80,7 @@ class WhyPartialDerivatives(LessonScene):
         )) as tracker:
             tracker.wait_until("one")
             self.play(weights[chosen].animate.scale(1.25),
-                      edges[chosen].animate.set_color(WEIGHT_COLOR).set_stroke(width=6),
+                      edges[chosen].animate.set_color(theme.WEIGHT_COLOR).set_stroke(width=6),
                       run_time=tracker.until("other"))
             # The other weights freeze as "every other weight stays" is said.
             self.play(*(weights[k].animate.set_color(theme.FROZEN_COLOR) for k in others),
@@ -137,7 +135,7 @@ class WhyPartialDerivatives(LessonScene):
             "partial derivative for each of them: one sensitivity per weight, and per input too."
         )) as tracker:
             tracker.wait_until("every")
-            self.play(*(weights[k].animate.set_color(WEIGHT_COLOR) for k in others),
+            self.play(*(weights[k].animate.set_color(theme.WEIGHT_COLOR) for k in others),
                       *(edges[k].animate.set_opacity(1) for k in others),
                       weights[chosen].animate.scale(1 / 1.25),
                       edges[chosen].animate.set_color(theme.AXIS_COLOR).set_stroke(width=3),
@@ -180,8 +178,8 @@ class OneKnobAtATime(LessonScene):
         neuron = VGroup(inputs, edges, weights, total, out_arrow, output)
 
         dial = tuple(float(v) for v in m.KNOB_RANGE)
-        w1_knob = knob(sp.latex(m.w1), w1, dial, WEIGHT_COLOR).move_to([3.7, 2.0, 0])
-        w2_knob = knob(sp.latex(m.w2), w2, dial, WEIGHT_COLOR).move_to([3.7, 0.55, 0])
+        w1_knob = knob(sp.latex(m.w1), w1, dial, theme.WEIGHT_COLOR).move_to([3.7, 2.0, 0])
+        w2_knob = knob(sp.latex(m.w2), w2, dial, theme.WEIGHT_COLOR).move_to([3.7, 0.55, 0])
 
         # The rule, and under it the same sum in numbers that follow the knobs: the
         # equation states what the knobs hold at every frame.
@@ -190,7 +188,7 @@ class OneKnobAtATime(LessonScene):
         # for live numbers in the same places.
         typeset = MathTex(*m.network_live_sum_parts(m.KNOB_START), font_size=theme.BODY_SIZE)
         typeset.next_to(rule, DOWN, buff=0.35)
-        colors = (WEIGHT_COLOR, WEIGHT_COLOR, theme.OUTPUT_COLOR)
+        colors = (theme.WEIGHT_COLOR, theme.WEIGHT_COLOR, theme.OUTPUT_COLOR)
         starts = (m.KNOB_START[m.w1], m.KNOB_START[m.w2], m.KNOB_VALUES[0])
         numbers = []
         for k, (start, color) in enumerate(zip(starts, colors, strict=True)):
@@ -259,7 +257,7 @@ class OneKnobAtATime(LessonScene):
             # The frozen knob thaws before the next turn.
             self.play(FadeOut(tag), frozen.animate.set_opacity(1),
                       edges[frozen_edge].animate.set_opacity(1),
-                      weights[frozen_edge].animate.set_color(WEIGHT_COLOR), run_time=0.8)
+                      weights[frozen_edge].animate.set_color(theme.WEIGHT_COLOR), run_time=0.8)
         for number in numbers:
             number.clear_updaters()
 

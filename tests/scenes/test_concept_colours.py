@@ -9,16 +9,19 @@ import pytest
 from lessonreel import theme
 from tests.scenes.conftest import SCENES, ConstructedScene, construct
 
-#: A text that states a concept, by what it reads, and the theme's colour for it.
+#: A text that states a concept, by what it reads, and the theme's colours for it.
 CONCEPTS = {
     # The function studied, written out: f(x, y) = x^2 + y^2.
-    re.compile(r"^MathTex\('f\(x, y\) ="): theme.FUNCTION_COLOR,
+    re.compile(r"^MathTex\('f\(x, y\) ="): (theme.FUNCTION_COLOR,),
     # A slope's sign or size stated: "slope > 0: increasing", "slope < 0: ...".
-    re.compile(r"^Text\('slope [<>≈]"): theme.SLOPE_COLOR,
+    re.compile(r"^Text\('slope [<>≈]"): (theme.SLOPE_COLOR,),
+    # A weight's name on its edge or knob: w_{1}, w_{2}, ..., w_{n}; grey while frozen.
+    re.compile(r"^MathTex\('w_\{?[0-9n]\}?'\)$"): (theme.WEIGHT_COLOR, theme.FROZEN_COLOR),
 }
 
 #: A scene that states each concept, so the check above is known to find what it checks.
-SHOWN_IN = {"FUNCTION": "SliceSurfaceAtYEqualsOne", "SLOPE": "SlopeTellsDirection"}
+SHOWN_IN = {"FUNCTION": "SliceSurfaceAtYEqualsOne", "SLOPE": "SlopeTellsDirection",
+            "WEIGHT": "WhyPartialDerivatives"}
 
 
 def stated(constructed: ConstructedScene) -> list[tuple[str, str, str, str]]:
@@ -30,10 +33,10 @@ def stated(constructed: ConstructedScene) -> list[tuple[str, str, str, str]]:
 
 def test_every_text_that_states_a_concept_has_the_concept_colour(
         constructed: ConstructedScene) -> None:
-    colours = {p.pattern: c.upper() for p, c in CONCEPTS.items()}
-    wrong = {f"{moment}: {label} in {colour}, not {colours[pattern]}"
+    colours = {p.pattern: {c.upper() for c in allowed} for p, allowed in CONCEPTS.items()}
+    wrong = {f"{moment}: {label} in {colour}, not {' or '.join(sorted(colours[pattern]))}"
              for pattern, moment, label, colour in stated(constructed)
-             if colour != colours[pattern]}
+             if colour not in colours[pattern]}
     assert not wrong, "\n".join(sorted(wrong))
 
 

@@ -26,7 +26,7 @@ from manim import (
 from lessonreel import theme
 from lessonreel.flashes import Flash
 from lessonreel.launch import LAYOUT_FILE_ENV, NARRATION_ENV
-from lessonreel.layout import flashes_in_report
+from lessonreel.layout import BeatLayout, flashes_in_report
 from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.narration import NarrationMixin
 from lessonreel.preview import Previewer
@@ -219,11 +219,11 @@ def test_drawing_every_frame_finds_what_skipping_finds(
 
 
 def test_a_render_counts_each_beats_flashes_once_however_many_shards_ran_it() -> None:
-    first = {"beat": "one", "problems": [], "smallest": None, "flashes": ["at 1.00 s: x"]}
+    first = BeatLayout("one", flashes=("at 1.00 s: x",))
     # Two shards: the second ran beat one again (skipping its plays) before its own.
-    entries = [first, first, {"beat": "two", "problems": [], "smallest": None, "flashes": []}]
+    entries = [first, first, BeatLayout("two")]
     assert flashes_in_report(entries) == ["in beat 'one': flash at 1.00 s: x"]
-    assert flashes_in_report([{"beat": "old", "problems": [], "smallest": None}]) == []
+    assert flashes_in_report([BeatLayout("old")]) == []
 
 
 def test_no_scene_of_either_module_flashes(constructed: ConstructedScene) -> None:
