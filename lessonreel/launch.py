@@ -12,11 +12,12 @@ preview) stops Manim and whatever it started (LaTeX, ffmpeg), not the caller's t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -152,25 +153,26 @@ class ManimLaunch:
             try:
                 return process.wait()
             except BaseException:
-                stop_group(process)
+                stop_groups([process], grace=5.0)
                 raise
 
 
-def stop_group(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
-    """Stop a launch and everything it started: SIGTERM to its group, SIGKILL after
-    ``grace`` seconds."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except (ProcessLookupError, PermissionError):
-        return
-    try:
-        process.wait(grace)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            return
+def stop_groups(processes: Sequence[subprocess.Popen[bytes]], grace: float = 10.0) -> None:
+    """Stop launches and everything they started: SIGTERM to each process group at once,
+    then, after up to ``grace`` seconds for each, SIGKILL to whatever is left of the group
+    (a child that ignored SIGTERM, or the process itself)."""
+    for process in processes:
+        _signal_group(process, signal.SIGTERM)
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=grace)
+        _signal_group(process, signal.SIGKILL)
         process.wait()
+
+
+def _signal_group(process: subprocess.Popen[bytes], number: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, number)
 
 
 # -- Where a scene raised ------------------------------------------------------------

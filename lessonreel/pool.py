@@ -7,8 +7,6 @@ its video back to :func:`lessonreel.render.run_plan`.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import signal
 import subprocess
@@ -19,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lessonreel.errors import SceneRenderError, UsageError
+from lessonreel.launch import stop_groups
 from lessonreel.plan import SceneTask, Shard
 from lessonreel.quality import encoder_config
 from lessonreel.texcache import repeat_warnings
@@ -73,20 +72,7 @@ class Workers:
         with self._lock:
             self.stopping = True
             running = list(self._running)
-        for process in running:
-            _signal_group(process, signal.SIGTERM)
-        for process in running:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
-            # Whatever is left of its group (a child that ignored SIGTERM, or the
-            # worker itself after 10 s) may not outlive the run.
-            _signal_group(process, signal.SIGKILL)
-            process.wait()
-
-
-def _signal_group(process: subprocess.Popen[bytes], number: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, number)
+        stop_groups(running)
 
 
 def render_shard(task: SceneTask, shard: Shard, workers: Workers) -> Path:
