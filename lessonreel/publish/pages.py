@@ -25,14 +25,16 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def asset_bytes(name: str) -> bytes:
-    return (resources.files("lessonreel.publish") / "templates" / name).read_bytes()
+def asset_bytes(name: str, package: str = "lessonreel.publish") -> bytes:
+    """A page's asset, from the ``templates`` folder of ``package`` (the site and the
+    presenter's, or the studio's)."""
+    return (resources.files(package) / "templates" / name).read_bytes()
 
 
-def asset_stamp(names: Iterable[str]) -> str:
+def asset_stamp(names: Iterable[str], package: str = "lessonreel.publish") -> str:
     """A short digest of the assets: a changed stylesheet or script gets a new address,
     so no host's cache serves the old one."""
     digest = hashlib.sha256()
     for name in names:
-        digest.update(asset_bytes(name))
+        digest.update(asset_bytes(name, package))
     return digest.hexdigest()[:10]

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel.errors import UsageError
-from lessonreel.files import pid_alive
+from lessonreel.files import pid_folder, remove_orphans
 from lessonreel.lesson import Lesson, SceneRef
-from lessonreel.publish.pages import environment
+from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
 from lessonreel.publish.server import Content, StaticServer, serve_files
 from lessonreel.quality import get_quality
 from lessonreel.studio.renders import QUALITY, Renderer, RenderQueue, SceneFailed
@@ -38,12 +38,10 @@ log = logging.getLogger("lessonreel.studio")
 
 PAGE = "studio.html"
 ASSETS = ("studio.css", "studio.js")
-
-
-def _asset(name: str) -> bytes:
-    from importlib import resources
-
-    return (resources.files("lessonreel.studio") / "templates" / name).read_bytes()
+#: The package whose templates folder holds the page and its assets.
+PACKAGE = "lessonreel.studio"
+#: A studio's folder (its published videos and captions) is named so, with its pid.
+FOLDER_PREFIX = "studio-"
 
 
 @dataclass
@@ -81,8 +79,9 @@ class Studio:
         self.narration = narration
         self.refs = {scene.name: scene for scene in lesson.scenes}
         base = cache_dir / "studio" / lesson.slug
-        _remove_finished(base)
-        self.folder = base / str(os.getpid())
+        # Named for this process: a studio killed outright leaves it to the next one.
+        remove_orphans(base, (FOLDER_PREFIX,))
+        self.folder = pid_folder(base, FOLDER_PREFIX)
         self.renderer = Renderer(lesson, root, cache_dir, narration, self.folder,
                                  jobs=jobs or os.cpu_count() or 1)
         self.states = {name: SceneState() for name in self.refs}
@@ -92,7 +91,8 @@ class Studio:
         self._version = 0
         self._watched: dict[str, set[Path]] = {}
         self._stop = threading.Event()
-        files: dict[str, Content] = {f"/assets/{name}": _asset(name) for name in ASSETS}
+        files: dict[str, Content] = {f"/assets/{name}": asset_bytes(name, PACKAGE)
+                                     for name in ASSETS}
         page = self._page()
         files["/"] = files[f"/{PAGE}"] = page
         files["/state.json"] = self.state_bytes
@@ -121,7 +121,7 @@ class Studio:
                 "fps": get_quality(QUALITY).fps, "first": self.current,
                 "narration": self.narration}
         return env.get_template(PAGE).render(
-            title=self.lesson.title, data=data, stamp=_stamp()).encode("utf-8")
+            title=self.lesson.title, data=data, stamp=asset_stamp(ASSETS, PACKAGE)).encode("utf-8")
 
     def state(self) -> dict[str, Any]:
         with self._lock:
@@ -130,7 +130,7 @@ class Studio:
                 "lesson": self.lesson.slug, "title": self.lesson.title,
                 "narration": self.narration, "current": self.current,
                 "rendering": self.queue.running, "waiting": self.queue.waiting,
-                "progress": {"frames": progress.frames, "expected": progress.expected},
+                "progress": {"frames": progress.drawn, "expected": progress.expected},
                 "outline": self.outline,
                 "scenes": {name: state.shown() for name, state in self.states.items()
                            if state.version or state.error or state.saved_at},
@@ -233,24 +233,6 @@ class Studio:
         self.server.server_close()
         self.queue.join(30)
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _stamp() -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    for name in ASSETS:
-        digest.update(_asset(name))
-    return digest.hexdigest()[:10]
-
-
-def _remove_finished(base: Path) -> None:
-    """Folders of studios whose process is gone."""
-    if not base.is_dir():
-        return
-    for folder in base.iterdir():
-        if folder.name.isdigit() and not pid_alive(int(folder.name)):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

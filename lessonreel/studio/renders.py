@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -26,8 +25,15 @@ from typing import Any
 import srt
 
 from lessonreel.cache import SceneCache, read_scene_record
-from lessonreel.errors import LessonreelError, RenderFailedError, SceneRenderError
+from lessonreel.errors import (
+    AssemblyError,
+    LessonreelError,
+    RenderFailedError,
+    SceneRenderError,
+)
+from lessonreel.files import staged, write_atomically
 from lessonreel.lesson import Lesson, SceneRef
+from lessonreel.media import run_ffmpeg
 from lessonreel.plan import SceneTask, Shard, plan
 from lessonreel.pool import LocalPool, last_error_line
 from lessonreel.quality import get_quality
@@ -116,43 +122,27 @@ class RenderQueue:
 
 @dataclass
 class Progress:
-    """What the pool says of the render running: frames drawn of those expected."""
+    """What the pool says of the render running (a :class:`lessonreel.render.Reporter`):
+    frames drawn, shard by shard, of those expected."""
 
-    frames: int = 0
     expected: int = 0
     shards: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def drawn(self) -> int:
+        return sum(self.shards.values())
 
     def started(self, task: SceneTask) -> None:
         self.expected = task.estimated_frames
 
-    def frames_drawn(self, task: SceneTask, shard: Shard, done: int) -> None:
-        self.shards[shard.index] = done
-        self.frames = sum(self.shards.values())
-
-    def finished(self, output: SceneOutput) -> None:
-        pass
-
-    def failed(self, task: SceneTask, error: SceneRenderError) -> None:
-        pass
-
-
-class _Reporter:
-    """:class:`lessonreel.render.Reporter` over a :class:`Progress`."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-
-    def started(self, task: SceneTask) -> None:
-        self.progress.started(task)
-
     def frames(self, task: SceneTask, shard: Shard, done: int) -> None:
-        self.progress.frames_drawn(task, shard, done)
+        self.shards[shard.index] = done
 
     def finished(self, output: SceneOutput) -> None:
-        self.progress.finished(output)
+        pass
 
     def failed(self, task: SceneTask, error: SceneRenderError) -> None:
-        self.progress.failed(task, error)
+        pass
 
 
 @dataclass(frozen=True)
@@ -224,7 +214,7 @@ class Renderer:
             self._pool = LocalPool(self.jobs)
             if self._stopping:
                 raise SceneFailed({"message": "the studio is stopping"})
-            output = run_plan(tasks, self.jobs, _Reporter(self.progress), self._pool)[0]
+            output = run_plan(tasks, self.jobs, self.progress, self._pool)[0]
         except SyntaxError as error:
             snapshot = tasks[0].project_root if tasks else None
             raise SceneFailed(syntax_error(error, _snapshot_of(error, self.root) or snapshot,
@@ -270,25 +260,23 @@ class Renderer:
 
         self.folder.mkdir(parents=True, exist_ok=True)
         video = self.folder / f"{scene.name}-{version}.mp4"
-        command = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-                   "-i", str(output.video)]
+        inputs, maps = ["-i", str(output.video)], ["-map", "0:v:0", "-c:v", "copy"]
         if output.narration is not None:
             # The fast coder: a third of the default's time (0.3 s against 1.0 s for a
             # minute of narration here), plenty for a preview.
-            command += ["-i", str(output.narration), "-map", "0:v:0", "-map", "1:a:0",
-                        "-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k"]
-        else:
-            command += ["-map", "0:v:0"]
-        command += ["-c:v", "copy", "-movflags", "+faststart", str(video)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise SceneFailed({"message": "putting the narration beside the picture failed: "
-                                          + done.stderr.strip()[:300]})
+            inputs += ["-i", str(output.narration)]
+            maps += ["-map", "1:a:0", "-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k"]
+        try:
+            with staged(video) as target:
+                run_ffmpeg(["-loglevel", "error", *inputs, *maps, "-movflags", "+faststart",
+                            "-f", "mp4", str(target)], "putting the narration beside the picture")
+        except AssemblyError as error:
+            raise SceneFailed({"message": str(error)[:300]}) from error
         captions = None
         if output.captions is not None:
             captions = self.folder / f"{scene.name}-{version}.vtt"
             cues = list(srt.parse(output.captions.read_text(encoding="utf-8")))
-            captions.write_text(to_webvtt(cues), encoding="utf-8")
+            write_atomically(captions, to_webvtt(cues).encode())
         return video, captions
 
 
