@@ -1,4 +1,5 @@
-"""Narration: speech services, the audio cache, and beats inside scenes.
+"""Narration inside scenes: beats, their tracker and marks, and the records a scene
+writes (the speech services and their cache are :mod:`lessonreel.voices`).
 
 A scene speaks in *beats*, in the shape manim-voiceover made familiar::
 
