@@ -17,8 +17,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import pyloudnorm
-from scipy.signal import resample_poly
 
 from lessonreel.errors import AssemblyError
 from lessonreel.media import run_ffmpeg
@@ -42,6 +40,9 @@ def loudness(samples: np.ndarray, rate: int) -> float | None:
     the gate of -70 LUFS, or too short to measure)."""
     if len(samples) < int(0.4 * rate):  # shorter than one gating block
         return None
+    # Imported here: SciPy under pyloudnorm costs 0.6 s, which every command would pay.
+    import pyloudnorm
+
     value = float(pyloudnorm.Meter(rate).integrated_loudness(samples))
     return None if not np.isfinite(value) or value < -70 else value
 
@@ -52,6 +53,8 @@ def true_peak(samples: np.ndarray) -> float:
     An inter-sample peak stands within a few samples of a sample near the highest, so
     only the stretches around the loudest samples are oversampled (the whole of a
     minute's narration took a second)."""
+    from scipy.signal import resample_poly
+
     level = np.abs(samples)
     loudest = np.flatnonzero(level >= level.max() * 10 ** (-1 / 20))
     loudest = loudest[np.argsort(level[loudest])[::-1][:TRUE_PEAK_WINDOWS]]

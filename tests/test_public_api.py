@@ -12,9 +12,13 @@ import lessonreel
 from lessonreel import theme
 
 
+#: What costs a command its start-up: each takes a quarter of a second or more to import.
+HEAVY = ("manim", "sympy", "scipy", "pyloudnorm")
+
+
 def loaded_after(statement: str) -> set[str]:
-    """Which of manim and sympy a fresh interpreter has loaded after ``statement``."""
-    code = f"{statement}\nimport sys\nprint(sorted({{'manim', 'sympy'}} & set(sys.modules)))"
+    """Which of the heavy libraries a fresh interpreter has loaded after ``statement``."""
+    code = f"{statement}\nimport sys\nprint(sorted({set(HEAVY)!r} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     return set(eval(out))  # noqa: S307 - our own print of a list of names
@@ -25,12 +29,16 @@ def test_importing_lessonreel_or_declaring_a_lesson_loads_neither_manim_nor_symp
     assert loaded_after("from lessonreel import Lesson, SceneRef, Thumbnail, theme") == set()
 
 
-def test_the_command_line_and_the_render_plan_load_neither_manim_nor_sympy() -> None:
+def test_the_command_line_and_the_render_plan_load_no_heavy_library() -> None:
+    # SciPy came in through the loudness measure once and tripled the CLI's start-up.
     assert loaded_after("import lessonreel.cli, lessonreel.plan, lessonreel.render") == set()
 
 
 def test_a_name_that_needs_them_loads_them_when_asked_for() -> None:
     assert loaded_after("from lessonreel import say") == {"sympy"}
+    assert {"pyloudnorm", "scipy"} <= loaded_after(
+        "import numpy as np; from lessonreel.loudness import loudness\n"
+        "loudness(np.random.default_rng(0).normal(0, 0.1, 48000), 48000)")
     assert "manim" in loaded_after("from lessonreel import LessonScene")
 
 
