@@ -17,26 +17,26 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what each name is, for type checkers; at run time, see __getattr__
-    from lessonreel import theme
-    from lessonreel.authoring import LessonScene, ThreeDLessonScene
-    from lessonreel.lesson import Lesson, SceneRef, Thumbnail
-    from lessonreel.narration import BeatTracker, NarrationMixin
-    from lessonreel.numbers import decimal_places, decimal_string
-    from lessonreel.spoken import Narration, say
+    from lessonreel.authoring import theme
+    from lessonreel.authoring.lesson import Lesson, SceneRef, Thumbnail
+    from lessonreel.authoring.narration import BeatTracker, NarrationMixin
+    from lessonreel.authoring.numbers import decimal_places, decimal_string
+    from lessonreel.authoring.scenes import LessonScene, ThreeDLessonScene
+    from lessonreel.authoring.spoken import Narration, say
 
 #: Each public name and the module that defines it.
 _PUBLIC = {
-    "LessonScene": "lessonreel.authoring",
-    "ThreeDLessonScene": "lessonreel.authoring",
-    "NarrationMixin": "lessonreel.narration",
-    "BeatTracker": "lessonreel.narration",
-    "say": "lessonreel.spoken",
-    "Narration": "lessonreel.spoken",
-    "decimal_string": "lessonreel.numbers",
-    "decimal_places": "lessonreel.numbers",
-    "Lesson": "lessonreel.lesson",
-    "SceneRef": "lessonreel.lesson",
-    "Thumbnail": "lessonreel.lesson",
+    "LessonScene": "lessonreel.authoring.scenes",
+    "ThreeDLessonScene": "lessonreel.authoring.scenes",
+    "NarrationMixin": "lessonreel.authoring.narration",
+    "BeatTracker": "lessonreel.authoring.narration",
+    "say": "lessonreel.authoring.spoken",
+    "Narration": "lessonreel.authoring.spoken",
+    "decimal_string": "lessonreel.authoring.numbers",
+    "decimal_places": "lessonreel.authoring.numbers",
+    "Lesson": "lessonreel.authoring.lesson",
+    "SceneRef": "lessonreel.authoring.lesson",
+    "Thumbnail": "lessonreel.authoring.lesson",
 }
 
 __all__ = [
@@ -57,7 +57,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "theme":
-        return importlib.import_module("lessonreel.theme")
+        return importlib.import_module("lessonreel.authoring.theme")
     if name not in _PUBLIC:
         raise AttributeError(f"module 'lessonreel' has no attribute {name!r}; "
                              f"it offers: {', '.join(__all__)}")

@@ -38,8 +38,8 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lessonreel.lesson import get_lesson  # noqa: E402
-from lessonreel.quality import QUALITIES  # noqa: E402
+from lessonreel.authoring.lesson import get_lesson  # noqa: E402
+from lessonreel.render.quality import QUALITIES  # noqa: E402
 
 console = Console()
 
@@ -60,7 +60,7 @@ def warm_narration(lesson_slug: str, env: dict[str, str]) -> None:
     script = (
         "import importlib, sys\n"
         "from manim import tempconfig\n"
-        "from lessonreel.lesson import get_lesson\n"
+        "from lessonreel.authoring.lesson import get_lesson\n"
         f"for ref in get_lesson({lesson_slug!r}).scenes:\n"
         "    cls = getattr(importlib.import_module(ref.qualified_module), ref.name)\n"
         "    with tempconfig({'dry_run': True, 'quality': 'low_quality'}):\n"

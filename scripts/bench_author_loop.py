@@ -75,7 +75,7 @@ def _done():
 
 atexit.register(_done)
 # In the studio's own process: how long each step of joining and caching a scene takes.
-_WRAP = {{"lessonreel.render": ["_on_frame_grid", "_join", "video_timing", "_store_segments",
+_WRAP = {{"lessonreel.render.run": ["_on_frame_grid", "_join", "video_timing", "_store_segments",
                                 "grab_frame", "narration_track", "normalise", "captions_from",
                                 "SceneCache.store", "BeatSegments.prune"]}}
 
@@ -127,7 +127,7 @@ class Loop:
     total: float
     phases: dict[str, float] = field(default_factory=dict)
     drawn: int | None = None
-    #: Seconds in each step of joining and caching the scene (lessonreel.render).
+    #: Seconds in each step of joining and caching the scene (lessonreel.render.run).
     steps: dict[str, float] = field(default_factory=dict)
 
 
@@ -258,7 +258,7 @@ def speech_probe(cache: Path, text: str) -> tuple[float, float]:
     script = (
         "import sys, time\nfrom pathlib import Path\n"
         "started = time.monotonic()\n"
-        "from lessonreel.voices import PiperSpeech\n"
+        "from lessonreel.voice.services import PiperSpeech\n"
         "voice = PiperSpeech(Path(sys.argv[1]))\n"
         "voice.speak('Indeed. ' + sys.argv[2])\nfirst = time.monotonic() - started\n"
         "started = time.monotonic()\nvoice.speak('Surely. ' + sys.argv[2])\n"
@@ -371,7 +371,7 @@ def main() -> None:
                        f"{speech[scene][1]:.1f} s")
     console.print(probes)
     names = sorted({name for loops in results.values() for loop in loops for name in loop.steps})
-    joins = Table(title="'join, cache' step by step (medians; lessonreel.render)")
+    joins = Table(title="'join, cache' step by step (medians; lessonreel.render.run)")
     joins.add_column("scene")
     joins.add_column("edit")
     for name in names:

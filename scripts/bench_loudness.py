@@ -1,4 +1,4 @@
-"""Time the narration's loudness normalisation (lessonreel/loudness.py) on Piper's voice.
+"""Time the narration's loudness normalisation (lessonreel/voice/loudness.py) on Piper's voice.
 
     .venv/bin/python scripts/bench_loudness.py [--seconds 70] [--repeat 3]
 
@@ -19,9 +19,9 @@ import numpy as np
 import pyloudnorm
 from scipy.signal import resample_poly
 
-from lessonreel.loudness import normalise
-from lessonreel.speech import read_wav, write_wav
-from lessonreel.voices import PiperSpeech
+from lessonreel.voice.loudness import normalise
+from lessonreel.voice.services import PiperSpeech
+from lessonreel.voice.speech import read_wav, write_wav
 
 SENTENCES = [
     "Watch x slide from two to two point zero zero one, and y follows at five times the pace.",

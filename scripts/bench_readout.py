@@ -47,7 +47,7 @@ from manim import (  # noqa: E402
     tempconfig,
 )
 
-from lessonreel import theme  # noqa: E402
+from lessonreel.authoring import theme  # noqa: E402
 from scenes.common.layout import readout  # noqa: E402
 from scenes.common.live_decimal import LiveDecimal  # noqa: E402
 

@@ -7,7 +7,7 @@ sentence, at the voice's length scale) and times its words four ways:
 
 (a) Piper's alignment: the samples the model gave each phoneme (the model patched
     with ``piper.patch_voice_with_alignment``), words found in the phonemes by
-    :func:`lessonreel.wordtimes.aligned_words`;
+    :func:`lessonreel.voice.wordtimes.aligned_words`;
 (b) synthesis per clause: each clause (the sentence cut at , ; : and dashes)
     synthesised on its own, the clauses' lengths scaled to the sentence's length,
     words shared out inside a clause by their phonemes;
@@ -40,13 +40,13 @@ from typing import Any
 
 import numpy as np
 
-from lessonreel.lesson import get_lesson
-from lessonreel.preview import Previewer
-from lessonreel.script import read_script
+from lessonreel.authoring.lesson import get_lesson
+from lessonreel.render.preview import Previewer
 from lessonreel.settings import LENGTH_SCALE
-from lessonreel.speech import split_sentences
-from lessonreel.voices import PiperSpeech
-from lessonreel.wordtimes import aligned_words, is_sound, proportional
+from lessonreel.voice.script import read_script
+from lessonreel.voice.services import PiperSpeech
+from lessonreel.voice.speech import split_sentences
+from lessonreel.voice.wordtimes import aligned_words, is_sound, proportional
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAME = 0.010

@@ -11,7 +11,7 @@
    scene at the first animation that starts after N seconds and keeps the first
    N seconds of frames, so a run can be bounded.
 2. Encodes the reference with ffmpeg's libx264 at every preset, with and without
-   ``tune=animation``, with everything else as :func:`lessonreel.quality.encoder_config`
+   ``tune=animation``, with everything else as :func:`lessonreel.render.quality.encoder_config`
    has it (crf, yuv420p, High profile, the same x264-params: closed GOP, two
    B-frames, no scene-cut keyframes). Each setting is encoded twice:
    - with the threads Manim's encoder gets: PyAV opens libx264 with
@@ -64,8 +64,8 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lessonreel.lesson import get_lesson  # noqa: E402
-from lessonreel.quality import QUALITIES, Quality  # noqa: E402
+from lessonreel.authoring.lesson import get_lesson  # noqa: E402
+from lessonreel.render.quality import QUALITIES, Quality  # noqa: E402
 
 # Wide enough for the table when the output is a file or a pipe.
 console = Console(width=max(Console().width, 170))
@@ -224,7 +224,7 @@ def run_on_reference(command: list[str], reference: Path, frames: int, log: Path
 
 
 def x264_params(quality: Quality) -> str:
-    # As lessonreel.quality.encoder_config writes them: the settings that keep
+    # As lessonreel.render.quality.encoder_config writes them: the settings that keep
     # scenes joinable are not what is being chosen here.
     gop = quality.gop
     return f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=2:open-gop=0"

@@ -17,11 +17,11 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from lessonreel.lesson import discover, get_lesson
-from lessonreel.preview import Previewer
-from lessonreel.script import read_script
+from lessonreel.authoring.lesson import discover, get_lesson
+from lessonreel.render.preview import Previewer
 from lessonreel.settings import ESTIMATED_WORDS_PER_SECOND, LENGTH_SCALE
-from lessonreel.voices import PiperSpeech
+from lessonreel.voice.script import read_script
+from lessonreel.voice.services import PiperSpeech
 
 ROOT = Path(__file__).resolve().parents[1]
 

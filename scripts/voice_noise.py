@@ -17,8 +17,8 @@ import sys
 
 import numpy as np
 
-from lessonreel.speech import read_wav
-from lessonreel.voices import PiperSpeech
+from lessonreel.voice.services import PiperSpeech
+from lessonreel.voice.speech import read_wav
 
 SENTENCES = [
     "Start with the simplest rule there is: the output is five times the input.",

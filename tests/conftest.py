@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonreel.launch import TEX_DIR_ENV
+from lessonreel.render.launch import TEX_DIR_ENV
 from tests import slow_tier
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from lessonreel.artwork import (
+from lessonreel.assemble.artwork import (
     LIST_SIZE,
     MIN_LIST_CAP_HEIGHT,
     PICTURE_SHARE,
@@ -20,9 +20,9 @@ from lessonreel.artwork import (
     make_contact_sheet,
     make_thumbnail,
 )
+from lessonreel.authoring.lesson import get_lesson
+from lessonreel.authoring.theme import BACKGROUND, FRAME_HEIGHT, FRAME_WIDTH
 from lessonreel.errors import AssemblyError, LessonDeclarationError
-from lessonreel.lesson import get_lesson
-from lessonreel.theme import BACKGROUND, FRAME_HEIGHT, FRAME_WIDTH
 
 COLOURS = [(220, 40, 40), (40, 200, 60), (50, 80, 230), (230, 200, 30), (200, 60, 200)]
 

@@ -13,17 +13,17 @@ import pytest
 import srt
 from PIL import Image
 
-from lessonreel import assemble as assemble_module
-from lessonreel.assemble import PlacedScene, assemble, merge_captions, place, to_webvtt
-from lessonreel.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
+from lessonreel.assemble import join as assemble_module
+from lessonreel.assemble.join import PlacedScene, assemble, merge_captions, place, to_webvtt
+from lessonreel.authoring.lesson import Lesson, Thumbnail, get_lesson
+from lessonreel.captions.chapters import Chapter, chapter_problems, clock, ffmetadata, youtube_text
+from lessonreel.captions.timeline import check_timeline
 from lessonreel.errors import AssemblyError, LessonDeclarationError
-from lessonreel.lesson import Lesson, Thumbnail, get_lesson
 from lessonreel.media import frame_count, frames_off_grid, grab_frame, probe
-from lessonreel.outputs import MARKER
-from lessonreel.plan import plan
-from lessonreel.quality import QUALITIES
-from lessonreel.render import BeatSpan, SceneOutput, _on_frame_grid
-from lessonreel.timeline import check_timeline
+from lessonreel.render.outputs import MARKER
+from lessonreel.render.plan import plan
+from lessonreel.render.quality import QUALITIES
+from lessonreel.render.run import BeatSpan, SceneOutput, _on_frame_grid
 from tests.conftest import ROOT
 
 
@@ -336,7 +336,7 @@ def test_the_manifest_gives_the_pace_in_caption_words_a_minute_and_the_caption_f
     assert figures["cues"] == scenes and figures["longest_line"] == len("from 2 to 2.001.")
     assert figures["most_lines"] == 2 and figures["max_cps"] == pytest.approx(30 / 3, abs=0.01)
     # The render summary says it too.
-    from lessonreel.cli import _pace_line
+    from lessonreel.cli.render import _pace_line
 
     line = _pace_line(result.manifest)
     assert line.startswith(f"pace: {pace['words_per_minute']:.0f} words a minute")

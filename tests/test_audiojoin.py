@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lessonreel import audiojoin
-from lessonreel.audiojoin import FRAME, RATE, Piece
+from lessonreel.assemble import audio as audiojoin
+from lessonreel.assemble.audio import FRAME, RATE, Piece
 from lessonreel.errors import SeamNotSilent
 
 VOICE_RATE = 22050  # what Piper writes

@@ -24,10 +24,10 @@ import pytest
 import srt
 from PIL import Image
 
-from lessonreel import speech
 from lessonreel.media import frame_count, probe, video_duration
-from lessonreel.recordings import analyse, sentence_timeline
-from lessonreel.speech import split_sentences
+from lessonreel.voice import speech
+from lessonreel.voice.recordings import analyse, sentence_timeline
+from lessonreel.voice.speech import split_sentences
 from tests.conftest import ROOT, ctrl_c_as_at_a_terminal
 
 SLUG = "module09-vectors"

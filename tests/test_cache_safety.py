@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lessonreel.cache import SceneCache
+from lessonreel.authoring.texcache import TEX_DIR_ENV
 from lessonreel.files import pid_folder, remove_orphans
+from lessonreel.render.cache import SceneCache
 from lessonreel.settings import KEEP_PER_SCENE
-from lessonreel.texcache import TEX_DIR_ENV
 from tests.conftest import stop_signals_as_delivered
 from tests.test_render_cache import DemoLesson, decoded_frames, demo  # noqa: F401  (the fixture)
 from tests.test_texcache import damaged, svgs
@@ -146,7 +146,7 @@ def test_a_damaged_entry_is_reported_kept_and_then_replaced(
     folder = stored_entry(cache, tmp_path, "d" * 64)
     video = folder / "video.mp4"
     video.write_bytes(video.read_bytes()[:-100])
-    with caplog.at_level("WARNING", logger="lessonreel.cache"):
+    with caplog.at_level("WARNING", logger="lessonreel.render.cache"):
         assert cache.lookup("demo", "Scene", "low-none", "d" * 64) is None
     assert "video.mp4 is" in caplog.text and "recorded" in caplog.text
     assert video.exists(), "a damaged entry is left for the render that replaces it"
@@ -191,7 +191,7 @@ FORMULA_SCENES = '''
 import os, subprocess, time
 from pathlib import Path
 from manim import *
-from lessonreel.narration import NarrationMixin
+from lessonreel.authoring.narration import NarrationMixin
 
 class Formula(NarrationMixin, Scene):
     """A formula."""
@@ -225,7 +225,7 @@ class FormulaLesson:
         folder.mkdir(parents=True)
         (root / self.pkg / "__init__.py").write_text("")
         (folder / "__init__.py").write_text(
-            "from lessonreel.lesson import Lesson, SceneRef\n"
+            "from lessonreel.authoring.lesson import Lesson, SceneRef\n"
             "LESSON = Lesson(slug='formulas', title='Formulas', course='Tests', "
             "package=__name__, scenes=(SceneRef('scenes', 'Formula', 'Formula'), "
             "SceneRef('scenes', 'Held', 'Held')))\n")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from lessonreel.captions import (
+from lessonreel.captions.cues import (
     BALANCE,
     COMFORT_CPS,
     COMFORT_SECONDS,
@@ -26,7 +26,7 @@ from lessonreel.captions import (
     webvtt,
     word_count,
 )
-from lessonreel.tracks import captions_from
+from lessonreel.captions.tracks import captions_from
 
 # A sentence of 164 characters with three values in it, each one caption chunk that the
 # voice reads in several words.

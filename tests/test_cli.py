@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from lessonreel.cli import cli
-from lessonreel.lesson import discover
+from lessonreel.authoring.lesson import discover
+from lessonreel.cli.app import cli
 from tests.conftest import ROOT, run_lessonreel
 
 

@@ -54,17 +54,44 @@ def test_no_engine_module_imports_one_that_imports_it_back() -> None:
         "\n".join(sorted(set(cycles)))
 
 
-def test_the_readmes_module_map_names_every_engine_module_and_nothing_else() -> None:
+def readme_module_map() -> set[str]:
+    """The engine modules the README's map names, as paths under lessonreel/, read from
+    its indentation (two spaces a folder)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("## How a lesson is built", 1)[1].split("```")[1]
     engine = block.split("\nscenes/", 1)[0]
-    mapped = {line.split()[0] for line in engine.splitlines()
-              if line.split() and line.split()[0].endswith(".py")}
-    # The package's own __init__.py is the public API; sub-packages' are only markers.
-    modules = {path.name for path in (ROOT / "lessonreel").rglob("*.py")
-               if path.name != "__init__.py" or path.parent == ROOT / "lessonreel"}
+    folders: list[str] = []
+    mapped: set[str] = set()
+    for line in engine.splitlines():
+        words = line.split()
+        if not words or not (words[0].endswith("/") or words[0].endswith(".py")):
+            continue  # a description's second line
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        del folders[depth:]
+        if words[0].endswith("/"):
+            folders.append(words[0].rstrip("/"))
+        else:
+            mapped.add("/".join([*folders[1:], words[0]]))
+    return mapped
+
+
+def test_the_readmes_module_map_names_every_engine_module_and_nothing_else() -> None:
+    mapped = readme_module_map()
+    # The package's own __init__.py is the public API; sub-packages' only say what their
+    # folder holds, and cli/__main__.py is `python -m lessonreel.cli`.
+    package = ROOT / "lessonreel"
+    modules = {path.relative_to(package).as_posix() for path in package.rglob("*.py")
+               if (path.name != "__init__.py" or path.parent == package)
+               and path.name != "__main__.py"}
     assert sorted(modules - mapped) == [], "modules the README's map does not describe"
     assert sorted(mapped - modules) == [], "the README's map names modules that are gone"
+
+
+def test_every_engine_folder_says_what_it_holds() -> None:
+    for folder in (ROOT / "lessonreel").iterdir():
+        if folder.is_dir() and (folder / "__init__.py").exists():
+            init = (folder / "__init__.py").read_text(encoding="utf-8")
+            assert init.startswith('"""'), f"{folder.name}/__init__.py has no docstring"
 
 
 #: Exceptions that are not errors shown to people, each with its reason to stay put.

@@ -28,12 +28,12 @@ import psutil
 import pytest
 import srt
 
-from lessonreel.distributed import DaskPool, ShardPayload, fingerprint, mismatches
+from lessonreel.authoring.lesson import discover
 from lessonreel.errors import SceneRenderError
-from lessonreel.lesson import discover
 from lessonreel.media import frame_count
-from lessonreel.plan import plan
-from lessonreel.quality import QUALITIES
+from lessonreel.render.distributed import DaskPool, ShardPayload, fingerprint, mismatches
+from lessonreel.render.plan import plan
+from lessonreel.render.quality import QUALITIES
 from tests.conftest import LESSONREEL, ROOT, run_lessonreel
 from tests.test_render_cache import DemoLesson
 
@@ -343,7 +343,7 @@ def test_a_worker_with_other_scene_code_is_refused(scheduler: Path, tmp_path: Pa
 
 
 SECOND_LESSON = '''
-from lessonreel.lesson import Lesson, SceneRef
+from lessonreel.authoring.lesson import Lesson, SceneRef
 LESSON = Lesson(slug="demo-two", title="Demo lesson two", course="Tests", package=__name__,
                 scenes=(SceneRef("a", "FirstSceneAgain", "First again"),
                         SceneRef("a", "SecondSceneAgain", "Second again"),
@@ -408,9 +408,9 @@ def test_a_worker_raising_an_unexpected_exception_fails_only_that_scene(
 ) -> None:
     from distributed import Client, LocalCluster
 
-    import lessonreel.distributed as distributed
-    from lessonreel.cache import SceneCache
-    from lessonreel.render import run_plan
+    import lessonreel.render.distributed as distributed
+    from lessonreel.render.cache import SceneCache
+    from lessonreel.render.run import run_plan
 
     real = distributed.render_shard
 
@@ -466,7 +466,7 @@ def test_a_scene_whose_own_code_raises_is_rendered_once_not_retried(demo: DemoLe
 
 def test_a_task_carries_its_scenes_recordings_to_the_worker(demo: DemoLesson,
                                                             tmp_path: Path) -> None:
-    from lessonreel.distributed import WorkerJob, on_this_worker, recordings_of
+    from lessonreel.render.distributed import WorkerJob, on_this_worker, recordings_of
 
     takes = demo.root / "assets" / "narration" / "demo" / "FirstScene"
     takes.mkdir(parents=True)

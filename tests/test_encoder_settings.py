@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonreel.quality import QUALITIES, encoder_config
+from lessonreel.render.quality import QUALITIES, encoder_config
 
 
 def encode_like_manim(config_text: str, width: int, height: int, fps: int, frames: int,

@@ -20,9 +20,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from lessonreel import outputs
-from lessonreel.cache import SceneCache
-from lessonreel.cli import cli
+from lessonreel.captions.timeline import SceneBeats, beat_timeline
+from lessonreel.cli.app import cli
 from lessonreel.errors import (
     DiskFullError,
     FolderError,
@@ -31,9 +30,10 @@ from lessonreel.errors import (
     SignInError,
     YouTubeRecordError,
 )
-from lessonreel.pool import last_error_line
 from lessonreel.publish import present, source, youtube, youtube_auth
-from lessonreel.timeline import SceneBeats, beat_timeline
+from lessonreel.render import outputs
+from lessonreel.render.cache import SceneCache
+from lessonreel.render.pool import last_error_line
 
 LESSON = "module02-derivatives"
 
@@ -47,9 +47,9 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     def started(*_: object, **__: object) -> Any:
         raise WorkStarted
     for name in ("plan", "run_plan"):
-        monkeypatch.setattr(f"lessonreel.cli.{name}", started)
-    monkeypatch.setattr("lessonreel.script.read_script", started)
-    monkeypatch.setattr("lessonreel.preview.Previewer.run", started)
+        monkeypatch.setattr(f"lessonreel.cli.render.{name}", started)
+    monkeypatch.setattr("lessonreel.voice.script.read_script", started)
+    monkeypatch.setattr("lessonreel.render.preview.Previewer.run", started)
 
 
 def one_line(result: Result, exit_code: int = 2) -> str:
@@ -166,8 +166,8 @@ def test_a_full_disk_anywhere_is_one_line_naming_the_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def full(*_: object, **__: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x" / "a.md"))
-    monkeypatch.setattr("lessonreel.script.read_script", lambda *_: [])
-    monkeypatch.setattr("lessonreel.script.export", full)
+    monkeypatch.setattr("lessonreel.voice.script.read_script", lambda *_: [])
+    monkeypatch.setattr("lessonreel.voice.script.export", full)
     result = CliRunner().invoke(cli, ["narration", LESSON, "--export", str(tmp_path / "x"),
                                       "--cache-dir", str(tmp_path / "cache")])
     line = one_line(result, 1)
@@ -245,7 +245,7 @@ def lessons_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / name / "first").mkdir(parents=True)
     (tmp_path / name / "__init__.py").write_text("")
     (tmp_path / name / "first" / "__init__.py").write_text(textwrap.dedent('''
-        from lessonreel.lesson import Lesson, SceneRef
+        from lessonreel.authoring.lesson import Lesson, SceneRef
         LESSON = Lesson(slug="first", title="First", course="Tests", package=__name__,
                         scenes=(SceneRef("a", "FirstScene", "First"),))
     '''))

@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from lessonreel.launch import ENGINE_HOME, ManimLaunch, SceneOrders
+from lessonreel.render.launch import ENGINE_HOME, ManimLaunch, SceneOrders
 
 
 def test_orders_survive_the_trip_through_the_environment(tmp_path: Path) -> None:
@@ -35,7 +35,7 @@ def test_the_child_reads_the_orders_it_was_given(tmp_path: Path) -> None:
     env = launch.environment({"PATH": os.environ.get("PATH", "")})
     assert env["PYTHONPATH"].split(os.pathsep)[:2] == [str(tmp_path), str(ENGINE_HOME)]
     script = textwrap.dedent("""
-        from lessonreel.launch import SceneOrders
+        from lessonreel.render.launch import SceneOrders
         print(repr(SceneOrders.from_environment()))
     """)
     shown = subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path,

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonreel.errors import RecordError
-from lessonreel.layout import (
+from lessonreel.authoring.layout import (
     BeatLayout,
     flashes_in_report,
     once_a_beat,
@@ -16,6 +15,7 @@ from lessonreel.layout import (
     smallest_in_report,
     write_layout_report,
 )
+from lessonreel.errors import RecordError
 
 
 def test_a_report_reads_back_as_written(tmp_path: Path) -> None:

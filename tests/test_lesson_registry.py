@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from lessonreel.authoring.lesson import discover
 from lessonreel.errors import LessonDeclarationError
-from lessonreel.lesson import discover
 
 
 def write_lessons(root: Path, scenes_by_slug: dict[str, list[str]]) -> str:
@@ -21,7 +21,7 @@ def write_lessons(root: Path, scenes_by_slug: dict[str, list[str]]) -> str:
         package.mkdir()
         refs = ", ".join(f'SceneRef("s", "{scene}", "{scene} chapter")' for scene in scenes)
         (package / "__init__.py").write_text(textwrap.dedent(f"""
-            from lessonreel.lesson import Lesson, SceneRef
+            from lessonreel.authoring.lesson import Lesson, SceneRef
             LESSON = Lesson(slug="{slug}", title="T", course="C", package=__name__,
                             scenes=({refs},))
         """))

@@ -9,8 +9,8 @@ import pyloudnorm
 import pytest
 from scipy.signal import resample_poly
 
-from lessonreel.loudness import SAMPLE_RATE, TARGET_LUFS, TARGET_TRUE_PEAK, normalise
-from lessonreel.speech import read_wav, write_wav
+from lessonreel.voice.loudness import SAMPLE_RATE, TARGET_LUFS, TARGET_TRUE_PEAK, normalise
+from lessonreel.voice.speech import read_wav, write_wav
 
 
 def speechlike(rate: int, seconds: float, level: float) -> np.ndarray:

@@ -20,14 +20,14 @@ import pytest
 import sympy as sp
 from manim import Scene, Square, tempconfig
 
-from lessonreel import speech
-from lessonreel.beatcache import beat_keys
+from lessonreel.authoring.narration import BeatTracker, NarrationMixin
+from lessonreel.authoring.spoken import as_narration, say
 from lessonreel.errors import MarkError, NarrationError
-from lessonreel.launch import BEATS_FILE_ENV, NARRATION_ENV, RECORDINGS_ENV
-from lessonreel.narration import BeatTracker, NarrationMixin
+from lessonreel.render.beatcache import beat_keys
+from lessonreel.render.launch import BEATS_FILE_ENV, NARRATION_ENV, RECORDINGS_ENV
 from lessonreel.settings import CACHE_ENV
-from lessonreel.spoken import as_narration, say
-from lessonreel.voices import PiperSpeech
+from lessonreel.voice import speech
+from lessonreel.voice.services import PiperSpeech
 
 RATE = 22050
 FPS = 15  # low quality
@@ -315,7 +315,7 @@ def test_moving_a_mark_leaves_the_code_key_alone_so_only_its_beat_renders_again(
     """The beat cache keys a scene's code with its narration blanked, and each beat by
     its record (which carries its marks): a moved mark changes one beat's key, not the
     key of every beat of the scene. The scene cache keys the file's own text."""
-    from lessonreel.beatcache import without_narration
+    from lessonreel.render.beatcache import without_narration
 
     source = '''
 with self.voiceover(beat="b", text=say("Watch {@go}{x} slide.", x=X)) as tracker:

@@ -9,8 +9,8 @@ import pytest
 
 from lessonreel.errors import NarrationError, UsageError
 from lessonreel.settings import ESTIMATED_WORDS_PER_SECOND, SENTENCE_PAUSE
-from lessonreel.speech import split_sentences, wav_duration, write_wav
-from lessonreel.voices import PiperSpeech, SilentSpeech, service_from_env
+from lessonreel.voice.services import PiperSpeech, SilentSpeech, service_from_env
+from lessonreel.voice.speech import split_sentences, wav_duration, write_wav
 
 TEXT = "Here is a straight line. Nudge x, and y follows at five times the pace."
 
@@ -64,7 +64,7 @@ def test_silent_speech_shares_each_sentence_among_its_words_by_their_letters() -
 def test_piper_times_every_word_from_its_own_alignment(tmp_path: Path) -> None:
     import numpy as np
 
-    from lessonreel.speech import read_wav
+    from lessonreel.voice.speech import read_wav
 
     speech = PiperSpeech(tmp_path).speak(TEXT)
     assert speech.audio is not None
@@ -108,8 +108,8 @@ def test_a_recorded_beat_shares_each_sentence_among_its_words(
 
     import numpy as np
 
-    from lessonreel import recordings
-    from lessonreel.recordings import recorded_speech
+    from lessonreel.voice import recordings
+    from lessonreel.voice.recordings import recorded_speech
 
     rate = 22050
     t = np.arange(int(2.0 * rate)) / rate
@@ -139,7 +139,7 @@ def test_a_recorded_beat_shares_each_sentence_among_its_words(
 def test_the_voice_is_timed_by_a_patched_copy_of_its_model_never_the_installed_one(
         tmp_path: Path) -> None:
     from lessonreel.files import file_digest
-    from lessonreel.voices import aligned_voice_model, joe_voice_model
+    from lessonreel.voice.services import aligned_voice_model, joe_voice_model
 
     installed = joe_voice_model()
     before = file_digest(installed)
@@ -196,8 +196,8 @@ def samples_of_bytes(data: bytes) -> bytes:
 def test_a_narration_track_from_a_cut_short_file_is_refused_naming_it(tmp_path: Path) -> None:
     import numpy as np
 
+    from lessonreel.captions.tracks import narration_track
     from lessonreel.errors import SceneRenderError
-    from lessonreel.tracks import narration_track
 
     clip = tmp_path / "beat.wav"
     write_wav(clip, (8000 * np.sin(np.arange(22050) / 5)).astype(np.int16), 22050)
@@ -236,7 +236,7 @@ def test_unknown_narration_engine_lists_the_choices(monkeypatch: pytest.MonkeyPa
 SYNTHESISE = """
 import hashlib, sys, wave
 from pathlib import Path
-from lessonreel.voices import PiperSpeech
+from lessonreel.voice.services import PiperSpeech
 speech = PiperSpeech(Path(sys.argv[1]))
 for text in sys.argv[2:]:
     audio = speech.speak(text).audio

@@ -19,13 +19,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lessonreel import beatcache, plan, render
-from lessonreel.cache import SceneCache, read_beat_record, read_scene_record
-from lessonreel.cli import cli
+from lessonreel.captions.timeline import SceneBeats, beat_timeline, check_timeline, read_timeline
+from lessonreel.cli.app import cli
 from lessonreel.errors import LessonreelError
 from lessonreel.publish import present, site, source, youtube, youtube_auth
 from lessonreel.records import parse_json
-from lessonreel.timeline import SceneBeats, beat_timeline, check_timeline, read_timeline
+from lessonreel.render import beatcache, plan
+from lessonreel.render import run as render
+from lessonreel.render.cache import SceneCache, read_beat_record, read_scene_record
 from tests.test_input_safety import LESSON, WorkStarted, write_render
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True,
@@ -247,12 +248,12 @@ def invoke(args: list[str], tmp_path: Path) -> None:
         raise WorkStarted
     with pytest.MonkeyPatch.context() as patch:
         for name in ("plan", "run_plan"):
-            patch.setattr(f"lessonreel.cli.{name}", started)
-        patch.setattr("lessonreel.script.read_script", started)
-        patch.setattr("lessonreel.preview.Previewer.run", started)
-        patch.setattr("lessonreel.preview.Previewer.storyboard", started)
+            patch.setattr(f"lessonreel.cli.render.{name}", started)
+        patch.setattr("lessonreel.voice.script.read_script", started)
+        patch.setattr("lessonreel.render.preview.Previewer.run", started)
+        patch.setattr("lessonreel.render.preview.Previewer.storyboard", started)
         patch.setattr("lessonreel.publish.present.serving", started)
-        patch.setattr("lessonreel.scaffold.create", started)
+        patch.setattr("lessonreel.authoring.scaffold.create", started)
         patch.chdir(tmp_path)
         result = CliRunner().invoke(cli, args)
     if isinstance(result.exception, WorkStarted):
@@ -313,8 +314,8 @@ def test_present_options(tmp_path: Path, port: str, quality: str, lesson: str) -
 def test_new_names(tmp_path: Path, slug: str, scene: str, title: str) -> None:
     # create() is replaced: a slug and names that pass every check would write a lesson.
     invoke(["new", slug, "--title", title, "--scene", scene], tmp_path)
+    from lessonreel.authoring.scaffold import check_slug
     from lessonreel.errors import UsageError
-    from lessonreel.scaffold import check_slug
     try:
         check_slug(slug)
     except UsageError:

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 import lessonreel
-from lessonreel import theme
-
+from lessonreel.authoring import theme
 
 #: What costs a command its start-up: each takes a quarter of a second or more to import.
 HEAVY = ("manim", "sympy", "scipy", "pyloudnorm")
@@ -31,13 +30,14 @@ def test_importing_lessonreel_or_declaring_a_lesson_loads_neither_manim_nor_symp
 
 def test_the_command_line_and_the_render_plan_load_no_heavy_library() -> None:
     # SciPy came in through the loudness measure once and tripled the CLI's start-up.
-    assert loaded_after("import lessonreel.cli, lessonreel.plan, lessonreel.render") == set()
+    assert loaded_after("import lessonreel.cli, lessonreel.render.plan, lessonreel.render.run") \
+        == set()
 
 
 def test_a_name_that_needs_them_loads_them_when_asked_for() -> None:
     assert loaded_after("from lessonreel import say") == {"sympy"}
     assert {"pyloudnorm", "scipy"} <= loaded_after(
-        "import numpy as np; from lessonreel.loudness import loudness\n"
+        "import numpy as np; from lessonreel.voice.loudness import loudness\n"
         "loudness(np.random.default_rng(0).normal(0, 0.1, 48000), 48000)")
     assert "manim" in loaded_after("from lessonreel import LessonScene")
 
@@ -78,7 +78,7 @@ def test_bases_in_the_wrong_order_are_refused_not_left_to_drop_the_narration() -
 
 def test_both_modules_and_the_scaffold_import_from_lessonreel_alone() -> None:
     """Scene code names no engine module, so the engine's modules may move."""
-    from lessonreel import scaffold
+    from lessonreel.authoring import scaffold
 
     root = Path(__file__).resolve().parents[1]
     sources = {str(path.relative_to(root)): path.read_text(encoding="utf-8")

@@ -23,15 +23,15 @@ import av
 import numpy as np
 import pytest
 
-from lessonreel.cache import SceneCache
-from lessonreel.lesson import discover
-from lessonreel.plan import plan
-from lessonreel.quality import QUALITIES
+from lessonreel.authoring.lesson import discover
+from lessonreel.render.cache import SceneCache
+from lessonreel.render.plan import plan
+from lessonreel.render.quality import QUALITIES
 from tests.conftest import ctrl_c_as_at_a_terminal, run_lessonreel
 
 SCENE_FILE_A = '''
 from manim import *
-from lessonreel.narration import NarrationMixin
+from lessonreel.authoring.narration import NarrationMixin
 from {pkg}.demo import math as m
 
 class FirstScene(NarrationMixin, Scene):
@@ -52,7 +52,7 @@ class SecondScene(NarrationMixin, Scene):
 SCENE_FILE_B = '''
 import os, signal
 from manim import *
-from lessonreel.narration import NarrationMixin
+from lessonreel.authoring.narration import NarrationMixin
 from {pkg}.demo import math as m
 from {pkg}.demo.helper import badge
 
@@ -80,7 +80,7 @@ class DemoLesson:
         self.folder.mkdir(parents=True)
         (root / self.pkg / "__init__.py").write_text("")
         (self.folder / "__init__.py").write_text(textwrap.dedent('''
-            from lessonreel.lesson import Lesson, SceneRef
+            from lessonreel.authoring.lesson import Lesson, SceneRef
             LESSON = Lesson(slug="demo", title="Demo lesson", course="Tests", package=__name__,
                             scenes=(SceneRef("a", "FirstScene", "First"),
                                     SceneRef("a", "SecondScene", "Second"),

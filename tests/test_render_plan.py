@@ -21,11 +21,11 @@ import av
 import pytest
 import srt
 
-from lessonreel.cache import SceneCache, engine_digest
-from lessonreel.lesson import discover
-from lessonreel.plan import plan
-from lessonreel.quality import QUALITIES
-from lessonreel.render import run_plan
+from lessonreel.authoring.lesson import discover
+from lessonreel.render.cache import SceneCache, engine_digest
+from lessonreel.render.plan import plan
+from lessonreel.render.quality import QUALITIES
+from lessonreel.render.run import run_plan
 
 pytestmark = pytest.mark.render
 
@@ -49,7 +49,7 @@ class BeatsLesson:
         self.folder.mkdir(parents=True)
         (root / self.pkg / "__init__.py").write_text("")
         (self.folder / "__init__.py").write_text(textwrap.dedent('''
-            from lessonreel.lesson import Lesson, SceneRef
+            from lessonreel.authoring.lesson import Lesson, SceneRef
             LESSON = Lesson(slug="beats", title="Beats", course="Tests", package=__name__,
                             scenes=(SceneRef("scene", "Beats", "Beats"),))
         '''))
@@ -62,7 +62,7 @@ class BeatsLesson:
             (f"        self.add_sound({str(sound[1])!r})\n" if sound and sound[0] == n else "")
             + BEAT.format(name=n, text=t) for n, t in beats)
         (self.folder / "scene.py").write_text(
-            "from manim import *\nfrom lessonreel.narration import NarrationMixin\n\n"
+            "from manim import *\nfrom lessonreel.authoring.narration import NarrationMixin\n\n"
             "class Beats(NarrationMixin, Scene):\n    \"\"\"Five beats.\"\"\"\n"
             f"    def construct(self):\n{top}{body}")
 
@@ -168,7 +168,7 @@ def test_a_sound_the_scene_adds_itself_plays_in_the_lesson_at_its_moment(
 ) -> None:
     import numpy as np
 
-    from lessonreel.speech import write_wav
+    from lessonreel.voice.speech import write_wav
 
     rate = 22050
     tone = lesson.root / "tone.wav"

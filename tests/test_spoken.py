@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
+from lessonreel.authoring.numbers import decimal_string
+from lessonreel.authoring.spoken import as_narration, read, say
 from lessonreel.errors import NarrationError
-from lessonreel.numbers import decimal_string
-from lessonreel.spoken import as_narration, read, say
 
 x, y = sp.symbols("x y", real=True)
 f = sp.Function("f")

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lessonreel import texcache
-from lessonreel.launch import TEX_DIR_ENV
+from lessonreel.authoring import texcache
+from lessonreel.render.launch import TEX_DIR_ENV
 
 pytest.importorskip("manim")
 
@@ -22,7 +22,7 @@ from manim.mobject.text import tex_mobject  # noqa: E402
 BUILD = """
 import sys
 from pathlib import Path
-from lessonreel import texcache
+from lessonreel.authoring import texcache
 texcache.install(Path(sys.argv[1]))
 from manim import MathTex
 for latex in sys.argv[2:]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lessonreel import theme
+from lessonreel.authoring import theme
 
 
 @pytest.mark.parametrize("name", sorted(theme.TEXT_COLORS))

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from lessonreel.captions.timeline import SceneBeats, beat_timeline, check_timeline
 from lessonreel.errors import TimelineError
-from lessonreel.timeline import SceneBeats, beat_timeline, check_timeline
 
 FPS = 15
 

@@ -18,7 +18,7 @@ PROBE = r"""
 import json
 from manim import DecimalNumber, SingleStringMathTex, Text, tempconfig
 from manim.manager import Manager
-from lessonreel.layout import text_mobjects
+from lessonreel.authoring.layout import text_mobjects
 from scenes.module02_derivatives.sensitivity import SensitivityOfFiveX
 
 screens = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lessonreel.wordtimes import aligned_words, is_sound, proportional
+from lessonreel.voice.wordtimes import aligned_words, is_sound, proportional
 
 # "In the line, x." as Piper aligned it (espeak runs "in the" together), 100 samples a
 # phoneme at a rate of 1000, except the pause after the comma (the space after it).

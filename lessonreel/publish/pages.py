@@ -8,7 +8,7 @@ from importlib import resources
 
 import jinja2
 
-from lessonreel.chapters import clock
+from lessonreel.captions.chapters import clock
 
 
 def environment() -> jinja2.Environment:

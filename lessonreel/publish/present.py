@@ -2,7 +2,7 @@
 
 The page (``present.html``) plays the lesson's video one beat at a time and pauses
 on each beat's last frame; ``present.html?notes`` is the speaker's window. Both are
-built from the render's ``beats.json`` (:mod:`lessonreel.timeline`), which is read
+built from the render's ``beats.json`` (:mod:`lessonreel.captions.timeline`), which is read
 from disk and checked before a word of it reaches a page, and embedded in the page
 as JSON so the page needs no request of its own and works from ``file://``.
 
@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 import srt
 
+from lessonreel.captions.timeline import read_timeline
 from lessonreel.errors import NotRenderedError
 from lessonreel.files import regular_file_inside
 from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
@@ -34,7 +35,6 @@ from lessonreel.publish.server import (
     serve_files,
 )
 from lessonreel.publish.source import RenderedLesson
-from lessonreel.timeline import read_timeline
 
 PAGE = "present.html"
 #: Files the presenter needs from a render: manifest role -> name beside the page.

@@ -39,10 +39,10 @@ from typing import Any
 
 import srt
 
-from lessonreel.captions import ends_sentence, webvtt
+from lessonreel.authoring.lesson import Lesson
+from lessonreel.captions.cues import ends_sentence, webvtt
 from lessonreel.errors import UnknownLessonError, UsageError
 from lessonreel.files import default_mode, stream_digest, swap_folder_in
-from lessonreel.lesson import Lesson
 from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
 from lessonreel.publish.present import ASSETS as PRESENT_ASSETS
 from lessonreel.publish.present import PAGE as PRESENT_PAGE

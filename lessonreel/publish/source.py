@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from lessonreel.authoring.lesson import SLUG_PATTERN
 from lessonreel.errors import DamagedManifestError, NotRenderedError, UsageError
 from lessonreel.files import inside, regular_file_inside
-from lessonreel.lesson import SLUG_PATTERN
 from lessonreel.media import TICK
-from lessonreel.quality import QUALITIES
 from lessonreel.records import Fields, parse_json
+from lessonreel.render.quality import QUALITIES
 
 
 @dataclass(frozen=True)

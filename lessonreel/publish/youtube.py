@@ -37,7 +37,8 @@ from googleapiclient.discovery import Resource, build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest, MediaFileUpload
 
-from lessonreel.chapters import Chapter, chapter_problems, youtube_text
+from lessonreel.authoring.lesson import MAX_TAGS_LENGTH, Lesson, tags_length
+from lessonreel.captions.chapters import Chapter, chapter_problems, youtube_text
 from lessonreel.errors import (
     ChangedSinceUploadError,
     MetadataError,
@@ -46,11 +47,10 @@ from lessonreel.errors import (
     YouTubeRecordError,
 )
 from lessonreel.files import file_digest, write_atomically
-from lessonreel.lesson import MAX_TAGS_LENGTH, Lesson, tags_length
-from lessonreel.outputs import probe_writable
 from lessonreel.publish.source import RenderedLesson, chapter_bounds
 from lessonreel.publish.youtube_auth import sign_in_again, write_private
 from lessonreel.records import parse_json, read_object
+from lessonreel.render.outputs import probe_writable
 
 RECORD_NAME = "youtube.json"
 #: An upload in progress: its resumable session, so the next run continues it. The

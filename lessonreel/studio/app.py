@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lessonreel.authoring.lesson import Lesson, SceneRef
 from lessonreel.errors import UsageError
 from lessonreel.files import pid_folder, remove_orphans
-from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
 from lessonreel.publish.server import Content, StaticServer, serve_files
-from lessonreel.quality import get_quality
+from lessonreel.render.quality import get_quality
 from lessonreel.studio.renders import QUALITY, Renderer, RenderQueue, SceneFailed
 from lessonreel.studio.views import outline
 
@@ -191,7 +191,7 @@ class Studio:
         """The files a save of which renders ``name`` again: its file, every project
         module it imports, its recorded narration. While a file does not parse, the
         last set known (and the scene's file)."""
-        from lessonreel.preview import watched_files
+        from lessonreel.render.preview import watched_files
 
         scene = self.refs[name]
         try:

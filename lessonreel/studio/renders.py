@@ -3,8 +3,8 @@ of its own, one at a time.
 
 :class:`RenderQueue` runs what it is asked in order; a scene asked again while it is
 rendering (a save during the render) is queued once more, however many saves there were.
-:func:`render_scene` is one render: :func:`lessonreel.plan.plan` and
-:func:`lessonreel.render.run_plan` exactly as ``lessonreel render LESSON --scene NAME
+:func:`render_scene` is one render: :func:`lessonreel.render.plan.plan` and
+:func:`lessonreel.render.run.run_plan` exactly as ``lessonreel render LESSON --scene NAME
 -q low`` run them (so the scene cache and the beat cache serve what did not change),
 then the scene's video is given its narration (stream copy of the picture, AAC of the
 sound) and its captions as WebVTT, for the page's player.
@@ -24,7 +24,7 @@ from typing import Any
 
 import srt
 
-from lessonreel.cache import SceneCache, read_scene_record
+from lessonreel.authoring.lesson import Lesson, SceneRef
 from lessonreel.errors import (
     AssemblyError,
     LessonreelError,
@@ -32,12 +32,12 @@ from lessonreel.errors import (
     SceneRenderError,
 )
 from lessonreel.files import staged, write_atomically
-from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.media import run_ffmpeg
-from lessonreel.plan import SceneTask, Shard, plan
-from lessonreel.pool import LocalPool, last_error_line
-from lessonreel.quality import get_quality
-from lessonreel.render import SceneOutput, run_plan
+from lessonreel.render.cache import SceneCache, read_scene_record
+from lessonreel.render.plan import SceneTask, Shard, plan
+from lessonreel.render.pool import LocalPool, last_error_line
+from lessonreel.render.quality import get_quality
+from lessonreel.render.run import SceneOutput, run_plan
 from lessonreel.studio.views import raised_from_log, scene_view, syntax_error
 
 log = logging.getLogger("lessonreel.studio")
@@ -122,7 +122,7 @@ class RenderQueue:
 
 @dataclass
 class Progress:
-    """What the pool says of the render running (a :class:`lessonreel.render.Reporter`):
+    """What the pool says of the render running (a :class:`lessonreel.render.run.Reporter`):
     frames drawn, shard by shard, of those expected."""
 
     expected: int = 0
@@ -256,7 +256,7 @@ class Renderer:
                  version: int) -> tuple[Path, Path | None]:
         """The scene's video with its narration, and its captions as WebVTT, in the
         studio's folder under names of this version."""
-        from lessonreel.assemble import to_webvtt
+        from lessonreel.assemble.join import to_webvtt
 
         self.folder.mkdir(parents=True, exist_ok=True)
         video = self.folder / f"{scene.name}-{version}.mp4"
@@ -285,7 +285,7 @@ def check_syntax(scene: SceneRef, root: Path) -> None:
     package, while its imports cannot be read), named by its path in the project."""
     import ast
 
-    from lessonreel.cache import project_sources
+    from lessonreel.render.cache import project_sources
 
     try:
         files = [scene.file, *project_sources(scene.qualified_module, root).values()]

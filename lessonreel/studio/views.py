@@ -4,7 +4,7 @@
   source (``voiceover(beat=...)`` in the scene's class), so it is there before any render
   and follows every save;
 - :func:`scene_view`: one render of a scene on its frames: the beats as blocks (the
-  beats of ``beats.json``, :func:`lessonreel.timeline.beat_timeline`), each spoken word
+  beats of ``beats.json``, :func:`lessonreel.captions.timeline.beat_timeline`), each spoken word
   as a tick and each mark as a flag (from the beat records the scene cache keeps), and
   the layout check's findings, each at the frame it is about;
 - :func:`raised_from_log` and :func:`syntax_error`: where a scene that raised did so, as
@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lessonreel.launch import RAISED, RAISED_AT
-from lessonreel.lesson import Lesson, SceneRef
-from lessonreel.timeline import SceneBeats, beat_timeline
+from lessonreel.authoring.lesson import Lesson, SceneRef
+from lessonreel.captions.timeline import SceneBeats, beat_timeline
+from lessonreel.render.launch import RAISED, RAISED_AT
 
-#: "at 1.27 s: ...", how a flash (lessonreel.flashes.Flash) names its moment.
+#: "at 1.27 s: ...", how a flash (lessonreel.authoring.flashes.Flash) names its moment.
 _FLASH_AT = re.compile(r"at (\d+(?:\.\d+)?) s: ")
 _RAISED_FRAME = re.compile(r"(?P<file>.+):(?P<line>\d+) in (?P<function>.*)")
 
@@ -80,7 +80,7 @@ def _kind(problem: str) -> str:
 
 def scene_view(record: dict[str, Any], scene: SceneRef, fps: int) -> dict[str, Any]:
     """One render of ``scene`` as the page draws it, from its scene cache ``record``
-    (:func:`lessonreel.render.scene_beat` for what each beat holds)."""
+    (:func:`lessonreel.render.run.scene_beat` for what each beat holds)."""
     frames = int(record["frames"])
     beats: Sequence[dict[str, Any]] = record.get("beats", [])
     timeline = beat_timeline("", fps, [SceneBeats(
@@ -167,7 +167,7 @@ def _location(file: Path, line: int, root: Path) -> dict[str, Any]:
 def raised_from_log(log: str, snapshot: Path | None, root: Path,
                     fallback: str) -> dict[str, Any]:
     """What a scene raised and where, from its render's log: the innermost frame in the
-    project's files (:func:`lessonreel.launch.print_raised` writes them). Without
+    project's files (:func:`lessonreel.render.launch.print_raised` writes them). Without
     those lines (Manim failed before the scene ran), ``fallback`` and no place."""
     message = fallback
     place: dict[str, Any] = {}

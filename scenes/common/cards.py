@@ -2,7 +2,7 @@
 
 Nothing here knows about a particular lesson: scenes pass in their own words.
 Long text is wrapped at word boundaries rather than shrunk, so type keeps the
-sizes in :mod:`lessonreel.theme`; only a word too long for any line, or a card
+sizes in :mod:`lessonreel.authoring.theme`; only a word too long for any line, or a card
 title running to many lines, is scaled down to fit.
 """
 

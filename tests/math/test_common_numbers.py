@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from lessonreel.numbers import decimal_string
+from lessonreel.authoring.numbers import decimal_string
 
 
 @pytest.mark.parametrize(("value", "places", "text"), [

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from lessonreel.lesson import discover
+from lessonreel.authoring.lesson import discover
 
 MATH_MODULES = [f"{lesson.package}.math" for lesson in discover().values()
                 if importlib.util.find_spec(f"{lesson.package}.math") is not None]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from lessonreel.cli import cli
+from lessonreel.cli.app import cli
 from lessonreel.publish.youtube import RECORD_NAME
 from tests.publish.test_site import make_render
 

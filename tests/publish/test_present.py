@@ -23,7 +23,7 @@ import pytest
 import srt
 from PIL import Image
 
-from lessonreel.timeline import SceneBeats, beat_timeline
+from lessonreel.captions.timeline import SceneBeats, beat_timeline
 from tests.conftest import LESSONREEL, run_lessonreel
 from tests.publish.test_site import RangeServer, wait_until, write_manifest
 

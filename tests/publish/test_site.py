@@ -28,9 +28,9 @@ import srt
 from click.testing import CliRunner
 from PIL import Image
 
-from lessonreel.cli import cli
+from lessonreel.authoring.lesson import Lesson, SceneRef
+from lessonreel.cli.app import cli
 from lessonreel.errors import NotRenderedError, UsageError
-from lessonreel.lesson import Lesson, SceneRef
 from lessonreel.publish import site
 from lessonreel.publish.present import serve_folder
 from lessonreel.publish.source import load
@@ -364,7 +364,7 @@ def lessons_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         package = tmp_path / name / slug
         package.mkdir(parents=True)
         (package / "__init__.py").write_text(textwrap.dedent(f'''
-            from lessonreel.lesson import Lesson, SceneRef
+            from lessonreel.authoring.lesson import Lesson, SceneRef
             LESSON = Lesson(slug="{slug}-lesson", title="{slug.title()}", course="Test Course",
                             package=__name__, summary="The {slug} summary, <declared>.",
                             scenes=(SceneRef("scenes", "{slug.title()}Opens", "One"),))

@@ -29,10 +29,10 @@ from google.oauth2.credentials import Credentials
 from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.http import HttpMockSequence
 
-from lessonreel.chapters import Chapter, youtube_text
-from lessonreel.cli import cli
+from lessonreel.authoring.lesson import Lesson, get_lesson, tags_length
+from lessonreel.captions.chapters import Chapter, youtube_text
+from lessonreel.cli.app import cli
 from lessonreel.errors import ClientSecretsError, LessonDeclarationError, SignInError
-from lessonreel.lesson import Lesson, get_lesson, tags_length
 from lessonreel.publish import source, youtube_auth
 from lessonreel.publish.youtube import (
     RECORD_NAME,

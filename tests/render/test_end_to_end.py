@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import srt
 
-from lessonreel.chapters import Chapter, chapter_problems, youtube_text
-from lessonreel.lesson import get_lesson
+from lessonreel.authoring.lesson import get_lesson
+from lessonreel.captions.chapters import Chapter, chapter_problems, youtube_text
+from lessonreel.captions.timeline import check_timeline
 from lessonreel.media import frame_count, probe, video_duration
-from lessonreel.timeline import check_timeline
 from tests.conftest import run_lessonreel
 
 pytestmark = pytest.mark.render
@@ -123,7 +123,7 @@ def vtt_cues(text: str) -> list[tuple[str, str, str]]:
 
 def test_every_caption_meets_the_broadcast_rules_in_srt_vtt_and_what_youtube_gets(
         rendered: Path, manifest: dict[str, Any]) -> None:
-    from lessonreel.captions import (
+    from lessonreel.captions.cues import (
         BALANCE,
         MAX_CPS,
         MAX_LINE,
@@ -155,7 +155,7 @@ def test_every_caption_meets_the_broadcast_rules_in_srt_vtt_and_what_youtube_get
 
 
 def test_the_pace_is_one_a_learner_can_follow(rendered: Path, manifest: dict[str, Any]) -> None:
-    from lessonreel.captions import word_count
+    from lessonreel.captions.cues import word_count
 
     cues = list(srt.parse((rendered / "lesson.srt").read_text(encoding="utf-8")))
     pace = manifest["pace"]
@@ -262,7 +262,7 @@ def test_a_failing_scene_names_itself_and_its_log_and_writes_no_lesson(tmp_path:
     package.mkdir(parents=True)
     (tmp_path / "broken_lessons" / "__init__.py").write_text("")
     (package / "__init__.py").write_text(textwrap.dedent("""
-        from lessonreel.lesson import Lesson, SceneRef
+        from lessonreel.authoring.lesson import Lesson, SceneRef
         LESSON = Lesson(slug="demo", title="Demo", course="Tests", package=__name__,
                         scenes=(SceneRef("broken", "FallsOver", "It falls over"),))
     """))

@@ -17,7 +17,7 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from manim.utils.testing import frames_comparison as manim_frames
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from lessonreel.lesson import SceneRef, discover
+from lessonreel.authoring.lesson import SceneRef, discover
 
 # Manim's frames_comparison draws each scene's last frame: the slow tier.
 pytestmark = pytest.mark.render

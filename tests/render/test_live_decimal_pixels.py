@@ -33,7 +33,7 @@ from manim import (
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.utils.testing._test_class_makers import DummySceneFileWriter
 
-from lessonreel import theme
+from lessonreel.authoring import theme
 from scenes.common.layout import readout
 from scenes.common.live_decimal import LiveDecimal
 

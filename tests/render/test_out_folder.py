@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonreel.outputs import MARKER
+from lessonreel.render.outputs import MARKER
 from tests.test_render_cache import DemoLesson, demo  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.render

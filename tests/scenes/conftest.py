@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from lessonreel.layout import label as text_label
-from lessonreel.layout import layout_problems, text_mobjects
-from lessonreel.lesson import SceneRef, discover
+from lessonreel.authoring.layout import label as text_label
+from lessonreel.authoring.layout import layout_problems, text_mobjects
+from lessonreel.authoring.lesson import SceneRef, discover
 
 SCENES: list[SceneRef] = [scene for lesson in discover().values() for scene in lesson.scenes]
 

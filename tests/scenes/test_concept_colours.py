@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lessonreel import theme
+from lessonreel.authoring import theme
 from tests.scenes.conftest import SCENES, ConstructedScene, construct
 
 #: A text that states a concept, by what it reads, and the theme's colours for it.

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from lessonreel.lesson import SceneRef, discover
+from lessonreel.authoring.lesson import SceneRef, discover
 from tests.scenes.conftest import SCENES, ConstructedScene, construct
 
 

@@ -23,13 +23,13 @@ from manim import (
     tempconfig,
 )
 
-from lessonreel import theme
-from lessonreel.flashes import Flash
-from lessonreel.launch import LAYOUT_FILE_ENV, NARRATION_ENV
-from lessonreel.layout import BeatLayout, flashes_in_report
-from lessonreel.lesson import Lesson, SceneRef
-from lessonreel.narration import NarrationMixin
-from lessonreel.preview import Previewer
+from lessonreel.authoring import theme
+from lessonreel.authoring.flashes import Flash
+from lessonreel.authoring.layout import BeatLayout, flashes_in_report
+from lessonreel.authoring.lesson import Lesson, SceneRef
+from lessonreel.authoring.narration import NarrationMixin
+from lessonreel.render.launch import LAYOUT_FILE_ENV, NARRATION_ENV
+from lessonreel.render.preview import Previewer
 from scenes.common.layout import readout
 from tests.scenes.conftest import ConstructedScene
 

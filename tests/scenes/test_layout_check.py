@@ -22,9 +22,8 @@ from manim import (
     tempconfig,
 )
 
-from lessonreel import theme
-from lessonreel.launch import LAYOUT_FILE_ENV, NARRATION_ENV
-from lessonreel.layout import (
+from lessonreel.authoring import theme
+from lessonreel.authoring.layout import (
     SIZE_TOLERANCE,
     drawn_size,
     layout_problems,
@@ -32,9 +31,10 @@ from lessonreel.layout import (
     text_mobjects,
     text_sizes,
 )
-from lessonreel.lesson import Lesson, SceneRef
-from lessonreel.narration import NarrationMixin
-from lessonreel.preview import Previewer
+from lessonreel.authoring.lesson import Lesson, SceneRef
+from lessonreel.authoring.narration import NarrationMixin
+from lessonreel.render.launch import LAYOUT_FILE_ENV, NARRATION_ENV
+from lessonreel.render.preview import Previewer
 from scenes.common.cards import text_block
 from scenes.common.layout import readout, themed_axes
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import sympy as sp
 
-from lessonreel.lesson import SceneRef, discover
-from lessonreel.numbers import decimal_string
+from lessonreel.authoring.lesson import SceneRef, discover
+from lessonreel.authoring.numbers import decimal_string
 from tests.scenes.conftest import ConstructedScene
 
 #: A numeral as captions write it: 2, -3, 10.005, 1/3.

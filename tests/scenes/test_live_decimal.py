@@ -24,9 +24,9 @@ from manim import (
     tempconfig,
 )
 
-from lessonreel import theme
-from lessonreel.layout import layout_problems, text_mobjects
-from lessonreel.lesson import SceneRef, discover
+from lessonreel.authoring import theme
+from lessonreel.authoring.layout import layout_problems, text_mobjects
+from lessonreel.authoring.lesson import SceneRef, discover
 from scenes.common.layout import readout
 from scenes.common.live_decimal import LiveDecimal
 from tests.conftest import ROOT

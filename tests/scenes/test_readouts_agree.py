@@ -18,7 +18,7 @@ import pytest
 import sympy as sp
 from manim import tempconfig
 
-from lessonreel.launch import NARRATION_ENV
+from lessonreel.render.launch import NARRATION_ENV
 from scenes.module02_derivatives import math as m
 from tests.scenes.conftest import SCENES
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from lessonreel.launch import print_raised
-from lessonreel.lesson import SceneRef
+from lessonreel.authoring.lesson import SceneRef
+from lessonreel.render.launch import print_raised
 from lessonreel.studio.renders import RenderQueue
 from lessonreel.studio.views import beat_names, findings, raised_from_log, scene_view
 from tests.conftest import run_lessonreel
@@ -28,7 +28,7 @@ def scene_ref(tmp_path: Path, source: str = "") -> SceneRef:
     return ref
 
 
-#: A scene's record as the render stores it (lessonreel.render.scene_beat): two beats, the
+#: A scene's record as the render stores it (lessonreel.render.run.scene_beat): two beats, the
 #: second with a mark, and the layout check's findings.
 RECORD: dict[str, Any] = {
     "frames": 120,
@@ -237,8 +237,8 @@ def test_a_scene_record_with_damaged_word_times_is_refused_naming_the_field(
         tmp_path: Path, damage: dict[str, Any], field: str) -> None:
     import json
 
-    from lessonreel.cache import read_scene_record
     from lessonreel.errors import RecordError
+    from lessonreel.render.cache import read_scene_record
 
     sentence = {"text": "Hi.", "spoken": "Hi.", "start": 0.0, "end": 1.0,
                 "words": [[0.1, 0.5]], **damage}
@@ -261,7 +261,7 @@ def test_the_studio_publishes_each_render_withdraws_the_one_before_and_shows_a_b
     """The studio's own logic, with a stand-in for the render pipeline: no Manim."""
     import http.client
 
-    from lessonreel.lesson import get_lesson, project_root
+    from lessonreel.authoring.lesson import get_lesson, project_root
     from lessonreel.studio import app
     from lessonreel.studio.renders import Rendered
 

@@ -1,0 +1,319 @@
+"""Layout checks for text on screen: inside the title-safe area (``theme.TITLE_SAFE``,
+90 % of the frame's width and height, centred), never overlapping,
+and never drawn smaller than the legibility floor (``theme.SMALL_SIZE``).
+
+Used by the test suite on every registered scene at the end of every section.
+Text means anything a viewer reads: ``Text``, ``MathTex``/``Tex`` and
+``DecimalNumber`` or a subclass of it (the lessons' live readouts are one), including
+the numbers on axes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lessonreel.authoring import theme
+from lessonreel.files import write_atomically
+from lessonreel.records import Fields, read_json
+
+#: Overlaps thinner than this (scene units) are glyph bounding-box slack, not collisions.
+OVERLAP_TOLERANCE = 0.02
+#: A text this far under the floor (font-size units) is float rounding from scaling it
+#: back and forth, not a smaller size anyone chose.
+SIZE_TOLERANCE = 0.5
+
+
+@dataclass(frozen=True)
+class Box:
+    label: str
+    left: float
+    right: float
+    bottom: float
+    top: float
+
+    def overlap(self, other: Box) -> tuple[float, float]:
+        width = min(self.right, other.right) - max(self.left, other.left)
+        height = min(self.top, other.top) - max(self.bottom, other.bottom)
+        return width, height
+
+
+def _is_text(mobject: Any) -> bool:
+    from manim import DecimalNumber, MathTex, SingleStringMathTex, Tex, Text
+
+    return isinstance(mobject, (Text, MathTex, Tex, SingleStringMathTex, DecimalNumber))
+
+
+def text_mobjects(mobjects: Iterable[Any]) -> list[Any]:
+    """Outermost readable mobjects on screen: a formula counts once, not per glyph."""
+    found: list[Any] = []
+
+    def visit(mobject: Any) -> None:
+        if _is_text(mobject):
+            if mobject.has_points() or mobject.submobjects:
+                found.append(mobject)
+            return
+        for child in mobject.submobjects:
+            visit(child)
+
+    for mobject in mobjects:
+        visit(mobject)
+    return [m for m in found if _visible(m)]
+
+
+def _visible(mobject: Any) -> bool:
+    family = mobject.family_members_with_points()
+    return any(
+        max(m.get_fill_opacity(), m.get_stroke_opacity()) > 0.05 for m in family
+    )
+
+
+def label(mobject: Any) -> str:
+    """How a report names a text: its type and what it reads, ``MathTex('x^2')``."""
+    # Text.text has its spaces taken out; original_text is what the author wrote.
+    label = (getattr(mobject, "original_text", None) or getattr(mobject, "text", None)
+             or getattr(mobject, "tex_string", None))
+    if label is None and hasattr(mobject, "_get_num_string"):
+        # The digits as shown ("0.500"), not the float behind them ("-0" for -0.0).
+        label = mobject._get_num_string(mobject.number)
+    elif label is None and hasattr(mobject, "get_value"):
+        label = f"{mobject.get_value():g}"
+    return f"{type(mobject).__name__}({label!r})"
+
+
+def _box(mobject: Any) -> Box:
+    return Box(
+        label=label(mobject),
+        left=float(mobject.get_left()[0]),
+        right=float(mobject.get_right()[0]),
+        bottom=float(mobject.get_bottom()[1]),
+        top=float(mobject.get_top()[1]),
+    )
+
+
+@dataclass(frozen=True)
+class TextSize:
+    """One text on screen and the font size it is drawn at."""
+
+    label: str
+    size: float
+
+
+def drawn_size(mobject: Any) -> float | None:
+    """The font size ``mobject`` is drawn at now, in Manim's ``font_size`` units.
+
+    Every scale counts, whether applied to the text or to a group holding it. Manim's
+    own ``font_size`` is the height now over the height at creation, which misreads a
+    text that lost a part since (a ``text_block`` line drops its strut glyph: a line
+    at 30 would read 23) or took another's outline in a Transform. Each glyph keeps
+    the SVG outline it was typeset from, though: its size on screen over that
+    outline's is the scale it is drawn at, and Manim's fixed typesetting scale turns
+    that into a font size (LaTeX: ``SCALE_FACTOR_PER_FONT_POINT`` scene units per SVG
+    unit and point; Pango draws a ``Text`` at its own size, then Manim scales it by
+    ``TEXT_MOB_SCALE_FACTOR``). Width and height are summed, so a text turned a quarter
+    reads the same. Font outlines have nodes at their extremes, so the box of a glyph's
+    points is the box of its curve, however a Transform subdivided it. None for a text
+    with no glyph outline (nothing to read).
+    """
+    from manim import SCALE_FACTOR_PER_FONT_POINT, Text
+    from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+    from manim.mobject.text.text_mobject import TEXT_MOB_SCALE_FACTOR
+
+    on_screen = at_size_one = 0.0
+
+    def visit(member: Any, per_point: float) -> None:
+        nonlocal on_screen, at_size_one
+        if isinstance(member, Text):
+            # Pango drew this text's outlines at its own size: one SVG unit is less of
+            # a point the larger the text was made.
+            per_point = TEXT_MOB_SCALE_FACTOR / float(member._font_size)
+        # Fraction and root rules are rectangles that keep no outline: glyphs only.
+        if isinstance(member, VMobjectFromSVGPath) and member.has_points():
+            # Its own points: children a Transform gave it are visited on their own.
+            extent = member.points.max(axis=0) - member.points.min(axis=0)
+            on_screen += float(extent[0] + extent[1])
+            at_size_one += _outline_extent(member.path_obj) * per_point
+        for child in member.submobjects:
+            visit(child, per_point)
+
+    visit(mobject, SCALE_FACTOR_PER_FONT_POINT)
+    if at_size_one <= 0:
+        return None
+    return float(on_screen / at_size_one)
+
+
+def _outline_extent(path: Any) -> float:
+    """Width plus height of an SVG outline's points, in SVG units.
+
+    The points, not svgelements' ``bbox()``: that solves every curve for its extremes,
+    a hundred times slower, and finds the nodes again.
+    """
+    xs: list[float] = []
+    ys: list[float] = []
+    for segment in path:
+        for name in ("start", "control", "control1", "control2", "end"):
+            point = getattr(segment, name, None)
+            if point is not None:
+                xs.append(point.x)
+                ys.append(point.y)
+    return max(xs) - min(xs) + max(ys) - min(ys) if xs else 0.0
+
+
+def text_sizes(mobjects: Iterable[Any]) -> list[TextSize]:
+    """Each readable text on screen with the font size it is drawn at."""
+    return _sizes(text_mobjects(mobjects))
+
+
+def _sizes(texts: list[Any]) -> list[TextSize]:
+    sizes = []
+    for mobject in texts:
+        size = drawn_size(mobject)
+        if size is not None:
+            sizes.append(TextSize(label(mobject), size))
+    return sizes
+
+
+def smallest_text(mobjects: Iterable[Any]) -> TextSize | None:
+    """The text on screen drawn smallest, or None when there is no text."""
+    return min(text_sizes(mobjects), key=lambda text: text.size, default=None)
+
+
+@dataclass(frozen=True)
+class SmallestText:
+    """The text a scene draws smallest, over the ends of all its beats."""
+
+    label: str
+    #: In Manim's font-size units, as the theme's sizes are.
+    size: float
+    #: The first beat that ends with it on screen.
+    beat: str
+
+    def __str__(self) -> str:
+        return f"{self.label} at font size {self.size:.1f} (end of beat {self.beat!r})"
+
+
+@dataclass(frozen=True)
+class BeatLayout:
+    """The layout check at the end of one beat: what a scene writes into its layout report
+    (:attr:`lessonreel.render.launch.SceneOrders.layout_file`), one entry a beat, and what the
+    renderer keeps in the scene's record for the render summary and the studio."""
+
+    beat: str
+    #: Overlaps, text outside the title-safe area, text under the legibility floor.
+    problems: tuple[str, ...] = ()
+    #: The beat's flashes (:mod:`lessonreel.authoring.flashes`), each "at T s: ...".
+    flashes: tuple[str, ...] = ()
+    #: The text drawn smallest at the beat's end, and its font size; None: no text.
+    smallest: tuple[str, float] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"beat": self.beat, "problems": list(self.problems),
+                "flashes": list(self.flashes),
+                "smallest": None if self.smallest is None
+                else {"label": self.smallest[0], "size": round(self.smallest[1], 2)}}
+
+    @classmethod
+    def from_json(cls, data: Any, fields: Fields, where: str) -> BeatLayout:
+        """An entry read back, checked field by field (a RecordError names the field)."""
+        entry = fields.object(data, where)
+        smallest = entry.get("smallest")
+        if smallest is not None:
+            fields.object(smallest, f"{where}.smallest")
+            smallest = (fields.text(smallest, "label", f"{where}.smallest"),
+                        fields.number(smallest, "size", f"{where}.smallest", above=0))
+        return cls(fields.text(entry, "beat", where),
+                   tuple(fields.texts(entry, "problems", where, default=[])),
+                   tuple(fields.texts(entry, "flashes", where, default=[])), smallest)
+
+
+#: How to repair a layout report: the scene writes it again on its next run.
+LAYOUT_FIX = "run the scene again: its layout report is written at the end of every beat"
+
+
+def read_layout_report(path: Path) -> list[BeatLayout]:
+    """A scene's layout report, checked; [] when the run wrote none (it stopped before
+    its first beat ended). A damaged one is a RecordError naming the file and field."""
+    if not path.exists():
+        return []
+    fields = Fields(path, LAYOUT_FIX)
+    data = read_json(path, LAYOUT_FIX)
+    if not isinstance(data, list):
+        fields.fail(None, "is not a list of beats")
+    return [BeatLayout.from_json(entry, fields, f"[{index}]")
+            for index, entry in enumerate(data)]
+
+
+def write_layout_report(path: Path, entries: Iterable[BeatLayout]) -> None:
+    write_atomically(path, json.dumps([e.to_json() for e in entries], indent=1).encode())
+
+
+def smallest_in_report(entries: Iterable[BeatLayout]) -> SmallestText | None:
+    """The smallest text of a scene's layout report, or None when no beat ends with
+    text on screen."""
+    found = [SmallestText(e.smallest[0], e.smallest[1], e.beat)
+             for e in entries if e.smallest is not None]
+    return min(found, key=lambda text: text.size, default=None)
+
+
+def flashes_in_report(entries: Iterable[BeatLayout]) -> list[str]:
+    """The flashes of a scene's layout report (:mod:`.flashes`), each named with its beat.
+
+    A beat's entry counts once: every shard of a split scene runs the beats before its own.
+    """
+    return [f"in beat {entry.beat!r}: flash {flash}"
+            for entry in once_a_beat(entries) for flash in entry.flashes]
+
+
+def once_a_beat(entries: Iterable[BeatLayout]) -> list[BeatLayout]:
+    """Each beat's first entry: every shard of a split scene runs the beats before its
+    own, and checks them again."""
+    kept: dict[str, BeatLayout] = {}
+    for entry in entries:
+        kept.setdefault(entry.beat, entry)
+    return list(kept.values())
+
+
+def safe_area(frame_width: float, frame_height: float,
+              safe: float = theme.TITLE_SAFE) -> tuple[float, float]:
+    """Half the width and half the height of the title-safe area, centred in the frame."""
+    if not 0 < safe <= 1:
+        raise ValueError(f"the safe area is a share of the frame, 0 to 1, not {safe}")
+    return frame_width * safe / 2, frame_height * safe / 2
+
+
+def layout_problems(
+    mobjects: Iterable[Any], frame_width: float, frame_height: float,
+    *, safe: float = theme.TITLE_SAFE, min_size: float = theme.SMALL_SIZE,
+) -> list[str]:
+    """Everything wrong with the text on screen, one sentence per problem.
+
+    ``safe`` is the share of the frame's width and height text keeps inside (the
+    title-safe area); ``min_size`` is the legibility floor: smaller text is a problem,
+    whatever drew it.
+    """
+    texts = text_mobjects(mobjects)
+    boxes = [_box(m) for m in texts]
+    problems = []
+    half_w, half_h = safe_area(frame_width, frame_height, safe)
+    for box in boxes:
+        if (box.left < -half_w - 1e-6 or box.right > half_w + 1e-6
+                or box.bottom < -half_h - 1e-6 or box.top > half_h + 1e-6):
+            problems.append(
+                f"{box.label} leaves the title-safe area (x {box.left:.2f}..{box.right:.2f}, "
+                f"y {box.bottom:.2f}..{box.top:.2f}; allowed ±{half_w:.2f}, ±{half_h:.2f})"
+            )
+    for i, first in enumerate(boxes):
+        for second in boxes[i + 1:]:
+            width, height = first.overlap(second)
+            if width > OVERLAP_TOLERANCE and height > OVERLAP_TOLERANCE:
+                problems.append(
+                    f"{first.label} overlaps {second.label} by {width:.2f} x {height:.2f}"
+                )
+    for text in _sizes(texts):
+        if text.size < min_size - SIZE_TOLERANCE:
+            problems.append(f"{text.label} is drawn at font size {text.size:.1f}, "
+                            f"under the legibility floor of {min_size:g}")
+    return problems

@@ -1,0 +1,5 @@
+"""``python -m lessonreel.cli``: the same command line as ``lessonreel``."""
+
+from lessonreel.cli.app import main
+
+main()
