@@ -9,15 +9,17 @@ naming the file and the field, never a ``KeyError`` three calls later.
 
 A :class:`Fields` is bound to one file and to what fixes it, so each check is one
 line: ``fields.number(scene, "duration", "scenes[2]", minimum=0)``. Readers build
-typed values from it; records are meant to grow into dataclasses read this way.
+typed values from it: the records that cross the process boundary are dataclasses
+here (a scene's :class:`BeatRecord`, with its sentences, marks and plays), each with
+its ``to_json`` and a ``from_json`` that checks as it reads.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -201,3 +203,204 @@ def read_object(path: Path, fix: str, error: type[RecordError] = RecordError
     """The JSON object in ``path`` and the :class:`Fields` to check it with."""
     fields = Fields(path, fix, error)
     return fields, fields.object(read_json(path, fix, error))
+
+
+# --- A scene's beats file: what its Manim process writes and the renderer reads -------------
+
+#: How to repair a beats file: the scene writes it again at the end of its next run's beats.
+BEATS_FIX = "render the scene again: its beats file is written at the end of every beat"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A mark of a beat's narration (``{@name}``), at its word's start: seconds from the
+    beat's start."""
+
+    name: str
+    at: float
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    """One spoken sentence of a beat, seconds from the beat's start, with each spoken word's
+    (start, end) and its caption chunks beside the words said for them (a caption cut inside
+    a sentence is timed by the spoken words it covers)."""
+
+    text: str
+    start: float
+    end: float
+    words: tuple[tuple[float, float], ...] = ()
+    chunks: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def spoken(self) -> str:
+        """What the narrator says for this sentence; its caption text when unknown."""
+        return " ".join(spoken for _, spoken in self.chunks) or self.text
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end,
+                "words": [list(w) for w in self.words],
+                "chunks": [list(c) for c in self.chunks]}
+
+    @classmethod
+    def from_json(cls, data: Any, fields: Fields, where: str) -> SentenceRecord:
+        entry = fields.object(data, where)
+        words = []
+        for index, word in enumerate(fields.items(entry, "words", where, default=[])):
+            if (not isinstance(word, list) or len(word) != 2
+                    or not all(_is_number(t) for t in word)):
+                fields.fail(f"{where}.words[{index}]", "is not a word's [start, end] in seconds")
+            words.append((float(word[0]), float(word[1])))
+        chunks = []
+        for index, chunk in enumerate(fields.items(entry, "chunks", where, default=[])):
+            if not isinstance(chunk, list) or len(chunk) != 2 or not all(
+                    isinstance(part, str) for part in chunk):
+                fields.fail(f"{where}.chunks[{index}]", "is not a [caption, spoken] pair")
+            chunks.append((chunk[0], chunk[1]))
+        return cls(fields.text(entry, "text", where), fields.number(entry, "start", where),
+                   fields.number(entry, "end", where), tuple(words), tuple(chunks))
+
+
+@dataclass(frozen=True)
+class Play:
+    """One ``play`` or ``wait`` of a scene, as Manim draws it: its run time, whether it
+    holds a frozen frame, and whether something changed with time during it."""
+
+    run_time: float
+    frozen: bool
+    timed: bool = False
+
+
+@dataclass(frozen=True)
+class BeatRecord:
+    """A narrated beat, or a sound the scene added (``kind`` "sound"), as the scene
+    process records it: times on the scene's own clock, the same in every shard; the
+    renderer moves them onto a video's clock with :meth:`moved`."""
+
+    name: str
+    start: float
+    #: None while the beat is still open (a segment's last sound may run on).
+    end: float | None
+    #: How many plays the scene had made when the beat opened.
+    first_animation: int
+    #: Seconds of speech (or of sound).
+    duration: float
+    #: The caption text, values as on screen ("2.001").
+    text: str = ""
+    #: The spoken text, values in words ("two point zero zero one").
+    spoken: str = ""
+    kind: str = "beat"
+    #: Seconds of silence held after the speech and the gap.
+    hold: float = 0.0
+    #: The beat opens on something that changes with time (an updater).
+    time_based: bool = False
+    #: The speech (or sound) file, in the audio cache; None with narration off.
+    audio: Path | None = None
+    marks: tuple[Mark, ...] = ()
+    sentences: tuple[SentenceRecord, ...] = ()
+    #: The beat's plays up to the next beat's; None where they were not recorded.
+    plays: tuple[Play, ...] | None = None
+    #: Something changed with time during one of the beat's plays.
+    timed_plays: bool = False
+
+    @property
+    def is_sound(self) -> bool:
+        return self.kind == "sound"
+
+    def moved(self, by: float, less: float = 0.0) -> BeatRecord:
+        """The same record ``by - less`` seconds later, added in that order (so a clock
+        moved in two steps lands on the very same float as before)."""
+        return replace(self, start=by + self.start - less,
+                       end=None if self.end is None else by + self.end - less)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {} if self.kind == "beat" else {"kind": self.kind}
+        data.update({
+            "name": self.name, "text": self.text, "start": self.start, "end": self.end,
+            "first_animation": self.first_animation, "duration": self.duration,
+            "audio": None if self.audio is None else str(self.audio),
+            "sentences": [s.to_json() for s in self.sentences]})
+        if self.kind == "beat":
+            data.update({"spoken": self.spoken, "hold": self.hold,
+                         "time_based": self.time_based,
+                         "marks": [{"name": m.name, "at": m.at} for m in self.marks]})
+        if self.plays is not None:
+            data["plays"] = [[p.run_time, p.frozen, p.timed] for p in self.plays]
+            data["timed_plays"] = self.timed_plays
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any, fields: Fields, where: str) -> BeatRecord:
+        """A record read back, checked field by field (a RecordError names the field)."""
+        entry = fields.object(data, where)
+        kind = fields.text(entry, "kind", where, default="beat")
+        if kind not in ("beat", "sound"):
+            fields.fail(f"{where}.kind", f"is {kind!r}, not 'beat' or 'sound'")
+        if "end" not in entry:
+            fields.fail(f"{where}.end", "is missing")
+        audio = entry.get("audio")
+        if audio is not None:
+            audio = Path(fields.text(entry, "audio", where, nonempty=True))
+        plays = read_plays(fields, entry, where) if "plays" in entry else None
+        marks = []
+        for index, mark in enumerate(fields.items(entry, "marks", where, default=[])):
+            at = f"{where}.marks[{index}]"
+            fields.object(mark, at)
+            marks.append(Mark(fields.text(mark, "name", at), fields.number(mark, "at", at)))
+        return cls(
+            name=fields.text(entry, "name", where, nonempty=True),
+            start=fields.number(entry, "start", where),
+            end=None if entry["end"] is None else fields.number(entry, "end", where),
+            first_animation=fields.integer(entry, "first_animation", where, minimum=0),
+            duration=fields.number(entry, "duration", where, minimum=0),
+            text=fields.text(entry, "text", where, default=""),
+            spoken=fields.text(entry, "spoken", where, default=""),
+            kind=kind,
+            hold=fields.number(entry, "hold", where, minimum=0, default=0.0),
+            time_based=fields.boolean(entry, "time_based", where, default=False),
+            audio=audio, marks=tuple(marks),
+            sentences=tuple(SentenceRecord.from_json(s, fields, f"{where}.sentences[{index}]")
+                            for index, s in enumerate(fields.items(entry, "sentences", where,
+                                                                   default=[]))),
+            plays=plays,
+            timed_plays=fields.boolean(entry, "timed_plays", where, default=False))
+
+
+def _is_number(value: Any) -> bool:
+    return (not isinstance(value, bool) and isinstance(value, (int, float))
+            and math.isfinite(value))
+
+
+def read_plays(fields: Fields, entry: Mapping[str, Any], where: str = "") -> tuple[Play, ...]:
+    """The ``plays`` of a record: [run time in seconds, frozen, timed] each."""
+    plays = []
+    for index, data in enumerate(fields.items(entry, "plays", where, default=[])):
+        if (not isinstance(data, list) or not 2 <= len(data) <= 3 or not _is_number(data[0])
+                or not 0 <= data[0] < 1e6 or not all(isinstance(f, bool) for f in data[1:])):
+            fields.fail(f"{fields.name(where, 'plays')}[{index}]",
+                        "is not a play: [run time in seconds, frozen, timed]")
+        plays.append(Play(float(data[0]), data[1], data[2] if len(data) > 2 else False))
+    return tuple(plays)
+
+
+def beat_records(data: Any, fields: Fields, where: str = "") -> list[BeatRecord]:
+    """A list of beat records inside a file being read (a beats file, a segment's record)."""
+    if not isinstance(data, list):
+        fields.fail(where or None, "is not a list of beats")
+    return [BeatRecord.from_json(entry, fields, f"{where}[{index}]")
+            for index, entry in enumerate(data)]
+
+
+def read_beat_records(path: Path) -> list[BeatRecord]:
+    """A scene's beats file, checked; a damaged one is a RecordError naming the field."""
+    return beat_records(read_json(path, BEATS_FIX), Fields(path, BEATS_FIX))
+
+
+def beats_json(records: Sequence[BeatRecord]) -> bytes:
+    """A beats file's bytes (written atomically by the scene process)."""
+    return json.dumps([record.to_json() for record in records], indent=1).encode()
+
+
+def spoken_beats(records: Sequence[BeatRecord]) -> list[BeatRecord]:
+    """The narrated beats among ``records``, without the scene's own sounds."""
+    return [record for record in records if not record.is_sound]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from lessonreel.captions.cues import (
     word_count,
 )
 from lessonreel.captions.tracks import captions_from
+from lessonreel.records import BeatRecord, Fields
 
 # A sentence of 164 characters with three values in it, each one caption chunk that the
 # voice reads in several words.
@@ -192,10 +194,12 @@ def test_words_are_counted_as_a_reader_reads_them() -> None:
     assert word_count("— and then —") == 2
 
 
-def beat(start: float, sentences: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"name": "b", "text": " ".join(s["text"] for s in sentences), "start": start,
+def beat(start: float, sentences: list[dict[str, Any]]) -> BeatRecord:
+    """A beat's record as a scene writes it, read back as the renderer reads it."""
+    data = {"name": "b", "text": " ".join(s["text"] for s in sentences), "start": start,
             "end": start + sentences[-1]["end"] + 0.4, "first_animation": 0,
             "duration": sentences[-1]["end"], "audio": None, "sentences": sentences}
+    return BeatRecord.from_json(data, Fields(Path("beats.json"), "-"), "[0]")
 
 
 def test_a_scenes_captions_are_cut_to_the_rules_and_timed_by_the_beats_words() -> None:

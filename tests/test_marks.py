@@ -23,6 +23,7 @@ from manim import Scene, Square, tempconfig
 from lessonreel.authoring.narration import BeatTracker, NarrationMixin
 from lessonreel.authoring.spoken import as_narration, say
 from lessonreel.errors import MarkError, NarrationError
+from lessonreel.records import read_beat_records
 from lessonreel.render.beatcache import beat_keys
 from lessonreel.render.launch import BEATS_FILE_ENV, NARRATION_ENV, RECORDINGS_ENV
 from lessonreel.settings import CACHE_ENV
@@ -304,7 +305,7 @@ def test_moving_a_mark_changes_its_beats_key(silent: Path,
         beats_file = silent / f"beats-{len(list(silent.glob('beats-*')))}.json"
         monkeypatch.setenv(BEATS_FILE_ENV, str(beats_file))
         construct(text, lambda scene, tracker: move(scene, tracker.until("go")))
-        return beat_keys("code", json.loads(beats_file.read_text()))
+        return beat_keys("code", read_beat_records(beats_file))
 
     before = keys("Watch the point {@go}slide along the line.")
     assert keys("Watch the point {@go}slide along the line.") == before

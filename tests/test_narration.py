@@ -198,11 +198,13 @@ def test_a_narration_track_from_a_cut_short_file_is_refused_naming_it(tmp_path: 
 
     from lessonreel.captions.tracks import narration_track
     from lessonreel.errors import SceneRenderError
+    from lessonreel.records import BeatRecord
 
     clip = tmp_path / "beat.wav"
     write_wav(clip, (8000 * np.sin(np.arange(22050) / 5)).astype(np.int16), 22050)
     clip.write_bytes(clip.read_bytes()[:-4001])
-    beats = [{"name": "nudge", "start": 0.0, "audio": str(clip)}]
+    beats = [BeatRecord(name="nudge", start=0.0, end=1.0, first_animation=0, duration=1.0,
+                        audio=clip)]
     with pytest.raises(SceneRenderError, match="beat.wav holds .* of the 22050 samples"):
         narration_track(beats, 2.0, tmp_path / "track.wav")
     assert not (tmp_path / "track.wav").exists()

@@ -26,7 +26,7 @@ from lessonreel.publish import present, site, source, youtube, youtube_auth
 from lessonreel.records import parse_json
 from lessonreel.render import beatcache, plan
 from lessonreel.render import run as render
-from lessonreel.render.cache import SceneCache, read_beat_record, read_scene_record
+from lessonreel.render.cache import SceneCache, read_scene_record
 from tests.test_input_safety import LESSON, WorkStarted, write_render
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True,
@@ -202,18 +202,23 @@ def test_any_scene_cache_record_reads_or_is_one_error(tmp_path: Path,
 def test_any_beat_segment_record_reads_or_is_one_error(tmp_path: Path,
                                                        data: st.DataObject) -> None:
     valid = {"key": "k", "scene": "S", "lesson": "demo", "frames": 15, "size": 1,
-             "sha256": "0" * 64, "fps": 15, "plays": [[1.0, False, "Write"]],
-             "beats": [{"name": "a", "start": 0.0, "end": None, "text": "Hi."}],
+             "sha256": "0" * 64, "fps": 15, "plays": [[1.0, False, False]],
+             "beats": [{"name": "a", "start": 0.0, "end": None, "text": "Hi.",
+                        "first_animation": 0, "duration": 1.0,
+                        "sentences": [{"text": "Hi.", "start": 0.0, "end": 0.5,
+                                       "words": [[0.0, 0.5]], "chunks": [["Hi.", "Hi."]]}],
+                        "marks": [{"name": "hi", "at": 0.0}]}],
              "layout": []}
     path = tmp_path / "record.json"
     path.write_text(dumps(data.draw(mutated(valid))))
-    record = only_lessonreel_errors(lambda: read_beat_record(path))
+    record = only_lessonreel_errors(lambda: beatcache.SegmentRecord.read(path))
     if record is not None:
-        beatcache.beat_frames(record.get("plays", []), record["fps"])
-        for beat in record["beats"]:
-            assert beat["end"] is None or beat["end"] + beat["start"] == beat["end"] + \
-                beat["start"]
-        int(record["frames"])
+        beatcache.beat_frames(record.plays, record.fps)
+        for beat in record.beats:
+            moved = beat.moved(1.0)
+            assert moved.end is None or moved.end - moved.start >= 0 or beat.end is not None
+            for sentence in beat.sentences:
+                assert all(isinstance(a + b, float) for a, b in sentence.words)
 
 
 @SETTINGS

@@ -25,9 +25,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import json
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,7 @@ from lessonreel.authoring.spoken import Narration, as_narration
 from lessonreel.authoring.texcache import install_from_env as install_texcache_from_env
 from lessonreel.errors import DamagedAudioError, MarkError, NarrationError
 from lessonreel.files import file_digest, staged, write_atomically
+from lessonreel.records import BeatRecord, Mark, Play, SentenceRecord, beats_json
 from lessonreel.render.launch import SceneOrders, print_raised
 from lessonreel.voice.recordings import decode, find_recording, recorded_speech
 from lessonreel.voice.services import SpeechService, service_from_env
@@ -443,21 +443,19 @@ class NarrationMixin:
     def _write_beats(self) -> None:
         beats_file = SceneOrders.from_environment().beats_file
         if beats_file:
-            records = [beat_record(beat) for beat in self.beats]
             # Each beat's segment: its plays up to the next beat's (the first beat's from
             # the scene's first play), so the segments together are the whole scene.
             starts = [0, *(beat.first_animation for beat in self.beats[1:]), None]
-            for record, start, stop in zip(records, starts, starts[1:], strict=False):
-                record["plays"] = [list(play) for play in self.plays[start:stop]]
-                record["timed_plays"] = any(timed for _, _, timed in self.plays[start:stop])
-            write_atomically(Path(beats_file), json.dumps(
-                [*records, *self.sounds], indent=1).encode())
+            records = [beat_record(beat, [Play(*play) for play in self.plays[start:stop]])
+                       for beat, start, stop in zip(self.beats, starts, starts[1:],
+                                                    strict=False)]
+            write_atomically(Path(beats_file), beats_json([*records, *self.sounds]))
 
     @property
-    def sounds(self) -> list[dict[str, Any]]:
+    def sounds(self) -> list[BeatRecord]:
         """Sounds the scene added itself, as entries of its beats file (``kind: sound``)."""
         if not hasattr(self, "_lessonreel_sounds"):
-            self._lessonreel_sounds: list[dict[str, Any]] = []
+            self._lessonreel_sounds: list[BeatRecord] = []
         return self._lessonreel_sounds
 
     def add_sound(self, sound_file: str, time_offset: float = 0, gain: float | None = None,
@@ -484,11 +482,11 @@ class NarrationMixin:
         clip = decoded_sound(source, settings.cache_dir() / "audio",
                              self._speech_service().sample_rate, gain or 0.0)
         start = scene.time + time_offset
-        self.sounds.append({
-            "kind": "sound", "name": f"sound {len(self.sounds) + 1} ({source.name})",
-            "text": "", "start": start, "end": start + wav_duration(clip),
-            "first_animation": getattr(scene.renderer, "num_plays", 0),
-            "duration": wav_duration(clip), "audio": str(clip), "sentences": []})
+        self.sounds.append(BeatRecord(
+            kind="sound", name=f"sound {len(self.sounds) + 1} ({source.name})",
+            start=start, end=start + wav_duration(clip),
+            first_animation=getattr(scene.renderer, "num_plays", 0),
+            duration=wav_duration(clip), audio=clip))
         self._write_beats()
 
 
@@ -509,20 +507,18 @@ def decoded_sound(source: Path, cache_dir: Path, rate: int, gain: float) -> Path
     return target
 
 
-def beat_record(beat: Beat) -> dict[str, Any]:
-    """A beat as JSON: times on the scene's own clock, the same in every shard."""
-    return {
-        "name": beat.name, "text": beat.text, "spoken": beat.narration.spoken,
-        "start": beat.start, "end": beat.end,
-        "first_animation": beat.first_animation,
-        "duration": beat.speech.duration, "hold": beat.hold, "time_based": beat.time_based,
-        "audio": str(beat.speech.audio) if beat.speech.audio else None,
+def beat_record(beat: Beat, plays: Sequence[Play]) -> BeatRecord:
+    """A beat as its record: times on the scene's own clock, the same in every shard."""
+    return BeatRecord(
+        name=beat.name, text=beat.text, spoken=beat.narration.spoken,
+        start=beat.start, end=beat.end, first_animation=beat.first_animation,
+        duration=beat.speech.duration, hold=beat.hold, time_based=beat.time_based,
+        audio=beat.speech.audio or None,
         # Marks by name, each at its word's start (seconds from the beat's start, like
         # the sentences): the beat cache keys them, a timeline can draw them.
-        "marks": [{"name": name, "at": at} for name, at in beat.marks.items()],
-        # Each sentence's caption chunks beside the words said for them: a caption cut
-        # inside a sentence is timed by the spoken words it covers.
-        "sentences": [{**asdict(s), "chunks": [list(c) for c in sentence.chunks]}
-                      for s, sentence in zip(beat.speech.sentences, beat.narration.sentences,
-                                             strict=True)],
-    }
+        marks=tuple(Mark(name, at) for name, at in beat.marks.items()),
+        sentences=tuple(
+            SentenceRecord(said.text, said.start, said.end, said.words, sentence.chunks)
+            for said, sentence in zip(beat.speech.sentences, beat.narration.sentences,
+                                      strict=True)),
+        plays=tuple(plays), timed_plays=any(play.timed for play in plays))

@@ -43,15 +43,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lessonreel.authoring.layout import BeatLayout
 from lessonreel.authoring.lesson import SceneRef
 from lessonreel.errors import LessonDeclarationError, RecordError
 from lessonreel.files import file_digest, inside
-from lessonreel.render.cache import (
-    SceneCache,
-    module_path,
-    read_beat_record,
-    scene_key,
+from lessonreel.records import (
+    BeatRecord,
+    Play,
+    beat_records,
+    read_object,
+    read_plays,
+    spoken_beats,
 )
+from lessonreel.render.cache import SceneCache, module_path, scene_key
 
 log = logging.getLogger("lessonreel.render.beatcache")
 
@@ -100,26 +104,21 @@ def code_key(scene: SceneRef, root: Path, settings: dict[str, Any]) -> str:
                      parts=(without_narration(own), without_narration(rest)))
 
 
-def spoken_beats(beats: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The narrated beats of a scene's records, without its sounds (``kind: sound``)."""
-    return [b for b in beats if b.get("kind") != "sound"]
-
-
-def segment_starts(beats: Sequence[dict[str, Any]]) -> list[int] | None:
+def segment_starts(beats: Sequence[BeatRecord]) -> list[int] | None:
     """The first animation of each beat's segment (0 for the first), or None when the
     beats cannot be cut into segments (a beat without a play of its own)."""
     spoken = spoken_beats(beats)
-    if not spoken or any("plays" not in b for b in spoken):
+    if not spoken or any(b.plays is None for b in spoken):
         return None
-    starts = [0, *(int(b["first_animation"]) for b in spoken[1:])]
+    starts = [0, *(b.first_animation for b in spoken[1:])]
     if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
         return None
-    if any(not b["plays"] for b in spoken):
+    if any(not b.plays for b in spoken):
         return None
     return starts
 
 
-def _essentials(beat: dict[str, Any]) -> dict[str, Any]:
+def _essentials(record: BeatRecord) -> dict[str, Any]:
     """What of a beat's record decides its frames, given the code: its narration and its
     speech's timing, not where it falls on the clock.
 
@@ -128,6 +127,7 @@ def _essentials(beat: dict[str, Any]) -> dict[str, Any]:
     segments it cuts: its plays' run times, which follow from these, differ between
     the two and are left out.
     """
+    beat = record.to_json()
     essentials = {
         "name": beat["name"], "text": beat.get("text"), "spoken": beat.get("spoken"),
         "duration": round(float(beat["duration"]), 6), "hold": beat.get("hold"),
@@ -142,7 +142,7 @@ def _essentials(beat: dict[str, Any]) -> dict[str, Any]:
     return essentials
 
 
-def beat_keys(code: str, beats: Sequence[dict[str, Any]]) -> list[str]:
+def beat_keys(code: str, beats: Sequence[BeatRecord]) -> list[str]:
     """One key per beat's segment, in order (see the module's docstring)."""
     spoken = spoken_beats(beats)
     keys = []
@@ -151,26 +151,70 @@ def beat_keys(code: str, beats: Sequence[dict[str, Any]]) -> list[str]:
         # From the first beat that opens on something changing with time, or follows
         # a beat during which something did, what a beat starts from depends on how
         # long the beats before it took.
-        timed = timed or bool(beat.get("time_based")) or (
-            i > 0 and bool(spoken[i - 1].get("timed_plays")))
+        timed = timed or beat.time_based or (i > 0 and spoken[i - 1].timed_plays)
         payload = {"code": code, "index": i, "beat": _essentials(beat),
                    "earlier": [_essentials(b) for b in spoken[:i]] if timed else None}
         keys.append(hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest())
     return keys
 
 
-def beat_frames(plays: Sequence[Sequence[Any]], fps: int) -> int:
-    """Frames Manim draws for ``plays`` ((run time, frozen) each) at ``fps``, counted as
-    Manim counts them: a frozen frame held for ``int(duration / dt)`` frames, an
-    animation one frame per step of ``arange(0, run_time, dt)``."""
+def beat_frames(plays: Sequence[Play], fps: int) -> int:
+    """Frames Manim draws for ``plays`` at ``fps``, counted as Manim counts them: a frozen
+    frame held for ``int(duration / dt)`` frames, an animation one frame per step of
+    ``arange(0, run_time, dt)``."""
     import numpy as np
 
     dt = 1 / fps
     total = 0
-    for duration, frozen, *_ in plays:
-        total += int(float(duration) / dt) if frozen else len(
-            np.arange(0, float(duration), dt))
+    for play in plays:
+        total += int(play.run_time / dt) if play.frozen else len(
+            np.arange(0, play.run_time, dt))
     return total
+
+
+#: How to repair a segment's record: the beat is drawn again.
+SEGMENT_FIX = "the segment is rendered again"
+
+
+@dataclass(frozen=True)
+class SegmentRecord:
+    """A cached beat segment's ``record.json``: which key and video it holds, the plays
+    that drew its frames, and its beats (and sounds) and layout, on the segment's clock."""
+
+    key: str
+    scene: str
+    lesson: str
+    frames: int
+    fps: int
+    size: int
+    sha256: str
+    plays: tuple[Play, ...]
+    beats: tuple[BeatRecord, ...]
+    layout: tuple[BeatLayout, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "scene": self.scene, "lesson": self.lesson,
+                "frames": self.frames, "fps": self.fps, "size": self.size,
+                "sha256": self.sha256,
+                "plays": [[p.run_time, p.frozen, p.timed] for p in self.plays],
+                "beats": [b.to_json() for b in self.beats],
+                "layout": [entry.to_json() for entry in self.layout]}
+
+    @classmethod
+    def read(cls, path: Path) -> SegmentRecord:
+        """The record in ``path``, checked field by field (a RecordError names the field)."""
+        fields, record = read_object(path, SEGMENT_FIX)
+        return cls(
+            key=fields.text(record, "key"), scene=fields.text(record, "scene", default=""),
+            lesson=fields.text(record, "lesson", default=""),
+            frames=fields.integer(record, "frames", minimum=0),
+            fps=fields.integer(record, "fps", minimum=1),
+            size=fields.integer(record, "size", minimum=0),
+            sha256=fields.text(record, "sha256"), plays=read_plays(fields, record),
+            beats=tuple(beat_records(fields.items(record, "beats"), fields, "beats")),
+            layout=tuple(BeatLayout.from_json(entry, fields, f"layout[{index}]")
+                         for index, entry in enumerate(fields.items(record, "layout",
+                                                                    default=[]))))
 
 
 @dataclass(frozen=True)
@@ -178,7 +222,7 @@ class Segment:
     """A verified cached segment."""
 
     folder: Path
-    record: dict[str, Any]
+    record: SegmentRecord
 
     @property
     def video(self) -> Path:
@@ -186,7 +230,7 @@ class Segment:
 
     @property
     def frames(self) -> int:
-        return int(self.record["frames"])
+        return self.record.frames
 
 
 class BeatSegments:
@@ -217,33 +261,33 @@ class BeatSegments:
                         folder, problem)
             return None
         SceneCache._lease(folder)
-        return Segment(folder, json.loads((folder / "record.json").read_text()))
+        return Segment(folder, SegmentRecord.read(folder / "record.json"))
 
     @staticmethod
     def _problem(folder: Path, key: str, fps: int) -> str | None:
         try:
-            record = read_beat_record(folder / "record.json")
+            record = SegmentRecord.read(folder / "record.json")
         except RecordError as error:
             return f"its record is damaged ({error.field or 'the file'} {error.problem})"
-        if record.get("key") != key:
+        if record.key != key:
             return "its record is for another key"
-        if record.get("fps") != fps or record.get("frames") != beat_frames(
-                record.get("plays", []), fps):
+        if record.fps != fps or record.frames != beat_frames(record.plays, fps):
             return "its frame count is not what its beat's plays draw at this frame rate"
         video = inside(folder, "segment.mp4")
         if video is None or not video.is_file():
             return "segment.mp4 is missing"
-        if video.stat().st_size != record.get("size"):
-            return f"segment.mp4 is {video.stat().st_size} bytes, recorded {record.get('size')}"
-        if file_digest(video) != record.get("sha256"):
+        if video.stat().st_size != record.size:
+            return f"segment.mp4 is {video.stat().st_size} bytes, recorded {record.size}"
+        if file_digest(video) != record.sha256:
             return "segment.mp4 is not the file that was stored (checksum differs)"
         return None
 
-    def store(self, lesson: str, scene: str, variant: str, key: str, video: Path,
-              extra: dict[str, Any]) -> Segment | None:
+    def store(self, lesson: str, scene: str, variant: str, key: str, video: Path, *,
+              fps: int, plays: Sequence[Play], beats: Sequence[BeatRecord],
+              layout: Sequence[BeatLayout]) -> Segment | None:
         """Copy ``video`` into a new segment entry and rename it into place; None (and
-        nothing stored) if its frames are not what its plays draw or its video does not
-        start at 0."""
+        nothing stored) if its frames are not what ``plays`` draw at ``fps`` or its video
+        does not start at 0. ``beats`` are on the segment's clock."""
         from lessonreel.media import TICK, frame_count, video_timing
 
         folder = self._folder(lesson, scene, variant, key)
@@ -252,9 +296,9 @@ class BeatSegments:
         try:
             shutil.copyfile(video, staging / "segment.mp4")
             frames = frame_count(staging / "segment.mp4")
-            if frames != beat_frames(extra["plays"], int(extra["fps"])):
+            if frames != beat_frames(plays, fps):
                 log.warning("segment of %s has %d frames, its plays draw %d: not cached",
-                            scene, frames, beat_frames(extra["plays"], int(extra["fps"])))
+                            scene, frames, beat_frames(plays, fps))
                 return None
             # The concat demuxer shows a piece's frames from its start but places the
             # next piece after its start plus its length: a late start is a gap.
@@ -263,17 +307,18 @@ class BeatSegments:
                 log.warning("segment of %s starts its video at %.3f s, not 0: not cached",
                             scene, start)
                 return None
-            record = {"key": key, "scene": scene, "lesson": lesson, "frames": frames,
-                      "size": (staging / "segment.mp4").stat().st_size,
-                      "sha256": file_digest(staging / "segment.mp4"), **extra}
-            (staging / "record.json").write_text(json.dumps(record, indent=1))
+            record = SegmentRecord(key, scene, lesson, frames, fps,
+                                   (staging / "segment.mp4").stat().st_size,
+                                   file_digest(staging / "segment.mp4"), tuple(plays),
+                                   tuple(beats), tuple(layout))
+            (staging / "record.json").write_text(json.dumps(record.to_json(), indent=1))
             SceneCache._lease(staging)
             try:
                 staging.rename(folder)
             except OSError:
                 # Another run stored this key first: keep its segment if it is whole.
-                if self._problem(folder, key, int(extra["fps"])) is None:
-                    return self.lookup(lesson, scene, variant, key, int(extra["fps"]))
+                if self._problem(folder, key, fps) is None:
+                    return self.lookup(lesson, scene, variant, key, fps)
                 aside = folder.with_name(f".{folder.name}.damaged-{staging.name[-8:]}")
                 with contextlib.suppress(OSError):
                     folder.rename(aside)
@@ -281,7 +326,7 @@ class BeatSegments:
                 staging.rename(folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        return self.lookup(lesson, scene, variant, key, int(extra["fps"]))
+        return self.lookup(lesson, scene, variant, key, fps)
 
     def prune(self, lesson: str, scene: str, variant: str, keep: set[str]) -> None:
         """Drop segments of this scene and variant that no kept scene entry names and

@@ -534,26 +534,6 @@ def read_scene_record(path: Path) -> dict[str, Any]:
     return record
 
 
-def read_beat_record(path: Path) -> dict[str, Any]:
-    """A beat segment's ``record.json`` (:mod:`lessonreel.render.beatcache`), checked alike."""
-    fields, record = read_object(path, "the segment is rendered again")
-    fields.text(record, "key")
-    fields.integer(record, "frames", minimum=0)
-    fields.integer(record, "fps", minimum=1)
-    fields.integer(record, "size", minimum=0)
-    fields.text(record, "sha256")
-    for index, play in enumerate(fields.items(record, "plays", default=[])):
-        # (run time, frozen), as beatcache.beat_frames reads each play.
-        if (not isinstance(play, list) or len(play) < 2 or isinstance(play[0], bool)
-                or not isinstance(play[0], (int, float)) or not 0 <= play[0] < 1e6):
-            fields.fail(f"plays[{index}]", "is not a play: [run time in seconds, frozen]")
-    # Assembly reads every beat of a segment it joins (lessonreel.render.run).
-    fields.items(record, "beats")
-    _check_beats(fields, record, "beats", open_end=True)
-    fields.items(record, "layout", default=[])
-    return record
-
-
 def _check_beats(fields: Fields, record: dict[str, Any], key: str,
                  open_end: bool = False) -> None:
     """Each beat's name, text and times. A scene's beats are on its clock, from 0, each

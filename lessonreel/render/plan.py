@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import json
 import math
 import os
 import re
@@ -29,12 +28,12 @@ from lessonreel.authoring import texcache
 from lessonreel.authoring.lesson import Lesson, SceneRef
 from lessonreel.errors import LessonDeclarationError, UsageError
 from lessonreel.files import pid_folder
+from lessonreel.records import BeatRecord, read_beat_records, spoken_beats
 from lessonreel.render.beatcache import (
     BeatSegments,
     beat_keys,
     code_key,
     segment_starts,
-    spoken_beats,
 )
 from lessonreel.render.cache import RUN_PREFIX, SceneCache, engine_digest, module_path, scene_key
 from lessonreel.render.launch import ManimLaunch, SceneOrders
@@ -76,7 +75,7 @@ class BeatPlan:
     segments the beat cache holds (:mod:`lessonreel.render.beatcache`)."""
 
     #: The beats pass records, beats and sounds: narration and captions come from these.
-    beats: tuple[dict[str, Any], ...]
+    beats: tuple[BeatRecord, ...]
     #: Per segment (one per beat, in order): its key, its first animation, and the
     #: folder of its verified cached segment, or None when it must be rendered.
     keys: tuple[str, ...]
@@ -251,7 +250,7 @@ def estimate_seconds(scene: SceneRef, previous: dict[str, Any] | None) -> float:
     return total or 30.0
 
 
-def split(beats: Sequence[dict[str, Any]], count: int) -> tuple[Shard, ...]:
+def split(beats: Sequence[BeatRecord], count: int) -> tuple[Shard, ...]:
     """``count`` shards of about the same length, cut only where a beat starts.
 
     ``beats`` are the scene's beats as its current source records them (see
@@ -260,11 +259,11 @@ def split(beats: Sequence[dict[str, Any]], count: int) -> tuple[Shard, ...]:
     reading the scene clock, and the clock of skipped animations runs on exact
     durations, not whole frames.
     """
-    starts_at = sorted({(int(b["first_animation"]), float(b["start"]))
-                        for b in spoken_beats(beats) if int(b["first_animation"]) > 0})
+    starts_at = sorted({(b.first_animation, b.start)
+                        for b in spoken_beats(beats) if b.first_animation > 0})
     if count <= 1 or not starts_at:
         return WHOLE_SCENE
-    total = max(float(b["end"] if b.get("end") is not None else b["start"]) for b in beats)
+    total = max(b.start if b.end is None else b.end for b in beats)
     starts = [0]
     for k in range(1, count):
         target = total * k / count
@@ -277,7 +276,7 @@ def split(beats: Sequence[dict[str, Any]], count: int) -> tuple[Shard, ...]:
                  for i, (first, last) in enumerate(zip(starts, ends, strict=True)))
 
 
-def read_beats(task: SceneTask) -> list[dict[str, Any]] | None:
+def read_beats(task: SceneTask) -> list[BeatRecord] | None:
     """The beats of the source this task renders, read by a Manim run that skips every
     animation (``-s``: it counts and times them all and draws one frame).
 
@@ -296,8 +295,7 @@ def read_beats(task: SceneTask) -> list[dict[str, Any]] | None:
     texcache.repeat_warnings(folder / "read-beats.log")
     if code != 0 or not beats_file.is_file():
         return None
-    found: list[dict[str, Any]] = json.loads(beats_file.read_text())
-    return found
+    return read_beat_records(beats_file)
 
 
 def snapshot(project_root: Path, package: str, into: Path) -> Path:
@@ -413,7 +411,7 @@ def plan(
             if task.scene.name in read else task for task in tasks]
 
 
-def _planned(task: SceneTask, beats: list[dict[str, Any]] | None, count: int,
+def _planned(task: SceneTask, beats: list[BeatRecord] | None, count: int,
              segments: BeatSegments) -> SceneTask:
     """The task cut into shards at its current beats: only the beats the beat cache
     does not hold, when it holds any."""

@@ -13,7 +13,6 @@ layer writes each beat's name, text, length and first animation.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 import time
@@ -35,7 +34,7 @@ from lessonreel.authoring.lesson import Lesson, SceneRef
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
 from lessonreel.media import frame_count, run_ffmpeg
-from lessonreel.render.beatcache import spoken_beats
+from lessonreel.records import BeatRecord, read_beat_records, spoken_beats
 from lessonreel.render.launch import ManimLaunch, SceneOrders
 
 
@@ -111,7 +110,7 @@ class Previewer:
 
             raise SceneRenderError(scene.name, log, last_error_line(log))
 
-    def beats(self, scene: SceneRef) -> list[dict[str, Any]]:
+    def beats(self, scene: SceneRef) -> list[BeatRecord]:
         """Every beat of the scene (name, text, duration, first animation), without drawing it."""
         beats_file = self.folder / f"{scene.name}.read-beats.json"
         beats_file.unlink(missing_ok=True)
@@ -120,16 +119,15 @@ class Previewer:
         self._run_manim(scene, beats_file, last_frame_only=True, output=f"{scene.name}-beats")
         if not beats_file.exists():
             return []
-        found: list[dict[str, Any]] = json.loads(beats_file.read_text())
-        return spoken_beats(found)
+        return spoken_beats(read_beat_records(beats_file))
 
     def first_animation(self, scene: SceneRef, section: str) -> int:
         beats = self.beats(scene)
-        names = [b["name"] for b in beats]
+        names = [b.name for b in beats]
         if section not in names:
             raise UsageError(f"scene {scene.name} has no section {section!r}; its sections: "
                              f"{', '.join(names) or '(none: it has no narrated beats)'}")
-        return int(beats[names.index(section)]["first_animation"])
+        return beats[names.index(section)].first_animation
 
     def _fresh_output(self, scene: SceneRef, suffix: str) -> Path:
         found = [p for p in self.media_dir.glob(f"**/{scene.name}{suffix}")
@@ -151,18 +149,18 @@ class Previewer:
 
         started = time.monotonic()
         video = self.run(scene).path
-        beats: list[dict[str, Any]] = json.loads(
-            (self.folder / f"{scene.name}.beats.json").read_text())
+        # The scene's own sounds are not beats: a storyboard shows where beats end.
+        beats = spoken_beats(read_beat_records(self.folder / f"{scene.name}.beats.json"))
         if not beats:
             raise UsageError(f"scene {scene.name} has no narrated beats to make a storyboard of; "
                              "preview it as a video instead")
         entries = []
         with tempfile.TemporaryDirectory(dir=self.folder) as tmp:
             for number, beat in enumerate(beats):
-                at = last_frame_time(float(beat["end"]), settings.PREVIEW_FPS)
+                at = last_frame_time(beat.end if beat.end is not None else beat.start,
+                                     settings.PREVIEW_FPS)
                 image = grab_frame(video, at, Path(tmp) / f"{number}.png")
-                entries.append(SheetEntry(f"{number + 1}. {beat['name']}",
-                                          float(beat["start"]), image))
+                entries.append(SheetEntry(f"{number + 1}. {beat.name}", beat.start, image))
             result = self.folder / f"{scene.name}-storyboard.png"
             with staged(result) as target:
                 make_contact_sheet(entries, f"{scene.name}: the end of each beat", target)

@@ -10,14 +10,13 @@ atomic rename; an unchanged scene is taken from there instead of being rendered.
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import subprocess
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -42,14 +41,14 @@ from lessonreel.media import (
     video_duration,
     video_timing,
 )
-from lessonreel.records import Fields
+from lessonreel.records import BeatRecord, read_beat_records, spoken_beats
 from lessonreel.render.beatcache import (
     BeatSegments,
+    SegmentRecord,
     beat_frames,
     beat_keys,
     cut,
     segment_starts,
-    spoken_beats,
 )
 from lessonreel.render.cache import SceneCache
 from lessonreel.render.plan import SceneTask, Shard
@@ -184,30 +183,27 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
     plan = task.beat_plan
     rendered = {shard.index: _on_frame_grid(task, video, shard.index)
                 for shard, video in zip(task.shards, videos, strict=True)}
-    from_pass = {b["name"]: b for b in plan.beats} if plan is not None else {}
+    from_pass = {b.name: b for b in plan.beats} if plan is not None else {}
     pieces: list[Path] = []
     lengths: list[float] = []
-    beats: list[dict[str, Any]] = []
+    beats: list[BeatRecord] = []
     layout: list[BeatLayout] = []
-    drawn_now: list[tuple[Shard, Path, float, list[dict[str, Any]]]] = []
+    drawn_now: list[tuple[Shard, Path, float, list[BeatRecord]]] = []
     offset = 0.0
     for shard, segment in _order(task):
         if shard is None:
             assert plan is not None and plan.cached[segment] is not None
             folder = plan.cached[segment]
             assert folder is not None
-            record = json.loads((folder / "record.json").read_text())
+            record = SegmentRecord.read(folder / "record.json")
             pieces.append(folder / "segment.mp4")
-            for beat in record["beats"]:
-                # Narration, audio and captions as the beats pass has them now.
-                placed = {**from_pass.get(beat["name"], beat)}
-                placed["start"] = offset + beat["start"]
-                placed["end"] = None if beat["end"] is None else offset + beat["end"]
-                beats.append(placed)
-            checked = Fields(folder / "record.json", "the beat is drawn again")
-            layout.extend(BeatLayout.from_json(entry, checked, f"layout[{index}]")
-                          for index, entry in enumerate(record.get("layout", [])))
-            lengths.append(int(record["frames"]) / fps)
+            for beat in record.beats:
+                # Narration, audio and captions as the beats pass has them now, at the
+                # times the segment was drawn with.
+                now = from_pass.get(beat.name, beat)
+                beats.append(replace(now, start=beat.start, end=beat.end).moved(offset))
+            layout.extend(record.layout)
+            lengths.append(record.frames / fps)
             offset += lengths[-1]
         else:
             video = rendered[shard.index]
@@ -265,30 +261,30 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
 
 
 def _store_segments(task: SceneTask,
-                    drawn_now: Sequence[tuple[Shard, Path, float, list[dict[str, Any]]]],
+                    drawn_now: Sequence[tuple[Shard, Path, float, list[BeatRecord]]],
                     layout: Sequence[BeatLayout]) -> list[str]:
     """Cut what was rendered now into beat segments and store each under its beat key;
     the keys of every segment of the scene (cached or new)."""
     plan = task.beat_plan
     if plan is not None:
-        records: list[dict[str, Any]] = list(plan.beats)
+        records: list[BeatRecord] = list(plan.beats)
         keys = list(plan.keys)
     else:
         # The last shard ran the whole scene up to its end: it recorded every beat.
         path = task.beats_path(task.shards[-1]) if task.shards else None
-        records = json.loads(path.read_text()) if path is not None and path.exists() else []
+        records = read_beat_records(path) if path is not None and path.exists() else []
         keys = beat_keys(task.code_key, records) if task.code_key else []
     starts = segment_starts(records) if records else None
     if not keys or starts is None or len(starts) != len(keys):
         return []
-    names = [b["name"] for b in spoken_beats(records)]
+    names = [b.name for b in spoken_beats(records)]
     fps = task.quality.fps
     store = BeatSegments(task.cache_dir)
     for shard, video, offset, drawn in drawn_now:
         spoken = spoken_beats(drawn)
-        if any(b["name"] not in names or "plays" not in b for b in spoken):
+        if any(b.name not in names or b.plays is None for b in spoken):
             continue
-        counts = [beat_frames(b["plays"], fps) for b in spoken]
+        counts = [beat_frames(b.plays or (), fps) for b in spoken]
         cut_into = task.work_dir / "segments" / f"shard{shard.index}"
         found = cut(video, counts, cut_into) if sum(counts) == frame_count(video) else None
         if found is None:
@@ -297,33 +293,30 @@ def _store_segments(task: SceneTask,
             continue
         start = offset
         for beat, piece, count in zip(spoken, found, counts, strict=True):
-            index = names.index(beat["name"])
+            index = names.index(beat.name)
             first = starts[index]
             upto = starts[index + 1] if index + 1 < len(starts) else None
-            inside_it = [beat, *(b for b in drawn if b.get("kind") == "sound"
-                                 and first <= b["first_animation"]
-                                 and (upto is None or b["first_animation"] < upto))]
-            relative = [{**b, "start": b["start"] - start,
-                         "end": None if b["end"] is None else b["end"] - start}
-                        for b in inside_it]
-            store.store(task.lesson, task.scene.name, task.variant, keys[index], piece, {
-                "fps": fps, "plays": beat["plays"], "beats": relative,
-                "layout": [e.to_json() for e in layout if e.beat == beat["name"]]})
+            inside_it = [beat, *(b for b in drawn if b.is_sound
+                                 and first <= b.first_animation
+                                 and (upto is None or b.first_animation < upto))]
+            store.store(task.lesson, task.scene.name, task.variant, keys[index], piece,
+                        fps=fps, plays=beat.plays or (),
+                        beats=[b.moved(0.0, less=start) for b in inside_it],
+                        layout=[e for e in layout if e.beat == beat.name])
             start += count / fps
     return keys
 
 
-def scene_beat(beat: dict[str, Any]) -> dict[str, Any]:
+def scene_beat(beat: BeatRecord) -> dict[str, Any]:
     """A beat as the scene cache's record keeps it: name, times and caption text on the
     scene's clock, and (since RENDER_SCHEMA 6) its marks and its sentences with each spoken
     word's time, seconds from the beat's start, as the beat recorded them."""
-    return {"name": beat["name"], "start": beat["start"], "end": beat["end"],
-            "text": beat.get("text", ""),
-            "marks": [{"name": m["name"], "at": m["at"]} for m in beat.get("marks", [])],
-            "sentences": [{"text": s["text"], "start": s["start"], "end": s["end"],
-                           "words": [list(w) for w in s.get("words", [])],
-                           "spoken": " ".join(spoken for _, spoken in s.get("chunks", []))}
-                          for s in beat.get("sentences", [])]}
+    return {"name": beat.name, "start": beat.start, "end": beat.end, "text": beat.text,
+            "marks": [{"name": m.name, "at": m.at} for m in beat.marks],
+            "sentences": [{"text": s.text, "start": s.start, "end": s.end,
+                           "words": [list(w) for w in s.words],
+                           "spoken": " ".join(spoken for _, spoken in s.chunks)}
+                          for s in beat.sentences]}
 
 
 def _layout_by_beat(entries: Sequence[BeatLayout]) -> list[dict[str, Any]]:

@@ -40,8 +40,8 @@ def read_script(lesson: Lesson, previewer: Previewer, jobs: int) -> list[ScriptB
     """Every beat of every scene, in lesson order."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         per_scene = list(pool.map(previewer.beats, lesson.scenes))
-    return [ScriptBeat(scene.name, scene.title, beat["name"], " ".join(beat["text"].split()),
-                       " ".join(beat.get("spoken", beat["text"]).split()))
+    return [ScriptBeat(scene.name, scene.title, beat.name, " ".join(beat.text.split()),
+                       " ".join((beat.spoken or beat.text).split()))
             for scene, beats in zip(lesson.scenes, per_scene, strict=True) for beat in beats]
 
 
