@@ -22,7 +22,7 @@ import pytest
 import srt
 
 from lessonreel.authoring.lesson import discover
-from lessonreel.render.cache import SceneCache, engine_digest
+from lessonreel.render.cache import ASSEMBLY_ROOTS, SceneCache, engine_digest
 from lessonreel.render.plan import plan
 from lessonreel.render.quality import QUALITIES
 from lessonreel.render.run import run_plan
@@ -190,11 +190,14 @@ def copy_engine(into: Path) -> Path:
 
 
 @pytest.mark.parametrize(("module", "shapes_an_entry"), [
-    *((name, True) for name in ("narration.py", "voices.py", "speech.py", "tracks.py",
-                                "media.py", "loudness.py", "plan.py", "settings.py")),
+    *((name, True) for name in ("authoring/narration.py", "voice/services.py",
+                                "voice/speech.py", "captions/tracks.py", "media.py",
+                                "voice/loudness.py", "render/plan.py", "settings.py",
+                                "records.py")),
     # The assembly and publishing read entries and have keys of their own.
-    *((name, False) for name in ("assemble.py", "artwork.py", "chapters.py", "audiojoin.py",
-                                 "publish/site.py", "cli.py")),
+    *((name, False) for name in ("assemble/join.py", "assemble/artwork.py",
+                                 "captions/chapters.py", "assemble/audio.py",
+                                 "publish/site.py", "cli/render.py")),
 ])
 def test_an_edit_changes_the_scene_key_exactly_when_its_module_shapes_an_entry(
     tmp_path: Path, module: str, shapes_an_entry: bool,
@@ -204,6 +207,23 @@ def test_an_edit_changes_the_scene_key_exactly_when_its_module_shapes_an_entry(
     path = engine / "lessonreel" / module
     path.write_text(path.read_text() + "\n# an edit\n")
     assert (engine_digest(engine) != before) == shapes_an_entry
+
+
+@pytest.mark.parametrize(("module", "shapes_the_lesson"), [
+    # The audio join was missing from a hand-kept list of the assembly's sources.
+    *((name, True) for name in ("assemble/join.py", "assemble/audio.py",
+                                "assemble/artwork.py", "captions/chapters.py",
+                                "captions/timeline.py", "captions/cues.py")),
+    *((name, False) for name in ("publish/site.py", "cli/render.py", "studio/app.py")),
+])
+def test_an_edit_changes_the_assembly_key_exactly_when_its_module_shapes_the_lesson(
+    tmp_path: Path, module: str, shapes_the_lesson: bool,
+) -> None:
+    engine = copy_engine(tmp_path)
+    before = engine_digest(engine, roots=ASSEMBLY_ROOTS)
+    path = engine / "lessonreel" / module
+    path.write_text(path.read_text() + "\n# an edit\n")
+    assert (engine_digest(engine, roots=ASSEMBLY_ROOTS) != before) == shapes_the_lesson
 
 
 def test_the_engine_digest_carries_lessonreels_version(tmp_path: Path) -> None:
