@@ -12,6 +12,9 @@ line: ``fields.number(scene, "duration", "scenes[2]", minimum=0)``. Readers buil
 typed values from it: the records that cross the process boundary are dataclasses
 here (a scene's :class:`BeatRecord`, with its sentences, marks and plays), each with
 its ``to_json`` and a ``from_json`` that checks as it reads.
+
+Over 400 lines because it is the one place every record read back is defined: a
+newcomer looks here, and nowhere else, for what a file holds and how it is checked.
 """
 
 from __future__ import annotations

@@ -119,3 +119,14 @@ def test_every_error_lives_in_errors_py_and_is_drawn_in_its_tree() -> None:
                if isinstance(value, type) and issubclass(value, Exception)
                and value.__module__ == "lessonreel.errors"]
     assert [name for name in defined if not re.search(rf"\b{name}\b", tree)] == []
+
+
+def test_an_engine_module_over_400_lines_says_why_at_its_top() -> None:
+    long = []
+    for path in sorted((ROOT / "lessonreel").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 400:
+            docstring = text.split('"""')[1] if text.startswith('"""') else ""
+            if "Over 400 lines because" not in docstring:
+                long.append(path.relative_to(ROOT).as_posix())
+    assert long == [], "long modules that do not say why they are one module"

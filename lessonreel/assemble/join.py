@@ -5,6 +5,9 @@ settings from :func:`lessonreel.render.quality.encoder_config`). Audio is rebuil
 the whole lesson so that it is continuous, 48 kHz stereo AAC, and normalised
 to one loudness. Every output is written under a temporary name and renamed
 into place, so an interrupted run never leaves a half-written file behind.
+
+Over 400 lines because the lesson's files are assembled as one staged set, named by
+one key, and replaced together.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ waits out whatever is left of the speech, so a sentence is never cut off.
 We do not use manim-voiceover itself: its cache keys ignore the voice model
 and its pip requirements pull in services we never call. This thin layer sits
 on Manim's own ``add_sound``/``add_subcaption`` instead.
+
+Over 400 lines because it is the whole of the scene side of a beat (its tracker,
+marks, speech, checks and records), which must agree within one Manim process.
 """
 
 from __future__ import annotations

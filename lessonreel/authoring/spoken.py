@@ -28,6 +28,9 @@ time an animation by (``tracker.until("go")``, see :mod:`lessonreel.authoring.na
 A mark is never said, captioned or exported: the text above is spoken exactly as
 "Watch x slide from ...". In a plain str, ``{@name}`` is a mark too; every other
 brace there is read as written.
+
+Over 400 lines because one text read two ways needs its formats, its chunks and its
+marks parsed together, in one pass over the author's string.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ The rules (Netflix's English timed-text guide, the BBC's subtitle guidelines):
   of the sentence appears (so nothing flickers off at a comma's pause).
 
 Pure: no Manim, no files. Times in seconds on whatever clock the caller uses.
+
+Over 400 lines because the caption rules above are one algorithm: where to cut, how
+to time and how to line-break all weigh the same costs.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ A publish builds the whole site in a temporary folder beside ``--out`` and
 swaps it in with two renames, so a failed or interrupted publish leaves the
 previous site as it was. A file whose hash matches the previous site's record
 is linked from the previous site instead of copied again from the render.
+
+Over 400 lines because choosing the renders, staging, reusing unchanged files and
+swapping the site in are one transaction; split, each part would need the others' state.
 """
 
 from __future__ import annotations

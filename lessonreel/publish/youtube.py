@@ -14,6 +14,9 @@ The record also holds the SHA-256 of the uploaded lesson.mp4: the same file is
 never uploaded twice, and a changed one only with ``--replace``. Everything is
 checked against YouTube's rules before the first request, and ``--dry-run``
 prints the requests the library would send, with sizes, and sends none.
+
+Over 400 lines because the four steps, their record and the dry run are one
+resumable protocol against one API; sign-in, which stands alone, is youtube_auth.py.
 """
 
 from __future__ import annotations

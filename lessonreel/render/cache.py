@@ -10,6 +10,9 @@ engine and voice, and the versions of manim and sympy.
 An entry is a folder, written under a temporary name and renamed into place,
 so a reader never sees half an entry. It is checked before use (files present,
 sizes and frame count as recorded); anything else is rendered again.
+
+Over 400 lines because the keys and the entries they name change together: what a
+key covers is what an entry is checked against.
 """
 
 from __future__ import annotations

@@ -25,6 +25,9 @@ that task's scene only; the rest of the run goes on.
 The scene's recorded beats travel with its job (:func:`recordings_of`), so a
 remote worker plays the author's recordings as the client keyed them, never
 whatever its own checkout holds.
+
+Over 400 lines because the fingerprint, the payload and the cluster's lifetime
+are one contract with the workers; the plan and the shard's render are shared with the pool.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
-import json
 import logging
 import os
 import platform
@@ -47,9 +49,12 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel import settings
-from lessonreel.authoring.lesson import SceneRef
+from lessonreel.authoring.layout import BeatLayout, read_layout_report, write_layout_report
+from lessonreel.authoring.lesson import SceneRef, project_root
 from lessonreel.authoring.texcache import repeat_warnings
 from lessonreel.errors import ClusterError, SceneRenderError, ShardFailed, WorkerMismatchError
+from lessonreel.files import write_atomically
+from lessonreel.records import BeatRecord, beats_json, read_beat_records
 from lessonreel.render.cache import versions
 from lessonreel.render.plan import SceneTask, Shard
 from lessonreel.render.pool import Job, Outcome, Workers, render_shard
@@ -63,11 +68,6 @@ WORKER_WAIT_SECONDS = 60.0
 RETRIES = 1
 #: The parts of a fingerprint, in the order a mismatch names them.
 PARTS = ("lessonreel", "scenes", "versions")
-
-
-def _project_root(package: str) -> Path:
-    module = importlib.import_module(package)
-    return Path(next(iter(module.__path__))).resolve().parent
 
 
 def _source_digest(folder: Path, skip: tuple[str, ...] = ()) -> str:
@@ -94,7 +94,7 @@ def fingerprint(package: str) -> dict[str, Any]:
     """
     import lessonreel
 
-    root = _project_root(package)
+    root = project_root(package)
     lessons = importlib.import_module(package)
     scenes = hashlib.sha256()
     for folder in (Path(p) for p in lessons.__path__):
@@ -156,7 +156,7 @@ class ShardPayload:
 
     video: bytes
     #: The beats Manim recorded (beats.json), or None for a scene without beats.
-    beats: list[dict[str, Any]] | None
+    beats: list[BeatRecord] | None
     #: Each beat's speech, by the beat's index.
     audio: dict[int, bytes] = field(default_factory=dict)
     log: str = ""
@@ -164,16 +164,16 @@ class ShardPayload:
     #: returned, not raised, so Dask does not retry it.
     failure: str | None = None
     #: The layout check at the end of each beat (layout.json), or None without beats.
-    layout: list[dict[str, Any]] | None = None
+    layout: list[BeatLayout] | None = None
 
     @classmethod
     def pack(cls, task: SceneTask, shard: Shard, video: Path) -> ShardPayload:
         path = task.beats_path(shard)
-        beats = json.loads(path.read_text()) if path.exists() else None
-        audio = {i: Path(beat["audio"]).read_bytes()
-                 for i, beat in enumerate(beats or []) if beat.get("audio")}
+        beats = read_beat_records(path) if path.exists() else None
+        audio = {i: beat.audio.read_bytes()
+                 for i, beat in enumerate(beats or []) if beat.audio is not None}
         layout_file = task.layout_path(shard)
-        layout = json.loads(layout_file.read_text()) if layout_file.exists() else None
+        layout = read_layout_report(layout_file) if layout_file.exists() else None
         return cls(video.read_bytes(), beats, audio,
                    task.log_path(shard).read_text(errors="replace"), layout=layout)
 
@@ -183,13 +183,13 @@ class ShardPayload:
         (folder / "audio").mkdir(parents=True, exist_ok=True)
         task.log_path(shard).write_text(self.log)
         if self.beats is not None:
-            beats = [dict(beat) for beat in self.beats]
+            beats = list(self.beats)
             for i, data in self.audio.items():
-                beats[i]["audio"] = str(folder / "audio" / f"{i}.wav")
-                Path(beats[i]["audio"]).write_bytes(data)
-            task.beats_path(shard).write_text(json.dumps(beats, indent=1))
+                beats[i] = replace(beats[i], audio=folder / "audio" / f"{i}.wav")
+                (folder / "audio" / f"{i}.wav").write_bytes(data)
+            write_atomically(task.beats_path(shard), beats_json(beats))
         if self.layout is not None:
-            task.layout_path(shard).write_text(json.dumps(self.layout, indent=1))
+            write_layout_report(task.layout_path(shard), self.layout)
         video = folder / f"{task.scene.name}.mp4"
         video.write_bytes(self.video)
         return video
@@ -235,7 +235,7 @@ def on_this_worker(job: WorkerJob, scratch: Path) -> SceneTask:
         if Path(name).name != name:
             raise ShardFailed(scene.name, f"recording name {name!r} is not a file name", "")
         (recordings / name).write_bytes(data)
-    return replace(job.task, scene=here, project_root=_project_root(job.package),
+    return replace(job.task, scene=here, project_root=project_root(job.package),
                    run_dir=run_dir, cache_dir=Path(cache), recordings=recordings)
 
 

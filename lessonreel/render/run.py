@@ -6,6 +6,9 @@ or the Dask cluster of :mod:`lessonreel.render.distributed`. :func:`run_plan` do
 everything else (cache, order, joining, progress) the same way for both. A
 finished scene goes into the scene cache (:mod:`lessonreel.render.cache`) in one
 atomic rename; an unchanged scene is taken from there instead of being rendered.
+
+Over 400 lines because running, joining and storing a scene share the scene's work
+folder and its records; the pool and Dask, which only run shards, are apart.
 """
 
 from __future__ import annotations
