@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from lessonreel.errors import RecordError
+from lessonreel.files import write_atomically
 
 T = TypeVar("T")
 _MISSING: Any = object()
@@ -407,3 +408,312 @@ def beats_json(records: Sequence[BeatRecord]) -> bytes:
 def spoken_beats(records: Sequence[BeatRecord]) -> list[BeatRecord]:
     """The narrated beats among ``records``, without the scene's own sounds."""
     return [record for record in records if not record.is_sound]
+
+
+# --- A scene's layout report: the layout check at the end of each beat ----------------------
+
+@dataclass(frozen=True)
+class SmallestText:
+    """The text a scene draws smallest, over the ends of all its beats."""
+
+    label: str
+    #: In Manim's font-size units, as the theme's sizes are.
+    size: float
+    #: The first beat that ends with it on screen.
+    beat: str
+
+    def __str__(self) -> str:
+        return f"{self.label} at font size {self.size:.1f} (end of beat {self.beat!r})"
+
+
+@dataclass(frozen=True)
+class BeatLayout:
+    """The layout check at the end of one beat: what a scene writes into its layout report
+    (:attr:`lessonreel.render.launch.SceneOrders.layout_file`), one entry a beat, and what the
+    renderer keeps in the scene's record for the render summary and the studio."""
+
+    beat: str
+    #: Overlaps, text outside the title-safe area, text under the legibility floor.
+    problems: tuple[str, ...] = ()
+    #: The beat's flashes (:mod:`lessonreel.authoring.flashes`), each "at T s: ...".
+    flashes: tuple[str, ...] = ()
+    #: The text drawn smallest at the beat's end, and its font size; None: no text.
+    smallest: tuple[str, float] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"beat": self.beat, "problems": list(self.problems),
+                "flashes": list(self.flashes),
+                "smallest": None if self.smallest is None
+                else {"label": self.smallest[0], "size": round(self.smallest[1], 2)}}
+
+    @classmethod
+    def from_json(cls, data: Any, fields: Fields, where: str) -> BeatLayout:
+        """An entry read back, checked field by field (a RecordError names the field)."""
+        entry = fields.object(data, where)
+        smallest = entry.get("smallest")
+        if smallest is not None:
+            fields.object(smallest, f"{where}.smallest")
+            smallest = (fields.text(smallest, "label", f"{where}.smallest"),
+                        fields.number(smallest, "size", f"{where}.smallest", above=0))
+        return cls(fields.text(entry, "beat", where),
+                   tuple(fields.texts(entry, "problems", where, default=[])),
+                   tuple(fields.texts(entry, "flashes", where, default=[])), smallest)
+
+
+#: How to repair a layout report: the scene writes it again on its next run.
+LAYOUT_FIX = "run the scene again: its layout report is written at the end of every beat"
+
+
+def read_layout_report(path: Path) -> list[BeatLayout]:
+    """A scene's layout report, checked; [] when the run wrote none (it stopped before
+    its first beat ended). A damaged one is a RecordError naming the file and field."""
+    if not path.exists():
+        return []
+    fields = Fields(path, LAYOUT_FIX)
+    data = read_json(path, LAYOUT_FIX)
+    if not isinstance(data, list):
+        fields.fail(None, "is not a list of beats")
+    return [BeatLayout.from_json(entry, fields, f"[{index}]")
+            for index, entry in enumerate(data)]
+
+
+def write_layout_report(path: Path, entries: Iterable[BeatLayout]) -> None:
+    write_atomically(path, json.dumps([e.to_json() for e in entries], indent=1).encode())
+
+
+# --- A cached beat segment's record ---------------------------------------------------------
+
+#: How to repair a segment's record: the beat is drawn again.
+SEGMENT_FIX = "the segment is rendered again"
+
+
+@dataclass(frozen=True)
+class SegmentRecord:
+    """A cached beat segment's ``record.json``: which key and video it holds, the plays
+    that drew its frames, and its beats (and sounds) and layout, on the segment's clock."""
+
+    key: str
+    scene: str
+    lesson: str
+    frames: int
+    fps: int
+    size: int
+    sha256: str
+    plays: tuple[Play, ...]
+    beats: tuple[BeatRecord, ...]
+    layout: tuple[BeatLayout, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "scene": self.scene, "lesson": self.lesson,
+                "frames": self.frames, "fps": self.fps, "size": self.size,
+                "sha256": self.sha256,
+                "plays": [[p.run_time, p.frozen, p.timed] for p in self.plays],
+                "beats": [b.to_json() for b in self.beats],
+                "layout": [entry.to_json() for entry in self.layout]}
+
+    @classmethod
+    def read(cls, path: Path) -> SegmentRecord:
+        """The record in ``path``, checked field by field (a RecordError names the field)."""
+        fields, record = read_object(path, SEGMENT_FIX)
+        return cls(
+            key=fields.text(record, "key"), scene=fields.text(record, "scene", default=""),
+            lesson=fields.text(record, "lesson", default=""),
+            frames=fields.integer(record, "frames", minimum=0),
+            fps=fields.integer(record, "fps", minimum=1),
+            size=fields.integer(record, "size", minimum=0),
+            sha256=fields.text(record, "sha256"), plays=read_plays(fields, record),
+            beats=tuple(beat_records(fields.items(record, "beats"), fields, "beats")),
+            layout=tuple(BeatLayout.from_json(entry, fields, f"layout[{index}]")
+                         for index, entry in enumerate(fields.items(record, "layout",
+                                                                    default=[]))))
+
+
+# --- A scene cache entry's record.json --------------------------------------------------------
+
+#: How to repair a scene entry's record: the scene is rendered again.
+SCENE_FIX = "the entry is rendered again"
+
+
+def _word_times(fields: Fields, entry: Mapping[str, Any], where: str
+                ) -> tuple[tuple[float, float], ...]:
+    words = []
+    for index, word in enumerate(fields.items(entry, "words", where, default=[])):
+        if (not isinstance(word, list) or len(word) != 2
+                or not all(_is_number(t) and 0 <= t < 1e6 for t in word) or word[1] < word[0]):
+            fields.fail(f"{where}.words[{index}]", "is not a word's [start, end]")
+        words.append((float(word[0]), float(word[1])))
+    return tuple(words)
+
+
+@dataclass(frozen=True)
+class SpokenWords:
+    """A sentence as a scene's record keeps it: its caption text, what is said, and each
+    spoken word's (start, end), seconds from its beat's start."""
+
+    text: str
+    start: float
+    end: float
+    words: tuple[tuple[float, float], ...] = ()
+    spoken: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end,
+                "words": [list(w) for w in self.words], "spoken": self.spoken}
+
+    @classmethod
+    def from_json(cls, data: Any, fields: Fields, where: str) -> SpokenWords:
+        entry = fields.object(data, where)
+        start = fields.number(entry, "start", where, minimum=0)
+        return cls(fields.text(entry, "text", where), start,
+                   fields.number(entry, "end", where, minimum=start),
+                   _word_times(fields, entry, where),
+                   fields.text(entry, "spoken", where, default=""))
+
+
+@dataclass(frozen=True)
+class SceneBeat:
+    """A beat as a scene's record keeps it: name, times and caption text on the scene's
+    clock, its marks and its sentences' word times (what the studio draws)."""
+
+    name: str
+    start: float
+    end: float
+    text: str = ""
+    marks: tuple[Mark, ...] = ()
+    sentences: tuple[SpokenWords, ...] = ()
+
+    @classmethod
+    def of(cls, beat: BeatRecord) -> SceneBeat:
+        """The part of a rendered beat's record the scene's record keeps."""
+        return cls(beat.name, beat.start, beat.end if beat.end is not None else beat.start,
+                   beat.text, beat.marks,
+                   tuple(SpokenWords(s.text, s.start, s.end, s.words,
+                                     " ".join(spoken for _, spoken in s.chunks))
+                         for s in beat.sentences))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "start": self.start, "end": self.end, "text": self.text,
+                "marks": [{"name": m.name, "at": m.at} for m in self.marks],
+                "sentences": [s.to_json() for s in self.sentences]}
+
+    @classmethod
+    def from_json(cls, data: Any, fields: Fields, where: str) -> SceneBeat:
+        entry = fields.object(data, where)
+        start = fields.number(entry, "start", where, minimum=0)
+        marks = []
+        for index, mark in enumerate(fields.items(entry, "marks", where, default=[])):
+            at = f"{where}.marks[{index}]"
+            fields.object(mark, at)
+            marks.append(Mark(fields.text(mark, "name", at), fields.number(mark, "at", at,
+                                                                          minimum=0)))
+        return cls(fields.text(entry, "name", where), start,
+                   fields.number(entry, "end", where, minimum=start),
+                   fields.text(entry, "text", where, default=""), tuple(marks),
+                   tuple(SpokenWords.from_json(s, fields, f"{where}.sentences[{index}]")
+                         for index, s in enumerate(fields.items(entry, "sentences", where,
+                                                                default=[]))))
+
+
+@dataclass(frozen=True)
+class SceneRender:
+    """What the renderer records of a scene it drew, beside the entry's files."""
+
+    fps: int | None = None
+    #: Seconds the render took: the plan's estimate of the next one.
+    render_seconds: float | None = None
+    quality: str = ""
+    shards: int = 1
+    #: Frames each animation drew, in order.
+    animation_frames: tuple[int, ...] = ()
+    beats: tuple[SceneBeat, ...] = ()
+    #: The layout check at the end of each beat, once a beat.
+    layout: tuple[BeatLayout, ...] = ()
+    smallest_text: SmallestText | None = None
+    flashes: tuple[str, ...] = ()
+    #: The key of each beat's segment in the beat cache.
+    beat_keys: tuple[str, ...] = ()
+    #: How many of the scene's segments came from the beat cache.
+    beats_cached: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "quality": self.quality, "shards": self.shards,
+            "animation_frames": list(self.animation_frames),
+            "beats": [b.to_json() for b in self.beats],
+            "layout": [entry.to_json() for entry in self.layout],
+            "smallest_text": None if self.smallest_text is None else {
+                "label": self.smallest_text.label, "size": self.smallest_text.size,
+                "beat": self.smallest_text.beat},
+            "flashes": list(self.flashes), "beat_keys": list(self.beat_keys),
+            "beats_cached": self.beats_cached}
+        if self.fps is not None:
+            data["fps"] = self.fps
+        if self.render_seconds is not None:
+            data["render_seconds"] = self.render_seconds
+        return data
+
+    @classmethod
+    def from_json(cls, record: Mapping[str, Any], fields: Fields) -> SceneRender:
+        smallest = record.get("smallest_text")
+        found = None
+        if smallest is not None:
+            fields.object(smallest, "smallest_text")
+            if set(smallest) != {"label", "size", "beat"}:
+                fields.fail("smallest_text", "has other fields than label, size and beat")
+            found = SmallestText(fields.text(smallest, "label", "smallest_text"),
+                                 fields.number(smallest, "size", "smallest_text", minimum=0),
+                                 fields.text(smallest, "beat", "smallest_text"))
+        frames = fields.items(record, "animation_frames", default=[])
+        for index, count in enumerate(frames):
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                fields.fail(f"animation_frames[{index}]", "is not a frame count")
+        return cls(
+            fps=fields.integer(record, "fps", minimum=1, default=None),
+            render_seconds=fields.number(record, "render_seconds", minimum=0, default=None),
+            quality=fields.text(record, "quality", default=""),
+            shards=fields.integer(record, "shards", minimum=1, default=1),
+            animation_frames=tuple(frames),
+            beats=tuple(SceneBeat.from_json(b, fields, f"beats[{index}]")
+                        for index, b in enumerate(fields.items(record, "beats", default=[]))),
+            layout=tuple(BeatLayout.from_json(entry, fields, f"layout[{index}]")
+                         for index, entry in enumerate(fields.items(record, "layout",
+                                                                    default=[]))),
+            smallest_text=found,
+            flashes=tuple(fields.texts(record, "flashes", default=[])),
+            beat_keys=tuple(fields.texts(record, "beat_keys", default=[])),
+            beats_cached=fields.integer(record, "beats_cached", minimum=0, default=0))
+
+
+@dataclass(frozen=True)
+class SceneRecord:
+    """A scene cache entry's ``record.json``: which key it holds, its files' sizes and
+    SHA-256, the video's frame count, and what the render recorded of the scene."""
+
+    key: str
+    frames: int
+    sizes: dict[str, int]
+    sha256: dict[str, str]
+    render: SceneRender = SceneRender()
+    scene: str = ""
+    lesson: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "scene": self.scene, "lesson": self.lesson,
+                "frames": self.frames, "sizes": self.sizes, "sha256": self.sha256,
+                **self.render.to_json()}
+
+    @classmethod
+    def read(cls, path: Path) -> SceneRecord:
+        """The record in ``path``, checked field by field (a RecordError names the field)."""
+        fields, record = read_object(path, SCENE_FIX)
+        return cls.from_json(record, fields)
+
+    @classmethod
+    def from_json(cls, data: Any, fields: Fields) -> SceneRecord:
+        record = fields.object(data)
+        return cls(fields.text(record, "key"), fields.integer(record, "frames", minimum=0),
+                   fields.size_map(record, "sizes", default={}),
+                   fields.text_map(record, "sha256", default={}),
+                   SceneRender.from_json(record, fields),
+                   fields.text(record, "scene", default=""),
+                   fields.text(record, "lesson", default=""))

@@ -19,6 +19,7 @@ import pytest
 
 from lessonreel.authoring.texcache import TEX_DIR_ENV
 from lessonreel.files import pid_folder, remove_orphans
+from lessonreel.records import SceneRender
 from lessonreel.render.cache import SceneCache
 from lessonreel.settings import KEEP_PER_SCENE
 from tests.conftest import stop_signals_as_delivered
@@ -87,7 +88,7 @@ def stored_entry(cache: SceneCache, tmp_path: Path, key: str) -> Path:
         subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
                         "color=c=black:s=64x36:d=0.2:r=15", "-c:v", "libx264", str(source)],
                        check=True)
-    entry = cache.store("demo", "Scene", "low-none", key, {"video.mp4": source}, {})
+    entry = cache.store("demo", "Scene", "low-none", key, {"video.mp4": source}, SceneRender())
     return entry.folder
 
 
@@ -105,7 +106,7 @@ def test_storing_a_key_that_another_run_stored_meanwhile_keeps_one_entry(
             monkeypatch.setattr(os, "rename", rename)
             SceneCache(tmp_path / "cache").store(
                 "demo", "Scene", "low-none", "k" * 64,
-                {"video.mp4": tmp_path / "video.mp4"}, {})
+                {"video.mp4": tmp_path / "video.mp4"}, SceneRender())
         rename(source, target)
 
     stored_entry(cache, tmp_path, "a" * 64)  # makes the video, outside the race

@@ -31,6 +31,7 @@ from lessonreel.errors import (
     YouTubeRecordError,
 )
 from lessonreel.publish import present, source, youtube, youtube_auth
+from lessonreel.records import SceneRender
 from lessonreel.render import outputs
 from lessonreel.render.cache import SceneCache
 from lessonreel.render.pool import last_error_line
@@ -438,7 +439,8 @@ def test_a_full_disk_while_storing_a_scene_names_the_cache(
     cache = SceneCache(tmp_path / "cache")
     with pytest.raises(DiskFullError, match=f"the disk holding {tmp_path / 'cache'} is full "
                                             r"\(about 0\.0 MB needed\)"):
-        cache.store("demo", "Scene", "low-none", "k" * 64, {"video.mp4": source_video}, {})
+        cache.store("demo", "Scene", "low-none", "k" * 64, {"video.mp4": source_video},
+                    SceneRender())
     assert list((tmp_path / "cache").rglob("*.mp4")) == []
 
 

@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from lessonreel.authoring.layout import (
-    BeatLayout,
-    flashes_in_report,
-    once_a_beat,
-    read_layout_report,
-    smallest_in_report,
-    write_layout_report,
-)
+from lessonreel.authoring.layout import flashes_in_report, once_a_beat, smallest_in_report
 from lessonreel.errors import RecordError
+from lessonreel.records import BeatLayout, read_layout_report, write_layout_report
 
 
 def test_a_report_reads_back_as_written(tmp_path: Path) -> None:

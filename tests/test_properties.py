@@ -23,10 +23,10 @@ from lessonreel.captions.timeline import SceneBeats, beat_timeline, check_timeli
 from lessonreel.cli.app import cli
 from lessonreel.errors import LessonreelError
 from lessonreel.publish import present, site, source, youtube, youtube_auth
-from lessonreel.records import parse_json
+from lessonreel.records import SceneRecord, parse_json
 from lessonreel.render import beatcache, plan
 from lessonreel.render import run as render
-from lessonreel.render.cache import SceneCache, read_scene_record
+from lessonreel.render.cache import SceneCache
 from tests.test_input_safety import LESSON, WorkStarted, write_render
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True,
@@ -176,6 +176,11 @@ SCENE_RECORD = {
     "beat_keys": ["b" * 64], "beats_cached": 0}
 
 
+def write(path: Path, data: Any) -> Path:
+    path.write_text(dumps(data))
+    return path
+
+
 @SETTINGS
 @given(data=st.data())
 def test_any_scene_cache_record_reads_or_is_one_error(tmp_path: Path,
@@ -185,15 +190,18 @@ def test_any_scene_cache_record_reads_or_is_one_error(tmp_path: Path,
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "video.mp4").write_bytes(b"v")
     (folder / "record.json").write_text(dumps(data.draw(mutated(SCENE_RECORD))))
-    record = only_lessonreel_errors(lambda: read_scene_record(folder / "record.json"))
+    record = only_lessonreel_errors(lambda: SceneRecord.read(folder / "record.json"))
     if record is not None:
-        render.beat_times(record)
-        render.smallest_text(record)
+        for span in render.beat_times(record):
+            assert span.end >= span.start >= 0
         plan.shard_count(None, 4, record, 1)
+        # Written back, the record reads the same: nothing of it is lost on the way.
+        assert SceneRecord.read(write(tmp_path / "again.json", record.to_json())) == record
     latest = cache.last_record("demo", "S")
     if latest is not None:
-        plan.estimate_seconds(None, latest)  # type: ignore[arg-type]
-        plan.estimate_cost(None, latest, 1.0) if "render_seconds" in latest else None  # type: ignore[arg-type]
+        assert plan.estimate_seconds(None, latest) >= 0  # type: ignore[arg-type]
+        if latest.render.render_seconds is not None:
+            plan.estimate_cost(None, latest, 1.0)  # type: ignore[arg-type]
     cache.lookup("demo", "S", "low-none", "k" * 64)  # a damaged entry is None, not a crash
 
 

@@ -10,15 +10,12 @@ the numbers on axes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from lessonreel.authoring import theme
-from lessonreel.files import write_atomically
-from lessonreel.records import Fields, read_json
+from lessonreel.records import BeatLayout, SmallestText
 
 #: Overlaps thinner than this (scene units) are glyph bounding-box slack, not collisions.
 OVERLAP_TOLERANCE = 0.02
@@ -179,75 +176,6 @@ def _sizes(texts: list[Any]) -> list[TextSize]:
 def smallest_text(mobjects: Iterable[Any]) -> TextSize | None:
     """The text on screen drawn smallest, or None when there is no text."""
     return min(text_sizes(mobjects), key=lambda text: text.size, default=None)
-
-
-@dataclass(frozen=True)
-class SmallestText:
-    """The text a scene draws smallest, over the ends of all its beats."""
-
-    label: str
-    #: In Manim's font-size units, as the theme's sizes are.
-    size: float
-    #: The first beat that ends with it on screen.
-    beat: str
-
-    def __str__(self) -> str:
-        return f"{self.label} at font size {self.size:.1f} (end of beat {self.beat!r})"
-
-
-@dataclass(frozen=True)
-class BeatLayout:
-    """The layout check at the end of one beat: what a scene writes into its layout report
-    (:attr:`lessonreel.render.launch.SceneOrders.layout_file`), one entry a beat, and what the
-    renderer keeps in the scene's record for the render summary and the studio."""
-
-    beat: str
-    #: Overlaps, text outside the title-safe area, text under the legibility floor.
-    problems: tuple[str, ...] = ()
-    #: The beat's flashes (:mod:`lessonreel.authoring.flashes`), each "at T s: ...".
-    flashes: tuple[str, ...] = ()
-    #: The text drawn smallest at the beat's end, and its font size; None: no text.
-    smallest: tuple[str, float] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"beat": self.beat, "problems": list(self.problems),
-                "flashes": list(self.flashes),
-                "smallest": None if self.smallest is None
-                else {"label": self.smallest[0], "size": round(self.smallest[1], 2)}}
-
-    @classmethod
-    def from_json(cls, data: Any, fields: Fields, where: str) -> BeatLayout:
-        """An entry read back, checked field by field (a RecordError names the field)."""
-        entry = fields.object(data, where)
-        smallest = entry.get("smallest")
-        if smallest is not None:
-            fields.object(smallest, f"{where}.smallest")
-            smallest = (fields.text(smallest, "label", f"{where}.smallest"),
-                        fields.number(smallest, "size", f"{where}.smallest", above=0))
-        return cls(fields.text(entry, "beat", where),
-                   tuple(fields.texts(entry, "problems", where, default=[])),
-                   tuple(fields.texts(entry, "flashes", where, default=[])), smallest)
-
-
-#: How to repair a layout report: the scene writes it again on its next run.
-LAYOUT_FIX = "run the scene again: its layout report is written at the end of every beat"
-
-
-def read_layout_report(path: Path) -> list[BeatLayout]:
-    """A scene's layout report, checked; [] when the run wrote none (it stopped before
-    its first beat ended). A damaged one is a RecordError naming the file and field."""
-    if not path.exists():
-        return []
-    fields = Fields(path, LAYOUT_FIX)
-    data = read_json(path, LAYOUT_FIX)
-    if not isinstance(data, list):
-        fields.fail(None, "is not a list of beats")
-    return [BeatLayout.from_json(entry, fields, f"[{index}]")
-            for index, entry in enumerate(data)]
-
-
-def write_layout_report(path: Path, entries: Iterable[BeatLayout]) -> None:
-    write_atomically(path, json.dumps([e.to_json() for e in entries], indent=1).encode())
 
 
 def smallest_in_report(entries: Iterable[BeatLayout]) -> SmallestText | None:

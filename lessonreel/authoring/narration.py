@@ -355,13 +355,8 @@ class NarrationMixin:
         from manim import config
 
         from lessonreel.authoring import theme
-        from lessonreel.authoring.layout import (
-            BeatLayout,
-            layout_problems,
-            read_layout_report,
-            smallest_text,
-            write_layout_report,
-        )
+        from lessonreel.authoring.layout import layout_problems, smallest_text
+        from lessonreel.records import BeatLayout, read_layout_report, write_layout_report
 
         on_screen = list(getattr(self, "mobjects", []))
         found = layout_problems(on_screen, config.frame_width, config.frame_height,

@@ -26,8 +26,8 @@ from lessonreel.render.quality import QUALITIES, get_quality
 from lessonreel.render.run import run_plan
 
 if TYPE_CHECKING:
-    from lessonreel.authoring.layout import SmallestText
     from lessonreel.authoring.lesson import Lesson
+    from lessonreel.records import SmallestText
 
 
 @click.command()

@@ -43,18 +43,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lessonreel.authoring.layout import BeatLayout
 from lessonreel.authoring.lesson import SceneRef
 from lessonreel.errors import LessonDeclarationError, RecordError
 from lessonreel.files import file_digest, inside
-from lessonreel.records import (
-    BeatRecord,
-    Play,
-    beat_records,
-    read_object,
-    read_plays,
-    spoken_beats,
-)
+from lessonreel.records import BeatLayout, BeatRecord, Play, SegmentRecord, spoken_beats
 from lessonreel.render.cache import SceneCache, module_path, scene_key
 
 log = logging.getLogger("lessonreel.render.beatcache")
@@ -170,51 +162,6 @@ def beat_frames(plays: Sequence[Play], fps: int) -> int:
         total += int(play.run_time / dt) if play.frozen else len(
             np.arange(0, play.run_time, dt))
     return total
-
-
-#: How to repair a segment's record: the beat is drawn again.
-SEGMENT_FIX = "the segment is rendered again"
-
-
-@dataclass(frozen=True)
-class SegmentRecord:
-    """A cached beat segment's ``record.json``: which key and video it holds, the plays
-    that drew its frames, and its beats (and sounds) and layout, on the segment's clock."""
-
-    key: str
-    scene: str
-    lesson: str
-    frames: int
-    fps: int
-    size: int
-    sha256: str
-    plays: tuple[Play, ...]
-    beats: tuple[BeatRecord, ...]
-    layout: tuple[BeatLayout, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "scene": self.scene, "lesson": self.lesson,
-                "frames": self.frames, "fps": self.fps, "size": self.size,
-                "sha256": self.sha256,
-                "plays": [[p.run_time, p.frozen, p.timed] for p in self.plays],
-                "beats": [b.to_json() for b in self.beats],
-                "layout": [entry.to_json() for entry in self.layout]}
-
-    @classmethod
-    def read(cls, path: Path) -> SegmentRecord:
-        """The record in ``path``, checked field by field (a RecordError names the field)."""
-        fields, record = read_object(path, SEGMENT_FIX)
-        return cls(
-            key=fields.text(record, "key"), scene=fields.text(record, "scene", default=""),
-            lesson=fields.text(record, "lesson", default=""),
-            frames=fields.integer(record, "frames", minimum=0),
-            fps=fields.integer(record, "fps", minimum=1),
-            size=fields.integer(record, "size", minimum=0),
-            sha256=fields.text(record, "sha256"), plays=read_plays(fields, record),
-            beats=tuple(beat_records(fields.items(record, "beats"), fields, "beats")),
-            layout=tuple(BeatLayout.from_json(entry, fields, f"layout[{index}]")
-                         for index, entry in enumerate(fields.items(record, "layout",
-                                                                    default=[]))))
 
 
 @dataclass(frozen=True)

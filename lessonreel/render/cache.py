@@ -37,11 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel import settings
-from lessonreel.authoring.layout import BeatLayout
 from lessonreel.authoring.lesson import SceneRef
 from lessonreel.errors import DiskFullError, LessonDeclarationError, RecordError
 from lessonreel.files import file_digest, inside, pid_alive, remove_orphans
-from lessonreel.records import Fields, read_object
+from lessonreel.records import SceneRecord, SceneRender
 
 #: A run folder's name begins so: ``run-<pid>-<date>-<time>-<random>`` (files.pid_folder).
 RUN_PREFIX = "run-"
@@ -262,7 +261,7 @@ def scene_key(scene: SceneRef, root: Path, settings: dict[str, Any],
 @dataclass(frozen=True)
 class CacheEntry:
     folder: Path
-    record: dict[str, Any]
+    record: SceneRecord
 
     @property
     def video(self) -> Path:
@@ -319,7 +318,7 @@ class SceneCache:
             return None
         self._lease(folder)
         try:
-            return CacheEntry(folder, read_scene_record(folder / "record.json"))
+            return CacheEntry(folder, SceneRecord.read(folder / "record.json"))
         except RecordError:
             return None  # replaced by a damaged one since it was checked
 
@@ -327,16 +326,16 @@ class SceneCache:
         """Whether an entry for ``key`` exists (unverified: for planning only)."""
         return (self._folder(lesson, scene, variant, key) / "record.json").is_file()
 
-    def last_record(self, lesson: str, scene: str, variant: str = "*") -> dict[str, Any] | None:
+    def last_record(self, lesson: str, scene: str, variant: str = "*") -> SceneRecord | None:
         """The record of the newest entry of ``scene`` (of one variant, or any)."""
-        newest: tuple[float, dict[str, Any]] | None = None
+        newest: tuple[float, SceneRecord] | None = None
         for record_path in (self.root / lesson / scene).glob(f"{variant}/*/record.json"):
             try:
-                record = read_scene_record(record_path)
+                record = SceneRecord.read(record_path)
                 mtime = record_path.stat().st_mtime
             except (OSError, RecordError):
                 continue
-            if "fps" not in record:
+            if record.render.fps is None:
                 continue  # planning reads its frame rate; a render always records one
             if newest is None or mtime > newest[0]:
                 newest = (mtime, record)
@@ -346,13 +345,12 @@ class SceneCache:
     def _problem(folder: Path, key: str) -> str | None:
         """What is wrong with the entry in ``folder``, or None when it is whole."""
         try:
-            record = read_scene_record(folder / "record.json")
+            record = SceneRecord.read(folder / "record.json")
         except RecordError as error:
             return f"its record is damaged ({error.field or 'the file'} {error.problem})"
-        if record.get("key") != key:
+        if record.key != key:
             return "its record is for another key"
-        sizes: dict[str, int] = record.get("sizes", {})
-        hashes: dict[str, str] = record.get("sha256", {})
+        sizes, hashes = record.sizes, record.sha256
         if "video.mp4" not in sizes or set(hashes) != set(sizes):
             return "its record lists no checksums (written by an older lessonreel)"
         for name, size in sizes.items():
@@ -368,7 +366,7 @@ class SceneCache:
         return None
 
     def store(self, lesson: str, scene: str, variant: str, key: str, files: dict[str, Path],
-              extra: dict[str, Any]) -> CacheEntry:
+              render: SceneRender) -> CacheEntry:
         """Copy ``files`` into a new entry and rename it into place in one step.
 
         The video's frame count is read here, once, with ffprobe; a missing ffprobe is
@@ -382,14 +380,11 @@ class SceneCache:
         try:
             for name, source in files.items():
                 shutil.copyfile(source, staging / name)
-            record = {
-                "key": key, "scene": scene, "lesson": lesson,
-                "frames": frame_count(staging / "video.mp4"),
-                "sizes": {name: (staging / name).stat().st_size for name in files},
-                "sha256": {name: file_digest(staging / name) for name in files},
-                **extra,
-            }
-            (staging / "record.json").write_text(json.dumps(record, indent=1))
+            record = SceneRecord(
+                key, frame_count(staging / "video.mp4"),
+                {name: (staging / name).stat().st_size for name in files},
+                {name: file_digest(staging / name) for name in files}, render, scene, lesson)
+            (staging / "record.json").write_text(json.dumps(record.to_json(), indent=1))
             self._put_in_place(staging, folder, key)
         except OSError as error:
             if error.errno == errno.ENOSPC:
@@ -473,8 +468,7 @@ class SceneCache:
         for sibling in folder.iterdir() if folder.is_dir() else ():
             with contextlib.suppress(RecordError):
                 if not sibling.name.startswith("."):
-                    record = read_scene_record(sibling / "record.json")
-                    named.update(record.get("beat_keys", []))
+                    named.update(SceneRecord.read(sibling / "record.json").render.beat_keys)
         return named
 
     def clean(self, run_dir: Path | None = None) -> None:
@@ -510,69 +504,3 @@ class SceneCache:
             if age > settings.AUDIO_UNUSED_DAYS * 24 * 3600 or total > settings.AUDIO_MAX_BYTES:
                 path.unlink(missing_ok=True)
                 total -= size
-
-
-def read_scene_record(path: Path) -> dict[str, Any]:
-    """A scene entry's ``record.json``, checked against what :meth:`SceneCache.store` and
-    the render write; a RecordError names the field that is not."""
-    fields, record = read_object(path, "the entry is rendered again")
-    fields.text(record, "key")
-    fields.size_map(record, "sizes", default={})
-    fields.text_map(record, "sha256", default={})
-    fields.integer(record, "frames", minimum=0)
-    fields.integer(record, "fps", minimum=1, default=None)
-    fields.number(record, "render_seconds", minimum=0, default=None)
-    fields.texts(record, "beat_keys", default=[])
-    _check_beats(fields, record, "beats")
-    for index, entry in enumerate(fields.items(record, "layout", default=[])):
-        BeatLayout.from_json(entry, fields, f"layout[{index}]")
-    smallest = record.get("smallest_text")
-    if smallest is not None:
-        fields.object(smallest, "smallest_text")
-        fields.text(smallest, "label", "smallest_text")
-        fields.number(smallest, "size", "smallest_text", minimum=0)
-        fields.text(smallest, "beat", "smallest_text")
-        if set(smallest) != {"label", "size", "beat"}:
-            fields.fail("smallest_text", "has other fields than label, size and beat")
-    return record
-
-
-def _check_beats(fields: Fields, record: dict[str, Any], key: str,
-                 open_end: bool = False) -> None:
-    """Each beat's name, text and times. A scene's beats are on its clock, from 0, each
-    ending after it starts; a beat segment's are relative to the segment, may be sounds
-    and may be open-ended (an end of ``None``)."""
-    for index, beat in enumerate(fields.items(record, key, default=[])):
-        where = f"{key}[{index}]"
-        fields.object(beat, where)
-        if open_end:
-            fields.text(beat, "name", where)
-            if beat.get("text") is not None:
-                fields.text(beat, "text", where)
-            fields.number(beat, "start", where)
-            if "end" not in beat:
-                fields.fail(f"{where}.end", "is missing")
-            if beat["end"] is not None:
-                fields.number(beat, "end", where)
-            continue
-        fields.text(beat, "name", where)
-        fields.text(beat, "text", where, default="")
-        start = fields.number(beat, "start", where, minimum=0)
-        fields.number(beat, "end", where, minimum=start)
-        for number, mark in enumerate(fields.items(beat, "marks", where, default=[])):
-            fields.object(mark, f"{where}.marks[{number}]")
-            fields.text(mark, "name", f"{where}.marks[{number}]")
-            fields.number(mark, "at", f"{where}.marks[{number}]", minimum=0)
-        for number, sentence in enumerate(fields.items(beat, "sentences", where, default=[])):
-            said = f"{where}.sentences[{number}]"
-            fields.object(sentence, said)
-            fields.text(sentence, "text", said)
-            fields.text(sentence, "spoken", said, default="")
-            first = fields.number(sentence, "start", said, minimum=0)
-            fields.number(sentence, "end", said, minimum=first)
-            for index, word in enumerate(fields.items(sentence, "words", said, default=[])):
-                if (not isinstance(word, list) or len(word) != 2
-                        or not all(isinstance(t, (int, float)) and not isinstance(t, bool)
-                                   and 0 <= t < 1e6 for t in word) or word[1] < word[0]):
-                    fields.fail(f"{said}.words[{index}]", "is not a word's [start, end]")
-

@@ -49,12 +49,18 @@ from pathlib import Path
 from typing import Any
 
 from lessonreel import settings
-from lessonreel.authoring.layout import BeatLayout, read_layout_report, write_layout_report
 from lessonreel.authoring.lesson import SceneRef, project_root
 from lessonreel.authoring.texcache import repeat_warnings
 from lessonreel.errors import ClusterError, SceneRenderError, ShardFailed, WorkerMismatchError
 from lessonreel.files import write_atomically
-from lessonreel.records import BeatRecord, beats_json, read_beat_records
+from lessonreel.records import (
+    BeatLayout,
+    BeatRecord,
+    beats_json,
+    read_beat_records,
+    read_layout_report,
+    write_layout_report,
+)
 from lessonreel.render.cache import versions
 from lessonreel.render.plan import SceneTask, Shard
 from lessonreel.render.pool import Job, Outcome, Workers, render_shard

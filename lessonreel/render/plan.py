@@ -24,14 +24,13 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from lessonreel import settings
 from lessonreel.authoring import texcache
 from lessonreel.authoring.lesson import Lesson, SceneRef
 from lessonreel.errors import LessonDeclarationError, UsageError
 from lessonreel.files import pid_folder
-from lessonreel.records import BeatRecord, read_beat_records, spoken_beats
+from lessonreel.records import BeatRecord, SceneRecord, read_beat_records, spoken_beats
 from lessonreel.render.beatcache import (
     BeatSegments,
     beat_keys,
@@ -227,14 +226,14 @@ class SceneTask:
         return sum(done for done, _ in self.animation_frames().values())
 
 
-def estimate_seconds(scene: SceneRef, previous: dict[str, Any] | None) -> float:
+def estimate_seconds(scene: SceneRef, previous: SceneRecord | None) -> float:
     """How long the scene will run: as long as its last render, if there was one, or
     else as long as its narration read out of the source takes to say.
 
     Used only for progress and planning, never for the video itself.
     """
-    if previous is not None:
-        return float(previous["frames"]) / float(previous["fps"])
+    if previous is not None and previous.render.fps is not None:
+        return previous.frames / previous.render.fps
     tree = ast.parse(scene.file.read_text(encoding="utf-8"))
     speech = SilentSpeech()
     total = 0.0
@@ -319,25 +318,25 @@ def snapshot(project_root: Path, package: str, into: Path) -> Path:
     return into
 
 
-def shard_count(shards: int | None, jobs: int, previous: dict[str, Any] | None,
+def shard_count(shards: int | None, jobs: int, previous: SceneRecord | None,
                 to_render: int) -> int:
     """How many shards: as asked, or (auto) judged by this scene's last render at the
     same quality: enough to keep each under settings.SHARD_SECONDS, and when fewer scenes than
     workers need rendering (one edited scene, say), enough to keep every worker busy."""
     if shards is not None:
         return shards
-    if previous is None or "render_seconds" not in previous:
+    if previous is None or previous.render.render_seconds is None:
         return 1
-    seconds = float(previous["render_seconds"])
+    seconds = previous.render.render_seconds
     by_cost = math.ceil(seconds / settings.SHARD_SECONDS)
     spare = jobs // max(1, to_render) if seconds >= settings.MIN_SPLIT_SECONDS else 1
     return max(1, min(jobs, max(by_cost, spare)))
 
 
-def estimate_cost(scene: SceneRef, previous: dict[str, Any] | None, seconds: float) -> float:
+def estimate_cost(scene: SceneRef, previous: SceneRecord | None, seconds: float) -> float:
     """Seconds of rendering this scene is expected to take, to start the longest first."""
-    if previous is not None and "render_seconds" in previous:
-        return float(previous["render_seconds"])
+    if previous is not None and previous.render.render_seconds is not None:
+        return previous.render.render_seconds
     tree = ast.parse(scene.file.read_text(encoding="utf-8"))
     three_d = any(isinstance(node, ast.ClassDef) and node.name == scene.name
                   and any("ThreeD" in ast.unparse(base) for base in node.bases)

@@ -23,18 +23,19 @@ from typing import Any
 
 from lessonreel import settings
 from lessonreel.authoring import texcache
-from lessonreel.authoring.layout import (
-    BeatLayout,
-    SmallestText,
-    flashes_in_report,
-    read_layout_report,
-    smallest_in_report,
-)
+from lessonreel.authoring.layout import flashes_in_report, smallest_in_report
 from lessonreel.authoring.lesson import Lesson, SceneRef
 from lessonreel.errors import SceneRenderError, UsageError
 from lessonreel.files import staged
 from lessonreel.media import frame_count, run_ffmpeg
-from lessonreel.records import BeatRecord, read_beat_records, spoken_beats
+from lessonreel.records import (
+    BeatLayout,
+    BeatRecord,
+    SmallestText,
+    read_beat_records,
+    read_layout_report,
+    spoken_beats,
+)
 from lessonreel.render.launch import ManimLaunch, SceneOrders
 
 

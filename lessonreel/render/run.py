@@ -19,20 +19,13 @@ import subprocess
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 import srt
 
-from lessonreel.authoring.layout import (
-    BeatLayout,
-    SmallestText,
-    flashes_in_report,
-    once_a_beat,
-    read_layout_report,
-    smallest_in_report,
-)
+from lessonreel.authoring.layout import flashes_in_report, once_a_beat, smallest_in_report
 from lessonreel.captions.tracks import captions_from, drawn_beats, narration_track
 from lessonreel.errors import RenderFailedError, SceneRenderError, UsageError
 from lessonreel.media import (
@@ -44,10 +37,20 @@ from lessonreel.media import (
     video_duration,
     video_timing,
 )
-from lessonreel.records import BeatRecord, read_beat_records, spoken_beats
+from lessonreel.records import (
+    BeatLayout,
+    BeatRecord,
+    SceneBeat,
+    SceneRecord,
+    SceneRender,
+    SegmentRecord,
+    SmallestText,
+    read_beat_records,
+    read_layout_report,
+    spoken_beats,
+)
 from lessonreel.render.beatcache import (
     BeatSegments,
-    SegmentRecord,
     beat_frames,
     beat_keys,
     cut,
@@ -240,27 +243,28 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
         files["captions.srt"] = work / "captions.srt"
     frames = task.animation_frames()
     elapsed = time.monotonic() - started
-    entry = cache.store(task.lesson, task.scene.name, task.variant, task.key, files, {
-        "render_seconds": round(elapsed, 2), "quality": task.quality.name,
-        "fps": task.quality.fps, "shards": len(task.shards),
-        "animation_frames": [frames[i][1] for i in sorted(frames)],
-        "beats": [scene_beat(beat) for beat in spoken_beats(beats)],
+    entry = cache.store(task.lesson, task.scene.name, task.variant, task.key, files,
+                        SceneRender(
+        render_seconds=round(elapsed, 2), quality=task.quality.name,
+        fps=task.quality.fps, shards=len(task.shards),
+        animation_frames=tuple(frames[i][1] for i in sorted(frames)),
+        beats=tuple(SceneBeat.of(beat) for beat in spoken_beats(beats)),
         # The layout check at the end of each beat, once a beat (every shard of a split
         # scene runs the beats before its own): what the studio places on its timeline.
-        "layout": _layout_by_beat(layout),
-        "smallest_text": _smallest(layout),
-        "flashes": flashes_in_report(layout),
-        "beat_keys": beat_keys,
-        "beats_cached": 0 if plan is None else sum(1 for c in plan.cached if c is not None),
-    })
+        layout=tuple(once_a_beat(layout)),
+        smallest_text=smallest_in_report(layout),
+        flashes=tuple(flashes_in_report(layout)),
+        beat_keys=tuple(beat_keys),
+        beats_cached=0 if plan is None else sum(1 for c in plan.cached if c is not None),
+    ))
     # Segments no kept entry names belong to edits pruned away with their entries.
     BeatSegments(task.cache_dir).prune(task.lesson, task.scene.name, task.variant,
                                        cache.beat_keys_named(task.lesson, task.scene.name,
                                                              task.variant))
     shutil.rmtree(work, ignore_errors=True)
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
-                       elapsed, False, beat_times(entry.record), smallest_text(entry.record),
-                       tuple(entry.record.get("flashes", ())))
+                       elapsed, False, beat_times(entry.record),
+                       entry.record.render.smallest_text, entry.record.render.flashes)
 
 
 def _store_segments(task: SceneTask,
@@ -310,44 +314,17 @@ def _store_segments(task: SceneTask,
     return keys
 
 
-def scene_beat(beat: BeatRecord) -> dict[str, Any]:
-    """A beat as the scene cache's record keeps it: name, times and caption text on the
-    scene's clock, and (since RENDER_SCHEMA 6) its marks and its sentences with each spoken
-    word's time, seconds from the beat's start, as the beat recorded them."""
-    return {"name": beat.name, "start": beat.start, "end": beat.end, "text": beat.text,
-            "marks": [{"name": m.name, "at": m.at} for m in beat.marks],
-            "sentences": [{"text": s.text, "start": s.start, "end": s.end,
-                           "words": [list(w) for w in s.words],
-                           "spoken": " ".join(spoken for _, spoken in s.chunks)}
-                          for s in beat.sentences]}
-
-
-def _layout_by_beat(entries: Sequence[BeatLayout]) -> list[dict[str, Any]]:
-    return [entry.to_json() for entry in once_a_beat(entries)]
-
-
-def _smallest(entries: Sequence[BeatLayout]) -> dict[str, Any] | None:
-    found = smallest_in_report(entries)
-    return None if found is None else asdict(found)
-
-
 def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
     entry = cache.lookup(task.lesson, task.scene.name, task.variant, task.key)
     if entry is None:
         return None
     return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
-                       0.0, True, beat_times(entry.record), smallest_text(entry.record),
-                       tuple(entry.record.get("flashes", ())))
+                       0.0, True, beat_times(entry.record),
+                       entry.record.render.smallest_text, entry.record.render.flashes)
 
 
-def beat_times(record: dict[str, Any]) -> tuple[BeatSpan, ...]:
-    return tuple(BeatSpan(str(b["name"]), float(b["start"]), float(b["end"]),
-                          str(b.get("text", ""))) for b in record.get("beats", []))
-
-
-def smallest_text(record: dict[str, Any]) -> SmallestText | None:
-    found = record.get("smallest_text")
-    return None if found is None else SmallestText(**found)
+def beat_times(record: SceneRecord) -> tuple[BeatSpan, ...]:
+    return tuple(BeatSpan(b.name, b.start, b.end, b.text) for b in record.render.beats)
 
 
 class Reporter(Protocol):

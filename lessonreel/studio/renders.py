@@ -33,7 +33,8 @@ from lessonreel.errors import (
 )
 from lessonreel.files import staged, write_atomically
 from lessonreel.media import run_ffmpeg
-from lessonreel.render.cache import SceneCache, read_scene_record
+from lessonreel.records import SceneRecord
+from lessonreel.render.cache import SceneCache
 from lessonreel.render.plan import SceneTask, Shard, plan
 from lessonreel.render.pool import LocalPool, last_error_line
 from lessonreel.render.quality import get_quality
@@ -230,7 +231,7 @@ class Renderer:
             for run_dir in {task.run_dir for task in tasks}:
                 shutil.rmtree(run_dir, ignore_errors=True)
         rendered = time.monotonic()
-        record = read_scene_record(output.video.parent / "record.json")
+        record = SceneRecord.read(output.video.parent / "record.json")
         view = scene_view(record, scene, quality.fps)
         video, captions = self._publish(output, scene, version)
         view["version"] = version

@@ -22,6 +22,7 @@ from typing import Any
 
 from lessonreel.authoring.lesson import Lesson, SceneRef
 from lessonreel.captions.timeline import SceneBeats, beat_timeline
+from lessonreel.records import SceneRecord
 from lessonreel.render.launch import RAISED, RAISED_AT
 
 #: "at 1.27 s: ...", how a flash (lessonreel.authoring.flashes.Flash) names its moment.
@@ -78,57 +79,55 @@ def _kind(problem: str) -> str:
     return "layout"
 
 
-def scene_view(record: dict[str, Any], scene: SceneRef, fps: int) -> dict[str, Any]:
-    """One render of ``scene`` as the page draws it, from its scene cache ``record``
-    (:func:`lessonreel.render.run.scene_beat` for what each beat holds)."""
-    frames = int(record["frames"])
-    beats: Sequence[dict[str, Any]] = record.get("beats", [])
+def scene_view(record: SceneRecord, scene: SceneRef, fps: int) -> dict[str, Any]:
+    """One render of ``scene`` as the page draws it, from its scene cache ``record``."""
+    frames = record.frames
+    beats = record.render.beats
     timeline = beat_timeline("", fps, [SceneBeats(
-        scene.name, scene.title, frames,
-        [(str(b["name"]), float(b["end"]), str(b.get("text", ""))) for b in beats])])
+        scene.name, scene.title, frames, [(b.name, b.end, b.text) for b in beats])])
     blocks = [{key: beat[key] for key in ("name", "text", "first_frame", "end_frame",
                                           "start", "end")}
               for beat in timeline["beats"]]
     words: list[dict[str, Any]] = []
     marks: list[dict[str, Any]] = []
     for beat in beats:
-        opened = float(beat["start"])
-        for sentence in beat.get("sentences", []):
-            times = sentence.get("words", [])
-            said = str(sentence.get("spoken") or sentence["text"]).split()
+        opened = beat.start
+        for sentence in beat.sentences:
+            times = sentence.words
+            said = (sentence.spoken or sentence.text).split()
             labels = said if len(said) == len(times) else [""] * len(times)
             for (start, end), word in zip(times, labels, strict=True):
-                at = opened + float(start)
-                words.append({"beat": beat["name"], "word": word, "start": round(at, 4),
-                              "end": round(opened + float(end), 4),
+                at = opened + start
+                words.append({"beat": beat.name, "word": word, "start": round(at, 4),
+                              "end": round(opened + end, 4),
                               "frame": frame_at(at, fps, frames)})
-        for mark in beat.get("marks", []):
-            at = opened + float(mark["at"])
-            marks.append({"beat": beat["name"], "name": mark["name"], "at": round(at, 4),
+        for mark in beat.marks:
+            at = opened + mark.at
+            marks.append({"beat": beat.name, "name": mark.name, "at": round(at, 4),
                           "frame": frame_at(at, fps, frames)})
     return {"scene": scene.name, "title": scene.title, "fps": fps, "frames": frames,
             "duration": round(frames / fps, 6), "beats": blocks, "words": words,
             "marks": marks, "findings": findings(record, fps)}
 
 
-def findings(record: dict[str, Any], fps: int) -> list[dict[str, Any]]:
+def findings(record: SceneRecord, fps: int) -> list[dict[str, Any]]:
     """The layout check's findings in time order, each at the frame it is about: a layout
     problem (overlap, margin, text under the legibility floor) at the last frame of the
     beat it was found at the end of; a flash at the play that shows it."""
-    frames = int(record["frames"])
-    ends = {str(b["name"]): float(b["end"]) for b in record.get("beats", [])}
-    starts = {str(b["name"]): float(b["start"]) for b in record.get("beats", [])}
+    frames = record.frames
+    ends = {b.name: b.end for b in record.render.beats}
+    starts = {b.name: b.start for b in record.render.beats}
     found: list[dict[str, Any]] = []
-    for entry in record.get("layout", []):
-        beat = str(entry["beat"])
+    for entry in record.render.layout:
+        beat = entry.beat
         if beat not in ends:
             continue
         last = frame_at(ends[beat] - 1 / fps, fps, frames)
-        for problem in entry.get("problems", []):
+        for problem in entry.problems:
             found.append({"kind": _kind(problem), "beat": beat, "frame": last,
                           "time": round(last / fps, 6),
                           "message": f"end of beat {beat!r}: {problem}"})
-        for flash in entry.get("flashes", []):
+        for flash in entry.flashes:
             said = _FLASH_AT.match(flash)
             at = float(said.group(1)) if said else starts[beat]
             frame = frame_at(at, fps, frames)

@@ -25,9 +25,10 @@ from manim import (
 
 from lessonreel.authoring import theme
 from lessonreel.authoring.flashes import Flash
-from lessonreel.authoring.layout import BeatLayout, flashes_in_report
+from lessonreel.authoring.layout import flashes_in_report
 from lessonreel.authoring.lesson import Lesson, SceneRef
 from lessonreel.authoring.narration import NarrationMixin
+from lessonreel.records import BeatLayout
 from lessonreel.render.launch import LAYOUT_FILE_ENV, NARRATION_ENV
 from lessonreel.render.preview import Previewer
 from scenes.common.layout import readout

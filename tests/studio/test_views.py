@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from lessonreel.authoring.lesson import SceneRef
+from lessonreel.records import Fields, SceneRecord
 from lessonreel.render.launch import print_raised
 from lessonreel.studio.renders import RenderQueue
 from lessonreel.studio.views import beat_names, findings, raised_from_log, scene_view
@@ -28,9 +29,14 @@ def scene_ref(tmp_path: Path, source: str = "") -> SceneRef:
     return ref
 
 
-#: A scene's record as the render stores it (lessonreel.render.run.scene_beat): two beats, the
-#: second with a mark, and the layout check's findings.
-RECORD: dict[str, Any] = {
+def record_of(data: dict[str, Any]) -> SceneRecord:
+    """A scene's record.json as the studio reads it."""
+    return SceneRecord.from_json({"key": "k", **data}, Fields(Path("record.json"), "-"))
+
+
+#: A scene's record as the render stores it (SceneRecord): two beats, the second with a
+#: mark, and the layout check's findings.
+RECORD = record_of({
     "frames": 120,
     "beats": [
         {"name": "intro", "start": 0.0, "end": 3.0, "text": "Hello there. Look.",
@@ -58,7 +64,7 @@ RECORD: dict[str, Any] = {
             "Text('tiny') is drawn at font size 12.0, under the legibility floor of 20"],
          "flashes": []},
     ],
-}
+})
 
 
 def test_beats_are_blocks_on_the_frames_words_are_ticks_and_marks_are_flags(
@@ -86,9 +92,10 @@ def test_layout_findings_land_at_the_end_of_their_beat_and_flashes_at_their_play
 
 
 def test_words_without_their_spoken_text_are_ticks_without_labels(tmp_path: Path) -> None:
-    record = {"frames": 30, "beats": [{"name": "b", "start": 0.0, "end": 2.0, "text": "Hi.",
-                                       "sentences": [{"text": "Hi.", "start": 0, "end": 1,
-                                                      "words": [[0.0, 0.4], [0.5, 1.0]]}]}]}
+    record = record_of({"frames": 30, "beats": [
+        {"name": "b", "start": 0.0, "end": 2.0, "text": "Hi.",
+         "sentences": [{"text": "Hi.", "start": 0, "end": 1,
+                        "words": [[0.0, 0.4], [0.5, 1.0]]}]}]})
     view = scene_view(record, scene_ref(tmp_path), FPS)
     assert [w["word"] for w in view["words"]] == ["", ""]
     assert view["findings"] == [] and view["marks"] == []
@@ -238,7 +245,6 @@ def test_a_scene_record_with_damaged_word_times_is_refused_naming_the_field(
     import json
 
     from lessonreel.errors import RecordError
-    from lessonreel.render.cache import read_scene_record
 
     sentence = {"text": "Hi.", "spoken": "Hi.", "start": 0.0, "end": 1.0,
                 "words": [[0.1, 0.5]], **damage}
@@ -247,12 +253,12 @@ def test_a_scene_record_with_damaged_word_times_is_refused_naming_the_field(
         {"name": "a", "start": 0.0, "end": 1.0, "text": "Hi.", "marks": [],
          "sentences": [sentence]}], "layout": []}))
     with pytest.raises(RecordError) as raised:
-        read_scene_record(path)
+        SceneRecord.read(path)
     assert raised.value.field == field
     path.write_text(json.dumps({"key": "k", "frames": 3, "beats": [], "layout": [
         {"beat": "a", "problems": [3]}]}))
     with pytest.raises(RecordError) as raised:
-        read_scene_record(path)
+        SceneRecord.read(path)
     assert raised.value.field == "layout[0].problems[0]"
 
 
