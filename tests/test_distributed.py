@@ -19,6 +19,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,16 @@ import srt
 from lessonreel.authoring.lesson import discover
 from lessonreel.errors import SceneRenderError
 from lessonreel.media import frame_count
+from lessonreel.records import (
+    BeatLayout,
+    BeatRecord,
+    Play,
+    SentenceRecord,
+    beats_json,
+    read_beat_records,
+    read_layout_report,
+    write_layout_report,
+)
 from lessonreel.render.distributed import DaskPool, ShardPayload, fingerprint, mismatches
 from lessonreel.render.plan import plan
 from lessonreel.render.quality import QUALITIES
@@ -87,13 +98,13 @@ def test_a_rendered_shard_travels_as_bytes_and_lands_in_the_clients_folder(
     speech = tmp_path / "worker-cache" / "audio" / "0123.wav"
     speech.parent.mkdir(parents=True)
     speech.write_bytes(b"RIFF-speech")
-    beats = [{"name": "one", "start": 0.0, "end": 4.0, "first_animation": 0,
-              "audio": str(speech), "sentences": [{"text": "Hi.", "start": 0.0, "end": 1.0}]},
-             {"name": "two", "start": 4.0, "end": 6.0, "first_animation": 1, "audio": None,
-              "sentences": []}]
-    on_worker.beats_path(shard).write_text(json.dumps(beats))
-    layout = [{"beat": "one", "problems": [], "smallest": {"label": "Text('2')", "size": 30.0}}]
-    on_worker.layout_path(shard).write_text(json.dumps(layout))
+    beats = [BeatRecord("one", 0.0, 4.0, 0, 1.0, text="Hi.", spoken="Hi.", audio=speech,
+                        sentences=(SentenceRecord("Hi.", 0.0, 1.0),),
+                        plays=(Play(4.0, False),)),
+             BeatRecord("two", 4.0, 6.0, 1, 0.0, plays=(Play(2.0, True),))]
+    on_worker.beats_path(shard).write_bytes(beats_json(beats))
+    layout = [BeatLayout("one", smallest=("Text('2')", 30.0))]
+    write_layout_report(on_worker.layout_path(shard), layout)
     on_worker.log_path(shard).write_text("Animation 0: Write |####| 15/15\n")
     video = folder / "FirstScene.mp4"
     video.write_bytes(b"\x00\x00\x00\x18ftypisom-video")
@@ -104,15 +115,14 @@ def test_a_rendered_shard_travels_as_bytes_and_lands_in_the_clients_folder(
 
     assert landed.is_relative_to(on_client.shard_dir(shard))
     assert landed.read_bytes() == b"\x00\x00\x00\x18ftypisom-video"
-    copied = json.loads(on_client.beats_path(shard).read_text())
-    assert Path(copied[0]["audio"]).read_bytes() == b"RIFF-speech"
-    assert Path(copied[0]["audio"]).is_relative_to(on_client.shard_dir(shard))
-    assert copied[1]["audio"] is None
-    assert [{k: v for k, v in b.items() if k != "audio"} for b in copied] == [
-        {k: v for k, v in b.items() if k != "audio"} for b in beats]
+    copied = read_beat_records(on_client.beats_path(shard))
+    assert copied[0].audio is not None and copied[0].audio.read_bytes() == b"RIFF-speech"
+    assert copied[0].audio.is_relative_to(on_client.shard_dir(shard))
+    assert copied[1].audio is None
+    assert [replace(b, audio=None) for b in copied] == [replace(b, audio=None) for b in beats]
     assert on_client.frames_done() == 15  # read from the log that came home
     # The layout check came home too: the render summary names the smallest text.
-    assert json.loads(on_client.layout_path(shard).read_text()) == layout
+    assert read_layout_report(on_client.layout_path(shard)) == layout
 
 
 def test_the_fingerprint_follows_scene_code_and_not_the_bytecode(demo: DemoLesson) -> None:
