@@ -31,3 +31,31 @@ def test_a_child_of_an_unmarked_test_that_starts_manim_is_stopped_and_logged(
     assert "SlowWorkInFastTier" in child.stderr
     assert child_log.read_text() == "Manim\n"
     assert not log.exists() or log.read_text() == ""
+
+
+def test_the_fast_tier_keeps_a_scenes_tests_on_one_worker(tmp_path: Path) -> None:
+    # scripts/test --fast builds each scene once, on the worker its group is sent to. A
+    # pytest that xdist cannot group with (9.2 and xdist 3.8) spreads them silently, and
+    # every scene is built on every worker: this sees the workers the tests ran on.
+    (tmp_path / "test_grouped.py").write_text(
+        "import pytest\n"
+        "SCENES = ['A', 'B']\n"
+        "@pytest.fixture(params=[pytest.param(s, marks=pytest.mark.xdist_group(s))\n"
+        "                        for s in SCENES])\n"
+        "def scene(request): return request.param\n"
+        "@pytest.mark.parametrize('n', range(4))\n"
+        "def test_one(scene, n): pass\n"
+        "@pytest.mark.parametrize('n', range(4))\n"
+        "def test_two(scene, n): pass\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2",
+         "--dist", "loadgroup", "-v", "-c", os.devnull, str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    workers: dict[str, set[str]] = {}
+    for line in result.stdout.splitlines():
+        if "PASSED" in line and line.startswith("[gw"):
+            scene = line.split("[")[-1].split("-")[0]
+            workers.setdefault(scene, set()).add(line.split("]")[0])
+    assert sorted(workers) == ["A", "B"], result.stdout
+    assert all(len(ran_on) == 1 for ran_on in workers.values()), workers

@@ -69,19 +69,13 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
     return record
 
 
-@pytest.fixture(params=SCENES, ids=[s.name for s in SCENES])
+#: Under ``pytest -n`` (scripts/test --fast), every test of one scene runs on one worker,
+#: which constructs it once: a construction is most of what these tests cost. The group is
+#: a mark of the parameter itself, there when xdist reads it (a mark added later by a
+#: collection hook was missed, and each scene was constructed on every worker).
+@pytest.fixture(params=[pytest.param(s, marks=pytest.mark.xdist_group(s.name)) for s in SCENES],
+                ids=[s.name for s in SCENES])
 def constructed(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> ConstructedScene:
     return construct(request.param, monkeypatch)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``pytest -n`` (scripts/test --fast), every test of one scene runs on the
-    worker that constructed it: a scene is constructed once per worker, and a
-    construction is most of what these tests cost."""
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        ref = callspec.params.get("constructed") if callspec is not None else None
-        if isinstance(ref, SceneRef):
-            item.add_marker(pytest.mark.xdist_group(ref.name))
