@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,8 @@ class ConstructedScene:
     layout: dict[str, list[str]] = field(default_factory=dict)
     #: Every text on screen at the end of a section: (moment, label, colour as #RRGGBB).
     texts: list[tuple[str, str, str]] = field(default_factory=list)
+    #: How many times a number on screen was set, by its class (DecimalNumber, LiveDecimal).
+    set_values: Counter[str] = field(default_factory=Counter)
 
     @property
     def subcaptions(self) -> list[Any]:
@@ -36,8 +39,10 @@ _constructed: dict[str, ConstructedScene] = {}
 def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScene:
     if ref.name in _constructed:
         return _constructed[ref.name]
-    from manim import config, tempconfig
+    from manim import DecimalNumber, config, tempconfig
     from manim.manager import Manager
+
+    from scenes.common.live_decimal import LiveDecimal
 
     monkeypatch.setenv("LESSONREEL_NARRATION", "none")
     cls = getattr(importlib.import_module(ref.qualified_module), ref.name)
@@ -57,8 +62,19 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
         record.sections.append(name)
         original(manager, name, *args, **kwargs)
 
+    def counted(cls: type) -> Any:
+        own = cls.set_value
+
+        def set_value(number: Any, value: float) -> Any:
+            record.set_values[type(number).__name__] += 1
+            return own(number, value)
+        return set_value
+
     with monkeypatch.context() as patch, tempconfig({"dry_run": True, "quality": "low_quality"}):
         patch.setattr(Manager, "next_section", spy)
+        # Every number a scene changes, counted by class (tests/scenes/test_live_decimal.py).
+        patch.setattr(DecimalNumber, "set_value", counted(DecimalNumber))
+        patch.setattr(LiveDecimal, "set_value", counted(LiveDecimal))
         # Skipped animations still advance the clock and open sections: the frames are
         # all this run would throw away.
         scene = cls(skip_animations=True)
@@ -73,8 +89,13 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
 #: which constructs it once: a construction is most of what these tests cost. The group is
 #: a mark of the parameter itself, there when xdist reads it (a mark added later by a
 #: collection hook was missed, and each scene was constructed on every worker).
-@pytest.fixture(params=[pytest.param(s, marks=pytest.mark.xdist_group(s.name)) for s in SCENES],
-                ids=[s.name for s in SCENES])
+def on_its_worker(refs: list[SceneRef]) -> list[Any]:
+    """``refs`` as parameters that run on the worker that constructs each scene."""
+    return [pytest.param(ref, marks=pytest.mark.xdist_group(ref.name), id=ref.name)
+            for ref in refs]
+
+
+@pytest.fixture(params=on_its_worker(SCENES))
 def constructed(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> ConstructedScene:

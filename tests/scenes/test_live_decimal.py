@@ -21,7 +21,6 @@ from manim import (
     DecimalNumber,
     MathTex,
     config,
-    tempconfig,
 )
 
 from lessonreel.authoring import theme
@@ -30,6 +29,7 @@ from lessonreel.authoring.lesson import SceneRef, discover
 from scenes.common.layout import readout
 from scenes.common.live_decimal import LiveDecimal
 from tests.conftest import ROOT
+from tests.scenes.conftest import construct, on_its_worker
 
 W, H = config.frame_width, config.frame_height
 
@@ -145,27 +145,11 @@ def test_the_lessons_have_readouts_to_check() -> None:
         "ComputationIsNotLearning", "OneKnobAtATime", "SteepestAtOneOne"}
 
 
-@pytest.mark.parametrize("ref", READOUT_SCENES, ids=[r.name for r in READOUT_SCENES])
+@pytest.mark.parametrize("ref", on_its_worker(READOUT_SCENES))
 def test_every_number_a_scene_changes_is_live(
     ref: SceneRef, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Built with animations skipped, the scene's updaters still set values: all on LiveDecimal."""
-    calls: Counter[str] = Counter()
-    plain, live = DecimalNumber.set_value, LiveDecimal.set_value
-
-    def plain_spy(number: DecimalNumber, value: float) -> Any:
-        calls[type(number).__name__] += 1
-        return plain(number, value)
-
-    def live_spy(number: LiveDecimal, value: float) -> Any:
-        calls["LiveDecimal"] += 1
-        return live(number, value)
-
-    monkeypatch.setenv("LESSONREEL_NARRATION", "none")
-    monkeypatch.setattr(DecimalNumber, "set_value", plain_spy)
-    monkeypatch.setattr(LiveDecimal, "set_value", live_spy)
-    cls = getattr(importlib.import_module(ref.qualified_module), ref.name)
-    with tempconfig({"dry_run": True, "quality": "low_quality"}):
-        cls(skip_animations=True).render()
+    calls = construct(ref, monkeypatch).set_values
     assert calls["LiveDecimal"] > 0
     assert calls - Counter(LiveDecimal=calls["LiveDecimal"]) == Counter()
