@@ -97,11 +97,11 @@ class NextUpGradient(LessonScene):
     def construct(self) -> None:
         title = scene_title("Coming up: the gradient")
         plane = NumberPlane(
-            x_range=[-3.5, 3.5, 1], y_range=[-3.5, 3.5, 1], x_length=6.3, y_length=6.3,
+            x_range=[-3.5, 3.5, 1], y_range=[-3.5, 3.5, 1], x_length=6.0, y_length=6.0,
             background_line_style={"stroke_color": theme.GRID_COLOR, "stroke_width": 1},
             # No tick numbers: the rings would run through them; the grid gives the scale.
             axis_config={"color": theme.AXIS_COLOR},
-        ).move_to([-3.3, -0.5, 0])
+        ).move_to([-3.25, -0.4, 0])
         unit = plane.x_axis.get_unit_size()
         # Contours of f are circles about the origin: f is the same all round each one.
         rings = VGroup(*(Circle(radius=float(r) * unit, color=theme.OUTPUT_COLOR,
