@@ -190,7 +190,7 @@ class SlopeTellsDirection(LessonScene):
         title = scene_title("What the slope's sign tells us")
         axes = themed_axes(
             x_range=[-2.6, 2.6, 1], y_range=[-2, 2.4, 1], x_length=6.0, y_length=4.2,
-        ).move_to([-3.1, 0.35, 0])
+        ).move_to([-3.2, 0.35, 0])
         start, end = (float(v) for v in m.SIGN_DOMAIN)
         curve = axes.plot(sign_curve_at, x_range=[start, end], color=theme.CURVE_COLOR)
         at = ValueTracker(start)
@@ -200,7 +200,14 @@ class SlopeTellsDirection(LessonScene):
             point = axes.c2p(x0, sign_curve_at(x0))
             direction = axes.c2p(x0 + 1, sign_curve_at(x0) + sign_slope_at(x0)) - point
             direction = direction / np.linalg.norm(direction)
-            line = Line(point - 1.1 * direction, point + 1.1 * direction,
+            # Up to 1.1 each way, but never past the plot's top or bottom: a steep tangent
+            # would otherwise run out of the plot.
+            low, high = -1.1, 1.1
+            if abs(direction[1]) > 1e-9:
+                bottom, top = (axes.c2p(0, v)[1] for v in axes.y_range[:2])
+                across = sorted((edge - point[1]) / direction[1] for edge in (bottom, top))
+                low, high = max(low, across[0]), min(high, across[1])
+            line = Line(point + low * direction, point + high * direction,
                         color=theme.TANGENT_COLOR, stroke_width=5)
             return VGroup(line, Dot(point, color=theme.HIGHLIGHT_COLOR))
 
@@ -236,7 +243,7 @@ class SlopeTellsDirection(LessonScene):
                 for _, _, verdict in m.slope_signs()]
         # The whole column is laid out before its first row shows, so the rows already
         # shown stay put as the next is added; it ends inside the title-safe area.
-        VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.25, 0.4, 0])
+        VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.15, 0.4, 0])
         for (point, _, verdict), text, row in zip(m.slope_signs(), texts, rows, strict=True):
             verdicts.add(row)
             with self.voiceover(beat=verdict.replace(" ", "-"), text=text) as tracker:
@@ -253,7 +260,8 @@ class SlopeTellsDirection(LessonScene):
             "much the output cares."
         )) as tracker:
             tracker.wait_until("sign")
-            self.play(Circumscribe(verdicts, color=theme.HIGHLIGHT_COLOR),
+            # A close ring: Circumscribe's own margin would cross the title-safe edge.
+            self.play(Circumscribe(verdicts, color=theme.HIGHLIGHT_COLOR, buff=0.06),
                       run_time=tracker.until("size"))
             # The size: the slope's value, read off its readout.
             self.play(Indicate(slope_read, color=theme.HIGHLIGHT_COLOR), run_time=1.2)
