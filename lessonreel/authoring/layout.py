@@ -1,11 +1,13 @@
-"""Layout checks for text on screen: inside the title-safe area (``theme.TITLE_SAFE``,
-90 % of the frame's width and height, centred), never overlapping,
-and never drawn smaller than the legibility floor (``theme.SMALL_SIZE``).
+"""Layout checks for what is on screen: everything visible inside the title-safe area
+(``theme.TITLE_SAFE``, 90 % of the frame's width and height, centred), and text never
+overlapping and never drawn smaller than the legibility floor (``theme.SMALL_SIZE``).
 
 Used by the test suite on every registered scene at the end of every section.
 Text means anything a viewer reads: ``Text``, ``MathTex``/``Tex`` and
 ``DecimalNumber`` or a subclass of it (the lessons' live readouts are one), including
-the numbers on axes.
+the numbers on axes. The title-safe rule covers every other visible mobject too (plots,
+axes, arrows, shapes, images): given the scene's camera, a 3D scene's mobjects are
+checked where its camera draws them (projected; fixed-in-frame ones as they are).
 """
 
 from __future__ import annotations
@@ -81,7 +83,11 @@ def label(mobject: Any) -> str:
     return f"{type(mobject).__name__}({label!r})"
 
 
-def _box(mobject: Any) -> Box:
+def _box(mobject: Any, camera: Any = None) -> Box:
+    if _projects(camera):
+        points = [_drawn_points(member, camera)
+                  for member in mobject.family_members_with_points()]
+        return _points_box(label(mobject), points)
     return Box(
         label=label(mobject),
         left=float(mobject.get_left()[0]),
@@ -89,6 +95,74 @@ def _box(mobject: Any) -> Box:
         bottom=float(mobject.get_bottom()[1]),
         top=float(mobject.get_top()[1]),
     )
+
+
+def _projects(camera: Any) -> bool:
+    """Whether ``camera`` draws points elsewhere than they are (a 3D camera)."""
+    return camera is not None and hasattr(camera, "fixed_in_frame_mobjects")
+
+
+def _drawn_points(member: Any, camera: Any) -> Any:
+    """A mobject's own points where the camera draws them, on the frame's plane."""
+    if not _projects(camera):
+        return member.points
+    # A 3D camera keeps the rotation of the last frame it drew; ask for the current one.
+    camera.reset_rotation_matrix()
+    return camera.transform_points_pre_display(member, member.points)
+
+
+def _points_box(name: str, point_sets: Iterable[Any]) -> Box:
+    import numpy as np
+
+    points = np.concatenate([np.asarray(p)[:, :2] for p in point_sets])
+    low, high = points.min(axis=0), points.max(axis=0)
+    return Box(label=name, left=float(low[0]), right=float(high[0]),
+               bottom=float(low[1]), top=float(high[1]))
+
+
+def _drawn(member: Any) -> bool:
+    """Whether a mobject with points paints anything: a visible fill, a visible stroke
+    of some width, or an image. A ValueTracker keeps its value in a point: not drawn."""
+    from manim import ImageMobject, PMobject, VMobject
+
+    if isinstance(member, VMobject):
+        stroke = member.get_stroke_opacity() > 0.05 and member.get_stroke_width() > 0
+        return bool(stroke or member.get_fill_opacity() > 0.05)
+    return isinstance(member, (ImageMobject, PMobject))
+
+
+def _shape_name(member: Any, owner: Any) -> str:
+    """A shape's type, and the type of the outermost mobject holding it (a group aside)."""
+    name = type(member).__name__
+    return name if owner is None or owner is member else f"{name} of {type(owner).__name__}"
+
+
+def shape_boxes(mobjects: Iterable[Any], camera: Any = None) -> list[Box]:
+    """The box each kind of shape covers on screen, one a kind within each mobject on
+    screen (a surface's hundred patches are one box), text left out (text is checked
+    on its own)."""
+    from manim import Group, VGroup
+
+    boxes: list[Box] = []
+    for top in mobjects:
+        found: dict[str, list[Any]] = {}
+
+        def visit(member: Any, owner: Any, found: dict[str, list[Any]] = found) -> None:
+            if _is_text(member):
+                return
+            if member.has_points() and _drawn(member):
+                found.setdefault(_shape_name(member, owner), []).append(
+                    _drawn_points(member, camera))
+            if owner is None and type(member) not in (VGroup, Group):
+                owner = member
+            for child in member.submobjects:
+                visit(child, owner)
+
+        visit(top, None)
+        for name, point_sets in found.items():
+            pieces = f" ({len(point_sets)} pieces)" if len(point_sets) > 1 else ""
+            boxes.append(_points_box(name + pieces, point_sets))
+    return boxes
 
 
 @dataclass(frozen=True)
@@ -215,18 +289,21 @@ def safe_area(frame_width: float, frame_height: float,
 def layout_problems(
     mobjects: Iterable[Any], frame_width: float, frame_height: float,
     *, safe: float = theme.TITLE_SAFE, min_size: float = theme.SMALL_SIZE,
+    camera: Any = None,
 ) -> list[str]:
-    """Everything wrong with the text on screen, one sentence per problem.
+    """Everything wrong with what is on screen, one sentence per problem.
 
-    ``safe`` is the share of the frame's width and height text keeps inside (the
-    title-safe area); ``min_size`` is the legibility floor: smaller text is a problem,
-    whatever drew it.
+    ``safe`` is the share of the frame's width and height everything visible keeps
+    inside (the title-safe area); ``min_size`` is the legibility floor: smaller text is
+    a problem, whatever drew it. ``camera``, the scene's, places a 3D scene's mobjects
+    where it draws them; without it, points are where they are (a 2D scene).
     """
+    mobjects = list(mobjects)
     texts = text_mobjects(mobjects)
-    boxes = [_box(m) for m in texts]
+    boxes = [_box(m, camera) for m in texts]
     problems = []
     half_w, half_h = safe_area(frame_width, frame_height, safe)
-    for box in boxes:
+    for box in [*boxes, *shape_boxes(mobjects, camera)]:
         if (box.left < -half_w - 1e-6 or box.right > half_w + 1e-6
                 or box.bottom < -half_h - 1e-6 or box.top > half_h + 1e-6):
             problems.append(

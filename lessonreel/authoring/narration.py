@@ -360,7 +360,7 @@ class NarrationMixin:
 
         on_screen = list(getattr(self, "mobjects", []))
         found = layout_problems(on_screen, config.frame_width, config.frame_height,
-                                min_size=theme.SMALL_SIZE)
+                                min_size=theme.SMALL_SIZE, camera=getattr(self, "camera", None))
         smallest = smallest_text(on_screen)
         entries = [e for e in read_layout_report(report) if e.beat != beat]
         first = bool(self.beats) and self.beats[0].name == beat

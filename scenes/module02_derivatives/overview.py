@@ -97,11 +97,16 @@ class NextUpGradient(LessonScene):
     def construct(self) -> None:
         title = scene_title("Coming up: the gradient")
         plane = NumberPlane(
-            x_range=[-3.5, 3.5, 1], y_range=[-3.5, 3.5, 1], x_length=6.3, y_length=6.3,
+            x_range=[-3.5, 3.5, 1], y_range=[-3.5, 3.5, 1], x_length=6.0, y_length=6.0,
             background_line_style={"stroke_color": theme.GRID_COLOR, "stroke_width": 1},
-            # No tick numbers: the rings would run through them; the grid gives the scale.
             axis_config={"color": theme.AXIS_COLOR},
-        ).move_to([-3.3, -0.5, 0])
+        ).move_to([-3.25, -0.4, 0])
+        # Numbered so the arrow's (2, 2) can be read off, from (1, 1) to (3, 3); each
+        # number on a patch of background, as the rings run through some of them.
+        for axis in (plane.x_axis, plane.y_axis):
+            axis.add_numbers([1, 2, 3], font_size=theme.SMALL_SIZE, color=theme.AXIS_COLOR)
+            for number in axis.numbers:
+                number.add_background_rectangle(color=theme.BACKGROUND, opacity=1, buff=0.04)
         unit = plane.x_axis.get_unit_size()
         # Contours of f are circles about the origin: f is the same all round each one.
         rings = VGroup(*(Circle(radius=float(r) * unit, color=theme.OUTPUT_COLOR,

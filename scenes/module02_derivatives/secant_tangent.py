@@ -15,6 +15,19 @@ slope_at = sp.lambdify(m.h, m.SECANT_SLOPE)
 tangent_at = sp.lambdify(m.x, m.TANGENT_LINE)
 #: How long h rests at each value it is said to reach, so its readouts can be read.
 HOLD = 1.0
+#: How far the secant and the tangent reach to each side, as far as the plot lets them.
+LINE_X_RANGE = (-0.3, 2.3)
+
+
+def line_in_plot(axes: Axes, slope: float, color: ParsableManimColor) -> Line:
+    """The line through the pinned point with ``slope``, ended where it would leave the
+    plot's y range: a steep secant stops at the plot's edge, not at the frame's."""
+    y0, (y_low, y_high) = curve_at(X0), axes.y_range[:2]
+    low, high = LINE_X_RANGE
+    if slope:
+        across = sorted(X0 + (y - y0) / slope for y in (y_low, y_high))
+        low, high = max(low, across[0]), min(high, across[1])
+    return Line(*(axes.c2p(v, y0 + slope * (v - X0)) for v in (low, high)), color=color)
 
 
 class SecantBecomesTangent(LessonScene):
@@ -57,12 +70,8 @@ class SecantBecomesTangent(LessonScene):
             self.play(FadeIn(moving, scale=2), run_time=tracker.until("h"))
             self.play(Create(run), FadeIn(h_label), run_time=1.0)
 
-        def secant_line() -> Line:
-            slope = slope_at(h.get_value())
-            ends = [axes.c2p(v, curve_at(X0) + slope * (v - X0)) for v in (-0.3, 2.3)]
-            return Line(*ends, color=theme.SECANT_COLOR)
-
-        secant = always_redraw(secant_line)
+        secant = always_redraw(
+            lambda: line_in_plot(axes, slope_at(h.get_value()), theme.SECANT_COLOR))
         # Δy/Δx apart from the rest: it is the Δ that turns into d once h has gone to 0.
         definition = MathTex(*m.SECANT_SLOPE_PARTS, font_size=theme.BODY_SIZE,
                              color=theme.SECANT_COLOR)
@@ -119,8 +128,7 @@ class SecantBecomesTangent(LessonScene):
         for number in (h_read[1], slope_read[1]):
             number.clear_updaters()
 
-        tangent = Line(*(axes.c2p(v, tangent_at(v)) for v in (-0.3, 2.3)),
-                       color=theme.TANGENT_COLOR)
+        tangent = line_in_plot(axes, float(m.TANGENT_SLOPE), theme.TANGENT_COLOR)
         limit = formula(m.LIMIT_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         limit.next_to(readouts, DOWN, buff=0.6).set_x(definition.get_x())
 
@@ -181,8 +189,8 @@ class SlopeTellsDirection(LessonScene):
     def construct(self) -> None:
         title = scene_title("What the slope's sign tells us")
         axes = themed_axes(
-            x_range=[-2.6, 2.6, 1], y_range=[-2, 2.4, 1], x_length=6.2, y_length=4.2,
-        ).move_to([-3.35, 0.35, 0])
+            x_range=[-2.6, 2.6, 1], y_range=[-2, 2.4, 1], x_length=6.0, y_length=4.2,
+        ).move_to([-3.2, 0.35, 0])
         start, end = (float(v) for v in m.SIGN_DOMAIN)
         curve = axes.plot(sign_curve_at, x_range=[start, end], color=theme.CURVE_COLOR)
         at = ValueTracker(start)
@@ -192,7 +200,14 @@ class SlopeTellsDirection(LessonScene):
             point = axes.c2p(x0, sign_curve_at(x0))
             direction = axes.c2p(x0 + 1, sign_curve_at(x0) + sign_slope_at(x0)) - point
             direction = direction / np.linalg.norm(direction)
-            line = Line(point - 1.1 * direction, point + 1.1 * direction,
+            # Up to 1.1 each way, but never past the plot's top or bottom: a steep tangent
+            # would otherwise run out of the plot.
+            low, high = -1.1, 1.1
+            if abs(direction[1]) > 1e-9:
+                bottom, top = (axes.c2p(0, v)[1] for v in axes.y_range[:2])
+                across = sorted((edge - point[1]) / direction[1] for edge in (bottom, top))
+                low, high = max(low, across[0]), min(high, across[1])
+            line = Line(point + low * direction, point + high * direction,
                         color=theme.TANGENT_COLOR, stroke_width=5)
             return VGroup(line, Dot(point, color=theme.HIGHLIGHT_COLOR))
 
@@ -228,7 +243,7 @@ class SlopeTellsDirection(LessonScene):
                 for _, _, verdict in m.slope_signs()]
         # The whole column is laid out before its first row shows, so the rows already
         # shown stay put as the next is added; it ends inside the title-safe area.
-        VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.25, 0.4, 0])
+        VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.15, 0.4, 0])
         for (point, _, verdict), text, row in zip(m.slope_signs(), texts, rows, strict=True):
             verdicts.add(row)
             with self.voiceover(beat=verdict.replace(" ", "-"), text=text) as tracker:
@@ -245,7 +260,8 @@ class SlopeTellsDirection(LessonScene):
             "much the output cares."
         )) as tracker:
             tracker.wait_until("sign")
-            self.play(Circumscribe(verdicts, color=theme.HIGHLIGHT_COLOR),
+            # A close ring: Circumscribe's own margin would cross the title-safe edge.
+            self.play(Circumscribe(verdicts, color=theme.HIGHLIGHT_COLOR, buff=0.06),
                       run_time=tracker.until("size"))
             # The size: the slope's value, read off its readout.
             self.play(Indicate(slope_read, color=theme.HIGHLIGHT_COLOR), run_time=1.2)

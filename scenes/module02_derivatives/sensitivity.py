@@ -87,7 +87,7 @@ class SensitivityOfFiveX(LessonScene):
             # The point appears as its input is said and is in place when its output is.
             self.play(FadeIn(point, scale=2), run_time=tracker.until("y0"))
 
-        zoom = magnified_window(axes, width=5.0, height=3.4).move_to([3.35, 0.45, 0])
+        zoom = magnified_window(axes, width=4.6, height=3.4).move_to([3.25, 0.45, 0])
         frame = SurroundingRectangle(zoom, color=theme.MUTED_TEXT_COLOR, buff=0.15)
         zoom_note = prose(f"magnified {d(magnification(axes, zoom))}×", theme.SMALL_SIZE,
                           theme.MUTED_TEXT_COLOR)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import sympy as sp
 from manim import *
@@ -69,18 +71,111 @@ def slice_plane(axes: ThreeDAxes) -> VGroup:
     return VGroup(sheet, edge)
 
 
-def slice_cut(axes: ThreeDAxes) -> ParametricFunction:
+def eye_in_axes(axes: ThreeDAxes, camera: ThreeDCamera) -> np.ndarray:
+    """Where the camera's eye is, in the bowl's own coordinates (x, y and height)."""
+    camera.reset_rotation_matrix()
+    # Manim projects from (0, 0, focal distance) in the camera's turned frame.
+    eye = camera.frame_center + camera.get_rotation_matrix().T @ np.array(
+        [0.0, 0.0, camera.get_focal_distance()])
+    origin = axes.c2p(0, 0, 0)
+    basis = np.column_stack([axes.c2p(*unit) - origin for unit in np.eye(3)])
+    return np.linalg.solve(basis, eye - origin)
+
+
+def hidden_by_bowl(point: np.ndarray, eye: np.ndarray) -> bool:
+    """Whether the bowl's surface (height x² + y², out to its rim) lies between ``point``
+    and the eye, both in the bowl's coordinates.
+
+    Along the sight line point + s (eye - point), height minus x² + y² is a quadratic
+    in s; the line passes through the surface where it is 0, for s between 0 and 1.
+    """
+    toward = eye - point
+    a = -(toward[0] ** 2 + toward[1] ** 2)
+    b = toward[2] - 2 * (point[0] * toward[0] + point[1] * toward[1])
+    c = point[2] - point[0] ** 2 - point[1] ** 2
+    # Past the point itself (a point on the surface is a root at s = 0).
+    nearest = 1e-4 / float(np.linalg.norm(toward))
+    for s in np.roots([a, b, c]):
+        if abs(s.imag) > 1e-12 or not nearest < s.real <= 1:
+            continue
+        crossing = point + s.real * toward
+        if crossing[0] ** 2 + crossing[1] ** 2 <= RIM**2:
+            return True
+    return False
+
+
+#: A hidden part of a path is drawn dashed and dim: seen through the near wall.
+HIDDEN_OPACITY = 0.7
+DASH_LENGTH = 0.16
+
+
+class BowlPath(VGroup):
+    """A path in the bowl's coordinates (on the bowl or beside it), drawn solid where the
+    camera sees it and dashed and dim where the bowl's near wall is in front of it.
+
+    Manim draws a flat curve after every surface patch, on top of the bowl whatever lies
+    in front of it; this one asks the bowl, for every camera, which of its parts are
+    hidden. ``redraw`` draws it again for the camera as it is now, up to ``drawn``.
+    """
+
+    def __init__(self, path: Callable[[float], tuple[float, float, float]],
+                 t_range: tuple[float, float], color: ParsableManimColor, width: float,
+                 samples: int = 120) -> None:
+        super().__init__()
+        self.path, self.t_range, self.samples = path, t_range, samples
+        self.path_color, self.width = color, width
+        self.drawn = 0.0
+
+    def runs(self, eye: np.ndarray, end: float) -> list[tuple[float, float, bool]]:
+        """The path from its start to ``end``, in runs of (from, to, hidden)."""
+        start = self.t_range[0]
+        hidden = lambda t: hidden_by_bowl(np.array(self.path(t), dtype=float), eye)  # noqa: E731
+        ts = np.linspace(start, end, self.samples)
+        flags = [hidden(t) for t in ts]
+        runs, run_start = [], start
+        for i in range(1, len(ts)):
+            if flags[i] == flags[i - 1]:
+                continue
+            # The sight line leaves the wall between two samples: find where, closely.
+            low, high = ts[i - 1], ts[i]
+            for _ in range(24):
+                mid = (low + high) / 2
+                low, high = (mid, high) if hidden(mid) == flags[i - 1] else (low, mid)
+            runs.append((run_start, low, flags[i - 1]))
+            run_start = low
+        runs.append((run_start, end, flags[-1]))
+        return runs
+
+    def redraw(self, axes: ThreeDAxes, camera: ThreeDCamera, drawn: float | None = None) -> None:
+        if drawn is not None:
+            self.drawn = drawn
+        start, stop = self.t_range
+        pieces: list[VMobject] = []
+        if self.drawn > 0:
+            eye = eye_in_axes(axes, camera)
+            for low, high, hidden in self.runs(eye, start + self.drawn * (stop - start)):
+                ts = np.linspace(low, high, max(2, int(60 * (high - low) / (stop - start)) + 2))
+                piece = VMobject(stroke_color=self.path_color, stroke_width=self.width)
+                piece.set_points_as_corners([axes.c2p(*self.path(t)) for t in ts])
+                if hidden:
+                    dashes = max(1, round(piece.get_arc_length() / DASH_LENGTH))
+                    piece = DashedVMobject(piece, num_dashes=dashes, dashed_ratio=0.55)
+                    piece.set_stroke(self.path_color, self.width * 0.8, HIDDEN_OPACITY)
+                pieces.append(piece)
+        self.submobjects = pieces
+
+
+def slice_cut() -> BowlPath:
     """The curve where the plane y = 1 meets the bowl, from rim to rim."""
     half = float(m.SLICE_RIM_X)
-    return ParametricFunction(lambda t: axes.c2p(t, Y0, slice_at(t)), t_range=[-half, half],
-                              color=theme.SLICE_COLOR, stroke_width=7)
+    return BowlPath(lambda t: (t, Y0, slice_at(t)), (-half, half), theme.SLICE_COLOR, 7)
 
 
-def slice_tangent(axes: ThreeDAxes) -> tuple[Dot, Line]:
+def slice_tangent(axes: ThreeDAxes) -> tuple[Dot, BowlPath]:
     """The point at x = 1 on the cut, and the tangent to the cut there, in the plane y = 1."""
     dot = Dot(axes.c2p(X0, Y0, slice_at(X0)), color=theme.TANGENT_COLOR, radius=0.1)
-    line = Line(*(axes.c2p(v, Y0, tangent_at(v)) for v in (X0 - 0.9, X0 + 0.9)),
-                color=theme.TANGENT_COLOR, stroke_width=6)
+    line = BowlPath(lambda t: (t, Y0, tangent_at(t)), (X0 - 0.9, X0 + 0.9),
+                    theme.TANGENT_COLOR, 6)
     return dot, line
 
 
@@ -124,9 +219,23 @@ class SliceSurfaceAtYEqualsOne(ThreeDLessonScene):
     def turn_camera(self, run_time: float, *alongside: Animation, **angles: float) -> None:
         # Following the camera as an animation, not an updater, leaves nothing running
         # afterwards: a wait over a still picture then renders a single frame.
-        follow = UpdateFromFunc(
-            Mobject(), lambda _: keep_in_view(self.world, self.axes, self.camera, self.letters))
+        follow = UpdateFromFunc(Mobject(), lambda _: self.follow_camera())
         self.move_camera(**angles, run_time=run_time, added_anims=[follow, *alongside])
+
+    def follow_camera(self) -> None:
+        keep_in_view(self.world, self.axes, self.camera, self.letters)
+        for path in self.seen_paths:
+            path.redraw(self.axes, self.camera)
+        for dot, point in self.seen_dots:
+            hidden = hidden_by_bowl(point, eye_in_axes(self.axes, self.camera))
+            dot.set_opacity(HIDDEN_OPACITY if hidden else 1)
+
+    def draw_path(self, path: BowlPath, run_time: float) -> None:
+        """Draw ``path`` from its start, as Create would, solid and dashed as seen."""
+        self.seen_paths.append(path)
+        self.add(path)
+        self.play(UpdateFromAlphaFunc(path, lambda p, a: p.redraw(self.axes, self.camera, a)),
+                  run_time=run_time)
 
     def pin(self, *mobjects: Mobject) -> None:
         # Fixed in the frame but not yet on screen: the Write or FadeIn that shows them
@@ -138,6 +247,9 @@ class SliceSurfaceAtYEqualsOne(ThreeDLessonScene):
         self.set_camera_orientation(phi=70 * DEGREES, theta=-15 * DEGREES)
         self.axes = bowl_axes()
         self.world = VGroup(self.axes)
+        # What the bowl may hide, drawn again as the camera turns.
+        self.seen_paths: list[BowlPath] = []
+        self.seen_dots: list[tuple[Dot, np.ndarray]] = []
         self.letters = VGroup(*(formula(n, theme.LABEL_SIZE, theme.MUTED_TEXT_COLOR)
                                 for n in "xyz"))
         keep_in_view(self.world, self.axes, self.camera, self.letters)
@@ -177,8 +289,7 @@ class SliceSurfaceAtYEqualsOne(ThreeDLessonScene):
             self.play(Write(held), run_time=tracker.until("plane"))
             self.play(FadeIn(plane), run_time=max(1.0, tracker.remaining()))
 
-        cut = slice_cut(self.axes)
-        self.world.add(cut)
+        cut = slice_cut()
         cut_label = formula(m.SLICE_LATEX, theme.BODY_SIZE, theme.SLICE_COLOR)
         cut_label.next_to(held, DOWN, buff=0.5)
         self.pin(cut_label)
@@ -189,14 +300,16 @@ class SliceSurfaceAtYEqualsOne(ThreeDLessonScene):
             y0=m.SLICE_Y, curve=m.SLICE_CURVE,
         ), hold=1.0) as tracker:
             tracker.wait_until("meet")
-            self.play(Create(cut), run_time=tracker.until("curve"))
+            self.draw_path(cut, run_time=tracker.until("curve"))
             self.play(Write(cut_label), run_time=1.5)
 
         dot, tangent = slice_tangent(self.axes)
         # A flat dot would squash to an ellipse as the camera tilts; keep it facing us.
         self.add_fixed_orientation_mobjects(dot)
         self.remove(dot)
-        self.world.add(dot, tangent)
+        self.world.add(dot)
+        self.seen_dots.append((dot, np.array([X0, Y0, slice_at(X0)])))
+        self.follow_camera()
         slope_label = formula(m.SLICE_SLOPE_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
         slope_label.next_to(cut_label, DOWN, buff=0.5)
         self.pin(slope_label)
@@ -210,7 +323,7 @@ class SliceSurfaceAtYEqualsOne(ThreeDLessonScene):
             tracker.wait_until("at")
             self.play(FadeIn(dot, scale=2), run_time=1.0)
             tracker.wait_until("tangent")
-            self.play(Create(tangent), run_time=1.5)
+            self.draw_path(tangent, run_time=1.5)
             tracker.wait_until("slope")
             self.play(Write(slope_label), run_time=1.5)
 

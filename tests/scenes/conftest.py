@@ -51,7 +51,7 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
 
     def check_layout(label: str, scene: Any) -> None:
         record.layout[label] = layout_problems(
-            scene.mobjects, config.frame_width, config.frame_height
+            scene.mobjects, config.frame_width, config.frame_height, camera=scene.camera
         )
         record.texts.extend((label, text_label(m), m.get_color().to_hex().upper())
                             for m in text_mobjects(scene.mobjects))

@@ -7,16 +7,25 @@ from pathlib import Path
 
 import pytest
 from manim import (
+    DEGREES,
     DOWN,
     LEFT,
+    ORIGIN,
+    OUT,
     PI,
     RIGHT,
     UP,
+    Arrow,
     Axes,
+    Create,
+    GrowArrow,
+    Line,
     MathTex,
+    Scene,
     Square,
     Text,
     ThreeDScene,
+    ValueTracker,
     VGroup,
     config,
     tempconfig,
@@ -189,3 +198,76 @@ def test_the_layout_file_records_each_beats_problems_and_smallest_text(
     assert smallest is not None
     assert (smallest.label, smallest.beat) == ("Text('tiny')", "only")
     assert str(smallest) == f"Text('tiny') at font size {FLOOR - 6:.1f} (end of beat 'only')"
+
+
+# Title-safe covers every visible mobject, not only text (issue 23 item 5).
+
+def test_axes_and_a_plot_leaving_the_title_safe_area_are_reported() -> None:
+    axes = Axes(x_range=[0, 3, 1], y_range=[0, 3, 1], x_length=6, y_length=4)
+    plot = axes.plot(lambda x: x**2, x_range=[0, 3])
+    shown = VGroup(axes, plot).to_edge(LEFT, buff=0.2)
+    problems = layout_problems([shown], W, H)
+    assert any(p.startswith("ParametricFunction") and "leaves the title-safe area" in p
+               for p in problems), problems
+    assert any("of Axes" in p and "leaves the title-safe area" in p for p in problems)
+
+
+def test_an_arrow_past_the_safe_edge_is_reported_and_one_inside_is_not() -> None:
+    inside = Arrow(LEFT * 2, RIGHT * 2)
+    outside = Arrow(ORIGIN, DOWN * 3.9)
+    assert layout_problems([inside], W, H) == []
+    [problem] = layout_problems([outside], W, H)
+    assert problem.startswith("Arrow") and "leaves the title-safe area" in problem
+    assert f"allowed ±{W * 0.45:.2f}, ±{H * 0.45:.2f}" in problem
+
+
+def test_what_is_not_drawn_does_not_count() -> None:
+    hidden = Square(side_length=20).set_opacity(0)
+    no_stroke = Line(LEFT * 9, RIGHT * 9, stroke_width=0)
+    tracker = ValueTracker(100.0)
+    assert layout_problems([hidden, no_stroke, tracker], W, H) == []
+
+
+class ArrowLeavesInSecondBeat(NarrationMixin, Scene):
+    def construct(self) -> None:
+        with self.voiceover(beat="inside", text="An arrow well inside."):
+            self.play(GrowArrow(Arrow(LEFT, RIGHT)))
+        with self.voiceover(beat="outside", text="And one to the frame's edge."):
+            self.play(GrowArrow(Arrow(ORIGIN, RIGHT * 7.0)))
+
+
+class PoleLeavesThroughTheCamera(NarrationMixin, ThreeDScene):
+    """A pole at the origin: its points' x and y are 0, its picture runs up the frame."""
+
+    def construct(self) -> None:
+        self.set_camera_orientation(phi=75 * DEGREES, theta=-90 * DEGREES)
+        # Fixed in the frame and inside the safe area: checked as it is, not projected.
+        self.add_fixed_in_frame_mobjects(Square(side_length=1).to_corner(UP + LEFT, buff=0.8))
+        with self.voiceover(beat="pole", text="A pole stands up."):
+            self.play(Create(Line(ORIGIN, OUT * 4.5)))
+
+
+def _report_of(scene_class: type, tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    report = tmp_path / f"{scene_class.__name__}.layout.json"
+    monkeypatch.setenv(NARRATION_ENV, "none")
+    monkeypatch.setenv(LAYOUT_FILE_ENV, str(report))
+    with tempconfig({"dry_run": True, "quality": "low_quality"}):
+        scene_class(skip_animations=True).render()
+    return {entry["beat"]: entry["problems"] for entry in json.loads(report.read_text())}
+
+
+def test_a_shape_leaving_the_safe_area_is_reported_at_its_beat(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = _report_of(ArrowLeavesInSecondBeat, tmp_path, monkeypatch)
+    assert problems["inside"] == []
+    assert len(problems["outside"]) == 1
+    assert problems["outside"][0].startswith("Arrow")
+    assert "leaves the title-safe area" in problems["outside"][0]
+
+
+def test_a_3d_mobject_is_checked_where_the_camera_draws_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = _report_of(PoleLeavesThroughTheCamera, tmp_path, monkeypatch)
+    [problem] = problems["pole"]
+    assert problem.startswith("Line") and "leaves the title-safe area" in problem
