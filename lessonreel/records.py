@@ -717,3 +717,69 @@ class SceneRecord:
                    SceneRender.from_json(record, fields),
                    fields.text(record, "scene", default=""),
                    fields.text(record, "lesson", default=""))
+
+
+# --- The lesson's timeline: beats.json beside the video ---------------------------------------
+
+#: Written into beats.json; a reader refuses a version it does not know.
+TIMELINE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TimelineChapter:
+    """A chapter (one scene) on the lesson's frames: ``end_frame`` is the frame after its
+    last, ``start`` and ``end`` the same bounds in seconds."""
+
+    number: int
+    scene: str
+    title: str
+    first_frame: int
+    end_frame: int
+    start: float
+    end: float
+    #: The index of its first beat in the timeline's beats.
+    first_beat: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "scene": self.scene, "title": self.title,
+                "first_frame": self.first_frame, "end_frame": self.end_frame,
+                "start": self.start, "end": self.end, "first_beat": self.first_beat}
+
+
+@dataclass(frozen=True)
+class TimelineBeat:
+    """A beat on the lesson's frames, with what it says as captioned."""
+
+    index: int
+    chapter: int
+    scene: str
+    name: str
+    text: str
+    first_frame: int
+    end_frame: int
+    start: float
+    end: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"index": self.index, "chapter": self.chapter, "scene": self.scene,
+                "name": self.name, "text": self.text, "first_frame": self.first_frame,
+                "end_frame": self.end_frame, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """``beats.json``: every chapter and beat of a lesson on its frames (the beats tile the
+    lesson, see :mod:`lessonreel.captions.timeline`)."""
+
+    lesson: str
+    fps: int
+    frames: int
+    duration: float
+    chapters: tuple[TimelineChapter, ...]
+    beats: tuple[TimelineBeat, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": TIMELINE_VERSION, "lesson": self.lesson, "fps": self.fps,
+                "frames": self.frames, "duration": self.duration,
+                "chapters": [c.to_json() for c in self.chapters],
+                "beats": [b.to_json() for b in self.beats]}

@@ -406,4 +406,5 @@ def test_beats_json_places_every_beat_on_the_lessons_frames(
     first = [b for b in timeline["beats"] if b["chapter"] == 1]
     assert [(b["name"], b["first_frame"], b["end_frame"]) for b in first] == [
         (outputs[0].name, 0, 11 * 15)]
-    assert check_timeline(timeline, 15) is timeline
+    # Read back checked, it is what was written.
+    assert check_timeline(timeline, 15).to_json() == timeline

@@ -288,7 +288,7 @@ def write_render(folder: Path, change: Any = None) -> Path:
         (folder / name).write_bytes(b"1")
     timeline = beat_timeline("demo-lesson", 15, [SceneBeats("A", "One", 30, []),
                                                   SceneBeats("B", "Two", 45, [])])
-    (folder / "beats.json").write_text(json.dumps(timeline))
+    (folder / "beats.json").write_text(json.dumps(timeline.to_json()))
     manifest: dict[str, Any] = {
         "lesson": "demo-lesson", "title": "Demo", "course": "C", "quality": "low",
         "width": 854, "height": 480, "fps": 15, "duration": 5.0, "complete": True,

@@ -132,10 +132,10 @@ def test_any_beats_file_checks_or_is_one_error(tmp_path: Path, data: st.DataObje
         SceneBeats("A", "One", 30, [("a", 1.0, "Hello."), ("b", 1.5, "Then.")]),
         SceneBeats("B", "Two", 45, [])])
     path = tmp_path / "beats.json"
-    path.write_text(dumps(data.draw(mutated(valid))))
+    path.write_text(dumps(data.draw(mutated(valid.to_json()))))
     timeline = only_lessonreel_errors(lambda: read_timeline(path, 15, 5.0, "demo"))
     if timeline is not None:
-        assert timeline["frames"] == 75 and check_timeline(timeline, 15) is timeline
+        assert timeline.frames == 75 and check_timeline(timeline.to_json(), 15) == timeline
 
 
 @SETTINGS

@@ -51,6 +51,7 @@ from lessonreel.media import (
     run_ffmpeg,
     video_timing,
 )
+from lessonreel.records import Timeline
 from lessonreel.render.cache import ASSEMBLY_ROOTS, engine_digest
 from lessonreel.render.cache import versions as cache_versions
 from lessonreel.render.outputs import replacing
@@ -133,7 +134,7 @@ def merge_captions(placed: Sequence[PlacedScene]) -> list[srt.Subtitle]:
     return list(srt.sort_and_reindex(cues))
 
 
-def lesson_beats(slug: str, fps: int, placed: Sequence[PlacedScene]) -> dict[str, Any]:
+def lesson_beats(slug: str, fps: int, placed: Sequence[PlacedScene]) -> Timeline:
     """Every beat on the lesson's frame-exact timeline (``beats.json``), for presenting."""
     return beat_timeline(slug, fps, [
         SceneBeats(p.output.name, p.output.title, round(p.duration * fps),
@@ -405,7 +406,7 @@ def _write(lesson: Lesson, quality: Quality, outputs: Sequence[SceneOutput], out
     write_atomically(out_dir / "lesson.srt", srt.compose(cues).encode())
     write_atomically(out_dir / "lesson.vtt", to_webvtt(cues).encode())
     write_atomically(out_dir / "beats.json", json.dumps(
-        lesson_beats(lesson.slug, quality.fps, placed), indent=1).encode())
+        lesson_beats(lesson.slug, quality.fps, placed).to_json(), indent=1).encode())
     if chaptered:
         write_atomically(out_dir / "chapters.txt", chapter_rules.youtube_text(chapters).encode())
     names = [*OUTPUT_FILES, *(["chapters.txt"] if chaptered else []),

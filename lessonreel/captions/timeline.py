@@ -12,15 +12,19 @@ beat and no frame is left out. A scene without narration is one beat.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
 from lessonreel.errors import TimelineError
-from lessonreel.records import Fields, read_json
-
-#: Written into beats.json; a reader refuses a version it does not know.
-TIMELINE_VERSION = 1
+from lessonreel.records import (
+    TIMELINE_VERSION,
+    Fields,
+    Timeline,
+    TimelineBeat,
+    TimelineChapter,
+    read_json,
+)
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,11 @@ class SceneBeats:
     beats: Sequence[tuple[str, float, str]]
 
 
-def beat_timeline(lesson: str, fps: int, chapters: Sequence[SceneBeats]) -> dict[str, Any]:
+def beat_timeline(lesson: str, fps: int, chapters: Sequence[SceneBeats]) -> Timeline:
     """``beats.json``'s content: every chapter and beat with its first frame and the
     frame after its last (``end_frame``), and the same bounds in seconds."""
-    out_chapters: list[dict[str, Any]] = []
-    out_beats: list[dict[str, Any]] = []
+    out_chapters: list[TimelineChapter] = []
+    out_beats: list[TimelineBeat] = []
     first = 0
     for number, chapter in enumerate(chapters, 1):
         end_of_chapter = first + chapter.frames
@@ -53,29 +57,25 @@ def beat_timeline(lesson: str, fps: int, chapters: Sequence[SceneBeats]) -> dict
             if closed == opened:
                 # A beat of no frames cannot be shown: what it says goes to the beat
                 # that shows its moment (the next, or the last one if none follows).
-                if index < len(beats) - 1 or not out_beats or out_beats[-1]["chapter"] != number:
+                if index < len(beats) - 1 or not out_beats or out_beats[-1].chapter != number:
                     unshown.append(text)
                 else:
-                    out_beats[-1]["text"] = " ".join(filter(None, [out_beats[-1]["text"], text]))
+                    out_beats[-1] = replace(out_beats[-1], text=" ".join(
+                        filter(None, [out_beats[-1].text, text])))
                 continue
-            out_beats.append({
-                "index": len(out_beats), "chapter": number, "scene": chapter.scene,
-                "name": name, "text": " ".join(filter(None, [*unshown, text])),
-                "first_frame": opened, "end_frame": closed,
-                "start": round(opened / fps, 6), "end": round(closed / fps, 6),
-            })
+            out_beats.append(TimelineBeat(
+                len(out_beats), number, chapter.scene, name,
+                " ".join(filter(None, [*unshown, text])), opened, closed,
+                round(opened / fps, 6), round(closed / fps, 6)))
             unshown = []
             opened = closed
-        out_chapters.append({
-            "number": number, "scene": chapter.scene, "title": chapter.title,
-            "first_frame": first, "end_frame": end_of_chapter,
-            "start": round(first / fps, 6), "end": round(end_of_chapter / fps, 6),
-            "first_beat": next(b["index"] for b in out_beats if b["chapter"] == number),
-        })
+        out_chapters.append(TimelineChapter(
+            number, chapter.scene, chapter.title, first, end_of_chapter,
+            round(first / fps, 6), round(end_of_chapter / fps, 6),
+            next(b.index for b in out_beats if b.chapter == number)))
         first = end_of_chapter
-    return {"version": TIMELINE_VERSION, "lesson": lesson, "fps": fps, "frames": first,
-            "duration": round(first / fps, 6), "chapters": out_chapters, "beats": out_beats}
-
+    return Timeline(lesson, fps, first, round(first / fps, 6), tuple(out_chapters),
+                    tuple(out_beats))
 
 
 #: How to repair a beats.json: it is only ever written by assembly.
@@ -83,20 +83,20 @@ FIX = "render the lesson again: it is written by 'lessonreel render'"
 
 
 def read_timeline(path: Path, fps: int, duration: float | None = None,
-                  lesson: str | None = None) -> dict[str, Any]:
+                  lesson: str | None = None) -> Timeline:
     """The checked timeline in ``path`` (see :func:`check_timeline`) of a video of ``fps``
     frames a second, ``duration`` seconds long, of ``lesson``; else a TimelineError
     naming the file and the field."""
     data = read_json(path, FIX, TimelineError)
     timeline = check_timeline(data, fps, duration=duration, path=path)
-    if lesson is not None and timeline.get("lesson") != lesson:
-        raise TimelineError(path, "lesson", f"is {timeline.get('lesson')!r}, the timeline of "
+    if lesson is not None and timeline.lesson != lesson:
+        raise TimelineError(path, "lesson", f"is {timeline.lesson!r}, the timeline of "
                             f"another lesson than {lesson!r}", FIX)
     return timeline
 
 
 def check_timeline(data: Any, fps: int | None = None, *, duration: float | None = None,
-                   path: Path = Path("beats.json")) -> dict[str, Any]:
+                   path: Path = Path("beats.json")) -> Timeline:
     """``data`` if it is a timeline as :func:`beat_timeline` writes one (beats that tile
     the lesson, in order, each inside its chapter, every number finite and every frame
     range inside the video of ``duration`` seconds); else a :class:`TimelineError`
@@ -113,7 +113,7 @@ def check_timeline(data: Any, fps: int | None = None, *, duration: float | None 
     rate = fields.integer(data, "fps", minimum=1)
     if fps is not None and rate != fps:
         refuse("fps", f"gives {rate!r} frames a second, the video has {fps}")
-    fields.text(data, "lesson", default="")
+    lesson = fields.text(data, "lesson", default="")
     frames = fields.integer(data, "frames", minimum=1)
     seconds = fields.number(data, "duration", minimum=0)
     if abs(seconds - frames / rate) > 0.5 / rate:
@@ -125,11 +125,12 @@ def check_timeline(data: Any, fps: int | None = None, *, duration: float | None 
     chapters = fields.items(data, "chapters", nonempty=True)
     beats = fields.items(data, "beats", nonempty=True)
     at = 0
+    read_chapters = []
     for number, chapter in enumerate(chapters, 1):
         where = f"chapters[{number - 1}]"
         fields.object(chapter, where)
-        fields.text(chapter, "title", where)
-        fields.text(chapter, "scene", where, default="")
+        title = fields.text(chapter, "title", where)
+        scene = fields.text(chapter, "scene", where, default="")
         first = fields.integer(chapter, "first_frame", where)
         end = fields.integer(chapter, "end_frame", where)
         first_beat = fields.integer(chapter, "first_beat", where, minimum=0)
@@ -138,17 +139,20 @@ def check_timeline(data: Any, fps: int | None = None, *, duration: float | None 
                    f"(frames {first} to {end}, expected from {at})")
         if first_beat >= len(beats):
             refuse(f"{where}.first_beat", f"is {first_beat}, but there are {len(beats)} beats")
-        _check_seconds(fields, chapter, where, first, end, rate)
+        read_chapters.append(TimelineChapter(number, scene, title, first, end,
+                                             *_seconds(fields, chapter, where, first, end, rate),
+                                             first_beat))
         at = end
     at = 0
+    read_beats = []
     for index, beat in enumerate(beats):
         where = f"beats[{index}]"
         fields.object(beat, where)
         if beat.get("index") != index:
             refuse(f"{where}.index", f"is {beat.get('index')!r}, expected {index}")
         name = fields.text(beat, "name", where)
-        fields.text(beat, "text", where)
-        fields.text(beat, "scene", where, default="")
+        text = fields.text(beat, "text", where)
+        scene = fields.text(beat, "scene", where, default="")
         first = fields.integer(beat, "first_frame", where)
         end = fields.integer(beat, "end_frame", where)
         if first != at or end <= first:
@@ -160,20 +164,25 @@ def check_timeline(data: Any, fps: int | None = None, *, duration: float | None 
         chapter = chapters[named - 1]
         if not chapter["first_frame"] <= first < end <= chapter["end_frame"]:
             refuse(where, f"runs outside chapter {named}")
-        _check_seconds(fields, beat, where, first, end, rate)
+        read_beats.append(TimelineBeat(index, named, scene, name, text, first, end,
+                                       *_seconds(fields, beat, where, first, end, rate)))
         at = end
     if at != frames or chapters[-1]["end_frame"] != at:
         refuse("frames", f"is {frames}, but the beats end at frame {at} and the chapters at "
                f"{chapters[-1]['end_frame']}")
-    return data
+    return Timeline(lesson, rate, frames, seconds, tuple(read_chapters), tuple(read_beats))
 
 
-def _check_seconds(fields: Fields, entry: dict[str, Any], where: str, first: int, end: int,
-                   fps: int) -> None:
-    """``start`` and ``end`` in seconds, when given, must be the frames' own times."""
+def _seconds(fields: Fields, entry: dict[str, Any], where: str, first: int, end: int,
+             fps: int) -> tuple[float, float]:
+    """``start`` and ``end`` in seconds: when given, they must be the frames' own times."""
+    found = []
     for key, frame in (("start", first), ("end", end)):
+        seconds = round(frame / fps, 6)
         if key in entry:
             seconds = fields.number(entry, key, where, minimum=0)
             if abs(seconds - frame / fps) > 0.5 / fps:
                 fields.fail(f"{where}.{key}", f"is {seconds} s, but frame {frame} is at "
                             f"{frame / fps:.3f} s")
+        found.append(seconds)
+    return found[0], found[1]

@@ -52,17 +52,17 @@ def presentation(rendered: RenderedLesson) -> dict[str, Any]:
     # Checked against the video too: a timeline past its end would pause on no frame.
     timeline = read_timeline(path, int(rendered.manifest["fps"]), rendered.duration,
                              rendered.slug)
-    beats = timeline["beats"]
+    beats = timeline.beats
     return {
         "lesson": rendered.slug, "title": rendered.title,
         "course": str(rendered.manifest.get("course", "")),
-        "fps": timeline["fps"], "duration": timeline["duration"],
-        "chapters": [{"number": c["number"], "title": c["title"], "start": c["start"],
-                      "first_beat": c["first_beat"],
-                      "beats": sum(1 for b in beats if b["chapter"] == c["number"])}
-                     for c in timeline["chapters"]],
-        "beats": [{"chapter": b["chapter"], "name": b["name"], "text": b["text"],
-                   "first_frame": b["first_frame"], "end_frame": b["end_frame"]}
+        "fps": timeline.fps, "duration": timeline.duration,
+        "chapters": [{"number": c.number, "title": c.title, "start": c.start,
+                      "first_beat": c.first_beat,
+                      "beats": sum(1 for b in beats if b.chapter == c.number)}
+                     for c in timeline.chapters],
+        "beats": [{"chapter": b.chapter, "name": b.name, "text": b.text,
+                   "first_frame": b.first_frame, "end_frame": b.end_frame}
                   for b in beats],
         # For a page opened from disk, where browsers refuse the captions file.
         "captions": [{"start": c.start.total_seconds(), "end": c.end.total_seconds(),

@@ -85,9 +85,9 @@ def scene_view(record: SceneRecord, scene: SceneRef, fps: int) -> dict[str, Any]
     beats = record.render.beats
     timeline = beat_timeline("", fps, [SceneBeats(
         scene.name, scene.title, frames, [(b.name, b.end, b.text) for b in beats])])
-    blocks = [{key: beat[key] for key in ("name", "text", "first_frame", "end_frame",
-                                          "start", "end")}
-              for beat in timeline["beats"]]
+    blocks = [{"name": beat.name, "text": beat.text, "first_frame": beat.first_frame,
+               "end_frame": beat.end_frame, "start": beat.start, "end": beat.end}
+              for beat in timeline.beats]
     words: list[dict[str, Any]] = []
     marks: list[dict[str, Any]] = []
     for beat in beats:

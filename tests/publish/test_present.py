@@ -69,8 +69,8 @@ def make_lesson(folder: Path, slug: str, title: str,
     Image.new("RGB", (1280, 720), "#14161C").save(folder / "thumbnail.png")
     Image.new("RGB", (64, 36), "#14161C").save(folder / "contact-sheet.png")
     timeline = beat_timeline(slug, FPS, [SceneBeats(*scene) for scene in scenes])
-    (folder / "beats.json").write_text(json.dumps(timeline), encoding="utf-8")
-    starts = [c["start"] for c in timeline["chapters"]]
+    (folder / "beats.json").write_text(json.dumps(timeline.to_json()), encoding="utf-8")
+    starts = [c.start for c in timeline.chapters]
     for name, *_ in scenes:
         (folder / "scenes" / f"{name}.mp4").write_bytes(b"")
     write_manifest(folder, {

@@ -185,7 +185,8 @@ def test_chapters_obey_youtubes_rules_and_are_embedded(
 
 def test_beats_json_tiles_the_lesson_and_each_beat_holds_its_own_captions(
         rendered: Path, manifest: dict[str, Any]) -> None:
-    timeline = check_timeline(json.loads((rendered / "beats.json").read_text()), manifest["fps"])
+    timeline = json.loads((rendered / "beats.json").read_text())
+    assert check_timeline(timeline, manifest["fps"]).to_json() == timeline
     assert manifest["files"]["beats"] == "beats.json"
     fps = manifest["fps"]
     assert timeline["frames"] == frame_count(rendered / "lesson.mp4")
