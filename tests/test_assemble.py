@@ -114,13 +114,15 @@ def earlier_render(out: Path) -> None:
     (out / MARKER).write_text('{"generator": "lessonreel 0.1.0"}')
 
 
-@pytest.fixture
-def tiny_scene_videos(tmp_path: Path) -> list[Path]:
-    """One 11-second test-pattern video per Module 2 scene (long enough for a chapter)."""
+@pytest.fixture(scope="module")
+def tiny_scene_videos(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """One 11-second test-pattern video per Module 2 scene (long enough for a chapter),
+    made once for the module: the tests read them and write elsewhere."""
     lesson = module02()
+    folder = tmp_path_factory.mktemp("scene-videos")
     videos = []
     for index in range(len(lesson.scenes)):
-        video = tmp_path / f"scene{index}.mp4"
+        video = folder / f"scene{index}.mp4"
         subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
                         "testsrc=size=160x90:rate=15:duration=11", "-c:v", "libx264",
                         "-pix_fmt", "yuv420p", str(video)], check=True)
