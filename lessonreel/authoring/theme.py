@@ -14,6 +14,10 @@ TEXT_COLOR = "#F2F2F2"
 MUTED_TEXT_COLOR = "#B8BCC6"
 AXIS_COLOR = "#9AA0AC"
 GRID_COLOR = "#3A3F4B"
+#: The course's web pages (site, presenter, studio) wear these colours too
+#: (lessonreel.publish.pages.palette_css); a panel on the page sits on this surface.
+PAGE_SURFACE = "#1D2029"
+PAGE_SURFACE_HOVER = "#262A35"
 
 # Colours named by what they stand for, used the same way in every scene.
 INPUT_COLOR = "#56B4E9"     # sky blue: inputs, x, the knob being turned

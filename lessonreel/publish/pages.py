@@ -8,7 +8,12 @@ from importlib import resources
 
 import jinja2
 
+from lessonreel.authoring import theme
 from lessonreel.captions.chapters import clock
+
+#: The stylesheet every page links first: the videos' colours as CSS variables, made from
+#: theme.py (not a file), so a page and its video never disagree on a colour.
+PALETTE = "palette.css"
 
 
 def environment() -> jinja2.Environment:
@@ -25,9 +30,26 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def palette_css() -> str:
+    """The course's colours for a page: its background, text, panels and accents, each
+    the one a video draws with."""
+    colours = {
+        "background": theme.BACKGROUND, "surface": theme.PAGE_SURFACE,
+        "surface-hover": theme.PAGE_SURFACE_HOVER, "border": theme.GRID_COLOR,
+        "text": theme.TEXT_COLOR, "muted": theme.MUTED_TEXT_COLOR,
+        "link": theme.INPUT_COLOR, "current": theme.HIGHLIGHT_COLOR,
+        "focus": theme.HIGHLIGHT_COLOR,
+    }
+    lines = "".join(f"  --{name}: {value.lower()};\n" for name, value in colours.items())
+    return ("/* lessonreel's colours, made from lessonreel/authoring/theme.py. */\n"
+            f":root {{\n  color-scheme: dark;\n{lines}}}\n")
+
+
 def asset_bytes(name: str, package: str = "lessonreel.publish") -> bytes:
     """A page's asset, from the ``templates`` folder of ``package`` (the site and the
-    presenter's, or the studio's)."""
+    presenter's, or the studio's); the palette made from the theme."""
+    if name == PALETTE:
+        return palette_css().encode()
     return (resources.files(package) / "templates" / name).read_bytes()
 
 

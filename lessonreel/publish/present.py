@@ -26,7 +26,7 @@ import srt
 from lessonreel.captions.timeline import read_timeline
 from lessonreel.errors import NotRenderedError
 from lessonreel.files import regular_file_inside
-from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
+from lessonreel.publish.pages import PALETTE, asset_bytes, asset_stamp, environment
 from lessonreel.publish.server import (
     REQUEST_TIMEOUT,
     Content,
@@ -39,7 +39,7 @@ from lessonreel.publish.source import RenderedLesson
 PAGE = "present.html"
 #: Files the presenter needs from a render: manifest role -> name beside the page.
 SERVED_FILES = {"video": "lesson.mp4", "vtt": "lesson.vtt"}
-ASSETS = ("present.css", "present.js")
+ASSETS = (PALETTE, "present.css", "present.js")
 
 
 def presentation(rendered: RenderedLesson) -> dict[str, Any]:

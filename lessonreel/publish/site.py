@@ -63,7 +63,7 @@ SITE_MANIFEST = ".lessonreel-site.json"
 #: Files a lesson page needs from its render: manifest role -> name on the site.
 COPIED_FILES = {"video": "lesson.mp4", "vtt": "lesson.vtt", "thumbnail": "thumbnail.png"}
 CHAPTERS_FILE = "chapters.vtt"
-ASSETS = ("site.css", "site.js", *PRESENT_ASSETS)
+ASSETS = ("site.css", "site.js", *PRESENT_ASSETS)  # the palette with the presenter's
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from typing import Any
 from lessonreel.authoring.lesson import Lesson, SceneRef
 from lessonreel.errors import UsageError
 from lessonreel.files import pid_folder, remove_orphans
-from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
+from lessonreel.publish.pages import PALETTE, asset_bytes, asset_stamp, environment
 from lessonreel.publish.server import Content, StaticServer, serve_files
 from lessonreel.render.quality import get_quality
 from lessonreel.studio.renders import QUALITY, Renderer, RenderQueue, SceneFailed
@@ -37,7 +37,7 @@ from lessonreel.studio.views import outline
 log = logging.getLogger("lessonreel.studio")
 
 PAGE = "studio.html"
-ASSETS = ("studio.css", "studio.js")
+ASSETS = (PALETTE, "studio.css", "studio.js")
 #: The package whose templates folder holds the page and its assets.
 PACKAGE = "lessonreel.studio"
 #: A studio's folder (its published videos and captions) is named so, with its pid.
