@@ -671,7 +671,8 @@ class SceneRender:
             fps=fields.integer(record, "fps", minimum=1, default=None),
             render_seconds=fields.number(record, "render_seconds", minimum=0, default=None),
             quality=fields.text(record, "quality", default=""),
-            shards=fields.integer(record, "shards", minimum=1, default=1),
+            # 0: every beat of the scene came from the beat cache, none was drawn.
+            shards=fields.integer(record, "shards", minimum=0, default=1),
             animation_frames=tuple(frames),
             beats=tuple(SceneBeat.from_json(b, fields, f"beats[{index}]")
                         for index, b in enumerate(fields.items(record, "beats", default=[]))),

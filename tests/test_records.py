@@ -13,6 +13,9 @@ from lessonreel.records import (
     BeatRecord,
     Mark,
     Play,
+    SceneBeat,
+    SceneRecord,
+    SceneRender,
     SentenceRecord,
     beats_json,
     read_beat_records,
@@ -66,3 +69,14 @@ def test_a_damaged_beats_file_is_one_error_naming_the_file_and_field(
     assert raised.value.field == field
     assert problem in raised.value.problem
     assert str(path) in str(raised.value) and "render the scene again" in str(raised.value)
+
+
+def test_a_scene_drawn_wholly_from_the_beat_cache_reads_back(tmp_path: Path) -> None:
+    # Every beat's segment came from the beat cache: the render drew no shard. Refusing
+    # that record made the cache throw away the entry it had just written.
+    record = SceneRecord("k", 30, {"video.mp4": 1}, {"video.mp4": "0" * 64},
+                         SceneRender(fps=15, shards=0, beats_cached=2,
+                                     beats=(SceneBeat("a", 0.0, 2.0, "Hi."),)))
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record.to_json()))
+    assert SceneRecord.read(path) == record

@@ -397,7 +397,8 @@ class SceneCache:
         self._prune(folder)
         entry = self.lookup(lesson, scene, variant, key)
         if entry is None:
-            raise RuntimeError(f"cache entry {folder} failed its own check right after writing")
+            raise RuntimeError(f"cache entry {folder} failed its own check right after "
+                               f"writing: {self._problem(folder, key)}")
         return entry
 
     def _put_in_place(self, staging: Path, folder: Path, key: str) -> None:
