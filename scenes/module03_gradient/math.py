@@ -126,6 +126,10 @@ LOSS_GRADIENT_LATEX = (
 )
 
 
+#: Levels of the round bowl drawn where its contours are shown (walking, steepest).
+ROUND_LEVELS: tuple[sp.Integer, ...] = tuple(sp.Integer(c) for c in (1, 2, 3, 4))
+
+
 # --- contours and the gradient across them, on a bowl that is not round ------
 
 #: A bowl three times as steep across y as along x. On the round bowl the gradient, the
