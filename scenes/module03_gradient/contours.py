@@ -40,11 +40,11 @@ class GradientArrowsOverContours(LessonScene):
         surface.move_to([0, 2.45, 0]).set_x(COLUMN_LEFT, LEFT)
 
         with self.voiceover(beat="contours", text=say(
-            "Now a bowl that is not round: {@f}{f}, three times as steep across y as along x. "
+            "Now a bowl that is not round: {@f}{f}, {k} times as steep across y as along x. "
             "{@becomes}Seen from above it becomes ovals called contours. On each of them f "
             "{@steady}holds steady, from {@low}{low} on the inner one to {high} on the "
             "{@outer}outer.",
-            f=m.LONG_SURFACE_EQUATION, low=m.CONTOUR_LOW, high=m.CONTOUR_HIGH,
+            f=m.LONG_SURFACE_EQUATION, k=m.LONG_STRETCH, low=m.CONTOUR_LOW, high=m.CONTOUR_HIGH,
         )) as tracker:
             # The map is drawn while the new bowl is announced and its formula written as it
             # is said; the ovals from "becomes" on; their levels are read out from the inner

@@ -141,6 +141,10 @@ LONG_SURFACE_LATEX = "f(x, y) = " + latex(LONG_SURFACE)
 LONG_GRADIENT_LATEX = r"\nabla f = " + pair_latex(*LONG_GRADIENT)
 #: "f(x, y) = x² + 3y²", for the narration.
 LONG_SURFACE_EQUATION = sp.Eq(f(x, y), LONG_SURFACE)
+#: How many times steeper the bowl is across y than along x at the same distance out:
+#: ∂f/∂y at (0, d) over ∂f/∂x at (d, 0).
+d = sp.Symbol("d", positive=True)
+LONG_STRETCH = sp.simplify(LONG_GRADIENT[1].subs({x: 0, y: d}) / LONG_GRADIENT[0].subs({x: d, y: 0}))
 
 #: Levels of f drawn as contours: ellipses √3 times as wide as they are tall.
 CONTOUR_LEVELS: tuple[sp.Integer, ...] = tuple(sp.Integer(c) for c in (1, 4, 9))
@@ -458,6 +462,8 @@ DESCENT_RATE_LATEX = latex(sp.Eq(eta, DESCENT_RATE))
 #: so the path bends towards the bowl's long axis instead of running straight in.
 DESCENT_X_FACTOR = sp.simplify(DESCENT[1].point[0] / DESCENT[0].point[0])
 DESCENT_Y_FACTOR = sp.simplify(DESCENT[1].point[1] / DESCENT[0].point[1])
+#: Contours drawn under the descent: two of the map's, and the one the walk starts on.
+DESCENT_LEVELS: tuple[sp.Expr, ...] = tuple(sorted({*CONTOUR_LEVELS[:2], DESCENT[0].value}))
 #: The bottom of the bowl, and the gradient there: zero, so a step from it goes nowhere.
 MINIMUM = point(0, 0)
 MINIMUM_GRADIENT = long_gradient_at(MINIMUM)

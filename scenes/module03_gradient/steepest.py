@@ -242,8 +242,8 @@ class SteepestAtOneOne(LessonScene):
         shown_at = best + float(m.ALPHA_SHOWN)
 
         with self.voiceover(beat="cosine", text=say(
-            "{@why}Why is that the top? {@dot}A dot product is the two lengths times the cosine "
-            "of {@alpha}the angle alpha between the arrows. u has length {one}, so {@rate}the "
+            "{@why}Why is that the top? {@dot}A dot product is the product of both lengths "
+            "times the cosine of {@alpha}the angle alpha between the arrows. u has length {one}, so {@rate}the "
             "rate is the gradient's length times cos alpha. {@most}A cosine is at most {most}, "
             "when alpha is {zero} and u lines up with the gradient: no direction climbs "
             "faster. {@right}At a right angle, along the contour, the rate is {flat}. "
