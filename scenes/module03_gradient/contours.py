@@ -55,13 +55,13 @@ class GradientArrowsOverContours(LessonScene):
             tracker.wait_until("low")
             self.play(FadeIn(labels, lag_ratio=0.3), run_time=tracker.until("outer"))
 
-        gradient = formula(m.LONG_GRADIENT_LATEX, theme.BODY_SIZE, theme.TANGENT_COLOR)
+        gradient = formula(m.LONG_GRADIENT_LATEX, theme.BODY_SIZE, theme.GRADIENT_COLOR)
         gradient.next_to(surface, DOWN, buff=0.35).set_x(COLUMN_LEFT, LEFT)
         dots, arrows = VGroup(), VGroup()
         for p in m.ARROW_POINTS:
             dots.add(Dot(plane_point(plane, p), radius=0.07, color=theme.HIGHLIGHT_COLOR))
             arrows.add(Arrow(plane_point(plane, p), plane_point(plane, m.arrow_tip(p)), buff=0,
-                             color=theme.TANGENT_COLOR, stroke_width=5,
+                             color=theme.GRADIENT_COLOR, stroke_width=5,
                              max_tip_length_to_length_ratio=0.3))
         scale_note = prose(m.ARROW_SCALE_NOTE, theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
         scale_note.next_to(gradient, DOWN, buff=0.3).set_x(COLUMN_LEFT, LEFT)
@@ -92,7 +92,7 @@ class GradientArrowsOverContours(LessonScene):
         worked = VGroup(*(
             formula(line, theme.LABEL_SIZE, color) for line, color in zip(
                 m.perpendicular_latex(p),
-                (theme.TANGENT_COLOR, theme.HIGHLIGHT_COLOR, theme.TEXT_COLOR), strict=True)))
+                (theme.GRADIENT_COLOR, theme.HIGHLIGHT_COLOR, theme.TEXT_COLOR), strict=True)))
         worked.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         worked.next_to(scale_note, DOWN, buff=0.5).set_x(COLUMN_LEFT, LEFT)
         others = VGroup(*(VGroup(d, a) for k, (d, a) in enumerate(zip(dots, arrows, strict=True))
@@ -129,7 +129,7 @@ class GradientArrowsOverContours(LessonScene):
             formula(m.angle_latex("straight out from the bottom:", m.AWAY_DEGREES_APPROX),
                     theme.LABEL_SIZE, theme.MUTED_TEXT_COLOR),
             formula(r"\nabla f{}:\; \approx " + m.latex(m.GRADIENT_DEGREES_APPROX) + r"^\circ",
-                    theme.LABEL_SIZE, theme.TANGENT_COLOR),
+                    theme.LABEL_SIZE, theme.GRADIENT_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         angles.next_to(worked, DOWN, buff=0.5).set_x(COLUMN_LEFT, LEFT)
 
@@ -161,7 +161,7 @@ class GradientArrowsOverContours(LessonScene):
         t0 = float(m.contour_parameter(p))
         oval = ParametricFunction(
             lambda s: plane.c2p(a * np.cos(t0 + s), b * np.sin(t0 + s)), t_range=[0, TAU])
-        walker = Dot(plane_point(plane, p), radius=0.09, color=theme.INPUT_COLOR)
+        walker = Dot(plane_point(plane, p), radius=0.09, color=theme.POSITION_COLOR)
         f_at = sp.lambdify((m.x, m.y), m.LONG_SURFACE)
         # The walker's reading of f, in the free corner low on the left of the map: carried
         # beside the walker it would pass over the contours' own labels.

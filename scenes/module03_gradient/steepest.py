@@ -12,8 +12,10 @@ from scenes.module03_gradient import math as m
 from scenes.module03_gradient.contour_map import contour_map
 
 rate_at = sp.lambdify(m.theta, m.DIRECTIONAL)
-#: The unit direction is a choice the viewer turns, like an input knob.
-DIRECTION_COLOR = theme.INPUT_COLOR
+#: The unit direction is a choice the viewer turns in the input plane, like a position.
+DIRECTION_COLOR = theme.POSITION_COLOR
+#: The rate along u, D_u f, is a slope: every statement of it in the slope's colour.
+RATE_COLOR = theme.SLOPE_COLOR
 #: Left edge of the formulas on the right of the map.
 COLUMN_LEFT = 0.3
 
@@ -29,7 +31,7 @@ class SteepestAtOneOne(LessonScene):
         g = m.STEEP_GRADIENT
         tip = (m.STEEP_POINT[0] + m.STEEP_ARROW_SCALE * g[0],
                m.STEEP_POINT[1] + m.STEEP_ARROW_SCALE * g[1])
-        arrow = Arrow(here, plane_point(plane, tip), buff=0, color=theme.TANGENT_COLOR,
+        arrow = Arrow(here, plane_point(plane, tip), buff=0, color=theme.GRADIENT_COLOR,
                       stroke_width=6)
         dot = Dot(here, radius=0.09, color=theme.HIGHLIGHT_COLOR)
         level = m.value_at(m.STEEP_POINT)
@@ -41,9 +43,9 @@ class SteepestAtOneOne(LessonScene):
         half = prose(m.STEEP_ARROW_NOTE, theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
         half.next_to(plane, DOWN, buff=0.15)
         lines = VGroup(*(formula(text, theme.LABEL_SIZE, color) for text, color in (
-            (m.STEEP_GRADIENT_LATEX, theme.TANGENT_COLOR),
+            (m.STEEP_GRADIENT_LATEX, theme.GRADIENT_COLOR),
             (m.STEEP_LENGTH_LATEX, theme.TEXT_COLOR),
-            (m.STEEP_DIRECTION_LATEX, theme.TEXT_COLOR),
+            (m.STEEP_DIRECTION_LATEX, DIRECTION_COLOR),
         ))).arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.2, 1.3, 0])
 
         unit = plane.x_axis.get_unit_size()
@@ -98,7 +100,7 @@ class SteepestAtOneOne(LessonScene):
         step_lines.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         step_lines.next_to(u_line, DOWN, buff=0.4).set_x(COLUMN_LEFT, LEFT)
         step_lines[1].shift(RIGHT * 1.0)
-        rate_line = formula(m.DIRECTIONAL_LATEX, theme.LABEL_SIZE, theme.TEXT_COLOR)
+        rate_line = formula(m.DIRECTIONAL_LATEX, theme.LABEL_SIZE, RATE_COLOR)
         rate_line.next_to(u_line, DOWN, buff=0.4).set_x(COLUMN_LEFT, LEFT)
 
         with self.voiceover(beat="compare", text=say(
@@ -142,7 +144,7 @@ class SteepestAtOneOne(LessonScene):
         axis_names = VGroup(
             formula(r"\theta", theme.SMALL_SIZE, DIRECTION_COLOR).next_to(
                 axes.c2p(turn_degrees, 0), RIGHT, buff=0.12),
-            formula(r"D_u f", theme.SMALL_SIZE, theme.TANGENT_COLOR).next_to(
+            formula(r"D_u f", theme.SMALL_SIZE, RATE_COLOR).next_to(
                 axes.c2p(0, -low), UP, buff=0.1))
         # The rate's graph in pieces, so u can keep time with the words: to the contour,
         # where it stops while its angle is said; on to face the centre, where it stops
@@ -150,11 +152,11 @@ class SteepestAtOneOne(LessonScene):
         flat, facing = (float(m.degrees(a)) for a in (m.FLAT_ANGLE, m.STEEPEST_DESCENT_ANGLE))
         stops = [0.0, flat, facing, turn_degrees]
         curve = VGroup(*(axes.plot(lambda d: rate_at(np.radians(d)), x_range=[a, b],
-                                   color=theme.TANGENT_COLOR)
+                                   color=RATE_COLOR)
                          for a, b in zip(stops, stops[1:], strict=False)))
         theta_read = readout(r"\theta", 0, m.ANGLE_PLACES, DIRECTION_COLOR, unit=r"^\circ")
         rate_read = readout(r"D_u f", rate_at(0), m.APPROX_PLACES,
-                            theme.TANGENT_COLOR)
+                            RATE_COLOR)
         reads = VGroup(theta_read, rate_read).arrange(RIGHT, buff=0.8)
         reads.next_to(rate_line, DOWN, buff=0.3).set_x(COLUMN_LEFT, LEFT)
         marker = always_redraw(lambda: Dot(
@@ -193,7 +195,7 @@ class SteepestAtOneOne(LessonScene):
         guide = DashedLine(axes.c2p(np.degrees(best), low), peak, color=theme.HIGHLIGHT_COLOR)
         # The exact value from SymPy takes the place of the live (float) readouts.
         peak_label = formula(m.sweep_latex(m.STEEPEST_ANGLE), theme.LABEL_SIZE,
-                             theme.HIGHLIGHT_COLOR).move_to(reads, aligned_edge=LEFT)
+                             RATE_COLOR).move_to(reads, aligned_edge=LEFT)
 
         with self.voiceover(beat="peak", text=say(
             "It peaks at {@angle}{angle} degrees, {@own}the gradient's own direction, with the "
@@ -220,12 +222,10 @@ class SteepestAtOneOne(LessonScene):
                         here: np.ndarray, unit: float, rate_line: MathTex) -> None:
         """The proof: ∇f · u = ‖∇f‖ cos α, largest at α = 0, smallest at α = π."""
         best = float(m.STEEPEST_ANGLE)
-        cosine = formula(m.COSINE_GENERAL_LATEX, theme.LABEL_SIZE, theme.TEXT_COLOR)
+        cosine = formula(m.COSINE_GENERAL_LATEX, theme.LABEL_SIZE, RATE_COLOR)
         cosine.move_to(rate_line, aligned_edge=LEFT)
-        cases = VGroup(*(formula(m.cosine_case_latex(a), theme.LABEL_SIZE, color)
-                         for a, color in zip(m.COSINE_ANGLES, (theme.HIGHLIGHT_COLOR,
-                                                               theme.TEXT_COLOR,
-                                                               theme.SECANT_COLOR), strict=True)))
+        cases = VGroup(*(formula(m.cosine_case_latex(a), theme.LABEL_SIZE, RATE_COLOR)
+                         for a in m.COSINE_ANGLES))
         cases.arrange(DOWN, aligned_edge=LEFT, buff=0.4).next_to(cosine, DOWN, buff=0.6)
         cases.set_x(COLUMN_LEFT, LEFT)
 

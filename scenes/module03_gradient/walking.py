@@ -19,9 +19,9 @@ LEAP_ARC = -0.6
 ARROW_TIME = 0.5
 #: What each readout shows, and in which colour: where the walker is, f there, ∇f there.
 READOUTS = (
-    (m.WalkStep.point_latex, theme.INPUT_COLOR),
+    (m.WalkStep.point_latex, theme.POSITION_COLOR),
     (m.WalkStep.value_latex, theme.OUTPUT_COLOR),
-    (m.WalkStep.gradient_latex, theme.TANGENT_COLOR),
+    (m.WalkStep.gradient_latex, theme.GRADIENT_COLOR),
 )
 
 
@@ -57,7 +57,7 @@ class WalkUphillAndDownhill(LessonScene):
             raise ValueError(f"{len(steps)} steps need {len(steps)} marks, not {arrivals}")
         for (here, there), arrival in zip(steps, arrivals, strict=True):
             start, end = plane_point(self.plane, here.point), plane_point(self.plane, there.point)
-            step = Arrow(start, end, buff=0, color=theme.TANGENT_COLOR, stroke_width=5,
+            step = Arrow(start, end, buff=0, color=theme.GRADIENT_COLOR, stroke_width=5,
                          max_tip_length_to_length_ratio=0.3)
             trail.add(step, Dot(start, radius=0.05, color=theme.HIGHLIGHT_COLOR))
             self.add(trail[-1])
@@ -75,7 +75,7 @@ class WalkUphillAndDownhill(LessonScene):
         readouts = readouts_for(start)
         column = VGroup(*readouts).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
         column.move_to([3.3, -1.1, 0])
-        rule = formula(m.UPHILL_RULE_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
+        rule = formula(m.UPHILL_RULE_LATEX, theme.LABEL_SIZE, theme.GRADIENT_COLOR)
         rate = formula(m.WALK_STEP_LATEX, theme.LABEL_SIZE)
         VGroup(rule, rate).arrange(DOWN, buff=0.3).move_to([3.35, 1.35, 0])
         column.set_x(rule.get_x())
@@ -115,7 +115,7 @@ class WalkUphillAndDownhill(LessonScene):
             # lands as f's new value is said.
             self.walk(m.UPHILL, dot, readouts, trail, tracker, ("climbs", "f1"))
 
-        downhill = formula(m.DOWNHILL_RULE_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
+        downhill = formula(m.DOWNHILL_RULE_LATEX, theme.LABEL_SIZE, theme.GRADIENT_COLOR)
         downhill.move_to(rule)
         _, f1, f2, f3 = (s.value for s in m.DOWNHILL)
         with self.voiceover(beat="downhill", text=say(
