@@ -19,10 +19,10 @@ LESSON = Lesson(
     scenes=(
         SceneRef("overview", "GradientLessonTitle", "Welcome and learning objectives"),
         SceneRef("partials_to_gradient", "PartialsBecomeGradient",
-                 "From partial derivatives to the gradient"),
+                 "From partials to the gradient"),
         SceneRef("contours", "GradientArrowsOverContours", "Gradient arrows on a contour map"),
         SceneRef("walking", "WalkUphillAndDownhill", "Walking uphill and downhill"),
-        SceneRef("steepest", "SteepestAtOneOne", "Why the gradient is the steepest way up"),
+        SceneRef("steepest", "SteepestAtOneOne", "Why the gradient is steepest"),
         SceneRef("overview", "BridgeToGradientDescent", "Gradient descent on a stretched bowl"),
     ),
     # Once every arrow is drawn, before the worked dot product fills the right-hand side.

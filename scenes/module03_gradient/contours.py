@@ -10,7 +10,7 @@ from manim import *
 from lessonreel import LessonScene, say, theme
 from scenes.common.layout import formula, plane_point, prose, readout, scene_title
 from scenes.module03_gradient import math as m
-from scenes.module03_gradient.contour_map import contour_map
+from scenes.module03_gradient.contour_map import axis_labels, contour_map
 
 #: Where each contour's "f = c" label sits: the angle t of the traced ellipse
 #: (sqrt(c) cos t, sqrt(c/3) sin t), in degrees. Low on the right, the quarter no arrow
@@ -28,6 +28,7 @@ class GradientArrowsOverContours(LessonScene):
         self.plane, rings = contour_map((-3.4, 3.4), (-2.3, 3.3), width=6.4, center=(-3.25, -0.35),
                                         levels=m.CONTOUR_LEVELS, surface=m.LONG_SURFACE)
         plane = self.plane
+        ticks = axis_labels(plane, (1, 2, 3), (1, 2))
         labels = VGroup()
         t = np.radians(LABEL_ANGLE)
         for level, (a, b) in zip(m.CONTOUR_LEVELS, m.CONTOUR_AXES, strict=True):
@@ -49,7 +50,7 @@ class GradientArrowsOverContours(LessonScene):
             # The map is drawn while the new bowl is announced and its formula written as it
             # is said; the ovals from "becomes" on; their levels are read out from the inner
             # one, and the last is in place as "outer" is said.
-            self.play(Write(title), Create(plane), run_time=tracker.until("f"))
+            self.play(Write(title), Create(plane), FadeIn(ticks), run_time=tracker.until("f"))
             self.play(Write(surface), run_time=tracker.until("becomes"))
             self.play(Create(rings, lag_ratio=0.3), run_time=tracker.until("steady"))
             tracker.wait_until("low")
@@ -99,8 +100,8 @@ class GradientArrowsOverContours(LessonScene):
                           if k != 1))
 
         with self.voiceover(beat="right-angle", text=say(
-            "At the point {p}, the arrow meets {@contour}its contour at {@right}a right angle: "
-            "{@gradient}the gradient {g}, dotted with {@direction}the contour's direction {t}, "
+            "At the point {p}, the arrow meets {@contour}its contour at {@right}a right angle. "
+            "{@gradient}The gradient {g} dotted with {@direction}the contour's direction {t} "
             "gives {@dot}exactly {dot}.",
             p=p, g=m.RIGHT_ANGLE_GRADIENT, t=m.RIGHT_ANGLE_TANGENT, dot=m.RIGHT_ANGLE_DOT,
         ), hold=1.0) as tracker:
@@ -126,10 +127,9 @@ class GradientArrowsOverContours(LessonScene):
         away = DashedLine(origin, start + 1.4 * out, color=theme.MUTED_TEXT_COLOR, stroke_width=3)
         bottom = Dot(origin, radius=0.08, color=theme.TEXT_COLOR)
         angles = VGroup(
-            formula(m.angle_latex("straight out from the bottom:", m.AWAY_DEGREES_APPROX),
+            formula(m.angle_latex("out from the bottom:", m.AWAY_DEGREES_APPROX),
                     theme.LABEL_SIZE, theme.MUTED_TEXT_COLOR),
-            formula(r"\nabla f{}:\; \approx " + m.latex(m.GRADIENT_DEGREES_APPROX) + r"^\circ",
-                    theme.LABEL_SIZE, theme.GRADIENT_COLOR),
+            formula(m.GRADIENT_ANGLE_LATEX, theme.LABEL_SIZE, theme.GRADIENT_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         angles.next_to(worked, DOWN, buff=0.5).set_x(COLUMN_LEFT, LEFT)
 

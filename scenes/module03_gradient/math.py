@@ -57,8 +57,8 @@ def fraction_text(q: sp.Rational) -> str:
 
 def column_latex(entries: Sequence[sp.Expr | str]) -> str:
     """A column vector; string entries are taken as LaTeX already."""
-    # Extra room between rows, so stacked fractions do not touch.
-    body = r" \\[6pt] ".join(e if isinstance(e, str) else latex(e) for e in entries)
+    # Extra room between rows, so stacked fractions do not touch (6pt left ∂x on ∂f).
+    body = r" \\[14pt] ".join(e if isinstance(e, str) else latex(e) for e in entries)
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
@@ -245,8 +245,12 @@ def perpendicular_latex(p: Point = RIGHT_ANGLE_POINT) -> tuple[str, str, str]:
     )
 
 
+#: The gradient's angle at RIGHT_ANGLE_POINT, rounded, said as "about".
+GRADIENT_ANGLE_LATEX = rf"\nabla f\text{{: about }}{latex(GRADIENT_DEGREES_APPROX)}^\circ"
+
+
 def angle_latex(name: str, degrees_: sp.Expr) -> str:
-    """``gradient: 72°`` style labels, in LaTeX: a name and a whole number of degrees."""
+    """``out from the bottom: 45°``, in LaTeX: a name and a whole number of degrees."""
     return rf"\text{{{name}}}\; {latex(degrees_)}^\circ"
 
 
@@ -316,7 +320,8 @@ STEEP_DIRECTION: Point = (sp.simplify(STEEP_GRADIENT[0] / STEEP_LENGTH),
                           sp.simplify(STEEP_GRADIENT[1] / STEEP_LENGTH))
 #: The gradient is drawn at this fraction of its length beside the unit directions.
 STEEP_ARROW_SCALE = sp.Rational(1, 2)
-STEEP_ARROW_NOTE = f"∇f drawn at {fraction_text(STEEP_ARROW_SCALE)} scale"
+#: Two arrows at different scales in one plot: the note says both.
+STEEP_ARROW_NOTE = f"∇f at {fraction_text(STEEP_ARROW_SCALE)} scale, u at full length"
 #: The angle the gradient at STEEP_POINT points at, in degrees (45).
 STEEP_DIRECTION_DEGREES = sp.simplify(sp.atan2(STEEP_GRADIENT[1], STEEP_GRADIENT[0]) * 180 / sp.pi)
 #: Places an irrational value is rounded to after "≈", and its live readout shows.

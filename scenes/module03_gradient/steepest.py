@@ -9,7 +9,7 @@ from manim import *
 from lessonreel import LessonScene, say, theme
 from scenes.common.layout import formula, plane_point, prose, readout, scene_title, themed_axes
 from scenes.module03_gradient import math as m
-from scenes.module03_gradient.contour_map import contour_map
+from scenes.module03_gradient.contour_map import axis_labels, contour_map
 
 rate_at = sp.lambdify(m.theta, m.DIRECTIONAL)
 #: The unit direction is a choice the viewer turns in the input plane, like a position.
@@ -28,6 +28,7 @@ class SteepestAtOneOne(LessonScene):
         plane, ring = contour_map((-0.5, 2.5), (-0.5, 2.5), width=5.2, center=(-3.8, -0.4),
                                   levels=(m.value_at(m.STEEP_POINT),), step=0.5)
         here = plane_point(plane, m.STEEP_POINT)
+        ticks = axis_labels(plane, (1, 2), (1, 2))
         g = m.STEEP_GRADIENT
         tip = (m.STEEP_POINT[0] + m.STEEP_ARROW_SCALE * g[0],
                m.STEEP_POINT[1] + m.STEEP_ARROW_SCALE * g[1])
@@ -41,7 +42,7 @@ class SteepestAtOneOne(LessonScene):
             [np.cos(np.radians(-10)), np.sin(np.radians(-10))]))))
         level_label.add_background_rectangle(color=theme.BACKGROUND, opacity=1, buff=0.04)
         half = prose(m.STEEP_ARROW_NOTE, theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
-        half.next_to(plane, DOWN, buff=0.15)
+        half.next_to(plane, DOWN, buff=0.15).align_to(plane, LEFT)
         lines = VGroup(*(formula(text, theme.LABEL_SIZE, color) for text, color in (
             (m.STEEP_GRADIENT_LATEX, theme.GRADIENT_COLOR),
             (m.STEEP_LENGTH_LATEX, theme.TEXT_COLOR),
@@ -68,7 +69,7 @@ class SteepestAtOneOne(LessonScene):
             # The map and the point while "Back at (1, 1)" is said; the arrow and its value
             # from "the gradient", its length from "Its length", the unit vector from
             # "Divided" to its angle.
-            self.play(Write(title), Create(plane), Create(ring), FadeIn(level_label),
+            self.play(Write(title), Create(plane), FadeIn(ticks), Create(ring), FadeIn(level_label),
                       FadeIn(dot, scale=2), run_time=tracker.until("gradient"))
             self.play(GrowArrow(arrow), FadeIn(half), Write(lines[0]),
                       run_time=tracker.until("length"))
@@ -174,8 +175,11 @@ class SteepestAtOneOne(LessonScene):
             # "Along the x axis"; u sets off on "It drops", reaches the contour on its rate
             # and stays while its angle is said, sets off again on "negative", faces the
             # centre on "facing" and finishes the turn on "climbs back".
+            # The readout gives θ from here on: its arc fades where it stands.
+            theta_arc.clear_updaters()
             self.play(Create(axes), FadeIn(degree_ticks), FadeIn(rate_ticks),
-                      FadeIn(axis_names), FadeOut(theta_label), angle.animate.set_value(0.0),
+                      FadeIn(axis_names), FadeOut(theta_label), FadeOut(theta_arc),
+                      angle.animate.set_value(0.0),
                       run_time=1.0)
             self.play(FadeIn(reads), FadeIn(marker), run_time=tracker.until("along"))
             theta_read[1].add_updater(lambda n: n.set_value(np.degrees(angle.get_value())))
@@ -215,7 +219,7 @@ class SteepestAtOneOne(LessonScene):
             self.play(FadeOut(reads), FadeIn(peak_label), run_time=1.0)
 
         self.cosine_argument(graph=(axes, degree_ticks, rate_ticks, axis_names, curve,
-                                            marker, guide, peak_label, theta_arc),
+                                            marker, guide, peak_label),
                              angle=angle, here=here, unit=unit, rate_line=rate_line)
 
     def cosine_argument(self, graph: tuple[Mobject, ...], angle: ValueTracker,

@@ -85,15 +85,14 @@ class WalkUphillAndDownhill(LessonScene):
 
         with self.voiceover(beat="start", text=say(
             "Back on the round bowl, {@bowl}{f}, where every step is easy to follow: put a "
-            "point at {@p}{p}, where f is {@f}{f0}. {@each}Each step moves it by {@eta}a "
-            "learning rate, {eta}, times the {@gradient}gradient it finds there; here {eta} "
-            "is {@step}{step:frac}.",
+            "point at {@p}{p}, where f is {@f}{f0}. {@each}Each step moves it by the learning "
+            "rate {eta}, here {@step}{step:frac}, times the {@gradient}gradient it finds there.",
             f=m.SURFACE_EQUATION, p=start.point, f0=start.value, eta=m.eta, step=m.WALK_STEP,
         )) as tracker:
             # The round map is drawn while it is announced, its formula as it is said; the
-            # point and each of its readouts come as they are said, the rule on "Each step"
-            # (η in it as η is named), the gradient's readout on "gradient" and the rate as
-            # its value is said.
+            # point and each of its readouts come as they are said, the rule (with η) from
+            # "Each step" to the rate's value, which comes as it is said, and the gradient's
+            # readout on "gradient".
             self.play(Write(title), Create(self.plane), Create(rings), FadeIn(ticks),
                       run_time=tracker.until("bowl"))
             self.play(Write(surface), run_time=tracker.until("p"))
@@ -101,9 +100,9 @@ class WalkUphillAndDownhill(LessonScene):
             tracker.wait_until("f")
             self.play(FadeIn(column[1]), run_time=1.0)
             tracker.wait_until("each")
-            self.play(Write(rule), run_time=tracker.until("gradient"))
-            self.play(FadeIn(column[2]), run_time=tracker.until("step"))
-            self.play(FadeIn(rate), run_time=1.0)
+            self.play(Write(rule), run_time=tracker.until("step"))
+            self.play(FadeIn(rate), run_time=tracker.until("gradient"))
+            self.play(FadeIn(column[2]), run_time=1.0)
 
         trail = VGroup()
         with self.voiceover(beat="uphill", text=say(

@@ -11,7 +11,7 @@ from scenes.module03_gradient import math as m
 def test_gradient_stacks_the_partials_2x_and_2y() -> None:
     assert (m.PARTIAL_X, m.PARTIAL_Y) == (2 * m.x, 2 * m.y)
     assert m.GRADIENT == sp.Matrix([2 * m.x, 2 * m.y])
-    assert m.GRADIENT_PARTS_LATEX[-1] == r"\begin{bmatrix} 2 x \\[6pt] 2 y \end{bmatrix}"
+    assert m.GRADIENT_PARTS_LATEX[-1] == r"\begin{bmatrix} 2 x \\[14pt] 2 y \end{bmatrix}"
 
 
 def test_each_point_gets_its_own_gradient() -> None:
@@ -227,7 +227,7 @@ def test_each_downhill_step_covers_the_same_share_of_the_way() -> None:
 
 
 def test_scale_notes_and_right_angle_are_computed() -> None:
-    assert m.STEEP_ARROW_NOTE == "∇f drawn at 1/2 scale"
+    assert m.STEEP_ARROW_NOTE == "∇f at 1/2 scale, u at full length"
     assert m.RIGHT_ANGLE_GRADIENT == (2, 6)
     assert m.RIGHT_ANGLE_TANGENT == (-3, 1)
     assert m.RIGHT_ANGLE_DOT == 0
