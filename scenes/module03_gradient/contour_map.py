@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import sympy as sp
 from manim import DOWN, LEFT, RIGHT, UP, NumberPlane, VGroup
 
@@ -31,14 +32,16 @@ def contour_map(
     return plane, rings
 
 
-def axis_labels(plane: NumberPlane, xs: Sequence[int], ys: Sequence[int]) -> VGroup:
+def axis_labels(plane: NumberPlane, xs: Sequence[int], ys: Sequence[int],
+                x_side: np.ndarray = DOWN) -> VGroup:
     """Tick numbers at ``xs`` and ``ys`` and the axes' names x and y, for a map whose
-    points are read out: under the x axis and left of the y axis, each on a patch of
-    background so a contour passing behind it does not cut the digits."""
+    points are read out: on ``x_side`` of the x axis (under it unless a contour's label
+    sits there) and left of the y axis, each on a patch of background so a contour
+    passing behind it does not cut the digits."""
     labels = VGroup()
     for v in xs:
         labels.add(formula(str(v), theme.SMALL_SIZE, theme.AXIS_COLOR).next_to(
-            plane.c2p(v, 0), DOWN + LEFT * 0.4, buff=0.08))
+            plane.c2p(v, 0), x_side + LEFT * 0.4, buff=0.08))
     for v in ys:
         labels.add(formula(str(v), theme.SMALL_SIZE, theme.AXIS_COLOR).next_to(
             plane.c2p(0, v), LEFT + DOWN * 0.4, buff=0.08))

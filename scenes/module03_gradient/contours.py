@@ -28,7 +28,8 @@ class GradientArrowsOverContours(LessonScene):
         self.plane, rings = contour_map((-3.4, 3.4), (-2.3, 3.3), width=6.4, center=(-3.25, -0.35),
                                         levels=m.CONTOUR_LEVELS, surface=m.LONG_SURFACE)
         plane = self.plane
-        ticks = axis_labels(plane, (1, 2, 3), (1, 2))
+        # The x axis's numbers above it: the contours' labels sit below it on the right.
+        ticks = axis_labels(plane, (1, 2), (1, 2), x_side=UP)
         labels = VGroup()
         t = np.radians(LABEL_ANGLE)
         for level, (a, b) in zip(m.CONTOUR_LEVELS, m.CONTOUR_AXES, strict=True):
