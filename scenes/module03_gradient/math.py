@@ -144,7 +144,8 @@ LONG_SURFACE_EQUATION = sp.Eq(f(x, y), LONG_SURFACE)
 #: How many times steeper the bowl is across y than along x at the same distance out:
 #: ∂f/∂y at (0, d) over ∂f/∂x at (d, 0).
 d = sp.Symbol("d", positive=True)
-LONG_STRETCH = sp.simplify(LONG_GRADIENT[1].subs({x: 0, y: d}) / LONG_GRADIENT[0].subs({x: d, y: 0}))
+LONG_STRETCH = sp.simplify(
+    LONG_GRADIENT[1].subs({x: 0, y: d}) / LONG_GRADIENT[0].subs({x: d, y: 0}))
 
 #: Levels of f drawn as contours: ellipses √3 times as wide as they are tall.
 CONTOUR_LEVELS: tuple[sp.Integer, ...] = tuple(sp.Integer(c) for c in (1, 4, 9))
@@ -224,7 +225,8 @@ RIGHT_ANGLE_DOT = sp.simplify(dot(RIGHT_ANGLE_GRADIENT, RIGHT_ANGLE_TANGENT))
 #: Degrees round from the x axis: where the gradient at RIGHT_ANGLE_POINT points, and where
 #: "straight away from the bottom" points from there. They differ: the gradient is not aimed
 #: away from the minimum, so stepping against it does not head straight for the minimum.
-RIGHT_ANGLE_GRADIENT_DEGREES = sp.atan2(RIGHT_ANGLE_GRADIENT[1], RIGHT_ANGLE_GRADIENT[0]) * 180 / sp.pi
+RIGHT_ANGLE_GRADIENT_DEGREES = (
+    sp.atan2(RIGHT_ANGLE_GRADIENT[1], RIGHT_ANGLE_GRADIENT[0]) * 180 / sp.pi)
 RIGHT_ANGLE_AWAY_DEGREES = sp.atan2(RIGHT_ANGLE_POINT[1], RIGHT_ANGLE_POINT[0]) * 180 / sp.pi
 #: Both rounded to whole degrees for the narration and the screen (72 and 45).
 GRADIENT_DEGREES_APPROX = sp.Integer(round(float(RIGHT_ANGLE_GRADIENT_DEGREES)))

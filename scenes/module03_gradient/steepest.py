@@ -247,13 +247,14 @@ class SteepestAtOneOne(LessonScene):
 
         with self.voiceover(beat="cosine", text=say(
             "{@why}Why is that the top? {@dot}A dot product is the product of both lengths "
-            "times the cosine of {@alpha}the angle alpha between the arrows. u has length {one}, so {@rate}the "
-            "rate is the gradient's length times cos alpha. {@most}A cosine is at most {most}, "
-            "when alpha is {zero} and u lines up with the gradient: no direction climbs "
-            "faster. {@right}At a right angle, along the contour, the rate is {flat}. "
+            "times the cosine of {@alpha}the angle alpha between the arrows. u has length "
+            "{one}, so {@rate}the rate is the gradient's length times cos alpha. "
+            "{@most}A cosine is at most {most}, when alpha is {zero} and u lines up with the "
+            "gradient: no direction climbs faster. {@right}At a right angle, along the "
+            "contour, the rate is {flat}. "
             "{@least}And at its least, {least}, when alpha is pi, u faces straight against the "
             "gradient: {@down}the steepest way down, a rate of {down}.",
-            one=m.COSINE_MAX, most=m.COSINE_MAX, zero=m.COSINE_ANGLES[0], flat=m.FLAT_RATE,
+            one=m.length(m.STEEP_DIRECTION), most=m.COSINE_MAX, zero=m.COSINE_ANGLES[0], flat=m.FLAT_RATE,
             least=-m.COSINE_MAX, down=m.STEEPEST_DESCENT_RATE,
         ), hold=1.0) as tracker:
             # The graph has made its point and clears as the question is asked; the rate's
