@@ -254,7 +254,8 @@ class SteepestAtOneOne(LessonScene):
             "contour, the rate is {flat}. "
             "{@least}And at its least, {least}, when alpha is pi, u faces straight against the "
             "gradient: {@down}the steepest way down, a rate of {down}.",
-            one=m.length(m.STEEP_DIRECTION), most=m.COSINE_MAX, zero=m.COSINE_ANGLES[0], flat=m.FLAT_RATE,
+            one=m.length(m.STEEP_DIRECTION), most=m.COSINE_MAX, zero=m.COSINE_ANGLES[0],
+            flat=m.FLAT_RATE,
             least=-m.COSINE_MAX, down=m.STEEPEST_DESCENT_RATE,
         ), hold=1.0) as tracker:
             # The graph has made its point and clears as the question is asked; the rate's
