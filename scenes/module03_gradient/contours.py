@@ -102,8 +102,8 @@ class GradientArrowsOverContours(LessonScene):
 
         with self.voiceover(beat="right-angle", text=say(
             "At the point {p}, the arrow meets {@contour}its contour at {@right}a right angle. "
-            "{@gradient}The gradient {g} dotted with {@direction}the contour's direction {t} "
-            "is {@dot}exactly {dot}.",
+            "{@gradient}The gradient is {g}. {@direction}The contour's direction is {t}. "
+            "{@dot}Their dot product is exactly {dot}.",
             p=p, g=m.RIGHT_ANGLE_GRADIENT, t=m.RIGHT_ANGLE_TANGENT, dot=m.RIGHT_ANGLE_DOT,
         ), hold=1.0) as tracker:
             # The other arrows step back as the point is named; the contour's direction is
