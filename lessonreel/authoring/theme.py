@@ -39,6 +39,12 @@ FUNCTION_COLOR = OUTPUT_COLOR
 SLOPE_COLOR = TANGENT_COLOR
 #: A network's weights, w1, w2, ...: the knobs learning turns.
 WEIGHT_COLOR = HIGHLIGHT_COLOR
+#: The gradient ∇f, its value and its arrows: the partial derivatives (slopes) stacked.
+GRADIENT_COLOR = SLOPE_COLOR
+#: A position or a direction chosen in the input plane: (x, y), a walker, a unit vector u.
+POSITION_COLOR = INPUT_COLOR
+#: A finite step and its size: a secant's Δx, a learning rate tried and the leaps it makes.
+STEP_COLOR = SECANT_COLOR
 
 TEXT_COLORS = {
     "text": TEXT_COLOR,

@@ -57,8 +57,8 @@ def fraction_text(q: sp.Rational) -> str:
 
 def column_latex(entries: Sequence[sp.Expr | str]) -> str:
     """A column vector; string entries are taken as LaTeX already."""
-    # Extra room between rows, so stacked fractions do not touch.
-    body = r" \\[6pt] ".join(e if isinstance(e, str) else latex(e) for e in entries)
+    # Extra room between rows, so stacked fractions do not touch (6pt left ∂x on ∂f).
+    body = r" \\[14pt] ".join(e if isinstance(e, str) else latex(e) for e in entries)
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
@@ -76,14 +76,14 @@ _nabla, _f = sp.symbols("nabla f", commutative=False)
 GRADIENT_NAME = _nabla * _f
 
 
-def value_at(p: Point) -> sp.Expr:
-    """f at ``p``, exactly."""
-    return sp.simplify(SURFACE.subs({x: p[0], y: p[1]}))
+def value_at(p: Point, surface: sp.Expr = SURFACE) -> sp.Expr:
+    """f at ``p``, exactly (the round bowl unless ``surface`` says otherwise)."""
+    return sp.simplify(surface.subs({x: p[0], y: p[1]}))
 
 
-def gradient_at(p: Point) -> Point:
+def gradient_at(p: Point, surface: sp.Expr = SURFACE) -> Point:
     """∇f at ``p`` as an exact pair."""
-    gx, gy = (sp.simplify(g.subs({x: p[0], y: p[1]})) for g in GRADIENT)
+    gx, gy = (sp.simplify(sp.diff(surface, v).subs({x: p[0], y: p[1]})) for v in (x, y))
     return gx, gy
 
 
@@ -126,54 +126,91 @@ LOSS_GRADIENT_LATEX = (
 )
 
 
-# --- contours and the gradient across them ----------------------------------
+#: Levels of the round bowl drawn where its contours are shown (walking, steepest).
+ROUND_LEVELS: tuple[sp.Integer, ...] = tuple(sp.Integer(c) for c in (1, 2, 3, 4))
 
-#: Levels of f drawn as contour circles.
-CONTOUR_LEVELS: tuple[sp.Integer, ...] = tuple(sp.Integer(c) for c in (1, 2, 3, 4))
-#: On x² + y² = c every point is sqrt(c) from the origin.
-CONTOUR_RADII: tuple[sp.Expr, ...] = tuple(
-    sp.sqrt(level) for level in CONTOUR_LEVELS
+
+# --- contours and the gradient across them, on a bowl that is not round ------
+
+#: A bowl three times as steep across y as along x. On the round bowl the gradient, the
+#: normal to a contour and "straight away from the bottom" are one direction; here they
+#: part, so the map can show which of them the gradient really is.
+LONG_SURFACE = x**2 + 3 * y**2
+LONG_GRADIENT = sp.Matrix([sp.diff(LONG_SURFACE, x), sp.diff(LONG_SURFACE, y)])
+LONG_SURFACE_LATEX = "f(x, y) = " + latex(LONG_SURFACE)
+LONG_GRADIENT_LATEX = r"\nabla f = " + pair_latex(*LONG_GRADIENT)
+#: "f(x, y) = x² + 3y²", for the narration.
+LONG_SURFACE_EQUATION = sp.Eq(f(x, y), LONG_SURFACE)
+#: How many times steeper the bowl is across y than along x at the same distance out:
+#: ∂f/∂y at (0, d) over ∂f/∂x at (d, 0).
+d = sp.Symbol("d", positive=True)
+LONG_STRETCH = sp.simplify(
+    LONG_GRADIENT[1].subs({x: 0, y: d}) / LONG_GRADIENT[0].subs({x: d, y: 0}))
+
+#: Levels of f drawn as contours: ellipses √3 times as wide as they are tall.
+CONTOUR_LEVELS: tuple[sp.Integer, ...] = tuple(sp.Integer(c) for c in (1, 4, 9))
+#: On x² + 3y² = c the ellipse reaches sqrt(c) along x and sqrt(c/3) along y.
+CONTOUR_AXES: tuple[Point, ...] = tuple(
+    (sp.sqrt(level), sp.sqrt(level / 3)) for level in CONTOUR_LEVELS
 )
-#: Points on the contours where an arrow of ∇f is drawn, spread around the circles.
-#: The quarter below the origin on the left is left free for the contours' labels.
+#: Points on the contours where an arrow of ∇f is drawn, spread around the ellipses;
+#: the quarter below the origin on the right is left free for the contours' labels.
 ARROW_POINTS: tuple[Point, ...] = (
-    point(1, 1), point(-1, 1), point(2, 0), point(0, sp.sqrt(3)),
-    point(1, -sp.sqrt(3)), point(sp.sqrt(3) / 2, "-1/2"),
+    point("1/2", "1/2"), point(1, 1), point(-2, 0),
+    point("3/2", "3/2"), point("-3/2", "3/2"), point(-1, -1),
 )
-#: Arrows are drawn at this fraction of their length so the longest fit between rings.
-ARROW_SCALE = sp.Rational(1, 4)
+#: Arrows are drawn at this fraction of their length so the longest fit on the map.
+ARROW_SCALE = sp.Rational(1, 6)
 #: The point where the right angle between gradient and contour is marked.
 RIGHT_ANGLE_POINT = point(1, 1)
-#: Lowest and highest contour drawn, the inner and the outer ring.
+#: Lowest and highest contour drawn, the inner and the outer ellipse.
 CONTOUR_LOW, CONTOUR_HIGH = min(CONTOUR_LEVELS), max(CONTOUR_LEVELS)
 #: The note under the contour map, computed from the scale the arrows are drawn at.
 ARROW_SCALE_NOTE = f"arrows drawn at {fraction_text(ARROW_SCALE)} scale"
 #: The claim the contour scene ends on.
 PERPENDICULAR_VERDICT_LATEX = r"\nabla f \perp \text{its contour, everywhere}"
 
-#: A contour of level r² traced once around: (r cos t, r sin t).
-r = sp.symbols("r", positive=True)
-CONTOUR_PATH = sp.Matrix([r * sp.cos(t), r * sp.sin(t)])
+#: A contour of level c traced once around: (sqrt(c) cos t, sqrt(c/3) sin t).
+c = sp.symbols("c", positive=True)
+CONTOUR_PATH = sp.Matrix([sp.sqrt(c) * sp.cos(t), sp.sqrt(c / 3) * sp.sin(t)])
 CONTOUR_VELOCITY = CONTOUR_PATH.diff(t)
 
 
+def long_value_at(p: Point) -> sp.Expr:
+    """f = x² + 3y² at ``p``."""
+    return value_at(p, LONG_SURFACE)
+
+
+def long_gradient_at(p: Point) -> Point:
+    """∇f = (2x, 6y) at ``p``."""
+    return gradient_at(p, LONG_SURFACE)
+
+
+def contour_parameter(p: Point) -> sp.Expr:
+    """The t at which the traced contour through ``p`` passes through it."""
+    level = long_value_at(p)
+    return sp.atan2(p[1] / sp.sqrt(level / 3), p[0] / sp.sqrt(level))
+
+
 def contour_tangent(p: Point) -> Point:
-    """Direction of the contour through ``p``: the velocity of the traced circle there."""
-    at = {r: length(p), t: sp.atan2(p[1], p[0])}
+    """Direction of the contour through ``p``: the traced ellipse's velocity there,
+    rescaled so its y entry is 1 (or its x entry, where y's is 0): whole numbers to read."""
+    at = {c: long_value_at(p), t: contour_parameter(p)}
     vx, vy = (sp.simplify(v.subs(at)) for v in CONTOUR_VELOCITY)
-    return vx, vy
+    unit = abs(vy) if vy != 0 else abs(vx)
+    return sp.simplify(vx / unit), sp.simplify(vy / unit)
 
 
 def gradient_along_contour() -> sp.Expr:
     """∇f · (contour velocity) for every point of every contour, simplified (it is 0)."""
     on_path = {x: CONTOUR_PATH[0], y: CONTOUR_PATH[1]}
-    grad = tuple(g.subs(on_path) for g in GRADIENT)
+    grad = tuple(g.subs(on_path) for g in LONG_GRADIENT)
     return sp.simplify(dot(grad, (CONTOUR_VELOCITY[0], CONTOUR_VELOCITY[1])))
 
 
 def arrow_tip(p: Point) -> Point:
     """Where the drawn (scaled) gradient arrow from ``p`` ends."""
-    gx, gy = gradient_at(p)
+    gx, gy = long_gradient_at(p)
     return p[0] + ARROW_SCALE * gx, p[1] + ARROW_SCALE * gy
 
 
@@ -182,14 +219,23 @@ def level_latex(level: sp.Expr) -> str:
 
 
 #: The gradient at RIGHT_ANGLE_POINT, the contour's direction there, and their dot product (0).
-RIGHT_ANGLE_GRADIENT = gradient_at(RIGHT_ANGLE_POINT)
+RIGHT_ANGLE_GRADIENT = long_gradient_at(RIGHT_ANGLE_POINT)
 RIGHT_ANGLE_TANGENT = contour_tangent(RIGHT_ANGLE_POINT)
 RIGHT_ANGLE_DOT = sp.simplify(dot(RIGHT_ANGLE_GRADIENT, RIGHT_ANGLE_TANGENT))
+#: Degrees round from the x axis: where the gradient at RIGHT_ANGLE_POINT points, and where
+#: "straight away from the bottom" points from there. They differ: the gradient is not aimed
+#: away from the minimum, so stepping against it does not head straight for the minimum.
+RIGHT_ANGLE_GRADIENT_DEGREES = (
+    sp.atan2(RIGHT_ANGLE_GRADIENT[1], RIGHT_ANGLE_GRADIENT[0]) * 180 / sp.pi)
+RIGHT_ANGLE_AWAY_DEGREES = sp.atan2(RIGHT_ANGLE_POINT[1], RIGHT_ANGLE_POINT[0]) * 180 / sp.pi
+#: Both rounded to whole degrees for the narration and the screen (72 and 45).
+GRADIENT_DEGREES_APPROX = sp.Integer(round(float(RIGHT_ANGLE_GRADIENT_DEGREES)))
+AWAY_DEGREES_APPROX = sp.Integer(round(float(RIGHT_ANGLE_AWAY_DEGREES)))
 
 
 def perpendicular_latex(p: Point = RIGHT_ANGLE_POINT) -> tuple[str, str, str]:
     """The gradient at ``p``, the contour's direction t there, and ∇f · t worked out to 0."""
-    g, tangent = gradient_at(p), contour_tangent(p)
+    g, tangent = long_gradient_at(p), contour_tangent(p)
     terms = " + ".join(
         rf"{latex(a)} \cdot {latex(b) if b >= 0 else rf'({latex(b)})'}"
         for a, b in zip(g, tangent, strict=True)
@@ -199,6 +245,15 @@ def perpendicular_latex(p: Point = RIGHT_ANGLE_POINT) -> tuple[str, str, str]:
         rf"\mathbf{{t}} = {pair_latex(*tangent)}",
         rf"\nabla f \cdot \mathbf{{t}} = {terms} = {latex(sp.simplify(dot(g, tangent)))}",
     )
+
+
+#: The gradient's angle at RIGHT_ANGLE_POINT, rounded, said as "about".
+GRADIENT_ANGLE_LATEX = rf"\nabla f\text{{: about }}{latex(GRADIENT_DEGREES_APPROX)}^\circ"
+
+
+def angle_latex(name: str, degrees_: sp.Expr) -> str:
+    """``out from the bottom: 45°``, in LaTeX: a name and a whole number of degrees."""
+    return rf"\text{{{name}}}\; {latex(degrees_)}^\circ"
 
 
 # --- walking with and against the gradient ----------------------------------
@@ -221,15 +276,16 @@ class WalkStep:
         return r"\nabla f = " + pair_decimal(*self.gradient)
 
 
-def walk(start: Point, step: sp.Expr, steps: int, uphill: bool) -> tuple[WalkStep, ...]:
+def walk(start: Point, step: sp.Expr, steps: int, uphill: bool,
+         surface: sp.Expr = SURFACE) -> tuple[WalkStep, ...]:
     """The start and each point after it: p ← p ± step·∇f(p), with f and ∇f there."""
     if steps < 1:
         raise ValueError("a walk takes at least one step")
     sign = 1 if uphill else -1
     here, visited = start, []
     for _ in range(steps + 1):
-        visited.append(WalkStep(here, value_at(here), gradient_at(here)))
-        g = gradient_at(here)
+        g = gradient_at(here, surface)
+        visited.append(WalkStep(here, value_at(here, surface), g))
         here = (sp.simplify(here[0] + sign * step * g[0]),
                 sp.simplify(here[1] + sign * step * g[1]))
     return tuple(visited)
@@ -266,7 +322,8 @@ STEEP_DIRECTION: Point = (sp.simplify(STEEP_GRADIENT[0] / STEEP_LENGTH),
                           sp.simplify(STEEP_GRADIENT[1] / STEEP_LENGTH))
 #: The gradient is drawn at this fraction of its length beside the unit directions.
 STEEP_ARROW_SCALE = sp.Rational(1, 2)
-STEEP_ARROW_NOTE = f"∇f drawn at {fraction_text(STEEP_ARROW_SCALE)} scale"
+#: Two arrows at different scales in one plot: the note says both.
+STEEP_ARROW_NOTE = f"∇f at {fraction_text(STEEP_ARROW_SCALE)} scale, u at full length"
 #: The angle the gradient at STEEP_POINT points at, in degrees (45).
 STEEP_DIRECTION_DEGREES = sp.simplify(sp.atan2(STEEP_GRADIENT[1], STEEP_GRADIENT[0]) * 180 / sp.pi)
 #: Places an irrational value is rounded to after "≈", and its live readout shows.
@@ -308,6 +365,10 @@ ALONG_X_RATE = directional_at(sp.Integer(0))
 #: The same rate written as |∇f| cos(angle between u and ∇f): largest when they line up.
 # Unevaluated: SymPy would otherwise rewrite it as a sine.
 DIRECTIONAL_AS_COSINE = STEEP_LENGTH * sp.cos(theta - STEEPEST_ANGLE, evaluate=False)
+#: Where u first stands, off the x axis, so the angle θ it makes can be drawn.
+COMPARE_ANGLE = sp.pi / 6
+#: How far u is turned off the gradient to open the angle α when α is named.
+ALPHA_SHOWN = sp.pi / 3
 #: Angles at which the sweep pauses, with the exact rate there.
 SWEEP_ANGLES: tuple[sp.Expr, ...] = (
     sp.Integer(0), STEEPEST_ANGLE, sp.pi / 2, 3 * sp.pi / 4, sp.pi, 5 * sp.pi / 4,
@@ -341,13 +402,46 @@ STEEP_DIRECTION_LATEX = (
 UNIT_DIRECTION_LATEX = rf"u = {pair_latex(*UNIT_DIRECTION)}"
 # In the order the dot product is written: the cosine (x) term first.
 DIRECTIONAL_LATEX = rf"D_u f = \nabla f \cdot u = {latex(DIRECTIONAL, order='none')}"
-DIRECTIONAL_SLOPE_LATEX = (
-    rf"\frac{{d}}{{d\theta}} D_u f = {latex(DIRECTIONAL_SLOPE, order='none')} = 0"
-    rf" \;\Rightarrow\; \theta = {latex(STEEPEST_ANGLE)}"
+#: Why the rate along u is ∇f · u: a small step h·u moves x by h·u₁ and y by h·u₂, so to
+#: first order f changes by h times (∂f/∂x·u₁ + ∂f/∂y·u₂); per unit of step, that sum.
+h, u_1, u_2 = sp.symbols("h u_1 u_2", real=True)
+SMALL_STEP_LATEX = (
+    r"f(\mathbf{p} + h\,u) - f(\mathbf{p}) \approx "
+    r"h\left(\frac{\partial f}{\partial x} u_1 + \frac{\partial f}{\partial y} u_2\right)"
+)
+SMALL_STEP_DOT_LATEX = r"= h\; \nabla f \cdot u"
+#: The first-order change along u at STEEP_POINT, checked against the true change: they
+#: differ by a term in h², so divided by h and with h → 0 the rate is ∇f · u exactly.
+FIRST_ORDER_CHANGE = sp.expand(
+    SURFACE.subs({x: STEEP_POINT[0] + h * u_1, y: STEEP_POINT[1] + h * u_2})
+    - value_at(STEEP_POINT)
 )
 STEEPEST_LATEX = (
     rf"\max D_u f = {latex(STEEPEST_RATE)} = \lVert \nabla f \rVert"
 )
+#: The cosine argument, in general: u has length 1, so ∇f · u = ‖∇f‖ cos α, where α is the
+#: angle between u and ∇f; then its largest and smallest, where the cosine is 1 and -1.
+alpha = sp.Symbol("alpha", real=True)
+COSINE_GENERAL_LATEX = (
+    r"D_u f = \lVert \nabla f \rVert \, \lVert u \rVert \cos\alpha"
+    r" = \lVert \nabla f \rVert \cos\alpha"
+)
+#: The angles α the argument names: lined up, square across (along the contour), facing
+#: against; and the rate at each at (1, 1): ‖∇f‖ cos α.
+COSINE_ANGLES: tuple[sp.Expr, ...] = (sp.Integer(0), sp.pi / 2, sp.pi)
+
+
+def cosine_rate(a: sp.Expr) -> sp.Expr:
+    """‖∇f(1, 1)‖ cos α: the rate along the direction at angle α from the gradient."""
+    return sp.simplify(STEEP_LENGTH * sp.cos(a))
+
+
+def cosine_case_latex(a: sp.Expr) -> str:
+    """``α = 0: D_u f = 2√2 (largest)`` for one angle the argument names."""
+    word = {1: "largest", 0: "along the contour", -1: "smallest"}[int(sp.cos(a))]
+    return rf"\alpha = {latex(a)}:\; D_u f = {latex(cosine_rate(a))}\;\text{{({word})}}"
+
+
 COSINE_LATEX = rf"D_u f = {latex(DIRECTIONAL_AS_COSINE)}"
 
 
@@ -360,19 +454,31 @@ def sweep_latex(angle: sp.Expr) -> str:
     return rf"\theta = {latex(degrees(angle))}^\circ:\; D_u f = {shown}"
 
 
-# --- gradient descent --------------------------------------------------------
+# --- gradient descent, on the bowl that is not round -------------------------
 
-#: The learning rate and start of the closing example.
-DESCENT_RATE = sp.Rational(1, 4)
+#: The learning rate and start of the closing example, on x² + 3y².
+DESCENT_RATE = sp.Rational(1, 10)
 DESCENT_START = point(2, 1)
-DESCENT_STEPS = 3
-DESCENT = walk(DESCENT_START, DESCENT_RATE, DESCENT_STEPS, uphill=False)
+#: Steps in the table, and steps drawn on the map (the rest of the way, faint).
+DESCENT_STEPS, DESCENT_PATH_STEPS = 3, 12
+DESCENT = walk(DESCENT_START, DESCENT_RATE, DESCENT_STEPS, uphill=False, surface=LONG_SURFACE)
+DESCENT_PATH = walk(DESCENT_START, DESCENT_RATE, DESCENT_PATH_STEPS, uphill=False,
+                    surface=LONG_SURFACE)
 DESCENT_RATE_LATEX = latex(sp.Eq(eta, DESCENT_RATE))
-#: Each step multiplies f by this: p ← (1 − 2η) p, so f ← (1 − 2η)² f.
-DESCENT_SHRINK = sp.simplify(DESCENT[1].value / DESCENT[0].value)
-#: Each step covers this fraction of the way to the minimum at the origin (1 − (1 − 2η)).
-DESCENT_STRIDE = stride(DESCENT)
+#: One step of x ← x − η·2x, y ← y − η·6y multiplies x and y by these: y shrinks faster,
+#: so the path bends towards the bowl's long axis instead of running straight in.
+DESCENT_X_FACTOR = sp.simplify(DESCENT[1].point[0] / DESCENT[0].point[0])
+DESCENT_Y_FACTOR = sp.simplify(DESCENT[1].point[1] / DESCENT[0].point[1])
+#: Contours drawn under the descent: two of the map's, and the one the walk starts on.
+DESCENT_LEVELS: tuple[sp.Expr, ...] = tuple(sorted({*CONTOUR_LEVELS[:2], DESCENT[0].value}))
+#: The bottom of the bowl, and the gradient there: zero, so a step from it goes nowhere.
+MINIMUM = point(0, 0)
+MINIMUM_GRADIENT = long_gradient_at(MINIMUM)
+MINIMUM_GRADIENT_LATEX = rf"\nabla f{pair_latex(*MINIMUM)} = {pair_latex(*MINIMUM_GRADIENT)}"
 NETWORK_RULE_LATEX = r"w \leftarrow w - \eta\, \frac{\partial L}{\partial w}"
+#: What the three parts of the picture become in a network: the point, its height, the arrow.
+NETWORK_POINT_LATEX = r"(x, y) \;\to\; (w_1, w_2, \ldots, w_n)"
+NETWORK_HEIGHT_LATEX = r"f \;\to\; L"
 
 
 def descent_row_latex(k: int) -> tuple[str, str, str]:

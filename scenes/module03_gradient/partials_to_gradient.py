@@ -36,7 +36,7 @@ class PartialsBecomeGradient(LessonScene):
             self.play(FadeIn(partials[1], shift=DOWN * 0.2), run_time=1.0)
 
         gradient = MathTex(*m.GRADIENT_PARTS_LATEX, font_size=theme.BODY_SIZE,
-                           color=theme.TANGENT_COLOR)
+                           color=theme.GRADIENT_COLOR)
         gradient.next_to(partials, DOWN, buff=0.7)
         name, equals, definition, equals_again, values = gradient
 
@@ -65,7 +65,7 @@ class PartialsBecomeGradient(LessonScene):
             axis.add_numbers(x_values=[v for v in range(math.ceil(lo), math.floor(hi) + 1)
                                        if v != 0 and v not in skip],
                              font_size=theme.SMALL_SIZE, num_decimal_places=0)
-        column = VGroup(*(formula(m.evaluated_latex(p), theme.LABEL_SIZE, theme.TANGENT_COLOR)
+        column = VGroup(*(formula(m.evaluated_latex(p), theme.LABEL_SIZE, theme.GRADIENT_COLOR)
                           for p in m.EVALUATED_POINTS))
         column.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         arrows, dots = VGroup(), VGroup()
@@ -78,7 +78,7 @@ class PartialsBecomeGradient(LessonScene):
             where.add_background_rectangle(color=theme.BACKGROUND, opacity=1, buff=0.04)
             dots.add(VGroup(Dot(plane_point(plane, p), color=theme.HIGHLIGHT_COLOR), where))
             arrows.add(Arrow(plane_point(plane, p), plane_point(plane, tip), buff=0,
-                             color=theme.TANGENT_COLOR, stroke_width=5))
+                             color=theme.GRADIENT_COLOR, stroke_width=5))
 
         p1, p2 = m.EVALUATED_POINTS
         g1, g2 = (m.gradient_at(p) for p in m.EVALUATED_POINTS)
@@ -99,7 +99,7 @@ class PartialsBecomeGradient(LessonScene):
                 self.play(Write(line), FadeIn(dot, scale=2), run_time=tracker.until(vector))
                 self.play(GrowArrow(arrow), run_time=0.8)
 
-        loss = formula(m.LOSS_GRADIENT_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
+        loss = formula(m.LOSS_GRADIENT_LATEX, theme.LABEL_SIZE, theme.GRADIENT_COLOR)
         loss.next_to(column, DOWN, buff=0.6).align_to(gradient, LEFT)
         note = prose("an entry for every weight", theme.SMALL_SIZE, theme.MUTED_TEXT_COLOR)
         note.next_to(loss, DOWN, buff=0.25).align_to(loss, LEFT)

@@ -8,15 +8,20 @@ from lessonreel import BeatTracker, LessonScene, say, theme
 from scenes.common.cards import text_block
 from scenes.common.layout import formula, plane_point, scene_title
 from scenes.module03_gradient import math as m
-from scenes.module03_gradient.contour_map import contour_map
+from scenes.module03_gradient.contour_map import axis_labels, contour_map
 
+#: The learning rates tried beside the chosen one, too large and too small, and their steps:
+#: the colour of a finite step, not of a position (the walker) or of the gradient.
+OVERSHOOT_COLOR = CRAWL_COLOR = theme.STEP_COLOR
+#: How far each overshooting leap bows off the straight line, in radians.
+LEAP_ARC = -0.6
 #: Seconds a step's arrow takes to grow before the point follows it.
 ARROW_TIME = 0.5
 #: What each readout shows, and in which colour: where the walker is, f there, ∇f there.
 READOUTS = (
-    (m.WalkStep.point_latex, theme.INPUT_COLOR),
+    (m.WalkStep.point_latex, theme.POSITION_COLOR),
     (m.WalkStep.value_latex, theme.OUTPUT_COLOR),
-    (m.WalkStep.gradient_latex, theme.TANGENT_COLOR),
+    (m.WalkStep.gradient_latex, theme.GRADIENT_COLOR),
 )
 
 
@@ -52,7 +57,7 @@ class WalkUphillAndDownhill(LessonScene):
             raise ValueError(f"{len(steps)} steps need {len(steps)} marks, not {arrivals}")
         for (here, there), arrival in zip(steps, arrivals, strict=True):
             start, end = plane_point(self.plane, here.point), plane_point(self.plane, there.point)
-            step = Arrow(start, end, buff=0, color=theme.TANGENT_COLOR, stroke_width=5,
+            step = Arrow(start, end, buff=0, color=theme.GRADIENT_COLOR, stroke_width=5,
                          max_tip_length_to_length_ratio=0.3)
             trail.add(step, Dot(start, radius=0.05, color=theme.HIGHLIGHT_COLOR))
             self.add(trail[-1])
@@ -64,25 +69,33 @@ class WalkUphillAndDownhill(LessonScene):
         title = scene_title("Walking with the gradient")
         self.plane, rings = contour_map((-0.5, 2.5), (-0.5, 1.5), width=6.2, center=(-3.45, -0.6),
                                        step=0.5)
+        ticks = axis_labels(self.plane, (1, 2), (1,))
         start = m.UPHILL[0]
         dot = Dot(plane_point(self.plane, start.point), radius=0.1, color=theme.HIGHLIGHT_COLOR)
         readouts = readouts_for(start)
         column = VGroup(*readouts).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
         column.move_to([3.3, -1.1, 0])
-        rule = formula(m.UPHILL_RULE_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
+        rule = formula(m.UPHILL_RULE_LATEX, theme.LABEL_SIZE, theme.GRADIENT_COLOR)
         rate = formula(m.WALK_STEP_LATEX, theme.LABEL_SIZE)
-        VGroup(rule, rate).arrange(DOWN, buff=0.3).move_to([3.35, 1.75, 0])
+        VGroup(rule, rate).arrange(DOWN, buff=0.3).move_to([3.35, 1.35, 0])
         column.set_x(rule.get_x())
 
+        surface = formula(m.SURFACE_LATEX, theme.LABEL_SIZE, theme.FUNCTION_COLOR)
+        surface.move_to([3.35, 2.45, 0])
+
         with self.voiceover(beat="start", text=say(
-            "Put a point at {@p}{p}, where f is {@f}{f}. {@each}Each step moves it by "
-            "{@step}{step:frac} of the {@gradient}gradient it finds there.",
-            p=start.point, f=start.value, step=m.WALK_STEP,
+            "Back on the round bowl, {@bowl}{f}, where every step is easy to follow: put a "
+            "point at {@p}{p}, where f is {@f}{f0}. {@each}Each step moves it by the learning "
+            "rate {eta}, here {@step}{step:frac}, times the {@gradient}gradient it finds there.",
+            f=m.SURFACE_EQUATION, p=start.point, f0=start.value, eta=m.eta, step=m.WALK_STEP,
         )) as tracker:
-            # The map is drawn while "Put a point at" is said; the point and each of its
-            # readouts come as they are said, the rule on "Each step", its rate on the rate.
-            self.play(Write(title), Create(self.plane), Create(rings),
-                      run_time=tracker.until("p"))
+            # The round map is drawn while it is announced, its formula as it is said; the
+            # point and each of its readouts come as they are said, the rule (with η) from
+            # "Each step" to the rate's value, which comes as it is said, and the gradient's
+            # readout on "gradient".
+            self.play(Write(title), Create(self.plane), Create(rings), FadeIn(ticks),
+                      run_time=tracker.until("bowl"))
+            self.play(Write(surface), run_time=tracker.until("p"))
             self.play(FadeIn(dot, scale=2), FadeIn(column[0]), run_time=1.0)
             tracker.wait_until("f")
             self.play(FadeIn(column[1]), run_time=1.0)
@@ -101,7 +114,7 @@ class WalkUphillAndDownhill(LessonScene):
             # lands as f's new value is said.
             self.walk(m.UPHILL, dot, readouts, trail, tracker, ("climbs", "f1"))
 
-        downhill = formula(m.DOWNHILL_RULE_LATEX, theme.LABEL_SIZE, theme.TANGENT_COLOR)
+        downhill = formula(m.DOWNHILL_RULE_LATEX, theme.LABEL_SIZE, theme.GRADIENT_COLOR)
         downhill.move_to(rule)
         _, f1, f2, f3 = (s.value for s in m.DOWNHILL)
         with self.voiceover(beat="downhill", text=say(
@@ -120,17 +133,19 @@ class WalkUphillAndDownhill(LessonScene):
             self.walk(m.DOWNHILL, dot, readouts, trail, tracker, ("f1", "f2", "f3"))
 
         # The same start with other learning rates, drawn faint over the walk just taken.
-        big = formula(m.OVERSHOOT_RATE_LATEX, theme.LABEL_SIZE, theme.SECANT_COLOR).move_to(rate)
-        small = formula(m.CRAWL_RATE_LATEX, theme.LABEL_SIZE, theme.INPUT_COLOR).move_to(rate)
+        big = formula(m.OVERSHOOT_RATE_LATEX, theme.LABEL_SIZE, OVERSHOOT_COLOR).move_to(rate)
+        small = formula(m.CRAWL_RATE_LATEX, theme.LABEL_SIZE, CRAWL_COLOR).move_to(rate)
         chosen = formula(m.WALK_STEP_LATEX, theme.LABEL_SIZE).move_to(rate)
+        # Bowed, each to its own left: the return leap runs back along the first leap's line,
+        # and drawn straight it would lie on top of it.
         leaps = VGroup(*(Arrow(plane_point(self.plane, a.point), plane_point(self.plane, b.point),
-                               buff=0.06, color=theme.SECANT_COLOR, stroke_width=4,
-                               max_tip_length_to_length_ratio=0.15)
+                               buff=0.06, color=OVERSHOOT_COLOR, stroke_width=4,
+                               max_tip_length_to_length_ratio=0.15, path_arc=LEAP_ARC)
                          for a, b in zip(m.OVERSHOOT, m.OVERSHOOT[1:], strict=False)))
         landings = VGroup(*(Dot(plane_point(self.plane, s.point), radius=0.06,
-                                color=theme.SECANT_COLOR) for s in m.OVERSHOOT[1:]))
+                                color=OVERSHOOT_COLOR) for s in m.OVERSHOOT[1:]))
         creeps = VGroup(*(Dot(plane_point(self.plane, s.point), radius=0.05,
-                              color=theme.INPUT_COLOR) for s in m.CRAWL[1:]))
+                              color=CRAWL_COLOR) for s in m.CRAWL[1:]))
 
         with self.voiceover(beat="rate", text=say(
             "How big should each step be? That is the job of {@eta}{eta}, the learning rate. "
@@ -149,11 +164,16 @@ class WalkUphillAndDownhill(LessonScene):
             trail.save_state()
             tracker.wait_until("eta")
             self.play(Indicate(rate, color=theme.HIGHLIGHT_COLOR), run_time=1.2)
+            # The readouts belong to the walk at 1/4: they leave with it, so no value of
+            # another walk stands beside these.
             tracker.wait_until("raise")
-            self.play(FadeTransform(rate, big), trail.animate.set_opacity(0.3), run_time=1.0)
+            self.play(FadeTransform(rate, big), trail.animate.set_opacity(0.3),
+                      FadeOut(dot), *(FadeOut(r) for r in readouts), run_time=1.0)
             for leap, landing, mark in zip(leaps, landings, ("leaps", "bounces"), strict=True):
                 tracker.wait_until(mark)
-                self.play(GrowArrow(leap), FadeIn(landing), run_time=1.2)
+                # The landing is marked once the leap has arrived there.
+                self.play(GrowArrow(leap), run_time=0.9)
+                self.play(FadeIn(landing, scale=2), run_time=0.3)
             tracker.wait_until("drop")
             self.play(FadeTransform(big, small), leaps.animate.set_opacity(0.3),
                       landings.animate.set_opacity(0.3), run_time=1.0)
@@ -165,7 +185,7 @@ class WalkUphillAndDownhill(LessonScene):
         # leaves no room to move it left.
         lesson = text_block("the step a learning system takes", theme.LABEL_SIZE,
                             theme.HIGHLIGHT_COLOR, max_width=5.6, align="center",
-                            ).next_to(chosen, DOWN, buff=0.45)
+                            ).next_to(VGroup(*readouts), DOWN, buff=0.45)
         with self.voiceover(beat="learner", text=(
             "Stepping against the gradient is exactly what {@system}a learning system does "
             "with its error: it nudges its weights downhill, a little at a time."
@@ -173,7 +193,7 @@ class WalkUphillAndDownhill(LessonScene):
             # The walk against the gradient comes back, at its own rate, as it is named;
             # the rule is ringed and the note comes on "a learning system".
             self.play(FadeOut(leaps), FadeOut(landings), FadeOut(creeps),
-                      FadeTransform(small, chosen), Restore(trail),
-                      run_time=tracker.until("system"))
+                      FadeTransform(small, chosen), Restore(trail), FadeIn(dot),
+                      *(FadeIn(r) for r in readouts), run_time=tracker.until("system"))
             self.play(Circumscribe(rule, color=theme.HIGHLIGHT_COLOR), FadeIn(lesson),
                       run_time=1.5)

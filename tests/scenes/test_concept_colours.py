@@ -17,11 +17,18 @@ CONCEPTS = {
     re.compile(r"^Text\('slope [<>≈]"): (theme.SLOPE_COLOR,),
     # A weight's name on its edge or knob: w_{1}, w_{2}, ..., w_{n}; grey while frozen.
     re.compile(r"^MathTex\('w_\{?[0-9n]\}?'\)$"): (theme.WEIGHT_COLOR, theme.FROZEN_COLOR),
+    # The gradient's value stated: ∇f = (2x, 2y), ∇f(1, 1) = (2, 2), ∇f = (0.2, 0.1).
+    re.compile(r"^MathTex\('\\\\nabla f(\\\\left)?(\(.*\))? = [(\\]"): (theme.GRADIENT_COLOR,),
+    # The rate along a direction u, D_u f, stated (a slope): its formula, value, readout.
+    re.compile(r"^MathTex\('(\\\\theta = .*)?D_u f ?="): (theme.SLOPE_COLOR,),
+    # A position read out: (x, y) = (0.8, 0.4).
+    re.compile(r"^MathTex\('\(x, y\) = "): (theme.POSITION_COLOR,),
 }
 
 #: A scene that states each concept, so the check above is known to find what it checks.
 SHOWN_IN = {"FUNCTION": "SliceSurfaceAtYEqualsOne", "SLOPE": "SlopeTellsDirection",
-            "WEIGHT": "WhyPartialDerivatives"}
+            "WEIGHT": "WhyPartialDerivatives", "GRADIENT": "GradientArrowsOverContours",
+            "RATE": "SteepestAtOneOne", "POSITION": "WalkUphillAndDownhill"}
 
 
 def stated(constructed: ConstructedScene) -> list[tuple[str, str, str, str]]:
