@@ -25,7 +25,7 @@ class GradientArrowsOverContours(LessonScene):
 
     def construct(self) -> None:
         title = scene_title("The gradient on a contour map")
-        self.plane, rings = contour_map((-3.4, 3.4), (-2.3, 3.3), width=6.4, center=(-3.25, -0.35),
+        self.plane, rings = contour_map((-3.4, 3.4), (-2.3, 3.3), width=6.4, center=(-3.15, -0.35),
                                         levels=m.CONTOUR_LEVELS, surface=m.LONG_SURFACE)
         plane = self.plane
         # The x axis's numbers above it: the contours' labels sit below it on the right.

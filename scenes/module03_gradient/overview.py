@@ -48,7 +48,7 @@ class BridgeToGradientDescent(LessonScene):
 
     def construct(self) -> None:
         title = scene_title("Gradient descent")
-        plane, rings = contour_map((-0.5, 2.5), (-0.5, 1.5), width=5.8, center=(-3.6, -0.6),
+        plane, rings = contour_map((-0.5, 2.5), (-0.5, 1.5), width=5.8, center=(-3.45, -0.6),
                                    levels=m.DESCENT_LEVELS, surface=m.LONG_SURFACE, step=0.5)
         ticks = axis_labels(plane, (1, 2), (1,))
         rule = formula(m.DOWNHILL_RULE_LATEX, theme.BODY_SIZE, theme.GRADIENT_COLOR)

@@ -55,7 +55,7 @@ class PartialsBecomeGradient(LessonScene):
             self.play(FadeIn(equals_again), TransformFromCopy(definition, values), run_time=2.0)
 
         (x_lo, x_hi), (y_lo, y_hi) = span = ((-2, 3.5), (-0.5, 3.5))
-        plane = themed_plane(*span, width=6.0).move_to([3.45, -0.75, 0])
+        plane = themed_plane(*span, width=6.0).move_to([3.35, -0.75, 0])
         # Whole numbers on both axes, so each gradient the narration gives can be read off
         # the grid; none where a point sits on an axis with its own label beside it.
         on_x = {p[0] for p in m.EVALUATED_POINTS if p[1] == 0}

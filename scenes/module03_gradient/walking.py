@@ -67,7 +67,7 @@ class WalkUphillAndDownhill(LessonScene):
 
     def construct(self) -> None:
         title = scene_title("Walking with the gradient")
-        self.plane, rings = contour_map((-0.5, 2.5), (-0.5, 1.5), width=6.2, center=(-3.45, -0.6),
+        self.plane, rings = contour_map((-0.5, 2.5), (-0.5, 1.5), width=6.2, center=(-3.25, -0.6),
                                        step=0.5)
         ticks = axis_labels(self.plane, (1, 2), (1,))
         start = m.UPHILL[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -44,37 +43,11 @@ def test_no_beat_cuts_its_speech_short(constructed: ConstructedScene) -> None:
         assert beat.end - beat.start >= beat.speech.duration - 1e-6, beat.name
 
 
-#: Scenes whose plots or grids still leave the title-safe area at some beat's end, now
-#: that the check covers every visible mobject and not only text. All are Module 3's,
-#: which another session is rewriting; their text is still held to every rule.
-SHAPES_OUTSIDE_PENDING = frozenset({
-    "PartialsBecomeGradient", "GradientArrowsOverContours", "WalkUphillAndDownhill",
-    "BridgeToGradientDescent",
-})
-#: How a finding names a shape (``Line of NumberPlane (14 pieces)``), not a text
-#: (``MathTex('x^2')``).
-SHAPE_OUTSIDE = re.compile(r"^\w+( of \w+)?( \(\d+ pieces\))? leaves the title-safe area")
-
-
 def test_everything_stays_inside_title_safe_and_text_never_overlaps(
         constructed: ConstructedScene) -> None:
-    pending = type(constructed.scene).__name__ in SHAPES_OUTSIDE_PENDING
-    problems = {moment: kept for moment, found in constructed.layout.items()
-                if (kept := [p for p in found if not (pending and SHAPE_OUTSIDE.match(p))])}
     assert constructed.layout, "no section was checked"
+    problems = {moment: found for moment, found in constructed.layout.items() if found}
     assert not problems, problems
-
-
-@pytest.mark.parametrize("name", [
-    # On the worker that constructs the scene for its other tests.
-    pytest.param(name, marks=pytest.mark.xdist_group(name))
-    for name in sorted(SHAPES_OUTSIDE_PENDING)])
-def test_a_scene_pending_title_safe_still_needs_it(
-        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Strike a scene off the list once its shapes keep inside.
-    ref = next(s for s in SCENES if s.name == name)
-    found = [p for moment in construct(ref, monkeypatch).layout.values() for p in moment]
-    assert any(SHAPE_OUTSIDE.match(p) for p in found)
 
 
 def test_the_thumbnail_beat_each_lesson_declares_is_a_beat_of_its_scene(
