@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from lessonreel import settings
 from lessonreel.render.launch import TEX_DIR_ENV
 from tests import slow_tier
 
@@ -103,12 +104,19 @@ def stop_signals_as_delivered() -> None:
         signal.signal(signum, signal.SIG_DFL)
 
 
+#: The LaTeX folder of every formula the suite draws: the project's own, kept between runs
+#: as a user's is. Safe to share: every entry is keyed by its source and the TeX
+#: installation, written atomically and checked at each read (lessonreel.authoring.texcache).
+LATEX = ROOT / settings.CACHE_FOLDER / "tex"
+
+
 @pytest.fixture(scope="session", autouse=True)
-def shared_latex(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One LaTeX folder for every render of the session, as for a user's runs: each
-    formula is compiled once, not once per test cache (tests of the LaTeX folder
-    itself name their own)."""
-    folder = tmp_path_factory.mktemp("latex")
+def shared_latex() -> Iterator[Path]:
+    """One LaTeX folder for every render of the session and every scene the tests
+    construct, on every xdist worker, as for a user's runs: each formula is compiled
+    once, not once per test cache or worker (tests of the LaTeX folder itself name
+    their own)."""
+    folder = LATEX
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(TEX_DIR_ENV, str(folder))
         yield folder

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from lessonreel.authoring import texcache
 from lessonreel.authoring.layout import label as text_label
 from lessonreel.authoring.layout import layout_problems, text_mobjects
 from lessonreel.authoring.lesson import SceneRef, discover
+from tests.conftest import LATEX
 
 SCENES: list[SceneRef] = [scene for lesson in discover().values() for scene in lesson.scenes]
 
@@ -45,6 +47,9 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
     from scenes.common.live_decimal import LiveDecimal
 
     monkeypatch.setenv("LESSONREEL_NARRATION", "none")
+    # Formulas from the suite's one LaTeX folder, as a render's are: compiled once for
+    # every worker and run, where each worker's own media folder compiled them all again.
+    texcache.install(LATEX)
     cls = getattr(importlib.import_module(ref.qualified_module), ref.name)
     record = ConstructedScene(scene=None)
     original = Manager.next_section

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from lessonreel.authoring.lesson import SceneRef, discover
+from lessonreel.authoring.lesson import Lesson, SceneRef, discover
 from tests.scenes.conftest import SCENES, ConstructedScene, construct
 
 
@@ -50,13 +50,19 @@ def test_everything_stays_inside_title_safe_and_text_never_overlaps(
     assert not problems, problems
 
 
+THUMBNAILS = [lesson for lesson in discover().values()
+              if lesson.thumbnail is not None and lesson.thumbnail.beat is not None]
+
+
+@pytest.mark.parametrize("lesson", [
+    # On the worker that constructs the thumbnail's scene for its other tests.
+    pytest.param(lesson, marks=pytest.mark.xdist_group(lesson.thumbnail.scene), id=lesson.slug)
+    for lesson in THUMBNAILS])
 def test_the_thumbnail_beat_each_lesson_declares_is_a_beat_of_its_scene(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        lesson: Lesson, monkeypatch: pytest.MonkeyPatch) -> None:
     # A beat renamed in a scene would otherwise fail only at the end of a full render.
-    for lesson in discover().values():
-        spec = lesson.thumbnail
-        if spec is None or spec.beat is None:
-            continue
-        ref = next(s for s in lesson.scenes if s.name == spec.scene)
-        beats = [beat.name for beat in construct(ref, monkeypatch).scene.beats]
-        assert spec.beat in beats, (lesson.slug, spec.beat, beats)
+    spec = lesson.thumbnail
+    assert spec is not None and spec.beat is not None
+    ref = next(s for s in lesson.scenes if s.name == spec.scene)
+    beats = [beat.name for beat in construct(ref, monkeypatch).scene.beats]
+    assert spec.beat in beats, (lesson.slug, spec.beat, beats)

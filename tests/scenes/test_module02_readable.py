@@ -26,6 +26,7 @@ def test_the_secant_and_the_tangent_end_at_the_plots_edge() -> None:
         assert (y1 - y0) / (x1 - x0) == pytest.approx(slope)
 
 
+@pytest.mark.xdist_group("NextUpGradient")  # on the worker that constructs it
 def test_the_gradient_grid_is_numbered_so_the_arrow_can_be_read(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # Issue 23: "ticks without numbers in ... the gradient grid (values cannot be read off)".

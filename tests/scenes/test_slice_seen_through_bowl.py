@@ -52,6 +52,7 @@ def drawn_strokes(scene: object, colour: str) -> list[object]:
     return found
 
 
+@pytest.mark.xdist_group("SliceSurfaceAtYEqualsOne")  # on the worker that constructs it
 @pytest.mark.parametrize("colour", [theme.SLICE_COLOR, theme.TANGENT_COLOR],
                          ids=["cut", "tangent"])
 def test_no_solid_stroke_of_the_slice_is_painted_over_the_near_wall(
@@ -66,6 +67,7 @@ def test_no_solid_stroke_of_the_slice_is_painted_over_the_near_wall(
     assert not behind, f"{len(behind)} points drawn solid behind the near wall"
 
 
+@pytest.mark.xdist_group("SliceSurfaceAtYEqualsOne")
 def test_the_hidden_part_of_the_cut_is_still_drawn_from_rim_to_rim(
         monkeypatch: pytest.MonkeyPatch) -> None:
     scene = construct(SLICE, monkeypatch).scene
