@@ -47,7 +47,7 @@ def test_every_text_that_states_a_concept_has_the_concept_colour(
     assert not wrong, "\n".join(sorted(wrong))
 
 
-@pytest.mark.parametrize(("concept", "pattern"), zip(SHOWN_IN, CONCEPTS, strict=True))
+@pytest.mark.parametrize(("concept", "pattern"), list(zip(SHOWN_IN, CONCEPTS, strict=True)))
 def test_the_check_finds_each_concept_where_the_lesson_states_it(
         concept: str, pattern: re.Pattern[str], monkeypatch: pytest.MonkeyPatch) -> None:
     ref = next(s for s in SCENES if s.name == SHOWN_IN[concept])
