@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -223,6 +223,32 @@ class Mark:
     name: str
     at: float
 
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "at": self.at}
+
+
+def _marks(fields: Fields, entry: Mapping[str, Any], where: str) -> tuple[Mark, ...]:
+    """The ``marks`` of a beat (a beats file's or a scene record's)."""
+    marks = []
+    for index, mark in enumerate(fields.items(entry, "marks", where, default=[])):
+        at = f"{where}.marks[{index}]"
+        fields.object(mark, at)
+        marks.append(Mark(fields.text(mark, "name", at), fields.number(mark, "at", at,
+                                                                      minimum=0)))
+    return tuple(marks)
+
+
+def _word_times(fields: Fields, entry: Mapping[str, Any], where: str
+                ) -> tuple[tuple[float, float], ...]:
+    """The ``words`` of a sentence (a beats file's or a scene record's): (start, end) each."""
+    words = []
+    for index, word in enumerate(fields.items(entry, "words", where, default=[])):
+        if (not isinstance(word, list) or len(word) != 2
+                or not all(_is_number(t) and 0 <= t < 1e6 for t in word) or word[1] < word[0]):
+            fields.fail(f"{where}.words[{index}]", "is not a word's [start, end] in seconds")
+        words.append((float(word[0]), float(word[1])))
+    return tuple(words)
+
 
 @dataclass(frozen=True)
 class SentenceRecord:
@@ -249,12 +275,6 @@ class SentenceRecord:
     @classmethod
     def from_json(cls, data: Any, fields: Fields, where: str) -> SentenceRecord:
         entry = fields.object(data, where)
-        words = []
-        for index, word in enumerate(fields.items(entry, "words", where, default=[])):
-            if (not isinstance(word, list) or len(word) != 2
-                    or not all(_is_number(t) for t in word)):
-                fields.fail(f"{where}.words[{index}]", "is not a word's [start, end] in seconds")
-            words.append((float(word[0]), float(word[1])))
         chunks = []
         for index, chunk in enumerate(fields.items(entry, "chunks", where, default=[])):
             if not isinstance(chunk, list) or len(chunk) != 2 or not all(
@@ -262,7 +282,8 @@ class SentenceRecord:
                 fields.fail(f"{where}.chunks[{index}]", "is not a [caption, spoken] pair")
             chunks.append((chunk[0], chunk[1]))
         return cls(fields.text(entry, "text", where), fields.number(entry, "start", where),
-                   fields.number(entry, "end", where), tuple(words), tuple(chunks))
+                   fields.number(entry, "end", where), _word_times(fields, entry, where),
+                   tuple(chunks))
 
 
 @dataclass(frozen=True)
@@ -273,6 +294,9 @@ class Play:
     run_time: float
     frozen: bool
     timed: bool = False
+
+    def to_json(self) -> list[Any]:
+        return [self.run_time, self.frozen, self.timed]
 
 
 @dataclass(frozen=True)
@@ -327,9 +351,9 @@ class BeatRecord:
         if self.kind == "beat":
             data.update({"spoken": self.spoken, "hold": self.hold,
                          "time_based": self.time_based,
-                         "marks": [{"name": m.name, "at": m.at} for m in self.marks]})
+                         "marks": [m.to_json() for m in self.marks]})
         if self.plays is not None:
-            data["plays"] = [[p.run_time, p.frozen, p.timed] for p in self.plays]
+            data["plays"] = [p.to_json() for p in self.plays]
             data["timed_plays"] = self.timed_plays
         return data
 
@@ -346,11 +370,6 @@ class BeatRecord:
         if audio is not None:
             audio = Path(fields.text(entry, "audio", where, nonempty=True))
         plays = read_plays(fields, entry, where) if "plays" in entry else None
-        marks = []
-        for index, mark in enumerate(fields.items(entry, "marks", where, default=[])):
-            at = f"{where}.marks[{index}]"
-            fields.object(mark, at)
-            marks.append(Mark(fields.text(mark, "name", at), fields.number(mark, "at", at)))
         return cls(
             name=fields.text(entry, "name", where, nonempty=True),
             start=fields.number(entry, "start", where),
@@ -362,7 +381,7 @@ class BeatRecord:
             kind=kind,
             hold=fields.number(entry, "hold", where, minimum=0, default=0.0),
             time_based=fields.boolean(entry, "time_based", where, default=False),
-            audio=audio, marks=tuple(marks),
+            audio=audio, marks=_marks(fields, entry, where),
             sentences=tuple(SentenceRecord.from_json(s, fields, f"{where}.sentences[{index}]")
                             for index, s in enumerate(fields.items(entry, "sentences", where,
                                                                    default=[]))),
@@ -507,7 +526,7 @@ class SegmentRecord:
         return {"key": self.key, "scene": self.scene, "lesson": self.lesson,
                 "frames": self.frames, "fps": self.fps, "size": self.size,
                 "sha256": self.sha256,
-                "plays": [[p.run_time, p.frozen, p.timed] for p in self.plays],
+                "plays": [p.to_json() for p in self.plays],
                 "beats": [b.to_json() for b in self.beats],
                 "layout": [entry.to_json() for entry in self.layout]}
 
@@ -532,17 +551,6 @@ class SegmentRecord:
 
 #: How to repair a scene entry's record: the scene is rendered again.
 SCENE_FIX = "the entry is rendered again"
-
-
-def _word_times(fields: Fields, entry: Mapping[str, Any], where: str
-                ) -> tuple[tuple[float, float], ...]:
-    words = []
-    for index, word in enumerate(fields.items(entry, "words", where, default=[])):
-        if (not isinstance(word, list) or len(word) != 2
-                or not all(_is_number(t) and 0 <= t < 1e6 for t in word) or word[1] < word[0]):
-            fields.fail(f"{where}.words[{index}]", "is not a word's [start, end]")
-        words.append((float(word[0]), float(word[1])))
-    return tuple(words)
 
 
 @dataclass(frozen=True)
@@ -593,22 +601,17 @@ class SceneBeat:
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "start": self.start, "end": self.end, "text": self.text,
-                "marks": [{"name": m.name, "at": m.at} for m in self.marks],
+                "marks": [m.to_json() for m in self.marks],
                 "sentences": [s.to_json() for s in self.sentences]}
 
     @classmethod
     def from_json(cls, data: Any, fields: Fields, where: str) -> SceneBeat:
         entry = fields.object(data, where)
         start = fields.number(entry, "start", where, minimum=0)
-        marks = []
-        for index, mark in enumerate(fields.items(entry, "marks", where, default=[])):
-            at = f"{where}.marks[{index}]"
-            fields.object(mark, at)
-            marks.append(Mark(fields.text(mark, "name", at), fields.number(mark, "at", at,
-                                                                          minimum=0)))
         return cls(fields.text(entry, "name", where), start,
                    fields.number(entry, "end", where, minimum=start),
-                   fields.text(entry, "text", where, default=""), tuple(marks),
+                   fields.text(entry, "text", where, default=""),
+                   _marks(fields, entry, where),
                    tuple(SpokenWords.from_json(s, fields, f"{where}.sentences[{index}]")
                          for index, s in enumerate(fields.items(entry, "sentences", where,
                                                                 default=[]))))
@@ -742,9 +745,8 @@ class TimelineChapter:
     first_beat: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"number": self.number, "scene": self.scene, "title": self.title,
-                "first_frame": self.first_frame, "end_frame": self.end_frame,
-                "start": self.start, "end": self.end, "first_beat": self.first_beat}
+        # Its fields, in beats.json's order.
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -762,9 +764,8 @@ class TimelineBeat:
     end: float
 
     def to_json(self) -> dict[str, Any]:
-        return {"index": self.index, "chapter": self.chapter, "scene": self.scene,
-                "name": self.name, "text": self.text, "first_frame": self.first_frame,
-                "end_frame": self.end_frame, "start": self.start, "end": self.end}
+        # Its fields, in beats.json's order.
+        return asdict(self)
 
 
 @dataclass(frozen=True)

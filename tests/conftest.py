@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from lessonreel import settings
+from lessonreel.authoring import texcache
 from lessonreel.render.launch import TEX_DIR_ENV
 from tests import slow_tier
 
@@ -104,10 +105,10 @@ def stop_signals_as_delivered() -> None:
         signal.signal(signum, signal.SIG_DFL)
 
 
-#: The LaTeX folder of every formula the suite draws: the project's own, kept between runs
-#: as a user's is. Safe to share: every entry is keyed by its source and the TeX
-#: installation, written atomically and checked at each read (lessonreel.authoring.texcache).
-LATEX = ROOT / settings.CACHE_FOLDER / "tex"
+#: The LaTeX folder of every formula the suite draws: the project's own, found as a render
+#: finds it, and kept between runs as a user's is. Safe to share: every entry is keyed by
+#: its source and the TeX installation, written atomically and checked at each read.
+LATEX = texcache.shared_dir(settings.cache_dir(ROOT))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -41,7 +41,6 @@ from lessonreel.records import (
     BeatLayout,
     BeatRecord,
     SceneBeat,
-    SceneRecord,
     SceneRender,
     SegmentRecord,
     SmallestText,
@@ -56,7 +55,7 @@ from lessonreel.render.beatcache import (
     cut,
     segment_starts,
 )
-from lessonreel.render.cache import SceneCache
+from lessonreel.render.cache import CacheEntry, SceneCache
 from lessonreel.render.plan import SceneTask, Shard
 from lessonreel.render.pool import Executor, Job, LocalPool
 from lessonreel.stopping import Stopped, clean_private_temp
@@ -92,6 +91,16 @@ class SceneOutput:
     smallest_text: SmallestText | None = None
     #: "in beat 'name': flash at T s: ...", for each flash (lessonreel.authoring.flashes).
     flashes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, task: SceneTask, entry: CacheEntry, seconds: float,
+           cached: bool) -> SceneOutput:
+        """The scene ``task`` rendered, as its cache ``entry`` holds it."""
+        return cls(task, entry.video, entry.narration, entry.captions, entry.last_frame,
+                   seconds, cached,
+                   tuple(BeatSpan(b.name, b.start, b.end, b.text)
+                         for b in entry.record.render.beats),
+                   entry.record.render.smallest_text, entry.record.render.flashes)
 
     @property
     def name(self) -> str:
@@ -262,9 +271,7 @@ def finish_scene(task: SceneTask, videos: Sequence[Path], cache: SceneCache,
                                        cache.beat_keys_named(task.lesson, task.scene.name,
                                                              task.variant))
     shutil.rmtree(work, ignore_errors=True)
-    return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
-                       elapsed, False, beat_times(entry.record),
-                       entry.record.render.smallest_text, entry.record.render.flashes)
+    return SceneOutput.of(task, entry, elapsed, cached=False)
 
 
 def _store_segments(task: SceneTask,
@@ -318,13 +325,7 @@ def from_cache(task: SceneTask, cache: SceneCache) -> SceneOutput | None:
     entry = cache.lookup(task.lesson, task.scene.name, task.variant, task.key)
     if entry is None:
         return None
-    return SceneOutput(task, entry.video, entry.narration, entry.captions, entry.last_frame,
-                       0.0, True, beat_times(entry.record),
-                       entry.record.render.smallest_text, entry.record.render.flashes)
-
-
-def beat_times(record: SceneRecord) -> tuple[BeatSpan, ...]:
-    return tuple(BeatSpan(b.name, b.start, b.end, b.text) for b in record.render.beats)
+    return SceneOutput.of(task, entry, 0.0, cached=True)
 
 
 class Reporter(Protocol):
