@@ -286,6 +286,70 @@ class SentenceRecord:
                    tuple(chunks))
 
 
+#: The fewest and the most choices a question offers (lettered A to D).
+MIN_CHOICES, MAX_CHOICES = 2, 4
+LETTERS = "ABCD"
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """A question a beat asks (``self.ask`` in a scene), as the captions show it: the
+    prompt, the lettered choices, the mistake each wrong choice stands for, which choice
+    is right, the explanation the answer gives, and when the pause to think begins."""
+
+    prompt: str
+    choices: tuple[str, ...]
+    #: For each choice, the mistake it stands for; None for the right one.
+    mistakes: tuple[str | None, ...]
+    correct: int
+    explanation: str
+    #: Seconds from the asking beat's start to the pause to think (its speech is over).
+    think: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"prompt": self.prompt, "choices": list(self.choices),
+                "mistakes": list(self.mistakes), "correct": self.correct,
+                "explanation": self.explanation, "think": self.think}
+
+    @classmethod
+    def from_json(cls, data: Any, fields: Fields, where: str) -> QuestionRecord:
+        entry = fields.object(data, where)
+        prompt, choices, mistakes, correct, explanation = question_fields(
+            fields, entry, where)
+        return cls(prompt, choices, mistakes, correct, explanation,
+                   fields.number(entry, "think", where, minimum=0))
+
+
+def question_fields(fields: Fields, entry: Mapping[str, Any], where: str
+                     ) -> tuple[str, tuple[str, ...], tuple[str | None, ...], int, str]:
+    """A question's prompt, choices, mistakes, right choice and explanation, checked: 2 to 4
+    distinct choices, one mistake per choice, none for the right one, one for each other."""
+    prompt = fields.text(entry, "prompt", where, nonempty=True)
+    choices = tuple(fields.texts(entry, "choices", where))
+    if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
+        fields.fail(fields.name(where, "choices"), f"has {len(choices)} choices, not "
+                    f"{MIN_CHOICES} to {MAX_CHOICES}")
+    if any(not choice.strip() for choice in choices) or len(set(choices)) != len(choices):
+        fields.fail(fields.name(where, "choices"), "has an empty or a repeated choice")
+    correct = fields.integer(entry, "correct", where, minimum=0)
+    if correct >= len(choices):
+        fields.fail(fields.name(where, "correct"), f"is {correct}, but there are "
+                    f"{len(choices)} choices")
+    raw = fields.items(entry, "mistakes", where)
+    if len(raw) != len(choices):
+        fields.fail(fields.name(where, "mistakes"), f"has {len(raw)} entries for "
+                    f"{len(choices)} choices")
+    for index, mistake in enumerate(raw):
+        wanted_none = index == correct
+        if (mistake is None) != wanted_none or (
+                mistake is not None and (not isinstance(mistake, str) or not mistake.strip())):
+            fields.fail(f"{fields.name(where, 'mistakes')}[{index}]",
+                        "must be null for the right choice" if wanted_none
+                        else "must name the mistake this wrong choice stands for")
+    return (prompt, choices, tuple(raw), correct,
+            fields.text(entry, "explanation", where, nonempty=True))
+
+
 @dataclass(frozen=True)
 class Play:
     """One ``play`` or ``wait`` of a scene, as Manim draws it: its run time, whether it
@@ -330,6 +394,8 @@ class BeatRecord:
     plays: tuple[Play, ...] | None = None
     #: Something changed with time during one of the beat's plays.
     timed_plays: bool = False
+    #: The question this beat asks; its answer is the beat after it.
+    question: QuestionRecord | None = None
 
     @property
     def is_sound(self) -> bool:
@@ -352,6 +418,8 @@ class BeatRecord:
             data.update({"spoken": self.spoken, "hold": self.hold,
                          "time_based": self.time_based,
                          "marks": [m.to_json() for m in self.marks]})
+            if self.question is not None:
+                data["question"] = self.question.to_json()
         if self.plays is not None:
             data["plays"] = [p.to_json() for p in self.plays]
             data["timed_plays"] = self.timed_plays
@@ -386,7 +454,9 @@ class BeatRecord:
                             for index, s in enumerate(fields.items(entry, "sentences", where,
                                                                    default=[]))),
             plays=plays,
-            timed_plays=fields.boolean(entry, "timed_plays", where, default=False))
+            timed_plays=fields.boolean(entry, "timed_plays", where, default=False),
+            question=None if entry.get("question") is None else QuestionRecord.from_json(
+                entry["question"], fields, f"{where}.question"))
 
 
 def _is_number(value: Any) -> bool:
@@ -589,6 +659,7 @@ class SceneBeat:
     text: str = ""
     marks: tuple[Mark, ...] = ()
     sentences: tuple[SpokenWords, ...] = ()
+    question: QuestionRecord | None = None
 
     @classmethod
     def of(cls, beat: BeatRecord) -> SceneBeat:
@@ -597,12 +668,16 @@ class SceneBeat:
                    beat.text, beat.marks,
                    tuple(SpokenWords(s.text, s.start, s.end, s.words,
                                      " ".join(spoken for _, spoken in s.chunks))
-                         for s in beat.sentences))
+                         for s in beat.sentences),
+                   beat.question)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "start": self.start, "end": self.end, "text": self.text,
+        data = {"name": self.name, "start": self.start, "end": self.end, "text": self.text,
                 "marks": [m.to_json() for m in self.marks],
                 "sentences": [s.to_json() for s in self.sentences]}
+        if self.question is not None:
+            data["question"] = self.question.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: Any, fields: Fields, where: str) -> SceneBeat:
@@ -614,7 +689,9 @@ class SceneBeat:
                    _marks(fields, entry, where),
                    tuple(SpokenWords.from_json(s, fields, f"{where}.sentences[{index}]")
                          for index, s in enumerate(fields.items(entry, "sentences", where,
-                                                                default=[]))))
+                                                                default=[]))),
+                   None if entry.get("question") is None else QuestionRecord.from_json(
+                       entry["question"], fields, f"{where}.question"))
 
 
 @dataclass(frozen=True)
@@ -769,6 +846,39 @@ class TimelineBeat:
 
 
 @dataclass(frozen=True)
+class TimelineQuestion:
+    """A question on the lesson's frames: asked from ``ask_frame`` (the first frame of the
+    beat that asks it), the pause to think from ``think_frame`` (its speech is over), and
+    answered from ``answer_frame`` (the first frame of the beat after it). A player that
+    asks the learner itself stops at ``think_frame`` and goes on at ``answer_frame``."""
+
+    index: int
+    chapter: int
+    scene: str
+    #: The index of the beat that asks it.
+    beat: int
+    name: str
+    prompt: str
+    choices: tuple[str, ...]
+    #: For each choice, the mistake it stands for; None for the right one.
+    mistakes: tuple[str | None, ...]
+    correct: int
+    explanation: str
+    ask_frame: int
+    think_frame: int
+    answer_frame: int
+    ask: float
+    think: float
+    answer: float
+
+    def to_json(self) -> dict[str, Any]:
+        # Its fields, in beats.json's order.
+        data = asdict(self)
+        data["choices"], data["mistakes"] = list(self.choices), list(self.mistakes)
+        return data
+
+
+@dataclass(frozen=True)
 class Timeline:
     """``beats.json``: every chapter and beat of a lesson on its frames (the beats tile the
     lesson, see :mod:`lessonreel.captions.timeline`)."""
@@ -779,9 +889,11 @@ class Timeline:
     duration: float
     chapters: tuple[TimelineChapter, ...]
     beats: tuple[TimelineBeat, ...]
+    questions: tuple[TimelineQuestion, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"version": TIMELINE_VERSION, "lesson": self.lesson, "fps": self.fps,
                 "frames": self.frames, "duration": self.duration,
                 "chapters": [c.to_json() for c in self.chapters],
-                "beats": [b.to_json() for b in self.beats]}
+                "beats": [b.to_json() for b in self.beats],
+                "questions": [q.to_json() for q in self.questions]}

@@ -39,7 +39,7 @@ from lessonreel.authoring.lesson import Lesson
 from lessonreel.captions import chapters as chapter_rules
 from lessonreel.captions import cues as captions
 from lessonreel.captions.chapters import Chapter
-from lessonreel.captions.timeline import SceneBeats, beat_timeline
+from lessonreel.captions.timeline import AskedQuestion, SceneBeats, beat_timeline
 from lessonreel.errors import AssemblyError, SeamNotSilent
 from lessonreel.files import inside, staged, write_atomically
 from lessonreel.media import (
@@ -138,7 +138,10 @@ def lesson_beats(slug: str, fps: int, placed: Sequence[PlacedScene]) -> Timeline
     """Every beat on the lesson's frame-exact timeline (``beats.json``), for presenting."""
     return beat_timeline(slug, fps, [
         SceneBeats(p.output.name, p.output.title, round(p.duration * fps),
-                   [(b.name, b.end, b.text) for b in p.output.beats]) for p in placed])
+                   [(b.name, b.end, b.text) for b in p.output.beats],
+                   [AskedQuestion(index, b.start + b.question.think, b.question)
+                    for index, b in enumerate(p.output.beats) if b.question is not None])
+        for p in placed])
 
 
 def _millisecond(t: timedelta) -> timedelta:
@@ -346,6 +349,7 @@ def _write(lesson: Lesson, quality: Quality, outputs: Sequence[SceneOutput], out
     chaptered = complete and not chapter_issues
     total = placed[-1].end
     cues = merge_captions(placed)
+    timeline = lesson_beats(lesson.slug, quality.fps, placed)
 
     with tempfile.TemporaryDirectory(prefix=".assemble-", dir=out_dir) as tmp:
         work = Path(tmp)
@@ -401,12 +405,14 @@ def _write(lesson: Lesson, quality: Quality, outputs: Sequence[SceneOutput], out
             for p in placed
         ],
         "versions": versions(),
+        # What a player that asks the learner needs (see beats.json for the frames).
+        "questions": [q.to_json() for q in timeline.questions],
+        "mastery_score": lesson.mastery_score,
         "assembly_key": key,
     }
     write_atomically(out_dir / "lesson.srt", srt.compose(cues).encode())
     write_atomically(out_dir / "lesson.vtt", to_webvtt(cues).encode())
-    write_atomically(out_dir / "beats.json", json.dumps(
-        lesson_beats(lesson.slug, quality.fps, placed).to_json(), indent=1).encode())
+    write_atomically(out_dir / "beats.json", json.dumps(timeline.to_json(), indent=1).encode())
     if chaptered:
         write_atomically(out_dir / "chapters.txt", chapter_rules.youtube_text(chapters).encode())
     names = [*OUTPUT_FILES, *(["chapters.txt"] if chaptered else []),

@@ -127,6 +127,9 @@ class Lesson:
     #: The lesson's number in its course ("Module 2"): its title card says it, and it is
     #: the one number its captions may hold that its math layer does not.
     module: int | None = None
+    #: The share of its questions, in per cent, a learner must answer right to pass the
+    #: lesson in a course platform (SCORM's mastery score); unused by a lesson without any.
+    mastery_score: int = 80
 
     def _check_thumbnail_look(self, thumbnail: Thumbnail) -> None:
         hook = " ".join(thumbnail.hook.split())
@@ -161,6 +164,12 @@ class Lesson:
             raise LessonDeclarationError(
                 f"lesson {self.slug}: module={self.module!r} must be its number in the "
                 "course, a whole number from 1")
+        if (isinstance(self.mastery_score, bool) or not isinstance(self.mastery_score, int)
+                or not 0 <= self.mastery_score <= 100):
+            raise LessonDeclarationError(
+                f"lesson {self.slug}: mastery_score={self.mastery_score!r} must be the per "
+                "cent of questions a learner must answer right to pass, a whole number "
+                "from 0 to 100")
         names = [s.name for s in self.scenes]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

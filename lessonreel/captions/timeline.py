@@ -20,11 +20,24 @@ from lessonreel.errors import TimelineError
 from lessonreel.records import (
     TIMELINE_VERSION,
     Fields,
+    QuestionRecord,
     Timeline,
     TimelineBeat,
     TimelineChapter,
+    TimelineQuestion,
+    question_fields,
     read_json,
 )
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """A question a chapter's beat asks: the beat's index among the chapter's beats, and
+    when its pause to think begins, in seconds on the scene's clock."""
+
+    beat: int
+    think: float
+    record: QuestionRecord
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,7 @@ class SceneBeats:
     title: str
     frames: int
     beats: Sequence[tuple[str, float, str]]
+    questions: Sequence[AskedQuestion] = ()
 
 
 def beat_timeline(lesson: str, fps: int, chapters: Sequence[SceneBeats]) -> Timeline:
@@ -43,12 +57,15 @@ def beat_timeline(lesson: str, fps: int, chapters: Sequence[SceneBeats]) -> Time
     frame after its last (``end_frame``), and the same bounds in seconds."""
     out_chapters: list[TimelineChapter] = []
     out_beats: list[TimelineBeat] = []
+    out_questions: list[TimelineQuestion] = []
     first = 0
     for number, chapter in enumerate(chapters, 1):
         end_of_chapter = first + chapter.frames
         opened = first
         beats = list(chapter.beats) or [(chapter.scene, chapter.frames / fps, "")]
         unshown: list[str] = []
+        #: Each of the chapter's beats' index among the timeline's, once it is placed.
+        placed: dict[int, int] = {}
         for index, (name, end, text) in enumerate(beats):
             # A voiceover closes on a frame boundary: the scene's clock is frames / fps.
             closed = first + min(max(round(end * fps), opened - first), chapter.frames)
@@ -63,19 +80,41 @@ def beat_timeline(lesson: str, fps: int, chapters: Sequence[SceneBeats]) -> Time
                     out_beats[-1] = replace(out_beats[-1], text=" ".join(
                         filter(None, [out_beats[-1].text, text])))
                 continue
+            placed[index] = len(out_beats)
             out_beats.append(TimelineBeat(
                 len(out_beats), number, chapter.scene, name,
                 " ".join(filter(None, [*unshown, text])), opened, closed,
                 round(opened / fps, 6), round(closed / fps, 6)))
             unshown = []
             opened = closed
+        for asked in chapter.questions:
+            out_questions.append(_placed_question(
+                len(out_questions), out_beats, placed, asked, first, fps))
         out_chapters.append(TimelineChapter(
             number, chapter.scene, chapter.title, first, end_of_chapter,
             round(first / fps, 6), round(end_of_chapter / fps, 6),
             next(b.index for b in out_beats if b.chapter == number)))
         first = end_of_chapter
     return Timeline(lesson, fps, first, round(first / fps, 6), tuple(out_chapters),
-                    tuple(out_beats))
+                    tuple(out_beats), tuple(out_questions))
+
+
+def _placed_question(index: int, beats: Sequence[TimelineBeat], placed: dict[int, int],
+                     asked: AskedQuestion, chapter_start: int, fps: int) -> TimelineQuestion:
+    """``asked`` on the lesson's frames: from its beat's first frame, the pause to think on
+    the frame its speech ends, the answer from the first frame of the beat after it."""
+    if asked.beat not in placed:
+        raise TimelineError(Path("beats.json"), "questions", f"question {index + 1} is asked "
+                            f"by beat {asked.beat + 1} of its scene, which shows no frames",
+                            "give the question's beat some time on screen")
+    beat = beats[placed[asked.beat]]
+    think = min(max(chapter_start + round(asked.think * fps), beat.first_frame),
+                beat.end_frame - 1)
+    q = asked.record
+    return TimelineQuestion(
+        index, beat.chapter, beat.scene, beat.index, beat.name, q.prompt, q.choices,
+        q.mistakes, q.correct, q.explanation, beat.first_frame, think, beat.end_frame,
+        beat.start, round(think / fps, 6), beat.end)
 
 
 #: How to repair a beats.json: it is only ever written by assembly.
@@ -170,7 +209,40 @@ def check_timeline(data: Any, fps: int | None = None, *, duration: float | None 
     if at != frames or chapters[-1]["end_frame"] != at:
         refuse("frames", f"is {frames}, but the beats end at frame {at} and the chapters at "
                f"{chapters[-1]['end_frame']}")
-    return Timeline(lesson, rate, frames, seconds, tuple(read_chapters), tuple(read_beats))
+    read_questions = []
+    for index, question in enumerate(fields.items(data, "questions", default=[])):
+        where = f"questions[{index}]"
+        fields.object(question, where)
+        if question.get("index") != index:
+            refuse(f"{where}.index", f"is {question.get('index')!r}, expected {index}")
+        beat_index = fields.integer(question, "beat", where, minimum=0)
+        if beat_index >= len(read_beats):
+            refuse(f"{where}.beat", f"is {beat_index}, but there are {len(read_beats)} beats")
+        asking = read_beats[beat_index]
+        prompt, choices, mistakes, correct, explanation = question_fields(
+            fields, question, where)
+        ask = fields.integer(question, "ask_frame", where)
+        think = fields.integer(question, "think_frame", where)
+        answer = fields.integer(question, "answer_frame", where)
+        if (ask, answer) != (asking.first_frame, asking.end_frame) or not ask <= think < answer:
+            refuse(where, f"is asked at frames {ask}, {think}, {answer}: not from the first "
+                   f"frame of beat {beat_index} ({asking.first_frame}) to its end "
+                   f"({asking.end_frame}), with the pause to think between")
+        if question.get("chapter") != asking.chapter:
+            refuse(f"{where}.chapter", f"is {question.get('chapter')!r}, but beat "
+                   f"{beat_index} is in chapter {asking.chapter}")
+        if fields.text(question, "name", where) != asking.name:
+            refuse(f"{where}.name", f"is not the name of beat {beat_index} ({asking.name!r})")
+        times = [round(frame / rate, 6) for frame in (ask, think, answer)]
+        for key, frame in (("ask", ask), ("think", think), ("answer", answer)):
+            if key in question and abs(fields.number(question, key, where, minimum=0)
+                                       - frame / rate) > 0.5 / rate:
+                refuse(f"{where}.{key}", f"is not frame {frame}'s time, {frame / rate:.3f} s")
+        read_questions.append(TimelineQuestion(
+            index, asking.chapter, asking.scene, beat_index, asking.name, prompt, choices,
+            mistakes, correct, explanation, ask, think, answer, *times))
+    return Timeline(lesson, rate, frames, seconds, tuple(read_chapters), tuple(read_beats),
+                    tuple(read_questions))
 
 
 def _seconds(fields: Fields, entry: dict[str, Any], where: str, first: int, end: int,

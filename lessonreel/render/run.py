@@ -40,6 +40,7 @@ from lessonreel.media import (
 from lessonreel.records import (
     BeatLayout,
     BeatRecord,
+    QuestionRecord,
     SceneBeat,
     SceneRender,
     SegmentRecord,
@@ -72,6 +73,8 @@ class BeatSpan(NamedTuple):
     start: float
     end: float
     text: str = ""
+    #: The question the beat asks, if it asks one.
+    question: QuestionRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ class SceneOutput:
         """The scene ``task`` rendered, as its cache ``entry`` holds it."""
         return cls(task, entry.video, entry.narration, entry.captions, entry.last_frame,
                    seconds, cached,
-                   tuple(BeatSpan(b.name, b.start, b.end, b.text)
+                   tuple(BeatSpan(b.name, b.start, b.end, b.text, b.question)
                          for b in entry.record.render.beats),
                    entry.record.render.smallest_text, entry.record.render.flashes)
 
