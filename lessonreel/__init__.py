@@ -6,6 +6,8 @@ Everything a lesson's author writes with comes from here::
     from lessonreel import BeatTracker                         # a beat's tracker, in type hints
     from lessonreel import decimal_string, decimal_places     # numbers as a viewer reads them
     from lessonreel import Lesson, SceneRef, Thumbnail         # a lesson's declaration
+    from lessonreel import Choice                              # a question's choice (self.ask)
+    from lessonreel import text_block                          # prose wrapped to a width
 
 The rest of the package is the engine, and its modules may move. Names load on first use,
 so ``import lessonreel`` loads neither Manim nor SymPy until a scene asks for one of them.
@@ -21,8 +23,10 @@ if TYPE_CHECKING:  # what each name is, for type checkers; at run time, see __ge
     from lessonreel.authoring.lesson import Lesson, SceneRef, Thumbnail
     from lessonreel.authoring.narration import BeatTracker, NarrationMixin
     from lessonreel.authoring.numbers import decimal_places, decimal_string
+    from lessonreel.authoring.questions import Choice
     from lessonreel.authoring.scenes import LessonScene, ThreeDLessonScene
     from lessonreel.authoring.spoken import Narration, say
+    from lessonreel.authoring.textblock import text_block
 
 #: Each public name and the module that defines it.
 _PUBLIC = {
@@ -37,10 +41,13 @@ _PUBLIC = {
     "Lesson": "lessonreel.authoring.lesson",
     "SceneRef": "lessonreel.authoring.lesson",
     "Thumbnail": "lessonreel.authoring.lesson",
+    "Choice": "lessonreel.authoring.questions",
+    "text_block": "lessonreel.authoring.textblock",
 }
 
 __all__ = [
     "BeatTracker",
+    "Choice",
     "Lesson",
     "LessonScene",
     "Narration",
@@ -51,6 +58,7 @@ __all__ = [
     "decimal_places",
     "decimal_string",
     "say",
+    "text_block",
     "theme",
 ]
 

@@ -93,6 +93,11 @@ class MarkError(NarrationError):
     the text lacks or holds twice, or one an animation was asked to end at after it passed."""
 
 
+class QuestionError(NarrationError):
+    """A question a scene asks cannot be asked as written: its answer is not among its
+    choices, two choices are the same answer, or a wrong choice names no mistake."""
+
+
 class SceneRenderError(LessonreelError):
     def __init__(self, scene: str, log: Path, detail: str = "") -> None:
         self.scene = scene

@@ -30,6 +30,8 @@ ESTIMATED_WORDS_PER_SECOND = 3.1
 #: "Captions and pace"); ``voiceover(hold=)`` adds more after a beat's key result. A scene
 #: class may set its own ``beat_gap``.
 BEAT_GAP = 0.7
+#: Seconds a question's "pause and think" countdown runs before its answer, in the video.
+THINK_SECONDS = 5
 #: The pace a learner can follow, in caption words a minute over the whole lesson.
 PACE_RANGE = (140, 165)
 

@@ -39,7 +39,14 @@ from lessonreel.authoring.spoken import Narration, as_narration
 from lessonreel.authoring.texcache import install_from_env as install_texcache_from_env
 from lessonreel.errors import DamagedAudioError, MarkError, NarrationError
 from lessonreel.files import file_digest, staged, write_atomically
-from lessonreel.records import BeatRecord, Mark, Play, SentenceRecord, beats_json
+from lessonreel.records import (
+    BeatRecord,
+    Mark,
+    Play,
+    QuestionRecord,
+    SentenceRecord,
+    beats_json,
+)
 from lessonreel.render.launch import SceneOrders, print_raised
 from lessonreel.voice.recordings import decode, find_recording, recorded_speech
 from lessonreel.voice.services import SpeechService, service_from_env
@@ -75,6 +82,8 @@ class Beat:
     time_based: bool = False
     #: Each mark of the text and when its word is said, in seconds from the beat's start.
     marks: dict[str, float] = field(default_factory=dict)
+    #: The question the beat asks (:mod:`lessonreel.authoring.asking`), once it is asked.
+    question: QuestionRecord | None = None
 
     @property
     def text(self) -> str:
@@ -519,4 +528,5 @@ def beat_record(beat: Beat, plays: Sequence[Play]) -> BeatRecord:
             SentenceRecord(said.text, said.start, said.end, said.words, sentence.chunks)
             for said, sentence in zip(beat.speech.sentences, beat.narration.sentences,
                                       strict=True)),
-        plays=tuple(plays), timed_plays=any(play.timed for play in plays))
+        plays=tuple(plays), timed_plays=any(play.timed for play in plays),
+        question=beat.question)

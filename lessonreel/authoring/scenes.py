@@ -18,19 +18,21 @@ from __future__ import annotations
 from manim import ManimColor, Scene, ThreeDScene
 
 from lessonreel.authoring import theme
+from lessonreel.authoring.asking import QuestionMixin
 from lessonreel.authoring.narration import NarrationMixin
 
 
-class LessonScene(NarrationMixin, Scene):
-    """A narrated 2D scene (``self.voiceover`` beats) on :data:`theme.BACKGROUND`."""
+class LessonScene(QuestionMixin, NarrationMixin, Scene):
+    """A narrated 2D scene (``self.voiceover`` beats, ``self.ask`` questions) on
+    :data:`theme.BACKGROUND`."""
 
     def setup(self) -> None:
         super().setup()
         self.camera.background_color = ManimColor(theme.BACKGROUND)  # type: ignore[union-attr]
 
 
-class ThreeDLessonScene(NarrationMixin, ThreeDScene):
-    """A narrated 3D scene on :data:`theme.BACKGROUND`."""
+class ThreeDLessonScene(QuestionMixin, NarrationMixin, ThreeDScene):
+    """A narrated 3D scene, which may ask questions too, on :data:`theme.BACKGROUND`."""
 
     def setup(self) -> None:
         super().setup()

@@ -379,3 +379,34 @@ GRADIENT_CONTOUR_LEVELS: tuple[sp.Integer, ...] = tuple(
 GRADIENT_CONTOUR_RADII: tuple[sp.Expr, ...] = tuple(
     sp.sqrt(level) for level in GRADIENT_CONTOUR_LEVELS
 )
+
+
+# --- questions: each asked after the section it tests, its every value computed here ----
+#
+# A wrong choice is the value a particular mistake gives, computed by making that mistake,
+# so the mistake named beside it in the scene is the one that really leads there.
+
+#: After the nudge of y = 5x: a new step of x, three thousandths instead of one.
+NUDGE_QUIZ = nudge_line(dx=sp.Rational(3, 1000))
+#: How far y moves for that step: the slope times the step.
+NUDGE_QUIZ_ANSWER = NUDGE_QUIZ.dy
+#: The mistakes: y's new value for its change, x's change for y's, dividing by the slope.
+NUDGE_QUIZ_NEW_VALUE = NUDGE_QUIZ.y1
+NUDGE_QUIZ_X_CHANGE = NUDGE_QUIZ.dx
+NUDGE_QUIZ_DIVIDED = NUDGE_QUIZ.dx / LINE_SLOPE
+
+#: After the slope's sign: a point of the curve the scene never stopped at.
+SIGN_QUIZ_X = sp.Rational(-1, 2)
+SIGN_QUIZ_SLOPE = sp.Rational(SIGN_DERIVATIVE.subs(x, SIGN_QUIZ_X))
+#: What raising the input does to the output, for each verdict on a slope.
+SIGN_EFFECT: dict[SlopeSign, str] = {
+    "increasing": "y rises", "decreasing": "y falls", "nearly flat": "y barely moves"}
+SIGN_QUIZ_ANSWER = SIGN_EFFECT[classify_slope(SIGN_QUIZ_SLOPE)]
+
+#: After the slice: another point on the cut y = 1, where the slope is asked for.
+SLICE_QUIZ_X = sp.Integer(2)
+SLICE_QUIZ_ANSWER = PARTIAL_X.subs({x: SLICE_QUIZ_X, y: SLICE_Y})
+#: The mistakes: the surface's height there, the slope along y, both slopes added.
+SLICE_QUIZ_HEIGHT = surface_value(SLICE_QUIZ_X, SLICE_Y)
+SLICE_QUIZ_ALONG_Y = PARTIAL_Y.subs({x: SLICE_QUIZ_X, y: SLICE_Y})
+SLICE_QUIZ_BOTH = SLICE_QUIZ_ANSWER + SLICE_QUIZ_ALONG_Y

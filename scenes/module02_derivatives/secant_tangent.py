@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 from manim import *
 
-from lessonreel import LessonScene, say, theme
+from lessonreel import Choice, LessonScene, say, theme
 from scenes.common.layout import formula, prose, readout, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
@@ -265,3 +265,20 @@ class SlopeTellsDirection(LessonScene):
                       run_time=tracker.until("size"))
             # The size: the slope's value, read off its readout.
             self.play(Indicate(slope_read, color=theme.HIGHLIGHT_COLOR), run_time=1.2)
+
+        self.ask(
+            beat="quiz-sign",
+            prompt=say("Your turn. At x = {x0} on this curve, the slope is {slope}. If we "
+                       "raise x a little, what does y do?",
+                       x0=m.SIGN_QUIZ_X, slope=m.SIGN_QUIZ_SLOPE),
+            choices=[
+                Choice(m.SIGN_EFFECT["increasing"],
+                       mistake="reads the sign backwards: a negative slope means down"),
+                Choice(m.SIGN_EFFECT["decreasing"]),
+                Choice(m.SIGN_EFFECT["nearly flat"],
+                       mistake="takes a slope this steep for a flat one"),
+            ],
+            answer=m.SIGN_QUIZ_ANSWER,
+            explain=say("The slope is negative, so raising x lowers y: y falls. For a weight, "
+                        "that says turn it up to bring the output down.")
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 from manim import *
 
-from lessonreel import LessonScene, say, theme
+from lessonreel import Choice, LessonScene, say, theme
 from scenes.common.layout import formula, prose, readout, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
@@ -179,3 +179,21 @@ class SensitivityOfFiveX(LessonScene):
         )) as tracker:
             self.play(FadeOut(ratio, shift=DOWN * 0.3), FadeIn(takeaway, shift=UP * 0.3),
                       run_time=tracker.until("sensitive"))
+
+        quiz = m.NUDGE_QUIZ
+        self.ask(
+            beat="quiz-step",
+            prompt=say("Your turn. On the same line, x now moves from {x0} to {x1}. How far "
+                       "does y move?", x0=quiz.x0, x1=quiz.x1),
+            choices=[
+                Choice(m.NUDGE_QUIZ_NEW_VALUE, mistake="the new value of y, not how far it moved"),
+                Choice(m.NUDGE_QUIZ_ANSWER, style="places"),
+                Choice(m.NUDGE_QUIZ_X_CHANGE, style="places", mistake="how far x moved, not y"),
+                Choice(m.NUDGE_QUIZ_DIVIDED, style="places",
+                       mistake="the step divided by the slope instead of multiplied"),
+            ],
+            answer=m.NUDGE_QUIZ_ANSWER,
+            explain=say("On this line y always moves {k} times as far as x, so it moves {k} "
+                        "times {dx:places}, which is {dy:places}.",
+                        k=m.LINE_SLOPE, dx=quiz.dx, dy=quiz.dy),
+        )

@@ -8,7 +8,7 @@ import numpy as np
 import sympy as sp
 from manim import *
 
-from lessonreel import ThreeDLessonScene, say, theme
+from lessonreel import Choice, ThreeDLessonScene, say, theme
 from scenes.common.layout import formula, prose, scene_title, themed_axes
 from scenes.module02_derivatives import math as m
 
@@ -372,3 +372,19 @@ class SliceSurfaceAtYEqualsOne(ThreeDLessonScene):
             self.play(FadeIn(takeaway, shift=UP * 0.2), run_time=tracker.until("slope"))
             # The slope's label is ringed as "slope" is said.
             self.play(ShowPassingFlash(ring, time_width=0.3), run_time=1.5)
+
+        self.ask(
+            beat="quiz-slice",
+            prompt=say("Your turn. Stay on the slice y = {y0}, and move to x = {x0}. What is "
+                       "the partial derivative in x there?", y0=m.SLICE_Y, x0=m.SLICE_QUIZ_X),
+            choices=[
+                Choice(m.SLICE_QUIZ_HEIGHT, mistake="the height of the surface, not its slope"),
+                Choice(m.SLICE_QUIZ_ALONG_Y, mistake="the slope along y, not along x"),
+                Choice(m.SLICE_QUIZ_ANSWER),
+                Choice(m.SLICE_QUIZ_BOTH, mistake="both slopes added, though y is held fixed"),
+            ],
+            answer=m.SLICE_QUIZ_ANSWER,
+            explain=say("With y frozen, only x changes: the slope in x is {slope}, which at "
+                        "x = {x0} is {answer}.",
+                        slope=m.PARTIAL_X, x0=m.SLICE_QUIZ_X, answer=m.SLICE_QUIZ_ANSWER),
+        )

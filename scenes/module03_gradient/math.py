@@ -515,3 +515,23 @@ COSINE_MAX = sp.cos(sp.Integer(0))
 STEEPEST_DESCENT_ANGLE = STEEPEST_ANGLE + sp.pi
 STEEPEST_DESCENT_DEGREES = degrees(STEEPEST_DESCENT_ANGLE)
 STEEPEST_DESCENT_RATE = directional_at(STEEPEST_DESCENT_ANGLE)
+
+
+# --- questions: each asked after the section it tests, its every value computed here ----
+#
+# A wrong choice is the value a particular mistake gives, computed by making that mistake.
+
+#: After the gradient is evaluated: a point the scene did not evaluate.
+GRADIENT_QUIZ_POINT = point(1, 2)
+GRADIENT_QUIZ_ANSWER = gradient_at(GRADIENT_QUIZ_POINT)
+#: The mistakes: the partials in the wrong order, the point itself, the height f there.
+GRADIENT_QUIZ_SWAPPED = (GRADIENT_QUIZ_ANSWER[1], GRADIENT_QUIZ_ANSWER[0])
+GRADIENT_QUIZ_HEIGHT = value_at(GRADIENT_QUIZ_POINT)
+
+#: After the walk: one step of gradient descent from that point, at a smaller rate.
+STEP_QUIZ_RATE = sp.Rational(1, 10)
+STEP_QUIZ_STEP = tuple(STEP_QUIZ_RATE * g for g in GRADIENT_QUIZ_ANSWER)
+STEP_QUIZ_ANSWER = walk(GRADIENT_QUIZ_POINT, STEP_QUIZ_RATE, 1, uphill=False)[1].point
+#: The mistakes: a step uphill, a step without the rate, the step for where it lands.
+STEP_QUIZ_UPHILL = walk(GRADIENT_QUIZ_POINT, STEP_QUIZ_RATE, 1, uphill=True)[1].point
+STEP_QUIZ_NO_RATE = walk(GRADIENT_QUIZ_POINT, sp.Integer(1), 1, uphill=False)[1].point

@@ -6,7 +6,7 @@ import math
 
 from manim import *
 
-from lessonreel import LessonScene, say, theme
+from lessonreel import Choice, LessonScene, say, theme
 from scenes.common.layout import formula, plane_point, prose, scene_title, themed_plane
 from scenes.module02_derivatives import LESSON as PREVIOUS_LESSON
 from scenes.module03_gradient import math as m
@@ -111,3 +111,22 @@ class PartialsBecomeGradient(LessonScene):
             tracker.wait_until("loss")
             self.play(Write(loss), run_time=tracker.until("entry"))
             self.play(FadeIn(note, shift=UP * 0.2), run_time=1.0)
+
+        self.ask(
+            beat="quiz-gradient",
+            prompt=say("Your turn. For {surface}, what is the gradient at the point {p}?",
+                       surface=m.SURFACE_EQUATION, p=m.GRADIENT_QUIZ_POINT),
+            choices=[
+                Choice(m.GRADIENT_QUIZ_SWAPPED, mistake="the two partials in the wrong order"),
+                Choice(m.GRADIENT_QUIZ_POINT, mistake="the point itself, not the slopes there"),
+                Choice(m.GRADIENT_QUIZ_ANSWER),
+                Choice(m.GRADIENT_QUIZ_HEIGHT, mistake="the height f there, a number, not a "
+                       "vector of slopes"),
+            ],
+            answer=m.GRADIENT_QUIZ_ANSWER,
+            explain=say("The gradient stacks the partials {fx} and {fy}; at {p} they are "
+                        "{gx} and {gy}, so the gradient is {g}.",
+                        fx=m.PARTIAL_X, fy=m.PARTIAL_Y, p=m.GRADIENT_QUIZ_POINT,
+                        gx=m.GRADIENT_QUIZ_ANSWER[0], gy=m.GRADIENT_QUIZ_ANSWER[1],
+                        g=m.GRADIENT_QUIZ_ANSWER),
+        )

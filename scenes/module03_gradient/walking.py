@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from manim import *
 
-from lessonreel import BeatTracker, LessonScene, say, theme
-from scenes.common.cards import text_block
+from lessonreel import BeatTracker, Choice, LessonScene, say, text_block, theme
 from scenes.common.layout import formula, plane_point, scene_title
 from scenes.module03_gradient import math as m
 from scenes.module03_gradient.contour_map import axis_labels, contour_map
@@ -197,3 +196,22 @@ class WalkUphillAndDownhill(LessonScene):
                       *(FadeIn(r) for r in readouts), run_time=tracker.until("system"))
             self.play(Circumscribe(rule, color=theme.HIGHLIGHT_COLOR), FadeIn(lesson),
                       run_time=1.5)
+
+        self.ask(
+            beat="quiz-step",
+            prompt=say("Your turn. At {p}, the gradient of f is {g}. Take one step against "
+                       "it with a learning rate of {rate}. Where do you land?",
+                       p=m.GRADIENT_QUIZ_POINT, g=m.GRADIENT_QUIZ_ANSWER, rate=m.STEP_QUIZ_RATE),
+            choices=[
+                Choice(m.STEP_QUIZ_UPHILL, mistake="a step with the gradient: uphill, not down"),
+                Choice(m.STEP_QUIZ_ANSWER),
+                Choice(m.STEP_QUIZ_NO_RATE, mistake="the whole gradient subtracted, without "
+                       "the learning rate"),
+                Choice(m.STEP_QUIZ_STEP, mistake="the step itself, not where it lands"),
+            ],
+            answer=m.STEP_QUIZ_ANSWER,
+            explain=say("The step is the rate times the gradient, {step}, taken away from "
+                        "{p}: you land at {answer}, further down the bowl.",
+                        step=m.STEP_QUIZ_STEP, p=m.GRADIENT_QUIZ_POINT,
+                        answer=m.STEP_QUIZ_ANSWER),
+        )
