@@ -24,7 +24,8 @@
     ├── LessonDeclarationError a lesson package declares something invalid
     ├── NarrationError         speech could not be synthesised or read
     │   ├── DamagedAudioError  a WAV file holds less (or other) audio than it says
-    │   └── MarkError          a scene times something by a mark its beat lacks or has passed
+    │   ├── MarkError          a scene times something by a mark its beat lacks or has passed
+    │   └── QuestionError      a question cannot be asked as written (answer not a choice...)
     ├── SceneRenderError       manim failed on one scene; names the scene and its log
     ├── RenderFailedError      several scenes failed; names each with its log
     ├── ClusterError           the Dask cluster cannot be reached or has no workers

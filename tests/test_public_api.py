@@ -46,7 +46,7 @@ def test_every_public_name_resolves_and_an_unknown_one_lists_them() -> None:
     assert sorted(lessonreel.__all__) == sorted([*lessonreel._PUBLIC, "theme"])
     for name in lessonreel.__all__:
         assert getattr(lessonreel, name) is not None
-    with pytest.raises(AttributeError, match="it offers: BeatTracker, Lesson, LessonScene"):
+    with pytest.raises(AttributeError, match="it offers: BeatTracker, Choice, Lesson, LessonScene"):
         lessonreel.Scene  # noqa: B018
 
 

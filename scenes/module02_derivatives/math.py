@@ -386,8 +386,8 @@ GRADIENT_CONTOUR_RADII: tuple[sp.Expr, ...] = tuple(
 # A wrong choice is the value a particular mistake gives, computed by making that mistake,
 # so the mistake named beside it in the scene is the one that really leads there.
 
-#: After the nudge of y = 5x: a new step of x, three thousandths instead of one.
-NUDGE_QUIZ = nudge_line(dx=sp.Rational(3, 1000))
+#: After the nudge of y = 5x: a step of x three times as long as the nudge's.
+NUDGE_QUIZ = nudge_line(dx=3 * NUDGE_DX)
 #: How far y moves for that step: the slope times the step.
 NUDGE_QUIZ_ANSWER = NUDGE_QUIZ.dy
 #: The mistakes: y's new value for its change, x's change for y's, dividing by the slope.

@@ -27,11 +27,16 @@ NUMBER_WORDS = frozenset("""
 FIELD = re.compile(r"\{[^{}]*\}")
 
 
-def _values(value: Any, seen: set[int]) -> Iterator[sp.Basic]:
-    """Every SymPy value reachable from a math-layer attribute."""
+def _values(value: Any, seen: dict[int, Any]) -> Iterator[sp.Basic]:
+    """Every SymPy value reachable from a math-layer attribute.
+
+    ``seen`` holds each value visited by its id, and the value itself: a property computes
+    a new value at each read, and once freed its id could be handed to another value,
+    which would then be skipped as seen (a nudge's end point went missing so).
+    """
     if id(value) in seen:
         return
-    seen.add(id(value))
+    seen[id(value)] = value
     if isinstance(value, sp.MatrixBase):
         for entry in value:
             yield from _values(entry, seen)
@@ -64,7 +69,7 @@ def math_numerals(ref: SceneRef) -> set[str]:
     """Every numeral the scene's math layer can put in a caption, as captions write it."""
     math = importlib.import_module(f"{ref.package}.math")
     numerals: set[str] = set()
-    seen: set[int] = set()
+    seen: dict[int, Any] = {}
     for name, attribute in vars(math).items():
         if name.startswith("_"):
             continue
