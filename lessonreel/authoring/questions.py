@@ -26,7 +26,7 @@ from typing import Any
 import sympy as sp
 
 from lessonreel.authoring.spoken import Narration, as_narration, read
-from lessonreel.errors import QuestionError
+from lessonreel.errors import NarrationError, QuestionError
 from lessonreel.records import LETTERS, MAX_CHOICES, MIN_CHOICES
 
 
@@ -141,6 +141,12 @@ def question(where: str, prompt: str | Narration, choices: list[Choice] | tuple[
             raise QuestionError(f"{where}: wrong choice {LETTERS[index]} ({choice.value}) "
                                 "names no mistake; say which mistake leads to it, "
                                 "Choice(value, mistake='...')")
+    for index, choice in enumerate(choices):
+        try:
+            read(choice.value, choice.style)
+        except NarrationError as error:
+            raise QuestionError(f"{where}: choice {LETTERS[index]} cannot be read: "
+                                f"{error}") from error
     asked = Question(as_narration(prompt), choices, correct, as_narration(explain))
     captions = asked.captions
     if len(set(captions)) != len(captions):

@@ -194,3 +194,38 @@ def test_gradient_collects_the_partials_and_is_2_2_at_1_1() -> None:
     assert m.GRADIENT == sp.Matrix([2 * m.x, 2 * m.y])
     assert m.GRADIENT_AT_POINT == sp.Matrix([2, 2])
     assert m.GRADIENT_AT_POINT_LATEX.endswith(r"\left[\begin{matrix}2\\2\end{matrix}\right]")
+
+
+# --- the questions: each answer worked out here another way than the math layer's ----
+
+def test_the_nudge_quiz_answer_is_how_far_y_moves_for_three_nudges() -> None:
+    # y = 5x moves 5 for each 1 of x: three thousandths of x move y fifteen thousandths,
+    # and y lands at 5 * 2.003.
+    step = 3 * sp.Rational(1, 1000)
+    assert m.NUDGE_QUIZ.x1 == sp.Rational(2003, 1000)
+    assert m.NUDGE_QUIZ_ANSWER == sp.Rational(15, 1000) == 5 * step
+    assert m.NUDGE_QUIZ_NEW_VALUE == 5 * sp.Rational(2003, 1000)
+    assert m.NUDGE_QUIZ_X_CHANGE == step
+    assert m.NUDGE_QUIZ_DIVIDED == step / 5
+    wrong = {m.NUDGE_QUIZ_NEW_VALUE, m.NUDGE_QUIZ_X_CHANGE, m.NUDGE_QUIZ_DIVIDED}
+    assert len(wrong) == 3 and m.NUDGE_QUIZ_ANSWER not in wrong
+
+
+def test_the_sign_quiz_point_falls_and_was_not_shown_in_the_scene() -> None:
+    # y = x³/3 − x has slope x² − 1: at −1/2 that is 1/4 − 1 = −3/4, well past flat.
+    assert m.SIGN_QUIZ_SLOPE == sp.Rational(1, 4) - 1
+    assert abs(m.SIGN_QUIZ_SLOPE) > m.FLAT_TOLERANCE
+    assert m.SIGN_QUIZ_ANSWER == "y falls"
+    assert m.SIGN_QUIZ_X not in m.SIGN_POINTS
+    assert len(set(m.SIGN_EFFECT.values())) == 3
+
+
+def test_the_slice_quiz_asks_the_slope_in_x_at_two_on_the_cut() -> None:
+    # On y = 1 the surface is x² + 1, whose slope 2x at x = 2 is 4; the surface is 5 high
+    # there, its slope along y is 2y = 2, and the two slopes add to 6.
+    u = sp.Symbol("u")
+    assert m.SLICE_QUIZ_ANSWER == sp.diff(u**2 + 1, u).subs(u, 2) == 4
+    assert m.SLICE_QUIZ_HEIGHT == 2**2 + 1**2
+    assert m.SLICE_QUIZ_ALONG_Y == 2
+    assert m.SLICE_QUIZ_BOTH == 6
+    assert m.SLICE_QUIZ_X != m.SLICE_X0  # not the point the scene worked through

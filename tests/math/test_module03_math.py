@@ -293,3 +293,23 @@ def test_no_false_step_is_left_in_the_math_layer() -> None:
     assert not [v for v in shown if r"\Rightarrow" in v or r"d\theta" in v]
     # Both critical angles are there, which is why a zero derivative proves nothing alone.
     assert len(m.CRITICAL_ANGLES) == 2
+
+
+# --- the questions: each answer worked out here another way than the math layer's ----
+
+def test_the_gradient_quiz_is_twice_the_point_for_the_round_bowl() -> None:
+    # ∇(x² + y²) = (2x, 2y): at (1, 2), (2, 4); swapped (4, 2); f there is 1 + 4 = 5.
+    assert m.GRADIENT_QUIZ_ANSWER == (2, 4)
+    assert m.GRADIENT_QUIZ_SWAPPED == (4, 2)
+    assert m.GRADIENT_QUIZ_HEIGHT == 5
+    assert m.GRADIENT_QUIZ_POINT not in m.EVALUATED_POINTS
+
+
+def test_the_step_quiz_lands_a_tenth_of_the_gradient_downhill() -> None:
+    # (1, 2) − 1/10 · (2, 4) = (0.8, 1.6); uphill (1.2, 2.4); without the rate (−1, −2).
+    assert m.STEP_QUIZ_ANSWER == (sp.Rational(4, 5), sp.Rational(8, 5))
+    assert m.STEP_QUIZ_UPHILL == (sp.Rational(6, 5), sp.Rational(12, 5))
+    assert m.STEP_QUIZ_NO_RATE == (-1, -2)
+    assert m.STEP_QUIZ_STEP == (sp.Rational(1, 5), sp.Rational(2, 5))
+    # Landing lower on the bowl is the point of the step.
+    assert m.value_at(m.STEP_QUIZ_ANSWER) < m.value_at(m.GRADIENT_QUIZ_POINT)

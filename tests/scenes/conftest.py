@@ -29,6 +29,17 @@ class ConstructedScene:
     texts: list[tuple[str, str, str]] = field(default_factory=list)
     #: How many times a number on screen was set, by its class (DecimalNumber, LiveDecimal).
     set_values: Counter[str] = field(default_factory=Counter)
+    #: What was on screen as the scene's first question began (its card clears the
+    #: screen); None if it asks none.
+    before_questions: list[Any] | None = None
+
+    @property
+    def taught(self) -> list[Any]:
+        """What the scene shows when its teaching is done: before its first question,
+        or at its end if it asks none."""
+        if self.before_questions is not None:
+            return self.before_questions
+        return list(self.scene.mobjects)
 
     @property
     def subcaptions(self) -> list[Any]:
@@ -44,6 +55,7 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
     from manim import DecimalNumber, config, tempconfig
     from manim.manager import Manager
 
+    from lessonreel.authoring.asking import QuestionMixin
     from scenes.common.live_decimal import LiveDecimal
 
     monkeypatch.setenv("LESSONREEL_NARRATION", "none")
@@ -75,8 +87,16 @@ def construct(ref: SceneRef, monkeypatch: pytest.MonkeyPatch) -> ConstructedScen
             return own(number, value)
         return set_value
 
+    own_ask = QuestionMixin.ask
+
+    def ask(scene: Any, **kwargs: Any) -> None:
+        if record.before_questions is None:
+            record.before_questions = list(scene.mobjects)
+        own_ask(scene, **kwargs)
+
     with monkeypatch.context() as patch, tempconfig({"dry_run": True, "quality": "low_quality"}):
         patch.setattr(Manager, "next_section", spy)
+        patch.setattr(QuestionMixin, "ask", ask)
         # Every number a scene changes, counted by class (tests/scenes/test_live_decimal.py).
         patch.setattr(DecimalNumber, "set_value", counted(DecimalNumber))
         patch.setattr(LiveDecimal, "set_value", counted(LiveDecimal))

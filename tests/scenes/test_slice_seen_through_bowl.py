@@ -36,14 +36,15 @@ def wall_in_front(point: np.ndarray, eye: np.ndarray, steps: int = 4000) -> bool
     return bool(crossed.any())
 
 
-def drawn_strokes(scene: object, colour: str) -> list[object]:
-    """The strokes of ``colour`` drawn in the 3D world (not fixed in the frame)."""
+def drawn_strokes(scene: object, colour: str, on_screen: list[object]) -> list[object]:
+    """The strokes of ``colour`` among ``on_screen`` drawn in the 3D world (not fixed in
+    the frame)."""
     from manim import VMobject
 
     fixed = {id(m) for mob in scene.camera.fixed_in_frame_mobjects  # type: ignore[attr-defined]
              for m in mob.get_family()}
     found = []
-    for mob in scene.mobjects:  # type: ignore[attr-defined]
+    for mob in on_screen:
         for member in mob.family_members_with_points():
             if (isinstance(member, VMobject) and id(member) not in fixed
                     and member.stroke_width > 0
@@ -57,9 +58,10 @@ def drawn_strokes(scene: object, colour: str) -> list[object]:
                          ids=["cut", "tangent"])
 def test_no_solid_stroke_of_the_slice_is_painted_over_the_near_wall(
         monkeypatch: pytest.MonkeyPatch, colour: str) -> None:
-    scene = construct(SLICE, monkeypatch).scene
+    built = construct(SLICE, monkeypatch)
+    scene = built.scene
     eye = in_bowl_coordinates(scene.axes, eye_of(scene.camera)[None, :])[0]
-    strokes = drawn_strokes(scene, colour)
+    strokes = drawn_strokes(scene, colour, built.taught)
     assert strokes, "the slice is not drawn in 3D"
     solid = [s for s in strokes if s.get_stroke_opacity() > 0.95]
     behind = [p for s in solid for p in in_bowl_coordinates(scene.axes, s.points)
@@ -70,9 +72,10 @@ def test_no_solid_stroke_of_the_slice_is_painted_over_the_near_wall(
 @pytest.mark.xdist_group("SliceSurfaceAtYEqualsOne")
 def test_the_hidden_part_of_the_cut_is_still_drawn_from_rim_to_rim(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    scene = construct(SLICE, monkeypatch).scene
+    built = construct(SLICE, monkeypatch)
+    scene = built.scene
     points = np.concatenate([in_bowl_coordinates(scene.axes, s.points)
-                             for s in drawn_strokes(scene, theme.SLICE_COLOR)])
+                             for s in drawn_strokes(scene, theme.SLICE_COLOR, built.taught)])
     assert points[:, 0].min() == pytest.approx(-np.sqrt(3), abs=0.02)
     assert points[:, 0].max() == pytest.approx(np.sqrt(3), abs=0.02)
     assert np.allclose(points[:, 1], 1.0, atol=1e-6)
