@@ -8,7 +8,7 @@ SCORM import and LTI app, Blackboard, ...). The package is one zip::
     player/                  an asset resource every SCO depends on:
         scorm.js             finds the LMS's API and reports to it (SCORM 1.2 run-time)
         questions.js         pauses at each question, shows the choices, keeps the answers
-        player.js, player.css, palette.css
+        player.js, player.css, questions.css, palette.css
     <slug>/index.html        the lesson's SCO: video, captions, chapters, questions
     <slug>/lesson.mp4, lesson.vtt, chapters.vtt, beats.json, thumbnail.png
 
@@ -25,6 +25,7 @@ leaves the previous package (or nothing) in place.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import zipfile
 from collections.abc import Sequence
@@ -54,7 +55,7 @@ SCHEMA_FILES = (*SCHEMAS.values(), "ims_xml.xsd")
 MANIFEST = "imsmanifest.xml"
 PAGE = "index.html"
 #: The player every SCO shares: name in the zip's player/ folder -> template asset.
-PLAYER_FILES = ("scorm.js", "questions.js", "player.js", "player.css", PALETTE)
+PLAYER_FILES = ("scorm.js", "questions.js", "player.js", "player.css", "questions.css", PALETTE)
 PLAYER_FOLDER = "player"
 #: Copied from the render when it has them: manifest role -> name in the lesson's folder.
 COPIED_FILES = {"video": "lesson.mp4", "vtt": "lesson.vtt", "beats": "beats.json",
@@ -172,7 +173,12 @@ def manifest_xml(lessons: Sequence[PackagedLesson], title: str) -> bytes:
             node.text = text
         return node
 
-    root = element(None, "manifest", identifier="lessonreel-package", version="1.0")
+    # Named by its lessons: an LMS that keeps packages by identifier sees a new version
+    # of the same lessons as an update, and other lessons as another package.
+    named = "-".join(lesson.slug for lesson in lessons)
+    if len(named) > 100:
+        named = hashlib.sha256(named.encode()).hexdigest()[:16]
+    root = element(None, "manifest", identifier=f"lessonreel-{named}", version="1.0")
     root.set(f"{{{XSI}}}schemaLocation",
              " ".join(f"{namespace} {name}" for namespace, name in SCHEMAS.items()))
     metadata = element(root, "metadata")

@@ -43,7 +43,7 @@
 
   if (window.LessonQuestions && data.questions.length) {
     controller = window.LessonQuestions.attach(video, data.questions, {
-      container: document.getElementById("questions"),
+      container: video.parentNode,
       store: session.store,
       lesson: data.lesson,
       onAnswer: function (question, choice, right) {
