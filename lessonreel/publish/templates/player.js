@@ -91,9 +91,10 @@
     if (document.visibilityState === "hidden") session.commit();
   });
   // The LMS closes the frame, or the learner the window: the last report, then LMSFinish.
+  // (pagehide, not unload: browsers drop unload handlers, and pagehide fires for a frame
+  // removed or navigated away too.)
   window.addEventListener("pagehide", session.close);
   window.addEventListener("beforeunload", session.close);
-  window.addEventListener("unload", session.close);
 
   // Browsers refuse <track> files on file:// pages: opened from disk, the captions are
   // built from the page's own copy of them.
