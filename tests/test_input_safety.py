@@ -208,7 +208,7 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.parametrize("option", ["--out", "--cache-dir", "--export", "publish-site-out",
-                                    "preview-cache-dir"])
+                                    "publish-scorm-out", "preview-cache-dir"])
 def test_a_folder_that_cannot_be_written_is_refused_before_the_work_starts(
         tmp_path: Path, no_work: None, option: str) -> None:
     with read_only_folder(tmp_path) as locked:
@@ -220,6 +220,7 @@ def test_a_folder_that_cannot_be_written_is_refused_before_the_work_starts(
                             "--cache-dir", str(target)],
             "--export": ["narration", LESSON, "--export", str(target), *cache],
             "publish-site-out": ["publish", "site", "--out", str(target)],
+            "publish-scorm-out": ["publish", "scorm", "--out", str(target)],
             "preview-cache-dir": ["preview", LESSON, "LessonTitle", "--cache-dir",
                                   str(target)],
         }[option]

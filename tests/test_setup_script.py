@@ -20,6 +20,7 @@ def test_a_second_run_skips_everything_and_says_so() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "system packages already installed" in result.stdout
     assert "python packages already installed in .venv, skipping pip" in result.stdout
+    assert "npm packages already installed in node_modules, skipping npm" in result.stdout
     assert "installing" not in result.stdout
 
 

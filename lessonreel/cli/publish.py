@@ -12,7 +12,7 @@ from lessonreel.render.quality import QUALITIES
 
 @click.group()
 def publish() -> None:
-    """Publish rendered lessons to a course channel (a static site, or YouTube)."""
+    """Publish rendered lessons to a course channel (a static site, an LMS, or YouTube)."""
 
 
 def _megabytes(size: int) -> str:
@@ -66,6 +66,45 @@ def site(lessons: tuple[str, ...], out_dir: Path | None, quality: str | None,
                f"({_megabytes(sum(s for _, s in report.copied))}), "
                f"{len(report.reused)} reused", err=True)
     click.echo(str(report.out / "index.html"))
+
+
+@publish.command("scorm")
+@click.argument("lessons", nargs=-1, metavar="[LESSON]...")
+@click.option("--out", "out_file", required=True, metavar="FILE.zip",
+              type=click.Path(path_type=Path),
+              help="The package to write (replaced whole if it exists).")
+@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,
+              help="Package this quality's render. Default: the highest one rendered.")
+@click.option("--from", "from_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="A rendered lesson folder to package instead of LESSON (repeatable).")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where renders are read from. Default: build/.")
+def scorm(lessons: tuple[str, ...], out_file: Path, quality: str | None,
+          from_dirs: tuple[Path, ...], build_dir: Path | None) -> None:
+    """Package rendered lessons as one SCORM 1.2 zip for an LMS (default: every rendered
+    lesson), one SCO per lesson: video, captions, chapters and questions, all offline.
+
+    Upload the zip to Moodle (Add an activity: SCORM package) or Canvas (Import course
+    content: SCORM); each lesson reports its status, score and resume point.
+    """
+    from lessonreel.authoring.lesson import discover, project_root
+    from lessonreel.publish.scorm import build_package, check_out
+    from lessonreel.publish.site import choose_lessons
+    from lessonreel.render.outputs import probe_writable
+
+    out = check_out(out_file)
+    probe_writable(out.parent, "--out", named=out)
+    chosen, skipped = choose_lessons(lessons, discover(), build_dir or project_root() / "build",
+                                     quality, from_dirs)
+    for note in skipped:
+        click.echo(f"skipped {note}", err=True)
+    report = build_package(chosen, out)
+    count = len(report.lessons)
+    click.echo(f"packaged {count} lesson{'s' if count != 1 else ''} "
+               f"({', '.join(report.lessons)}) as SCORM 1.2: {len(report.files)} files, "
+               f"{_megabytes(report.out.stat().st_size)}", err=True)
+    click.echo(str(report.out))
 
 
 @publish.command("youtube")

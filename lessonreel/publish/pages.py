@@ -39,6 +39,9 @@ def palette_css() -> str:
         "text": theme.TEXT_COLOR, "muted": theme.MUTED_TEXT_COLOR,
         "link": theme.INPUT_COLOR, "current": theme.HIGHLIGHT_COLOR,
         "focus": theme.HIGHLIGHT_COLOR,
+        # A question's answer, as right or wrong: two colours of the videos' own set that
+        # no common colour blindness confuses.
+        "right": theme.TANGENT_COLOR, "wrong": theme.OUTPUT_COLOR,
     }
     lines = "".join(f"  --{name}: {value.lower()};\n" for name, value in colours.items())
     return ("/* lessonreel's colours, made from lessonreel/authoring/theme.py. */\n"
