@@ -237,7 +237,8 @@ class AssembledLesson:
 
 
 def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir: Path) -> None:
-    """thumbnail.png from the declared frame, contact-sheet.png from every chapter's end."""
+    """thumbnail.png from the declared frame, contact-sheet.png from every chapter's end
+    (or, for a chapter that asks, from the moment before its first question)."""
     spec = lesson.thumbnail
     by_name = {p.output.name: p for p in placed}
     source = by_name.get(spec.scene) if spec is not None else None
@@ -266,8 +267,17 @@ def _artwork(lesson: Lesson, placed: Sequence[PlacedScene], work: Path, out_dir:
                    out_dir / "thumbnail.png", spec.crop if spec is not None else None)
     entries = []
     for p in placed:
-        with Image.open(p.output.last_frame) as image:
-            entries.append(SheetEntry(p.output.title, p.start, image.convert("RGB")))
+        # A chapter that ends on a question shows what it taught, before the question's
+        # card cleared the screen, not the card.
+        asking = next((b for b in p.output.beats if b.question is not None), None)
+        if asking is not None:
+            frame = grab_frame(p.output.video,
+                               last_frame_time(asking.start, p.output.task.quality.fps),
+                               work / f"sheet-{p.output.name}.png")
+        else:
+            with Image.open(p.output.last_frame) as image:
+                frame = image.convert("RGB")
+        entries.append(SheetEntry(p.output.title, p.start, frame))
     make_contact_sheet(entries, f"{lesson.course}: {lesson.title}", out_dir / "contact-sheet.png")
 
 
