@@ -153,7 +153,7 @@ class QuestionMixin:
         wrong = [row for i, row in enumerate(card.rows) if i != asked.correct]
         with scene.voiceover(beat=f"{beat}-answer", text=asked.explain) as tracker:
             scene.play(FadeOut(card.countdown), FadeIn(marker),
-                       *(row.animate.set_opacity(0.35) for row in wrong),
+                       *(row.animate.fade(0.65) for row in wrong),
                        card.rows[asked.correct].animate.set_color(RIGHT_COLOR),
                        run_time=min(0.8, max(tracker.duration, 0.1)))
             scene.play(FadeIn(explanation, shift=UP * 0.2), run_time=0.6)

@@ -29,7 +29,7 @@ import hashlib
 import time
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from xml.etree import ElementTree
 
 import srt
 
+from lessonreel.authoring.lesson import Lesson
 from lessonreel.captions.timeline import read_timeline
 from lessonreel.errors import DamagedManifestError, FolderError, UsageError
 from lessonreel.files import staged
@@ -62,7 +63,9 @@ COPIED_FILES = {"video": "lesson.mp4", "vtt": "lesson.vtt", "beats": "beats.json
                 "thumbnail": "thumbnail.png"}
 #: Already compressed: stored as they are, not deflated again.
 STORED_SUFFIXES = (".mp4", ".png")
-DEFAULT_MASTERY = 80
+#: For a render made before lessons declared one: the declaration's own default.
+DEFAULT_MASTERY: int = next(f.default for f in fields(Lesson)  # type: ignore[assignment]
+                            if f.name == "mastery_score")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """The last frame of every scene at 854x480, compared with committed control frames.
 
+A scene that asks questions is compared at the end of its teaching, its questions left
+out: every question's card is drawn by the same code, compared once, on a question of
+its own (the last test here).
+
 Uses Manim's own ``frames_comparison``. Control frames are refreshed only on
 purpose, after looking at the new frame: ``scripts/test tests/render/test_last_frames.py
 --set_test``.
@@ -11,12 +15,14 @@ import importlib
 from typing import Any
 
 import pytest
+import sympy as sp
 from manim import ThreeDScene
 from manim.camera.three_d_camera import ThreeDCamera
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.utils.testing import frames_comparison as manim_frames
 from manim.utils.testing.frames_comparison import frames_comparison
 
+from lessonreel import Choice, LessonScene, say
 from lessonreel.authoring.lesson import SceneRef, discover
 
 # Manim's frames_comparison draws each scene's last frame: the slow tier.
@@ -50,6 +56,7 @@ def last_frame_test(ref: SceneRef) -> Any:
     renderer = ThreeDCairoRenderer if issubclass(cls, ThreeDScene) else CairoRenderer
 
     def construct(scene: Any) -> None:
+        scene.ask = lambda **question: None
         cls.construct(scene)
 
     construct.__name__ = f"test_{ref.name}"
@@ -58,3 +65,27 @@ def last_frame_test(ref: SceneRef) -> Any:
 
 for _ref in SCENES:
     globals()[f"test_{_ref.name}_last_frame"] = last_frame_test(_ref)
+
+
+class AsksAQuestion(LessonScene):
+    """A question of four choices with a long prompt: the card's two columns, the right
+    choice marked, the wrong ones dimmed, the explanation below."""
+
+    def construct(self) -> None:
+        half, quarter = sp.Rational(1, 2), sp.Rational(1, 4)
+        self.ask(
+            beat="quiz",
+            prompt=say("A weight of {w} feeds an input of {x} into a neuron whose output is "
+                       "their product. If the weight grows by {dw}, how far does the output "
+                       "move?", w=half, x=sp.Integer(3), dw=quarter),
+            choices=[Choice(sp.Rational(3, 4)), Choice(sp.Rational(9, 4), "the new output"),
+                     Choice(quarter, "the weight's change"),
+                     Choice(sp.Rational(1, 12), "divided by the input")],
+            answer=3 * quarter,
+            explain=say("The output moves {x} times as far as the weight: {x} times {dw} is "
+                        "{dy}.", x=sp.Integer(3), dw=quarter, dy=sp.Rational(3, 4)))
+
+
+@frames_comparison(base_scene=AsksAQuestion)
+def test_question_card(scene: Any) -> None:
+    AsksAQuestion.construct(scene)
