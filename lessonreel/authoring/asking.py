@@ -136,7 +136,10 @@ class QuestionMixin:
             for letter, row in zip(asked.letters, card.rows, strict=True):
                 tracker.wait_until(f"choice-{letter}")
                 scene.play(FadeIn(row, shift=RIGHT * 0.2), run_time=0.4)
-            scene.wait(tracker.remaining())
+            # The pause starts when the question has been read, however short the last
+            # choice's fade left the rest of it (Manim refuses a wait of no time).
+            if tracker.remaining() > 1e-3:
+                scene.wait(tracker.remaining())
             think_at = scene.time - tracker.beat.start
             tracker.beat.question = QuestionRecord(
                 asked.prompt.caption, asked.captions,
