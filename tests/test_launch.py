@@ -69,3 +69,18 @@ def test_no_engine_module_but_the_launcher_starts_manim_or_names_its_variables()
                 "LESSON\"")):
             found.append(path.relative_to(engine).as_posix())
     assert found == []
+
+
+def test_a_failed_scene_is_summed_up_by_what_it_raised_not_by_manims_box(tmp_path: Path) -> None:
+    from lessonreel.render.pool import last_error_line
+
+    log = tmp_path / "render.log"
+    # Manim's traceback box wraps a long message and cuts it; the scene's own line does not.
+    log.write_text(
+        "lessonreel: raised at /scenes/quiz.py:9 in construct\n"
+        "lessonreel: raised QuestionError: AsksBadly beat 'quiz': the answer 4 is not among "
+        "the choices (2, 8); add it\n"
+        "│ QuestionError: AsksBadly beat 'quiz': the answer 4 is not among the choices (2, │\n"
+        "╰──────────────────────────────────────────────────────────────────────────────╯\n")
+    assert last_error_line(log) == ("QuestionError: AsksBadly beat 'quiz': the answer 4 is "
+                                    "not among the choices (2, 8); add it")

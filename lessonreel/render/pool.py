@@ -18,7 +18,7 @@ from typing import Protocol
 
 from lessonreel.authoring.texcache import repeat_warnings
 from lessonreel.errors import SceneRenderError, UsageError
-from lessonreel.render.launch import stop_groups
+from lessonreel.render.launch import RAISED, RAISED_AT, stop_groups
 from lessonreel.render.plan import SceneTask, Shard
 from lessonreel.render.quality import encoder_config
 
@@ -32,6 +32,12 @@ def last_error_line(log: Path) -> str:
         # Else the line quoted is a fragment of a progress bar the error cut short.
         return "the disk is full: No space left on device"
     lines = [ln.strip() for ln in text.replace("\r", "\n").splitlines() if ln.strip()]
+    # What the scene raised, as it printed it in one line: Manim's own traceback box
+    # wraps and cuts a long message, and quoting the box gave half a sentence.
+    raised = [ln[len(RAISED):] for ln in lines
+              if ln.startswith(RAISED) and not ln.startswith(RAISED_AT)]
+    if raised:
+        return raised[-1]
     for line in reversed(lines):
         if "Error" in line or "error" in line:
             return line[:200]

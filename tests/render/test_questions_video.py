@@ -4,6 +4,7 @@ gives, a countdown that runs out, the answer revealed, and all of it in the capt
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import srt
 from lessonreel import theme
 from lessonreel.captions.timeline import read_timeline
 from lessonreel.media import grab_frame
+from tests.conftest import run_lessonreel
 
 pytestmark = pytest.mark.render
 
@@ -86,3 +88,40 @@ def test_the_captions_ask_list_the_choices_and_explain_in_their_beats(
         # Nothing is said while the learner thinks; the explanation comes with the answer.
         assert said(q["think"], q["answer"]) == ""
         assert q["explanation"] in said(q["answer"], q["answer"] + 60)
+
+
+@pytest.mark.parametrize(("choices", "answer", "says"), [
+    ("[Choice(sp.Integer(2), mistake='half'), Choice(sp.Integer(8), mistake='double')]",
+     "sp.Integer(4)", "the answer 4 is not among the choices (2, 8); add it"),
+    ("[Choice(sp.Integer(4)), Choice(sp.sqrt(16), mistake='same')]", "sp.Integer(4)",
+     "choices A and B are the same answer (4 and 4); make every choice different"),
+], ids=["answer-missing", "same-choices"])
+def test_a_question_that_cannot_be_asked_stops_the_render_in_one_line(
+        tmp_path: Path, choices: str, answer: str, says: str) -> None:
+    package = tmp_path / "quiz_lessons" / "demo"
+    package.mkdir(parents=True)
+    (tmp_path / "quiz_lessons" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text(textwrap.dedent("""
+        from lessonreel import Lesson, SceneRef
+        LESSON = Lesson(slug="demo", title="Demo", course="Tests", package=__name__,
+                        scenes=(SceneRef("quiz", "AsksBadly", "It asks badly"),))
+    """))
+    (package / "quiz.py").write_text(textwrap.dedent(f'''
+        import sympy as sp
+        from lessonreel import Choice, LessonScene
+
+        class AsksBadly(LessonScene):
+            """A question its author got wrong."""
+            def construct(self):
+                self.ask(beat="quiz", prompt="What is two times two?", choices={choices},
+                         answer={answer}, explain="Two twos are four.")
+    '''))
+    out = tmp_path / "out"
+    result = run_lessonreel("render", "demo", "-q", "low", "--narration", "none",
+                            "--out", str(out), "--cache-dir", str(tmp_path / "cache"),
+                            env={"LESSONREEL_LESSONS": "quiz_lessons",
+                                 "PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 1
+    assert f"AsksBadly beat 'quiz': {says}" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("SceneRenderError: scene AsksBadly")
+    assert not out.exists() or not any(out.iterdir())
