@@ -107,8 +107,7 @@
     var asking = null;      // the question the panel asks, while it does
     var chosen = null;      // its answer, once given
     var last = video.currentTime || 0;  // where playing was last seen, for crossings
-    var ownSeek = false;
-    var ownPlay = false;
+    var ownSeek = null;     // where the video was last sent by this script
     var id = "lesson-question-" + (made += 1);
 
     // --- the panel ----------------------------------------------------------------
@@ -170,15 +169,14 @@
     }
 
     function seek(seconds) {
-      ownSeek = true;
+      ownSeek = seconds;
       last = seconds;
       video.currentTime = seconds;
     }
 
     function play() {
-      ownPlay = true;
       var started = video.play();
-      if (started && started.catch) started.catch(function () { ownPlay = false; });
+      if (started && started.catch) started.catch(function () { /* refused: stays paused */ });
     }
 
     function show(parts) {
@@ -330,7 +328,10 @@
 
     video.addEventListener("seeking", function () {
       var target = video.currentTime;
-      if (ownSeek) { ownSeek = false; return; }
+      // Told by where the video is going, not by counting events: a seek of the
+      // learner's that this script overtook fires its event late, showing the same target.
+      if (ownSeek !== null && Math.abs(target - ownSeek) < 1e-6) return;
+      ownSeek = null;
       if (asking && chosen === null) { skipped[String(asking.index)] = true; }
       if (asking || !panel.hidden) hide();
       // A seek forward past a question never reached does not pass it silently: playing
@@ -340,9 +341,9 @@
     });
 
     video.addEventListener("play", function () {
-      var mine = ownPlay;
-      ownPlay = false;
-      if (mine || panel.hidden) return;
+      // This script plays only with the panel put away; and a play the video has since
+      // been paused after (to ask) is over.
+      if (panel.hidden || video.paused) return;
       // Played from the player's own controls: an open question is skipped, an answered
       // one goes on from here, the score is put away.
       if (asking && chosen === null) skipped[String(asking.index)] = true;
