@@ -185,7 +185,7 @@ def test_the_site_stops_to_ask_tells_right_from_wrong_and_remembers(
 
     choices.nth(1).click()
     feedback = page.locator(f"{PANEL} .lq-feedback").inner_text()
-    assert "Wrong" in feedback and "A, 0.015" in feedback
+    assert "Wrong" in feedback and "A: 0.015" in feedback
     assert FIRST.explanation in feedback and "the new value of y, not its change" in feedback
     assert video_state(page)["paused"]
     page.locator(f"{PANEL} .lq-continue").click()

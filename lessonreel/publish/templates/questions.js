@@ -242,11 +242,11 @@
         if (i === q.correct && right) button.classList.add("lq-correct");
       });
       feedback.appendChild(element("p", "lq-verdict", right
-        ? "Right: " + LETTERS[choice] + ", " + q.choices[choice] + "."
-        : "Wrong: the answer is " + LETTERS[q.correct] + ", " + q.choices[q.correct] + "."));
+        ? "Right. " + LETTERS[choice] + ": " + q.choices[choice]
+        : "Wrong. The answer is " + LETTERS[q.correct] + ": " + q.choices[q.correct]));
       if (!right && q.mistakes[choice]) {
         feedback.appendChild(element("p", "lq-mistake",
-          LETTERS[choice] + ", " + q.choices[choice] + ", is " + q.mistakes[choice] + "."));
+          LETTERS[choice] + " (" + q.choices[choice] + ") is " + q.mistakes[choice] + "."));
       }
       feedback.appendChild(element("p", "lq-explanation", q.explanation));
       hint.textContent = "Continue plays the answer (Enter).";
@@ -256,10 +256,16 @@
       if (options.onAnswer) options.onAnswer(q, choice, right);
     }
 
+    // Where the panel pushed the video off the top of the screen (a phone's), bring it back.
+    function inView() {
+      if (video.getBoundingClientRect().top < 0) video.scrollIntoView({ block: "start" });
+    }
+
     function goOn() {
       var q = asking;
       if (!q || chosen === null) return;
       hide();
+      inView();
       seek(frameTime(q.answer_frame));
       play();
     }
@@ -270,6 +276,7 @@
       if (chosen !== null) { goOn(); return; }
       skipped[String(q.index)] = true;
       hide();
+      inView();
       play();  // on from where it stopped: the video's own pause, then its answer
     }
 
@@ -281,6 +288,19 @@
              prompt: unanswered ? unanswered + " of the " + result.total + " questions " +
                      (unanswered === 1 ? "was" : "were") + " not answered." : "",
              close: true, state: "score" });
+      // Each question and how it went, in words (the colour only repeats them).
+      var list = element("ol", "lq-summary");
+      questions.forEach(function (q) {
+        var choice = state.answers[String(q.index)];
+        var kind = !answered(q) ? "unanswered" : choice === q.correct ? "right" : "wrong";
+        var how = { unanswered: "not answered", right: "right",
+                    wrong: "wrong (" + LETTERS[choice] + ")" }[kind];
+        var item = element("li", "lq-" + kind);
+        item.appendChild(element("span", "lq-how", how));
+        item.appendChild(document.createTextNode(" " + q.prompt));
+        list.appendChild(item);
+      });
+      feedback.appendChild(list);
       panel.focus();
       if (options.onEnd) options.onEnd(result);
     }
