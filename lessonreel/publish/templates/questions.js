@@ -25,12 +25,14 @@
 //
 // Playing through a question's think time (think_frame: the question has been asked
 // and the video shows its countdown), the video pauses there and a panel asks it: the
-// choices as buttons lettered A-D, keys 1-4 and A-D choose, and Skip goes on without an
-// answer. An answer says right or wrong, the explanation, and for a wrong one the
-// mistake it stands for; Continue (or Enter) plays on from the answer time, where the
-// video reveals and explains the answer itself. An answered question never stops the
-// video again. A seek forward past a question not yet reached stops at that question
-// once the video plays; within what was reached, seeking is free. At the video's end
+// choices as buttons lettered A-D, keys 1-4 and A-D choose, and Skip (or playing on
+// with the player's own controls) goes on without an answer, through the video's own
+// countdown; a skipped question is asked again on the page's next visit. An answer says
+// right or wrong, the explanation, and for a wrong one the mistake it stands for;
+// Continue (or Enter) plays on from the answer time, where the video reveals and
+// explains the answer itself. An answered question never stops the video again. A seek
+// forward past a question not yet reached stops at that question once the video plays;
+// within what was reached, seeking is free. At the video's end
 // the panel shows the score (right out of all the questions). The panel's look is in
 // questions.css, which uses palette.css's colours (--right and --wrong among them).
 (function () {
@@ -101,7 +103,9 @@
     questions.forEach(function (q) { byIndex[String(q.index)] = q; });
     var fps = options.fps || framesPerSecond(questions);
     var store = options.store || localStore(options.lesson);
-    var state = checked(store.load(), byIndex);
+    var loaded = null;
+    try { loaded = store.load(); } catch (error) { /* a store that cannot read starts afresh */ }
+    var state = checked(loaded, byIndex);
     var savedFurthest = state.furthest;
     var skipped = {};       // skipped in this visit: not asked again until the page reloads
     var asking = null;      // the question the panel asks, while it does
@@ -352,8 +356,8 @@
       // learner's that this script overtook fires its event late, showing the same target.
       if (ownSeek !== null && Math.abs(target - ownSeek) < 1e-6) return;
       ownSeek = null;
-      if (asking && chosen === null) { skipped[String(asking.index)] = true; }
-      if (asking || !panel.hidden) hide();
+      // Not a skip: a learner who goes back to hear the question again is asked again.
+      if (!panel.hidden) hide();
       // A seek forward past a question never reached does not pass it silently: playing
       // on from there stops at it first.
       var gate = target > last ? crossed(Math.max(last, state.furthest), target) : null;
@@ -370,9 +374,11 @@
       hide();
     });
 
-    video.addEventListener("pause", function () {
+    function saveFurthest() {
       if (state.furthest > savedFurthest) save();
-    });
+    }
+    video.addEventListener("pause", saveFurthest);
+    window.addEventListener("pagehide", saveFurthest);
 
     video.addEventListener("ended", function () {
       if (video.duration && isFinite(video.duration)) state.furthest = Math.max(state.furthest, video.duration);
