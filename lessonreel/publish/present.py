@@ -57,7 +57,8 @@ def lesson_timeline(rendered: RenderedLesson) -> Timeline:
 def presentation(rendered: RenderedLesson, timeline: Timeline | None = None) -> dict[str, Any]:
     """What the presenter page shows: the lesson's chapters, beats and questions, checked
     (``timeline``: the render's, if already read)."""
-    timeline = timeline or lesson_timeline(rendered)
+    if timeline is None:
+        timeline = lesson_timeline(rendered)
     beats = timeline.beats
     return {
         "lesson": rendered.slug, "title": rendered.title,

@@ -43,7 +43,9 @@ FIRST = QuestionRecord(
               "the slope, not the change in y"),
     correct=0, explanation="y moves 5 times as far as x: 5 × 0.003 = 0.015.", think=4 / FPS)
 SECOND = QuestionRecord(
-    prompt="What is the slope of y = 5x?", choices=("5", "0.015", "10"),
+    # Markup in a question is text, on the page and in the data the page carries.
+    prompt="What is the slope of y = 5x? <b>Not bold</b></script><script>window.injected = 1",
+    choices=("5", "0.015", "10"),
     mistakes=(None, "the change in y, not the slope", "the value of y at x = 2"),
     correct=0, explanation="y = 5x rises 5 for every 1 across.", think=5 / FPS)
 #: Each scene's questions: (beat of the scene, think on the scene's clock, question).
@@ -87,6 +89,7 @@ def test_a_page_embeds_its_lessons_questions_and_a_lesson_without_any_has_no_pan
     embedded = json.loads(_script_text(site_root / "site" / SLUG / "index.html"))
     assert embedded == {"lesson": SLUG, "questions": questions_of(renders["quiz"])}
     assert [q["prompt"] for q in embedded["questions"]] == [FIRST.prompt, SECOND.prompt]
+    assert "<script>window.injected" not in (site_root / "site" / SLUG / "index.html").read_text()
     assert quiz.find("p", id="questions-note")
 
 
@@ -198,6 +201,7 @@ def test_the_site_stops_to_ask_tells_right_from_wrong_and_remembers(
     assert abs(video_state(page)["time"] - second["think"]) <= 1.5 / FPS
     page.keyboard.press("1")
     assert "Right" in page.locator(f"{PANEL} .lq-feedback").inner_text()
+    assert page.evaluate("window.injected") is None
     page.keyboard.press("Enter")
     wait_until(page, "document.getElementById('player').ended", timeout=15)
     wait_until(page, "document.querySelector('.lq-panel').dataset.state === 'score'")
