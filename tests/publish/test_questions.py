@@ -8,6 +8,7 @@ it. The browser tests drive Debian's Chromium through the site and the present v
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from lessonreel.captions.timeline import AskedQuestion
+from lessonreel.publish.pages import asset_bytes, palette_css
 from lessonreel.records import QuestionRecord
 from tests.conftest import run_lessonreel
 from tests.publish.test_present import (
@@ -291,3 +293,11 @@ def test_the_presenter_pauses_before_the_countdown_and_plays_the_answer(
     press(page, "ArrowLeft", then="ready")
     assert frame_on_screen(page) == first["ask_frame"]
     context.close()
+
+
+def test_the_panel_wears_the_palettes_colours_and_writes_none_of_its_own() -> None:
+    css = asset_bytes("questions.css").decode()
+    assert not re.search(r"#[0-9a-fA-F]{3,8}\b|\b(rgba?|hsla?)\(", css)
+    named = set(re.findall(r"--([a-z-]+):", palette_css())) | set(re.findall(r"--([a-z-]+):", css))
+    used = set(re.findall(r"var\(--([a-z-]+)\)", css))
+    assert used and used <= named, used - named
