@@ -35,6 +35,7 @@ from lessonreel.publish.server import (
     serve_files,
 )
 from lessonreel.publish.source import RenderedLesson
+from lessonreel.records import Timeline
 
 PAGE = "present.html"
 #: Files the presenter needs from a render: manifest role -> name beside the page.
@@ -42,16 +43,22 @@ SERVED_FILES = {"video": "lesson.mp4", "vtt": "lesson.vtt"}
 ASSETS = (PALETTE, "present.css", "present.js")
 
 
-def presentation(rendered: RenderedLesson) -> dict[str, Any]:
-    """What the presenter page shows: the lesson's chapters and beats, checked."""
+def lesson_timeline(rendered: RenderedLesson) -> Timeline:
+    """The render's ``beats.json``, checked, also against its video: a timeline past the
+    video's end would pause on no frame."""
     if "beats" not in rendered.manifest["files"]:
         raise NotRenderedError(
             f"{rendered.folder} has no beats.json (rendered before presenting was possible); "
             f"render it again: lessonreel render {rendered.slug}")
-    path = rendered.file("beats")
-    # Checked against the video too: a timeline past its end would pause on no frame.
-    timeline = read_timeline(path, int(rendered.manifest["fps"]), rendered.duration,
-                             rendered.slug)
+    return read_timeline(rendered.file("beats"), int(rendered.manifest["fps"]),
+                         rendered.duration, rendered.slug)
+
+
+def presentation(rendered: RenderedLesson, timeline: Timeline | None = None) -> dict[str, Any]:
+    """What the presenter page shows: the lesson's chapters, beats and questions, checked
+    (``timeline``: the render's, if already read)."""
+    if timeline is None:
+        timeline = lesson_timeline(rendered)
     beats = timeline.beats
     return {
         "lesson": rendered.slug, "title": rendered.title,
@@ -64,6 +71,11 @@ def presentation(rendered: RenderedLesson) -> dict[str, Any]:
         "beats": [{"chapter": b.chapter, "name": b.name, "text": b.text,
                    "first_frame": b.first_frame, "end_frame": b.end_frame}
                   for b in beats],
+        # The room answers aloud: the asking beat stops where its countdown would start,
+        # and the next key plays the answer.
+        "questions": [{"index": q.index, "beat": q.beat, "prompt": q.prompt,
+                       "think_frame": q.think_frame, "answer_frame": q.answer_frame}
+                      for q in timeline.questions],
         # For a page opened from disk, where browsers refuse the captions file.
         "captions": [{"start": c.start.total_seconds(), "end": c.end.total_seconds(),
                       "text": c.content}
@@ -72,9 +84,10 @@ def presentation(rendered: RenderedLesson) -> dict[str, Any]:
 
 
 def present_page(env: jinja2.Environment, rendered: RenderedLesson, *, root: str, stamp: str,
-                 lesson_href: str | None) -> str:
-    """``present.html`` for ``rendered``: assets under ``root``, the video beside it."""
-    data = presentation(rendered)
+                 lesson_href: str | None, timeline: Timeline | None = None) -> str:
+    """``present.html`` for ``rendered``: assets under ``root``, the video beside it
+    (``timeline``: the render's, if already read)."""
+    data = presentation(rendered, timeline)
     manifest = rendered.manifest
     return env.get_template(PAGE).render(
         root=root, stamp=stamp, title=rendered.title, course=data["course"], data=data,

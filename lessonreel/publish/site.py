@@ -4,8 +4,9 @@ A published site, every link in it relative so it works from ``file://``, from
 any static host and from any subfolder of one::
 
     index.html              the course index: thumbnail, title, duration, chapters
-    assets/site.css, site.js
-    <slug>/index.html       the lesson: video, captions, chapters, transcript
+    assets/site.css, site.js, questions.css, questions.js, palette.css, present.*
+    <slug>/index.html       the lesson: video, captions, chapters, transcript; the
+                            questions it stops to ask, if its beats.json has any
     <slug>/lesson.mp4, lesson.vtt, thumbnail.png   copied from the render
     <slug>/chapters.vtt     the manifest's scenes as a WebVTT chapters track
     .lessonreel-site.json   the size and SHA-256 of every file copied from a render
@@ -49,7 +50,7 @@ from lessonreel.files import default_mode, stream_digest, swap_folder_in
 from lessonreel.publish.pages import asset_bytes, asset_stamp, environment
 from lessonreel.publish.present import ASSETS as PRESENT_ASSETS
 from lessonreel.publish.present import PAGE as PRESENT_PAGE
-from lessonreel.publish.present import present_page
+from lessonreel.publish.present import lesson_timeline, present_page
 from lessonreel.publish.source import (
     NotRenderedError,
     RenderedLesson,
@@ -63,7 +64,8 @@ SITE_MANIFEST = ".lessonreel-site.json"
 #: Files a lesson page needs from its render: manifest role -> name on the site.
 COPIED_FILES = {"video": "lesson.mp4", "vtt": "lesson.vtt", "thumbnail": "thumbnail.png"}
 CHAPTERS_FILE = "chapters.vtt"
-ASSETS = ("site.css", "site.js", *PRESENT_ASSETS)  # the palette with the presenter's
+#: The palette comes with the presenter's; questions.* with a lesson that asks any.
+ASSETS = ("site.css", "site.js", "questions.css", "questions.js", *PRESENT_ASSETS)
 
 
 @dataclass(frozen=True)
@@ -338,9 +340,13 @@ def _render_site(lessons: Sequence[SiteLesson], staging: Path, out: Path,
         chapters = chapter_views(rendered.scenes, cues)
         manifest = rendered.manifest
         presentable = "beats" in manifest["files"]
+        questions: list[dict[str, Any]] = []
         if presentable:
+            timeline = lesson_timeline(rendered)
+            questions = [q.to_json() for q in timeline.questions]
             (folder / PRESENT_PAGE).write_text(
-                present_page(env, rendered, root="../", stamp=stamp, lesson_href="index.html"),
+                present_page(env, rendered, root="../", stamp=stamp, lesson_href="index.html",
+                             timeline=timeline),
                 encoding="utf-8")
         else:
             report.notes.append(f"{lesson.slug}: no Present view, its render has no beats.json "
@@ -352,6 +358,8 @@ def _render_site(lessons: Sequence[SiteLesson], staging: Path, out: Path,
             width=int(manifest.get("width", 0)), height=int(manifest.get("height", 0)),
             chapters=chapters, has_transcript=bool(cues),
             present_href=PRESENT_PAGE if presentable else None,
+            # The page stops to ask them (questions.js); none, and it is the page it was.
+            questions={"lesson": lesson.slug, "questions": questions} if questions else None,
             og_image=_og(base_url, f"{lesson.slug}/thumbnail.png", "thumbnail.png"),
             og_video=_og(base_url, f"{lesson.slug}/lesson.mp4", "lesson.mp4"),
             og_url=_og(base_url, f"{lesson.slug}/index.html", "") or None,

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import tempfile
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ import pytest
 import srt
 from PIL import Image
 
-from lessonreel.captions.timeline import SceneBeats, beat_timeline
+from lessonreel.captions.timeline import AskedQuestion, SceneBeats, beat_timeline
 from tests.conftest import LESSONREEL, run_lessonreel
 from tests.publish.test_site import RangeServer, wait_until, write_manifest
 
@@ -50,8 +50,10 @@ ONE_EACH = [
 
 
 def make_lesson(folder: Path, slug: str, title: str,
-                scenes: list[tuple[str, str, int, list[tuple[str, float, str]]]]) -> Path:
-    """A rendered lesson whose frame n shows grey level 16 + STEP * n, with its beats."""
+                scenes: list[tuple[str, str, int, list[tuple[str, float, str]]]],
+                questions: Mapping[str, Sequence[AskedQuestion]] | None = None) -> Path:
+    """A rendered lesson whose frame n shows grey level 16 + STEP * n, with its beats and
+    the ``questions`` each scene (by name) asks, in beats.json and the manifest."""
     frames = sum(count for _, _, count, _ in scenes)
     assert 16 + STEP * frames < 236
     (folder / "scenes").mkdir(parents=True)
@@ -68,7 +70,9 @@ def make_lesson(folder: Path, slug: str, title: str,
     (folder / "lesson.vtt").write_text("WEBVTT\n\n00:00:00.000 --> 00:00:00.500\nCue 0\n")
     Image.new("RGB", (1280, 720), "#14161C").save(folder / "thumbnail.png")
     Image.new("RGB", (64, 36), "#14161C").save(folder / "contact-sheet.png")
-    timeline = beat_timeline(slug, FPS, [SceneBeats(*scene) for scene in scenes])
+    asked = questions or {}
+    timeline = beat_timeline(slug, FPS, [SceneBeats(*scene, questions=asked.get(scene[0], ()))
+                                         for scene in scenes])
     (folder / "beats.json").write_text(json.dumps(timeline.to_json()), encoding="utf-8")
     starts = [c.start for c in timeline.chapters]
     for name, *_ in scenes:
@@ -82,6 +86,7 @@ def make_lesson(folder: Path, slug: str, title: str,
         "scenes": [{"name": name, "title": chapter, "file": f"scenes/{name}.mp4",
                     "start": start, "duration": count / FPS}
                    for (name, chapter, count, _), start in zip(scenes, starts, strict=True)],
+        "questions": [q.to_json() for q in timeline.questions], "mastery_score": 80,
     })
     return folder
 

@@ -1,13 +1,17 @@
 // lessonreel presenter: plays a lesson one beat at a time and pauses on each beat's
 // last frame; present.html?notes is the speaker's window, kept in step with the
 // main one through a BroadcastChannel and, where a page opened from disk has none
-// that reaches the other window, through postMessage between the two windows.
+// that reaches the other window, through postMessage between the two windows. A beat
+// that asks a question stops where its countdown would start (the room thinks without
+// it), and the next key plays the answer beat from its first frame.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("lesson-data").textContent);
   var fps = data.fps;
   var beats = data.beats;
   var chapters = data.chapters;
+  var questionAt = {};  // the index of a beat that asks a question -> the question
+  (data.questions || []).forEach(function (q) { questionAt[q.beat] = q; });
   var notesMode = new URLSearchParams(window.location.search).has("notes");
 
   // --- messages between the two windows -------------------------------------
@@ -84,10 +88,18 @@
     // last frame of beat `cursor - 1`, or "playing" beat `cursor`.
     var state = { cursor: 0, mode: "ready", typed: "", startedAt: null };
     var run = 0;
+    // The question whose beat has just stopped before its countdown, until the next move.
+    var asking = null;
     // What was measured of each beat played, for anyone checking the pauses.
     var log = window.lessonreelPresenterLog = [];
 
     function frameTime(frame) { return (frame + 0.5) / fps; }
+
+    // The last frame a beat plays: an asking beat's is the one before its countdown.
+    function lastFrame(index) {
+      var q = questionAt[index];
+      return q ? Math.max(beats[index].first_frame, q.think_frame - 1) : beats[index].end_frame - 1;
+    }
 
     function current() {
       return state.mode === "ended" ? state.cursor - 1 : Math.min(state.cursor, beats.length - 1);
@@ -126,6 +138,7 @@
 
     function show(index, mode) {
       run += 1;
+      asking = null;
       state.cursor = index;
       state.mode = mode;
       if (mode === "ready") settle(beats[index].first_frame, null);
@@ -135,9 +148,11 @@
 
     function play(index) {
       var beat = beats[index];
-      var last = beat.end_frame - 1;
+      var last = lastFrame(index);
       var mine = (run += 1);
-      var entry = { beat: index, name: beat.name, last: last, highest: -1, shown: null };
+      var entry = { beat: index, name: beat.name, from: null, last: last, lowest: null, highest: -1,
+                    shown: null };
+      asking = null;
       state.cursor = index;
       state.mode = "playing";
       if (state.startedAt === null) state.startedAt = Date.now();
@@ -147,6 +162,7 @@
         run += 1;
         state.cursor = index + 1;
         state.mode = "ended";
+        asking = questionAt[index] || null;
         log.push(entry);
         settle(last, entry);
         update();
@@ -155,24 +171,37 @@
         if (mine !== run) return;
         var frame = Math.floor(meta.mediaTime * fps + 1e-3);
         entry.highest = Math.max(entry.highest, frame);
+        if (entry.lowest === null || frame < entry.lowest) entry.lowest = frame;
         // Stop one frame early and land on the last frame by seeking: a frame period
         // can be shorter than the time a callback takes to stop the clock, and the
         // next beat's first frame must never be shown.
         if (frame >= last - 1) finish();
         else video.requestVideoFrameCallback(watch);
       }
-      if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(watch);
       var timeWatch = function () {
         if (mine !== run) { video.removeEventListener("timeupdate", timeWatch); return; }
         if (!video.requestVideoFrameCallback && video.currentTime >= last / fps) finish();
       };
-      video.addEventListener("timeupdate", timeWatch);
-      video.addEventListener("ended", finish);
-      var started = video.play();
-      if (started && started.catch) {
-        started.catch(function () {
-          if (mine === run) show(index, "ready");
-        });
+      function begin() {
+        if (mine !== run) return;
+        entry.from = Math.floor(video.currentTime * fps);
+        if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(watch);
+        video.addEventListener("timeupdate", timeWatch);
+        video.addEventListener("ended", finish);
+        var started = video.play();
+        if (started && started.catch) {
+          started.catch(function () {
+            if (mine === run) show(index, "ready");
+          });
+        }
+      }
+      // After a question's pause the video stands before the countdown: the answer
+      // beat plays from its own first frame.
+      if (Math.floor(video.currentTime * fps) < beat.first_frame - 1) {
+        video.addEventListener("seeked", begin, { once: true });
+        video.currentTime = frameTime(beat.first_frame);
+      } else {
+        begin();
       }
       update();
     }
@@ -183,7 +212,8 @@
         run += 1;
         state.cursor = index + 1;
         state.mode = "ended";
-        settle(beats[index].end_frame - 1, null);
+        asking = questionAt[index] || null;
+        settle(lastFrame(index), null);
         update();
       } else if (state.cursor < beats.length) {
         play(state.cursor);
@@ -278,12 +308,14 @@
       text("beat-number", "beat " + within + " of " + where.beats + " (" + (index + 1) + "/" + beats.length + ")" +
            (state.mode === "playing" ? " ▶" : ""));
       text("typed", state.typed ? "chapter " + state.typed + " ⏎" : "");
+      document.getElementById("question-hint").hidden = !asking;
       text("audio-state", video.muted ? "sound off" : "sound on");
       var track = captionTrack();
       text("captions-state", track && track.mode === "showing" ? "captions on" : "captions off");
       document.documentElement.setAttribute("data-mode", state.mode);
       post({ type: "state", cursor: state.cursor, mode: state.mode, current: index,
-             startedAt: state.startedAt, muted: video.muted, typed: state.typed });
+             startedAt: state.startedAt, muted: video.muted, typed: state.typed,
+             asking: asking !== null });
     }
 
     document.addEventListener("keydown", function (event) {
@@ -298,7 +330,8 @@
       if (message.type === "hello") update();
       else if (message.type === "command" && typeof message.action === "string") perform(message.action);
     });
-    window.lessonreelPresenter = { state: state, beats: beats, chapters: chapters, fps: fps, perform: perform };
+    window.lessonreelPresenter = { state: state, beats: beats, chapters: chapters, fps: fps, perform: perform,
+                                   asking: function () { return asking; } };
     if (video.readyState >= 1) show(0, "ready");
     else video.addEventListener("loadedmetadata", function () { show(0, "ready"); }, { once: true });
     update();
@@ -327,6 +360,7 @@
       text("notes-chapter", "Chapter " + where.number + " of " + chapters.length + ": " + where.title);
       text("notes-beat", "Beat " + (index + 1) + " of " + beats.length + ",");
       text("notes-state", message.mode === "playing" ? "playing" :
+           message.asking ? "paused to ask: → plays the answer" :
            message.mode === "ended" ? "paused at its end" : "ready to play");
       text("notes-now", beat.text || "(no narration in this beat)");
       var following = beats[index + 1];

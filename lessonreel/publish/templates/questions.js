@@ -25,12 +25,14 @@
 //
 // Playing through a question's think time (think_frame: the question has been asked
 // and the video shows its countdown), the video pauses there and a panel asks it: the
-// choices as buttons lettered A-D, keys 1-4 and A-D choose, and Skip goes on without an
-// answer. An answer says right or wrong, the explanation, and for a wrong one the
-// mistake it stands for; Continue (or Enter) plays on from the answer time, where the
-// video reveals and explains the answer itself. An answered question never stops the
-// video again. A seek forward past a question not yet reached stops at that question
-// once the video plays; within what was reached, seeking is free. At the video's end
+// choices as buttons lettered A-D, keys 1-4 and A-D choose, and Skip (or playing on
+// with the player's own controls) goes on without an answer, through the video's own
+// countdown; a skipped question is asked again on the page's next visit. An answer says
+// right or wrong, the explanation, and for a wrong one the mistake it stands for;
+// Continue (or Enter) plays on from the answer time, where the video reveals and
+// explains the answer itself. An answered question never stops the video again. A seek
+// forward past a question not yet reached stops at that question once the video plays;
+// within what was reached, seeking is free. At the video's end
 // the panel shows the score (right out of all the questions). The panel's look is in
 // questions.css, which uses palette.css's colours (--right and --wrong among them).
 (function () {
@@ -101,14 +103,15 @@
     questions.forEach(function (q) { byIndex[String(q.index)] = q; });
     var fps = options.fps || framesPerSecond(questions);
     var store = options.store || localStore(options.lesson);
-    var state = checked(store.load(), byIndex);
+    var loaded = null;
+    try { loaded = store.load(); } catch (error) { /* a store that cannot read starts afresh */ }
+    var state = checked(loaded, byIndex);
     var savedFurthest = state.furthest;
     var skipped = {};       // skipped in this visit: not asked again until the page reloads
     var asking = null;      // the question the panel asks, while it does
     var chosen = null;      // its answer, once given
     var last = video.currentTime || 0;  // where playing was last seen, for crossings
-    var ownSeek = false;
-    var ownPlay = false;
+    var ownSeek = null;     // where the video was last sent by this script
     var id = "lesson-question-" + (made += 1);
 
     // --- the panel ----------------------------------------------------------------
@@ -170,15 +173,14 @@
     }
 
     function seek(seconds) {
-      ownSeek = true;
+      ownSeek = seconds;
       last = seconds;
       video.currentTime = seconds;
     }
 
     function play() {
-      ownPlay = true;
       var started = video.play();
-      if (started && started.catch) started.catch(function () { ownPlay = false; });
+      if (started && started.catch) started.catch(function () { /* refused: stays paused */ });
     }
 
     function show(parts) {
@@ -244,11 +246,11 @@
         if (i === q.correct && right) button.classList.add("lq-correct");
       });
       feedback.appendChild(element("p", "lq-verdict", right
-        ? "Right: " + LETTERS[choice] + ", " + q.choices[choice] + "."
-        : "Wrong: the answer is " + LETTERS[q.correct] + ", " + q.choices[q.correct] + "."));
+        ? "Right. " + LETTERS[choice] + ": " + q.choices[choice]
+        : "Wrong. The answer is " + LETTERS[q.correct] + ": " + q.choices[q.correct]));
       if (!right && q.mistakes[choice]) {
         feedback.appendChild(element("p", "lq-mistake",
-          LETTERS[choice] + ", " + q.choices[choice] + ", is " + q.mistakes[choice] + "."));
+          LETTERS[choice] + " (" + q.choices[choice] + ") is " + q.mistakes[choice] + "."));
       }
       feedback.appendChild(element("p", "lq-explanation", q.explanation));
       hint.textContent = "Continue plays the answer (Enter).";
@@ -258,10 +260,16 @@
       if (options.onAnswer) options.onAnswer(q, choice, right);
     }
 
+    // Where the panel pushed the video off the top of the screen (a phone's), bring it back.
+    function inView() {
+      if (video.getBoundingClientRect().top < 0) video.scrollIntoView({ block: "start" });
+    }
+
     function goOn() {
       var q = asking;
       if (!q || chosen === null) return;
       hide();
+      inView();
       seek(frameTime(q.answer_frame));
       play();
     }
@@ -272,6 +280,7 @@
       if (chosen !== null) { goOn(); return; }
       skipped[String(q.index)] = true;
       hide();
+      inView();
       play();  // on from where it stopped: the video's own pause, then its answer
     }
 
@@ -283,6 +292,19 @@
              prompt: unanswered ? unanswered + " of the " + result.total + " questions " +
                      (unanswered === 1 ? "was" : "were") + " not answered." : "",
              close: true, state: "score" });
+      // Each question and how it went, in words (the colour only repeats them).
+      var list = element("ol", "lq-summary");
+      questions.forEach(function (q) {
+        var choice = state.answers[String(q.index)];
+        var kind = !answered(q) ? "unanswered" : choice === q.correct ? "right" : "wrong";
+        var how = { unanswered: "not answered", right: "right",
+                    wrong: "wrong (" + LETTERS[choice] + ")" }[kind];
+        var item = element("li", "lq-" + kind);
+        item.appendChild(element("span", "lq-how", how));
+        item.appendChild(document.createTextNode(" " + q.prompt));
+        list.appendChild(item);
+      });
+      feedback.appendChild(list);
       panel.focus();
       if (options.onEnd) options.onEnd(result);
     }
@@ -330,9 +352,12 @@
 
     video.addEventListener("seeking", function () {
       var target = video.currentTime;
-      if (ownSeek) { ownSeek = false; return; }
-      if (asking && chosen === null) { skipped[String(asking.index)] = true; }
-      if (asking || !panel.hidden) hide();
+      // Told by where the video is going, not by counting events: a seek of the
+      // learner's that this script overtook fires its event late, showing the same target.
+      if (ownSeek !== null && Math.abs(target - ownSeek) < 1e-6) return;
+      ownSeek = null;
+      // Not a skip: a learner who goes back to hear the question again is asked again.
+      if (!panel.hidden) hide();
       // A seek forward past a question never reached does not pass it silently: playing
       // on from there stops at it first.
       var gate = target > last ? crossed(Math.max(last, state.furthest), target) : null;
@@ -340,18 +365,20 @@
     });
 
     video.addEventListener("play", function () {
-      var mine = ownPlay;
-      ownPlay = false;
-      if (mine || panel.hidden) return;
+      // This script plays only with the panel put away; and a play the video has since
+      // been paused after (to ask) is over.
+      if (panel.hidden || video.paused) return;
       // Played from the player's own controls: an open question is skipped, an answered
       // one goes on from here, the score is put away.
       if (asking && chosen === null) skipped[String(asking.index)] = true;
       hide();
     });
 
-    video.addEventListener("pause", function () {
+    function saveFurthest() {
       if (state.furthest > savedFurthest) save();
-    });
+    }
+    video.addEventListener("pause", saveFurthest);
+    window.addEventListener("pagehide", saveFurthest);
 
     video.addEventListener("ended", function () {
       if (video.duration && isFinite(video.duration)) state.furthest = Math.max(state.furthest, video.duration);

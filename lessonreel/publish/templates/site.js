@@ -6,6 +6,21 @@
   var video = document.getElementById("player");
   if (!video) return;
 
+  // A lesson that asks questions stops to ask them (questions.js). Attached before any
+  // seek below, so a link into the lesson past a question still stops at it.
+  var asked = document.getElementById("lesson-questions");
+  if (asked && window.LessonQuestions) {
+    var lesson = JSON.parse(asked.textContent);
+    var score = document.getElementById("questions-score");
+    document.getElementById("questions-note").hidden = false;
+    window.lessonreelQuestions = window.LessonQuestions.attach(video, lesson.questions, {
+      lesson: lesson.lesson,
+      onEnd: function (result) {
+        score.textContent = "Your score: " + result.right + " of " + result.total + ".";
+      }
+    });
+  }
+
   function seek(seconds, play) {
     video.currentTime = seconds;
     if (play) {
