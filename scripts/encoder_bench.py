@@ -30,10 +30,16 @@
    filter, the mean over frames).
    Every encode is timed ``--repeat`` times, in rounds over all settings, and
    the least time is kept: other work on a shared machine only ever adds time.
-4. Chooses the fastest setting (x264 CPU time, threads as Manim) whose PSNR is
-   within 0.5 dB and SSIM within 0.002 of today's setting (medium, no tune) in
-   every scene, at no more than 15% more bytes in all; it keeps closed GOP,
-   High profile and B-frames, since only preset and tune change.
+4. Compares the settings at equal quality, not at equal CRF (a faster preset at the
+   same CRF is also a worse picture): for each preset and tune it finds, by bisection
+   over CRF in steps of ``--crf-step``, the highest CRF whose pooled PSNR and SSIM over
+   the scenes are at least today's (medium, no tune, crf 20). Each setting is timed at
+   that CRF.
+5. Chooses the fastest setting (x264 CPU time, threads as Manim) at its matched CRF
+   whose PSNR is within 0.5 dB and SSIM within 0.002 of today's in every scene, at no
+   more than 15% more bytes in all; it keeps closed GOP, High profile and B-frames,
+   since only preset, tune and CRF change. ``--same-crf`` compares at crf 20 instead,
+   as this script did before.
 
 Measurements are written to ``measurements.json`` in the work folder as they
 are made; with ``--work DIR`` a run that stopped carries on where it was.
@@ -73,7 +79,11 @@ console = Console(width=max(Console().width, 170))
 #: Three scenes that differ in what an encoder sees: 2D text and live readouts,
 #: lines moving across a graph, and a shaded 3D surface turning.
 DEFAULT_SCENES = ("SensitivityOfFiveX", "SecantBecomesTangent", "SliceSurfaceAtYEqualsOne")
-PRESETS = ("medium", "fast", "faster", "veryfast")
+PRESETS = ("medium", "fast", "faster", "veryfast", "superfast", "ultrafast")
+#: Today's CRF (lessonreel.render.quality.encoder_config), and the range the equal-quality
+#: search looks in: a faster preset needs a lower CRF (more bits) to keep the picture.
+BASELINE_CRF = 20.0
+CRF_RANGE = (8.0, 36.0)
 #: The setting lessonreel shipped with before this measurement: the baseline.
 BASELINE = ("medium", "")
 MAX_PSNR_LOSS = 0.5  # dB
@@ -107,10 +117,15 @@ _X264_OPTIONS = re.compile(rb"x264 - core [^\x00]*? options: ([^\x00]*)")
 class Setting:
     preset: str
     tune: str = ""
+    crf: float = BASELINE_CRF
 
     @property
     def label(self) -> str:
-        return self.preset + (f" + tune={self.tune}" if self.tune else "")
+        return (self.preset + (f" + tune={self.tune}" if self.tune else "")
+                + (f", crf {self.crf:g}" if self.crf != BASELINE_CRF else ""))
+
+    def at(self, crf: float) -> Setting:
+        return Setting(self.preset, self.tune, crf)
 
 
 @dataclass
@@ -240,7 +255,7 @@ def encode(reference: Path, frames: int, setting: Setting, quality: Quality, thr
     command = ["ffmpeg", "-nostdin", "-nostats", "-hide_banner", "-y", "-benchmark",
                "-f", "yuv4mpegpipe", "-i", "-", "-an",
                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-profile:v", "high",
-               "-preset", setting.preset, *tune, "-crf", "20",
+               "-preset", setting.preset, *tune, "-crf", f"{setting.crf:g}",
                "-x264-params", x264_params(quality), *thread_options, str(out)]
     stderr = run_on_reference(command, reference, frames, log)
     match = _BENCH.search(stderr)
@@ -289,6 +304,11 @@ def main() -> None:
                         help=f"an x264 preset to try (repeatable; default {', '.join(PRESETS)})")
     parser.add_argument("--repeat", type=int, default=2,
                         help="time every encode this many times and keep the least (default 2)")
+    parser.add_argument("--same-crf", action="store_true",
+                        help=f"compare every setting at crf {BASELINE_CRF:g}, not at the CRF "
+                             "that gives today's quality")
+    parser.add_argument("--crf-step", type=float, default=0.5,
+                        help="the equal-quality search's step in CRF (default 0.5)")
     parser.add_argument("--work", type=Path,
                         help="keep references, logs and measurements in this folder, and "
                              "reuse what an earlier run with the same options left there")
@@ -300,7 +320,7 @@ def main() -> None:
     presets = args.preset or list(PRESETS)
     if BASELINE[0] not in presets:
         presets.insert(0, BASELINE[0])
-    settings = [Setting(p, t) for p in presets for t in ("", "animation")]
+    families = [Setting(p, t) for p in presets for t in ("", "animation")]
     baseline = Setting(*BASELINE)
     work = args.work or Path(tempfile.mkdtemp(prefix="lessonreel-encoder-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -310,8 +330,7 @@ def main() -> None:
     console.print(f"benchmark folder: {work}")
     console.print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}")
 
-    results: dict[str, dict[Setting, Encode]] = {}
-    frames_of: dict[str, int] = {}
+    references: dict[str, tuple[Path, int]] = {}
     for ref in refs:
         reference = reference_path(work, ref.name, quality, args.seconds)
         if not reference.exists():
@@ -322,34 +341,59 @@ def main() -> None:
         frames = count_frames(reference)
         if args.seconds > 0:
             frames = min(frames, round(args.seconds * quality.fps))
-        frames_of[ref.name] = frames
+        references[ref.name] = (reference, frames)
         console.print(f"{ref.name}: {frames} frames ({frames / quality.fps:.1f} s)")
-        results[ref.name] = {}
-        for setting in settings:
-            stem = f"{ref.name}.{setting.preset}.{setting.tune or 'none'}"
-            key = f"{ref.name}/{frames}/{setting.label}"
-            measured = store.get(key, "quality")
-            if measured is None:
+
+    def measured(setting: Setting) -> dict[str, Encode]:
+        """``setting``'s size, PSNR and SSIM on every scene, encoded once each."""
+        found = {}
+        for name, (reference, frames) in references.items():
+            key = f"{name}/{frames}/{setting.label}"
+            data = store.get(key, "quality")
+            if data is None:
+                stem = f"{name}.{setting.preset}.{setting.tune or 'none'}.{setting.crf:g}"
                 out = work / f"{stem}.mp4"
                 cpu, wall = encode(reference, frames, setting, quality, "auto", out,
                                    work / f"{stem}.encode.log")
-                # The encode measured is a render's encode: its time is the first round's.
                 if not store.get(key, "threads=auto"):
                     store.put(key, "threads=auto", [[cpu, wall]])
                 one = Encode(frames=frames, size=out.stat().st_size, stream=stream_info(out))
                 compare(out, reference, frames, work, work / f"{stem}.compare.log", one)
                 out.unlink()
-                measured = {"size": one.size, "stream": one.stream, "mse_sum": one.mse_sum,
-                            "ssim": one.ssim}
-                store.put(key, "quality", measured)
-            results[ref.name][setting] = Encode(frames=frames, **measured)
-        # Whole rounds over every setting, the order reversed every other round, so a
-        # change in the machine's load falls on all of them alike; each time kept is
-        # the least of its rounds, the one least disturbed by other work.
+                data = {"size": one.size, "stream": one.stream, "mse_sum": one.mse_sum,
+                        "ssim": one.ssim}
+                store.put(key, "quality", data)
+            found[name] = Encode(frames=frames, **data)
+        return found
+
+    today = measured(baseline)
+    target = pooled({n: {baseline: e} for n, e in today.items()}, baseline)
+    settings = [baseline]
+    for family in families:
+        if family == baseline:
+            continue
+        if args.same_crf:
+            settings.append(family)
+            continue
+        setting = equal_quality(family, measured, target, args.crf_step)
+        if setting is None:
+            console.print(f"{family.label}: no CRF from {CRF_RANGE[0]:g} to {CRF_RANGE[1]:g} "
+                          "gives today's quality")
+            continue
+        console.print(f"{family.label}: today's quality at crf {setting.crf:g}")
+        settings.append(setting)
+
+    results: dict[str, dict[Setting, Encode]] = {
+        name: {setting: measured(setting)[name] for setting in settings}
+        for name in references}
+    # Whole rounds over every setting, the order reversed every other round, so a
+    # change in the machine's load falls on all of them alike; each time kept is
+    # the least of its rounds, the one least disturbed by other work.
+    for name, (reference, frames) in references.items():
         for round_ in range(args.repeat):
             for setting in settings if round_ % 2 == 0 else settings[::-1]:
-                stem = f"{ref.name}.{setting.preset}.{setting.tune or 'none'}"
-                key = f"{ref.name}/{frames}/{setting.label}"
+                stem = f"{name}.{setting.preset}.{setting.tune or 'none'}.{setting.crf:g}"
+                key = f"{name}/{frames}/{setting.label}"
                 for threads in ("auto", "1"):
                     if len(store.get(key, f"threads={threads}") or []) > round_:
                         continue
@@ -359,21 +403,50 @@ def main() -> None:
                     out.unlink()
                     store.put(key, f"threads={threads}",
                               [*(store.get(key, f"threads={threads}") or []), [cpu, wall]])
-                    console.print(f"    round {round_ + 1}, {setting.label}, threads {threads}: "
-                                  f"{cpu:.1f} s CPU, {wall:.1f} s wall")
-            for setting in settings:
-                key = f"{ref.name}/{frames}/{setting.label}"
-                result = results[ref.name][setting]
-                auto = store.get(key, "threads=auto")[: args.repeat]
-                single = store.get(key, "threads=1")[: args.repeat]
-                result.cpu, result.wall = min(c for c, _ in auto), min(w for _, w in auto)
-                result.cpu_1, result.wall_1 = min(c for c, _ in single), min(w for _, w in single)
-                result.cpu_spread = max(c for c, _ in auto) / result.cpu
+                    console.print(f"    {name}, round {round_ + 1}, {setting.label}, threads "
+                                  f"{threads}: {cpu:.1f} s CPU, {wall:.1f} s wall")
+        for setting in settings:
+            key = f"{name}/{frames}/{setting.label}"
+            result = results[name][setting]
+            auto = store.get(key, "threads=auto")[: args.repeat]
+            single = store.get(key, "threads=1")[: args.repeat]
+            result.cpu, result.wall = min(c for c, _ in auto), min(w for _, w in auto)
+            result.cpu_1, result.wall_1 = min(c for c, _ in single), min(w for _, w in single)
+            result.cpu_spread = max(c for c, _ in auto) / result.cpu
     load_after = os.getloadavg()
 
-    report(results, frames_of, settings, baseline, quality, load_before, load_after)
+    frames_of = {name: frames for name, (_, frames) in references.items()}
+    report(results, frames_of, settings, baseline, quality, load_before, load_after,
+           same_crf=args.same_crf)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def equal_quality(family: Setting, measured: Any, target: Encode,
+                  step: float) -> Setting | None:
+    """``family`` at the highest CRF (on a grid of ``step``) whose pooled PSNR and SSIM are
+    at least ``target``'s, found by bisection: a higher CRF is never a better picture.
+    None if even the lowest CRF of :data:`CRF_RANGE` falls short."""
+
+    def good(crf: float) -> bool:
+        setting = family.at(crf)
+        total = pooled({n: {setting: e} for n, e in measured(setting).items()}, setting)
+        return total.psnr >= target.psnr and total.ssim >= target.ssim
+
+    grid = [CRF_RANGE[0] + i * step
+            for i in range(int(round((CRF_RANGE[1] - CRF_RANGE[0]) / step)) + 1)]
+    if not good(grid[0]):
+        return None
+    low, high = 0, len(grid) - 1  # good(grid[low]) holds; find the last index that does
+    if good(grid[high]):
+        return family.at(grid[high])
+    while high - low > 1:
+        middle = (low + high) // 2
+        if good(grid[middle]):
+            low = middle
+        else:
+            high = middle
+    return family.at(grid[low])
 
 
 class Store:
@@ -428,17 +501,24 @@ def qualifies(results: dict[str, dict[Setting, Encode]], setting: Setting,
             reasons.append(f"SSIM in {name}")
     if pooled(results, setting).size > pooled(results, baseline).size * (1 + MAX_SIZE_GROWTH):
         reasons.append("size")
+    # The scenes are joined without re-encoding into one High-profile stream: a preset
+    # that drops High's tools (ultrafast: no CABAC, no 8x8 transform) comes out Main.
+    profiles = {scene[setting].stream.get("profile", "?") for scene in results.values()}
+    if profiles != {"High"}:
+        reasons.append(f"profile {', '.join(sorted(profiles))}, not High")
     return reasons
 
 
 def report(results: dict[str, dict[Setting, Encode]], frames_of: dict[str, int],
            settings: list[Setting], baseline: Setting, quality: Quality,
-           load_before: tuple[float, float, float], load_after: tuple[float, float, float]) -> None:
+           load_before: tuple[float, float, float], load_after: tuple[float, float, float],
+           same_crf: bool = False) -> None:
     base = pooled(results, baseline)
     frames = sum(frames_of.values())
     machine = platform.processor() or platform.machine()
     table = Table(title=(
-        f"x264 at {quality.width}x{quality.height} {quality.fps} fps, crf 20, on "
+        f"x264 at {quality.width}x{quality.height} {quality.fps} fps, "
+        f"{'crf 20 for all' if same_crf else 'each at the CRF of today’s quality'}, on "
         f"{', '.join(f'{n} ({f} frames)' for n, f in frames_of.items())}; "
         f"{os.cpu_count()} cores {machine}, {date.today().isoformat()}"))
     columns = ("setting", "x264 CPU", "frames/CPU s", "wall", "CPU, 1 thread", "wall, 1 thread",

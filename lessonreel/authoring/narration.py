@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from lessonreel import settings
 from lessonreel.authoring.flashes import FlashWatch
+from lessonreel.authoring.repeats import install as install_converted_once
 from lessonreel.authoring.spoken import Narration, as_narration
 from lessonreel.authoring.texcache import install_from_env as install_texcache_from_env
 from lessonreel.errors import DamagedAudioError, MarkError, NarrationError
@@ -258,6 +259,8 @@ class NarrationMixin:
         # Before construct() builds any MathTex: formulas come from the run's shared
         # LaTeX folder instead of being compiled again in this process's media folder.
         install_texcache_from_env()
+        # A held frame is converted for the encoder once, not once a frame it is shown.
+        install_converted_once()
         try:
             return super().render(*args, **kwargs)  # type: ignore[misc]
         except Exception as error:

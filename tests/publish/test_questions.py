@@ -253,15 +253,19 @@ def test_a_skip_goes_on_without_an_answer_and_a_letter_key_answers(
 
 
 @pytest.mark.browser
-def test_a_seek_past_a_question_not_reached_stops_at_it(
+def test_a_learners_seek_past_a_question_goes_there_and_the_next_is_still_asked(
         browser: Any, served: str, renders: dict[str, Path]) -> None:
-    first, _ = questions_of(renders["quiz"])
+    first, second = questions_of(renders["quiz"])
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = open_lesson(context, served + f"{SLUG}/index.html")
-    page.evaluate("document.getElementById('player').currentTime = 1.2")
+    # Past the first question (a chapter link does the same): the learner chose to go there.
+    target = (first["think_frame"] + first["answer_frame"]) / 2 / FPS
+    page.evaluate(f"document.getElementById('player').currentTime = {target}")
     play(page)
-    wait_for_question(page, FIRST.prompt)
-    assert abs(video_state(page)["time"] - first["think"]) <= 1.5 / FPS
+    wait_for_question(page, SECOND.prompt)
+    assert abs(video_state(page)["time"] - second["think"]) <= 1.5 / FPS
+    # The first was never put to the learner on the way: the panel has asked once.
+    assert page.evaluate("window.panelStates") == ["asking"]
     context.close()
 
 

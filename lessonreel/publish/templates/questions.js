@@ -31,8 +31,9 @@
 // right or wrong, the explanation, and for a wrong one the mistake it stands for;
 // Continue (or Enter) plays on from the answer time, where the video reveals and
 // explains the answer itself. An answered question never stops the video again. A seek
-// forward past a question not yet reached stops at that question once the video plays;
-// within what was reached, seeking is free. At the video's end
+// of the learner's (a chapter link, the player's bar) goes where it was aimed: a question
+// it passes is not asked then (it counts as not answered), and playing on from there asks
+// the next one it reaches. At the video's end
 // the panel shows the score (right out of all the questions). The panel's look is in
 // questions.css, which uses palette.css's colours (--right and --wrong among them).
 (function () {
@@ -358,10 +359,8 @@
       ownSeek = null;
       // Not a skip: a learner who goes back to hear the question again is asked again.
       if (!panel.hidden) hide();
-      // A seek forward past a question never reached does not pass it silently: playing
-      // on from there stops at it first.
-      var gate = target > last ? crossed(Math.max(last, state.furthest), target) : null;
-      last = gate ? gate.think - 1e-6 : target;
+      // The learner chose where to go: playing on from there asks what it then reaches.
+      last = target;
     });
 
     video.addEventListener("play", function () {

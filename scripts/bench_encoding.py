@@ -1,0 +1,171 @@
+"""Scenes rendered with each pool size, Manim in-flight encoder count and x264 thread
+count, with held frames converted once or per frame; print a table.
+
+    .venv/bin/python scripts/bench_encoding.py [--scene S ...] [--quality medium]
+                                               [--jobs 1,2] [--inflight 1,2,4]
+                                               [--threads auto,1] [--repeats once,each]
+                                               [--repeat 1] [--work DIR]
+
+Each configuration renders the same scenes from the same warm LaTeX folder with plain
+``manim render`` (narration off, lessonreel's encoder settings from
+:func:`lessonreel.render.quality.encoder_config`), ``--jobs`` of them at a time the way
+the local pool runs them (the longest first, the next as one ends), and times the
+whole: wall time and the CPU time of every process (user + system). ``--repeats each``
+undoes :mod:`lessonreel.authoring.repeats` in the scene processes, to measure what
+converting a held frame once saves. Also counts each scene's frames and how many of them
+Manim drew as a held (frozen) frame, from its beats file.
+
+A measurement, not a test: nothing here passes or fails. Keep the machine quiet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lessonreel.authoring.lesson import get_lesson  # noqa: E402
+from lessonreel.records import read_beat_records  # noqa: E402
+from lessonreel.render.beatcache import beat_frames  # noqa: E402
+from lessonreel.render.launch import BEATS_FILE_ENV  # noqa: E402
+from lessonreel.render.quality import QUALITIES, Quality, encoder_config  # noqa: E402
+
+console = Console(width=max(Console().width, 150))
+DEFAULT_SCENES = ("SensitivityOfFiveX", "SecantBecomesTangent")
+
+# Run in each scene process with --repeats each: Manim's own encoder, every frame converted.
+_EACH = """\
+import sys, runpy
+import lessonreel.authoring.repeats as repeats
+repeats.install = lambda: None
+sys.argv = ["manim", *sys.argv[1:]]
+runpy.run_module("manim", run_name="__main__")
+"""
+
+
+def config_text(quality: Quality, inflight: int, threads: str) -> str:
+    extra = "" if threads == "auto" else f"threads = {threads}\n"
+    return (encoder_config(quality).rstrip("\n") + "\n" + extra
+            + f"[CLI]\nmax_inflight_encoders = {inflight}\n")
+
+
+def render(scene: str, scene_file: Path, quality: Quality, config: Path, repeats: str,
+           work: Path, beats: Path | None = None) -> None:
+    env = {**os.environ, "LESSONREEL_NARRATION": "none",
+           "LESSONREEL_CACHE_DIR": str(work / "cache"),
+           "LESSONREEL_TEX_DIR": str(work / "tex"),
+           "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
+                                         if p)}
+    if beats is not None:
+        env[BEATS_FILE_ENV] = str(beats)
+    launcher = ["-c", _EACH] if repeats == "each" else ["-m", "manim"]
+    media = work / "media" / scene
+    shutil.rmtree(media, ignore_errors=True)
+    result = subprocess.run(
+        [sys.executable, *launcher, "render", f"-q{quality.flag}", "--config_file",
+         str(config), "--media_dir", str(media), "--disable_caching", "--progress_bar",
+         "none", str(scene_file), scene],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"{scene} failed:\n{result.stderr[-2000:]}")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lesson", default="module02-derivatives")
+    parser.add_argument("--scene", action="append")
+    parser.add_argument("--quality", default="medium", choices=list(QUALITIES))
+    parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--inflight", default="1,2,4")
+    parser.add_argument("--threads", default="auto,1")
+    parser.add_argument("--repeats", default="once,each")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="render each configuration this many times, keep the least")
+    parser.add_argument("--work", type=Path)
+    args = parser.parse_args()
+
+    lesson = get_lesson(args.lesson)
+    refs = lesson.select(args.scene or list(DEFAULT_SCENES))
+    quality = QUALITIES[args.quality]
+    work = args.work or Path(tempfile.mkdtemp(prefix="lessonreel-bench-encoding-"))
+    work.mkdir(parents=True, exist_ok=True)
+    console.print(f"work folder: {work}; load before: {os.getloadavg()[0]:.2f}")
+
+    # Warm the LaTeX folder and count each scene's frames and held frames.
+    counts: dict[str, tuple[int, int]] = {}
+    warm = work / "warm.cfg"
+    warm.write_text(config_text(quality, 1, "auto"))
+    for ref in refs:
+        beats = work / f"{ref.name}.beats.json"
+        render(ref.name, ref.file, quality, warm, "once", work, beats)
+        plays = [p for b in read_beat_records(beats) for p in (b.plays or ())]
+        held = beat_frames([p for p in plays if p.frozen], quality.fps)
+        counts[ref.name] = (beat_frames(plays, quality.fps), held)
+    # The longest scene first, as the local pool orders them.
+    order = sorted(refs, key=lambda r: -counts[r.name][0])
+
+    results = []
+    grid = itertools.product(
+        [int(j) for j in args.jobs.split(",")], [int(i) for i in args.inflight.split(",")],
+        args.threads.split(","), args.repeats.split(","))
+    for jobs, inflight, threads, repeats in grid:
+        config = work / f"i{inflight}-t{threads}.cfg"
+        config.write_text(config_text(quality, inflight, threads))
+        best: tuple[float, float] | None = None
+        for _ in range(args.repeat):
+            cpu_before, started = children_cpu(), time.monotonic()
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                list(pool.map(lambda r, c=config, e=repeats: render(
+                    r.name, r.file, quality, c, e, work), order))
+            measured = (time.monotonic() - started, children_cpu() - cpu_before)
+            best = measured if best is None or measured[0] < best[0] else best
+        assert best is not None
+        results.append((jobs, inflight, threads, repeats, *best))
+        console.print(f"jobs {jobs}, in-flight {inflight}, x264 threads {threads}, held frames "
+                      f"converted {repeats}: {best[0]:.1f} s wall, {best[1]:.1f} s CPU")
+        (work / "results.json").write_text(json.dumps(results, indent=1))
+
+    frames = sum(f for f, _ in counts.values())
+    held = sum(h for _, h in counts.values())
+    console.print(f"frames: {frames} at {quality.fps} fps, of which held (frozen) {held} "
+                  f"({held / frames:.0%}): " + ", ".join(
+                      f"{n} {h}/{f}" for n, (f, h) in counts.items()))
+    base = next((r for r in results if r[1:4] == (1, "auto", "each")), results[0])
+    table = Table(title=(f"{', '.join(r.name for r in refs)} at {quality.name}, narration off, "
+                         f"LaTeX warm; {os.cpu_count()} cores {platform.machine()}, "
+                         f"load {os.getloadavg()[0]:.1f} after"))
+    for column in ("jobs", "in-flight encoders", "x264 threads", "held frames converted",
+                   "wall", "CPU", "wall / baseline"):
+        table.add_column(column, justify="right")
+    for jobs, inflight, threads, repeats, wall, cpu in results:
+        same_jobs = next((r for r in results if r[0] == jobs and r[1:4] == base[1:4]), base)
+        table.add_row(str(jobs), str(inflight), threads, repeats, f"{wall:.1f} s",
+                      f"{cpu:.1f} s", f"×{wall / same_jobs[4]:.2f}")
+    console.print(table)
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
