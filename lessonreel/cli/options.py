@@ -55,16 +55,24 @@ def serving_options(command: Command) -> Command:
                         help="The port on 127.0.0.1 to serve from; 0 picks a free one.")(command)
 
 
-def render_source(verb: str) -> Callable[[Command], Command]:
-    """-q, --from and --build-dir: which render a command reads."""
+def render_source(verb: str, many: bool = False) -> Callable[[Command], Command]:
+    """-q, --from and --build-dir: which render a command reads (``many``: which renders,
+    --from repeatable, into ``from_dirs``)."""
     def add(command: Command) -> Command:
-        for option in reversed((
-            click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,
-                         help=f"{verb} this quality's render. Default: the highest rendered."),
+        source = (
+            click.option("--from", "from_dirs", multiple=True, metavar="DIR",
+                         type=click.Path(file_okay=False, path_type=Path),
+                         help=f"A rendered lesson folder to {verb.lower()} instead of LESSON "
+                              "(repeatable).")
+            if many else
             click.option("--from", "from_dir", metavar="DIR",
                          type=click.Path(file_okay=False, path_type=Path),
                          help=f"The rendered lesson folder to {verb.lower()}, instead of "
-                              "build/."),
+                              "build/."))
+        for option in reversed((
+            click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,
+                         help=f"{verb} this quality's render. Default: the highest rendered."),
+            source,
             click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
                          help="Where renders are read from. Default: build/."),
         )):

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from lessonreel.cli.options import render_source
-from lessonreel.render.quality import QUALITIES
 
 
 @click.group()
@@ -23,13 +22,7 @@ def _megabytes(size: int) -> str:
 @click.argument("lessons", nargs=-1, metavar="[LESSON]...")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="The site's folder, replaced as a whole. Default: site/.")
-@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,
-              help="Publish this quality's render. Default: the highest one rendered.")
-@click.option("--from", "from_dirs", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="A rendered lesson folder to publish instead of LESSON (repeatable).")
-@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where renders are read from. Default: build/.")
+@render_source("Publish", many=True)
 @click.option("--base-url", metavar="URL",
               help="The address the site will be served from: makes its Open Graph links "
                    "absolute, which sharing previews need. Default: relative links.")
@@ -73,13 +66,7 @@ def site(lessons: tuple[str, ...], out_dir: Path | None, quality: str | None,
 @click.option("--out", "out_file", required=True, metavar="FILE.zip",
               type=click.Path(path_type=Path),
               help="The package to write (replaced whole if it exists).")
-@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=None,
-              help="Package this quality's render. Default: the highest one rendered.")
-@click.option("--from", "from_dirs", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="A rendered lesson folder to package instead of LESSON (repeatable).")
-@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where renders are read from. Default: build/.")
+@render_source("Package", many=True)
 def scorm(lessons: tuple[str, ...], out_file: Path, quality: str | None,
           from_dirs: tuple[Path, ...], build_dir: Path | None) -> None:
     """Package rendered lessons as one SCORM 1.2 zip for an LMS (default: every rendered

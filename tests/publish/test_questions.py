@@ -110,16 +110,6 @@ def served(site_root: Path) -> Iterator[str]:
     server.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium")
-        yield chromium
-        chromium.close()
-
-
 PANEL = ".lq-panel"
 
 
