@@ -21,6 +21,8 @@ A measurement, not a test: nothing here passes or fails. Keep the machine quiet.
 from __future__ import annotations
 
 import argparse
+import configparser
+import io
 import itertools
 import json
 import os
@@ -60,9 +62,18 @@ runpy.run_module("manim", run_name="__main__")
 
 
 def config_text(quality: Quality, inflight: int, threads: str) -> str:
-    extra = "" if threads == "auto" else f"threads = {threads}\n"
-    return (encoder_config(quality).rstrip("\n") + "\n" + extra
-            + f"[CLI]\nmax_inflight_encoders = {inflight}\n")
+    """lessonreel's encoder config with ``inflight`` encoders and ``threads`` x264 threads."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(encoder_config(quality))
+    if threads != "auto":
+        parser["video_encoder.options"]["threads"] = threads
+    if not parser.has_section("CLI"):
+        parser.add_section("CLI")
+    parser["CLI"]["max_inflight_encoders"] = str(inflight)
+    text = io.StringIO()
+    parser.write(text)
+    return text.getvalue()
 
 
 def render(scene: str, scene_file: Path, quality: Quality, config: Path, repeats: str,

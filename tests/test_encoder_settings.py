@@ -80,3 +80,15 @@ def test_encoder_config_gives_high_profile_b_frames_and_a_closed_half_second_gop
                    if "=" in item)
     assert encoded["open_gop"] == "0" and encoded["bframes"] == "2"
     assert encoded["scenecut"] == "0" and encoded["keyint"] == str(quality.gop)
+
+
+def test_a_scene_draws_on_while_its_animations_are_encoded(tmp_path: Path) -> None:
+    """Manim reads the config's pool of in-flight encoders: more than one, so drawing the
+    next animation does not wait for the last one's file to be encoded."""
+    from manim import config, tempconfig
+
+    settings = tmp_path / "manim.cfg"
+    settings.write_text(encoder_config(QUALITIES["medium"]))
+    with tempconfig({}):
+        config.digest_file(settings)
+        assert config.max_inflight_encoders > 1
