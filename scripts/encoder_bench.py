@@ -33,7 +33,8 @@
 4. Compares the settings at equal quality, not at equal CRF (a faster preset at the
    same CRF is also a worse picture): for each preset and tune it finds, by bisection
    over CRF in steps of ``--crf-step``, the highest CRF whose pooled PSNR and SSIM over
-   the scenes are at least today's (medium, no tune, crf 20). Each setting is timed at
+   the scenes are at least the reference's (medium, no tune, crf 20). Each setting is
+   timed at
    that CRF.
 5. Chooses the fastest setting (x264 CPU time, threads as Manim) at its matched CRF
    whose PSNR is within 0.5 dB and SSIM within 0.002 of today's in every scene, at no
@@ -84,7 +85,8 @@ PRESETS = ("medium", "fast", "faster", "veryfast", "superfast", "ultrafast")
 #: search looks in: a faster preset needs a lower CRF (more bits) to keep the picture.
 BASELINE_CRF = 20.0
 CRF_RANGE = (8.0, 36.0)
-#: The setting lessonreel shipped with before this measurement: the baseline.
+#: The picture every setting must keep: medium at crf 20, lessonreel's encoder until the
+#: equal-quality measurement of 2026-12-08 chose veryfast + tune=animation.
 BASELINE = ("medium", "")
 MAX_PSNR_LOSS = 0.5  # dB
 MAX_SSIM_LOSS = 0.002

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 from fractions import Fraction
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from lessonreel.authoring import repeats
-from lessonreel.render.quality import QUALITIES
+from lessonreel.render.quality import QUALITIES, encoder_config
 
 
 def encode(target: Path, frames: list[tuple[np.ndarray, int]]) -> None:
@@ -20,12 +21,13 @@ def encode(target: Path, frames: list[tuple[np.ndarray, int]]) -> None:
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
     quality = QUALITIES["low"]
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(encoder_config(quality))
     spec = VideoEncoderSpec(
-        container_format="mp4", codec="libx264", pixel_format="yuv420p",
+        container_format="mp4", codec=parser["video_encoder"]["codec"],
+        pixel_format=parser["video_encoder"]["pixel_format"],
         width=quality.width, height=quality.height, frame_rate=Fraction(quality.fps),
-        options=(("crf", "20"), ("preset", "medium"), ("profile", "high"),
-                 ("x264-params", f"keyint={quality.gop}:min-keyint={quality.gop}:scenecut=0:"
-                                 "bframes=2:open-gop=0")))
+        options=tuple(parser.items("video_encoder.options")))
     encoder = VideoSegmentEncoder(target=target, spec=spec)
     for pixels, repeat in frames:
         encoder.write_frame(pixels, repeat=repeat)
