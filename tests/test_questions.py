@@ -145,7 +145,7 @@ def test_a_question_is_placed_on_its_beats_frames() -> None:
     (lambda q: q.update(name="other"), "is not the name of beat 2"),
     (lambda q: q.update(chapter=1), "but beat 2 is in chapter 2"),
     (lambda q: q.update(correct=5), "is 5, but there are 2 choices"),
-    (lambda q: q.update(think=9.0), "is not frame 60's time"),
+    (lambda q: q.update(think=9.0), r"think is 9.0 s, but frame 60 is at 4.000 s"),
     (lambda q: q.update(index=3), "expected 0"),
 ])
 def test_a_damaged_question_in_beats_json_is_refused(change: Any, problem: str) -> None:

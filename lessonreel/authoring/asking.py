@@ -105,9 +105,11 @@ class QuestionCard(VGroup):
 class QuestionMixin:
     """Adds :meth:`ask` to a narrated scene (:class:`lessonreel.LessonScene` has it)."""
 
-    def _pinned(self, *mobjects: Mobject) -> None:
-        """A 3D scene's card stays flat in the frame as the camera turns; added by the
-        animation that shows it, not before (which would show it a frame early)."""
+    def pin(self, *mobjects: Mobject) -> None:
+        """Fix ``mobjects`` flat in the frame of a 3D scene, as the camera turns (no-op in
+        2D), without showing them yet: the Write or FadeIn that shows them adds them,
+        instead of wiping them off and drawing them again (a flash). A question's card
+        is pinned so; so may a scene's own labels be."""
         scene: Any = self
         if hasattr(scene, "add_fixed_in_frame_mobjects"):
             scene.add_fixed_in_frame_mobjects(*mobjects)
@@ -127,7 +129,7 @@ class QuestionMixin:
             raise ValueError(f"{where}: think={think}; give the pause to think in whole "
                              "seconds, at least 1")
         card = QuestionCard(asked, think)
-        self._pinned(card)
+        self.pin(card)
         before = [m for m in scene.mobjects if m is not card]
         with scene.voiceover(beat=beat, text=asked.asking()) as tracker:
             first = f"choice-{asked.letters[0]}"
@@ -152,7 +154,7 @@ class QuestionMixin:
                 scene.play(dot.animate.set_opacity(0.15), run_time=1.0)
         explanation = card.explanation
         marker = card.marker(asked.correct)
-        self._pinned(explanation, marker)
+        self.pin(explanation, marker)
         wrong = [row for i, row in enumerate(card.rows) if i != asked.correct]
         with scene.voiceover(beat=f"{beat}-answer", text=asked.explain) as tracker:
             scene.play(FadeOut(card.countdown), FadeIn(marker),

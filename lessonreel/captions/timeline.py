@@ -178,8 +178,8 @@ def check_timeline(data: Any, fps: int | None = None, *, duration: float | None 
                    f"(frames {first} to {end}, expected from {at})")
         if first_beat >= len(beats):
             refuse(f"{where}.first_beat", f"is {first_beat}, but there are {len(beats)} beats")
-        read_chapters.append(TimelineChapter(number, scene, title, first, end,
-                                             *_seconds(fields, chapter, where, first, end, rate),
+        start, finish = _seconds(fields, chapter, where, rate, start=first, end=end)
+        read_chapters.append(TimelineChapter(number, scene, title, first, end, start, finish,
                                              first_beat))
         at = end
     at = 0
@@ -203,8 +203,9 @@ def check_timeline(data: Any, fps: int | None = None, *, duration: float | None 
         chapter = chapters[named - 1]
         if not chapter["first_frame"] <= first < end <= chapter["end_frame"]:
             refuse(where, f"runs outside chapter {named}")
-        read_beats.append(TimelineBeat(index, named, scene, name, text, first, end,
-                                       *_seconds(fields, beat, where, first, end, rate)))
+        start, finish = _seconds(fields, beat, where, rate, start=first, end=end)
+        read_beats.append(TimelineBeat(index, named, scene, name, text, first, end, start,
+                                       finish))
         at = end
     if at != frames or chapters[-1]["end_frame"] != at:
         refuse("frames", f"is {frames}, but the beats end at frame {at} and the chapters at "
@@ -233,23 +234,21 @@ def check_timeline(data: Any, fps: int | None = None, *, duration: float | None 
                    f"{beat_index} is in chapter {asking.chapter}")
         if fields.text(question, "name", where) != asking.name:
             refuse(f"{where}.name", f"is not the name of beat {beat_index} ({asking.name!r})")
-        times = [round(frame / rate, 6) for frame in (ask, think, answer)]
-        for key, frame in (("ask", ask), ("think", think), ("answer", answer)):
-            if key in question and abs(fields.number(question, key, where, minimum=0)
-                                       - frame / rate) > 0.5 / rate:
-                refuse(f"{where}.{key}", f"is not frame {frame}'s time, {frame / rate:.3f} s")
+        asked, thought, answered = _seconds(fields, question, where, rate, ask=ask,
+                                            think=think, answer=answer)
         read_questions.append(TimelineQuestion(
             index, asking.chapter, asking.scene, beat_index, asking.name, prompt, choices,
-            mistakes, correct, explanation, ask, think, answer, *times))
+            mistakes, correct, explanation, ask, think, answer, asked, thought, answered))
     return Timeline(lesson, rate, frames, seconds, tuple(read_chapters), tuple(read_beats),
                     tuple(read_questions))
 
 
-def _seconds(fields: Fields, entry: dict[str, Any], where: str, first: int, end: int,
-             fps: int) -> tuple[float, float]:
-    """``start`` and ``end`` in seconds: when given, they must be the frames' own times."""
+def _seconds(fields: Fields, entry: dict[str, Any], where: str, fps: int,
+             **frames: int) -> list[float]:
+    """Each frame's time in seconds, under its key (``start=first, end=end``): when the
+    entry gives one, it must be the frame's own time."""
     found = []
-    for key, frame in (("start", first), ("end", end)):
+    for key, frame in frames.items():
         seconds = round(frame / fps, 6)
         if key in entry:
             seconds = fields.number(entry, key, where, minimum=0)
@@ -257,4 +256,4 @@ def _seconds(fields: Fields, entry: dict[str, Any], where: str, first: int, end:
                 fields.fail(f"{where}.{key}", f"is {seconds} s, but frame {frame} is at "
                             f"{frame / fps:.3f} s")
         found.append(seconds)
-    return found[0], found[1]
+    return found

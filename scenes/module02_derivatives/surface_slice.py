@@ -237,12 +237,6 @@ class SliceSurfaceAtYEqualsOne(ThreeDLessonScene):
         self.play(UpdateFromAlphaFunc(path, lambda p, a: p.redraw(self.axes, self.camera, a)),
                   run_time=run_time)
 
-    def pin(self, *mobjects: Mobject) -> None:
-        # Fixed in the frame but not yet on screen: the Write or FadeIn that shows them
-        # adds them, instead of wiping them off and drawing them again (a flash).
-        self.add_fixed_in_frame_mobjects(*mobjects)
-        self.remove(*mobjects)
-
     def construct(self) -> None:
         self.set_camera_orientation(phi=70 * DEGREES, theta=-15 * DEGREES)
         self.axes = bowl_axes()
