@@ -255,6 +255,8 @@ def test_n_opens_the_notes_window(context: Any, served: str) -> None:
     with context.expect_page() as opened:
         page.keyboard.press("n")
     notes = opened.value
+    # The popup exists before its document does; reading it earlier finds no elements.
+    notes.wait_for_load_state("domcontentloaded")
     assert notes.url.endswith("present.html?notes")
     wait_until(notes, "document.getElementById('notes-now').textContent === "
                       "'Hello there. Welcome.'")
@@ -386,6 +388,7 @@ def test_opened_from_disk_the_notes_follow_and_drive_the_main_window(
     by_hand.goto(page_url + "?notes")
     with context.expect_page() as opened:
         page.keyboard.press("n")
+    opened.value.wait_for_load_state("domcontentloaded")
     for notes in (by_hand, opened.value):
         wait_until(notes, "document.getElementById('notes-now').textContent === "
                           "'Hello there. Welcome.'")
