@@ -4,6 +4,7 @@ count, with held frames converted once or per frame; print a table.
     .venv/bin/python scripts/bench_encoding.py [--scene S ...] [--quality medium]
                                                [--jobs 1,2] [--inflight 1,2,4]
                                                [--threads auto,1] [--repeats once,each]
+                                               [--encoder now,before]
                                                [--repeat 1] [--work DIR]
 
 Each configuration renders the same scenes from the same warm LaTeX folder with plain
@@ -12,8 +13,10 @@ Each configuration renders the same scenes from the same warm LaTeX folder with 
 the local pool runs them (the longest first, the next as one ends), and times the
 whole: wall time and the CPU time of every process (user + system). ``--repeats each``
 undoes :mod:`lessonreel.authoring.repeats` in the scene processes, to measure what
-converting a held frame once saves. Also counts each scene's frames and how many of them
-Manim drew as a held (frozen) frame, from its beats file.
+converting a held frame once saves; ``--encoder before`` gives x264 the settings it had
+before they were compared at equal quality (medium at crf 20). Also counts each
+scene's frames and how many of them Manim drew as a held (frozen) frame, from its beats
+file.
 
 A measurement, not a test: nothing here passes or fails. Keep the machine quiet.
 """
@@ -52,7 +55,7 @@ console = Console(width=max(Console().width, 150))
 DEFAULT_SCENES = ("SensitivityOfFiveX", "SecantBecomesTangent")
 
 # Run in each scene process with --repeats each: Manim's own encoder, every frame converted.
-_EACH = """\
+EACH = """\
 import sys, runpy
 import lessonreel.authoring.repeats as repeats
 repeats.install = lambda: None
@@ -61,13 +64,19 @@ runpy.run_module("manim", run_name="__main__")
 """
 
 
-def config_text(quality: Quality, inflight: int, threads: str) -> str:
-    """lessonreel's encoder config with ``inflight`` encoders and ``threads`` x264 threads."""
+def config_text(quality: Quality, inflight: int, threads: str, encoder: str = "now") -> str:
+    """lessonreel's encoder config with ``inflight`` encoders and ``threads`` x264 threads;
+    with ``encoder="before"``, x264's settings as they were before they were measured
+    at equal quality (medium at crf 20, no tune)."""
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read_string(encoder_config(quality))
-    if threads != "auto":
-        parser["video_encoder.options"]["threads"] = threads
+    options = parser["video_encoder.options"]
+    if encoder == "before":
+        options["preset"], options["crf"] = "medium", "20"
+        options.pop("tune", None)
+    # 0 is x264's own choice (1.5 threads a core); lessonreel's config sets 1.
+    options["threads"] = "0" if threads == "auto" else threads
     if not parser.has_section("CLI"):
         parser.add_section("CLI")
     parser["CLI"]["max_inflight_encoders"] = str(inflight)
@@ -85,7 +94,7 @@ def render(scene: str, scene_file: Path, quality: Quality, config: Path, repeats
                                          if p)}
     if beats is not None:
         env[BEATS_FILE_ENV] = str(beats)
-    launcher = ["-c", _EACH] if repeats == "each" else ["-m", "manim"]
+    launcher = ["-c", EACH] if repeats == "each" else ["-m", "manim"]
     media = work / "media" / scene
     shutil.rmtree(media, ignore_errors=True)
     result = subprocess.run(
@@ -111,6 +120,9 @@ def main() -> None:
     parser.add_argument("--inflight", default="1,2,4")
     parser.add_argument("--threads", default="auto,1")
     parser.add_argument("--repeats", default="once,each")
+    parser.add_argument("--encoder", default="now",
+                        help="now (lessonreel's x264 settings), before (medium at crf 20), "
+                             "or both: now,before")
     parser.add_argument("--repeat", type=int, default=1,
                         help="render each configuration this many times, keep the least")
     parser.add_argument("--work", type=Path)
@@ -139,10 +151,10 @@ def main() -> None:
     results = []
     grid = itertools.product(
         [int(j) for j in args.jobs.split(",")], [int(i) for i in args.inflight.split(",")],
-        args.threads.split(","), args.repeats.split(","))
-    for jobs, inflight, threads, repeats in grid:
-        config = work / f"i{inflight}-t{threads}.cfg"
-        config.write_text(config_text(quality, inflight, threads))
+        args.threads.split(","), args.repeats.split(","), args.encoder.split(","))
+    for jobs, inflight, threads, repeats, encoder in grid:
+        config = work / f"i{inflight}-t{threads}-{encoder}.cfg"
+        config.write_text(config_text(quality, inflight, threads, encoder))
         best: tuple[float, float] | None = None
         for _ in range(args.repeat):
             cpu_before, started = children_cpu(), time.monotonic()
@@ -152,9 +164,10 @@ def main() -> None:
             measured = (time.monotonic() - started, children_cpu() - cpu_before)
             best = measured if best is None or measured[0] < best[0] else best
         assert best is not None
-        results.append((jobs, inflight, threads, repeats, *best))
+        results.append((jobs, inflight, threads, repeats, encoder, *best))
         console.print(f"jobs {jobs}, in-flight {inflight}, x264 threads {threads}, held frames "
-                      f"converted {repeats}: {best[0]:.1f} s wall, {best[1]:.1f} s CPU")
+                      f"converted {repeats}, x264 {encoder}: {best[0]:.1f} s wall, "
+                      f"{best[1]:.1f} s CPU")
         (work / "results.json").write_text(json.dumps(results, indent=1))
 
     frames = sum(f for f, _ in counts.values())
@@ -162,17 +175,20 @@ def main() -> None:
     console.print(f"frames: {frames} at {quality.fps} fps, of which held (frozen) {held} "
                   f"({held / frames:.0%}): " + ", ".join(
                       f"{n} {h}/{f}" for n, (f, h) in counts.items()))
-    base = next((r for r in results if r[1:4] == (1, "auto", "each")), results[0])
+    # The baseline: what each pool size did before these measurements, where it was run.
+    before = (1, "auto", "each", "before")
+    base = next((r for r in results if r[1:5] == before),
+                next((r for r in results if r[1:4] == before[:3]), results[0]))
     table = Table(title=(f"{', '.join(r.name for r in refs)} at {quality.name}, narration off, "
                          f"LaTeX warm; {os.cpu_count()} cores {platform.machine()}, "
                          f"load {os.getloadavg()[0]:.1f} after"))
     for column in ("jobs", "in-flight encoders", "x264 threads", "held frames converted",
-                   "wall", "CPU", "wall / baseline"):
+                   "x264", "wall", "CPU", "wall / baseline"):
         table.add_column(column, justify="right")
-    for jobs, inflight, threads, repeats, wall, cpu in results:
-        same_jobs = next((r for r in results if r[0] == jobs and r[1:4] == base[1:4]), base)
-        table.add_row(str(jobs), str(inflight), threads, repeats, f"{wall:.1f} s",
-                      f"{cpu:.1f} s", f"×{wall / same_jobs[4]:.2f}")
+    for jobs, inflight, threads, repeats, encoder, wall, cpu in results:
+        same_jobs = next((r for r in results if r[0] == jobs and r[1:5] == base[1:5]), base)
+        table.add_row(str(jobs), str(inflight), threads, repeats, encoder, f"{wall:.1f} s",
+                      f"{cpu:.1f} s", f"×{wall / same_jobs[5]:.2f}")
     console.print(table)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)

@@ -4,7 +4,8 @@
                              [--before COMMIT] [--keep]
 
 Renders the scene with ``manim render`` under cProfile, in the way a lessonreel
-worker does (narration off, so speech synthesis is no part of it; a LaTeX folder
+worker does (lessonreel's encoder config; narration off, so speech synthesis is no part
+of it; a LaTeX folder
 of its own, empty at the start, so its compiles are counted; then once more with
 that folder warm, as every later render finds it), and splits the main thread's
 time into:
@@ -14,8 +15,12 @@ time into:
   drawing        Cairo drawing of each frame (``Camera.capture_mobjects``)
   LaTeX          turning formulas into SVGs (compiles included)
 With ``--before COMMIT``, the same scene is profiled from that commit too (a git
-worktree, the same virtualenv), so the table shows both. A measurement, not a
-test: nothing here passes or fails.
+worktree, the same virtualenv), so the table shows both. With ``--old-encoder``, the
+same scene, today's code, is also profiled with the encoder as it was before
+scripts/bench_encoding.py and the equal-quality comparison chose today's: medium at
+crf 20 with x264's own threads, one encoder in flight, every held frame converted
+again (LaTeX warm, to compare with "now, LaTeX warm"). A measurement, not a test:
+nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -35,7 +40,12 @@ from rich.console import Console
 from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 console = Console()
+
+from bench_encoding import EACH, config_text  # noqa: E402
+
+from lessonreel.render.quality import QUALITIES, encoder_config  # noqa: E402
 
 #: (file name ending, function name) of the frames whose cumulative time makes a part.
 PARTS: dict[str, list[tuple[str, str]]] = {
@@ -48,20 +58,30 @@ FLAGS = {"low": "l", "medium": "m", "high": "h"}
 
 
 def profile(tree: Path, scene: str, quality: str, work: Path,
-            tex: Path | None = None) -> tuple[float, dict[str, float]]:
+            tex: Path | None = None, old_encoder: bool = False) -> tuple[float, dict[str, float]]:
     """Wall time of the profiled render, and each part's cumulative seconds (LaTeX
     from ``tex``, an empty folder when None)."""
     scene_file = next(p for p in (tree / "scenes").rglob("*.py")
                       if f"class {scene}(" in p.read_text())
+    work.mkdir(parents=True, exist_ok=True)
     stats_file = work / "profile.pstats"
+    config = work / "encoder.cfg"
+    config.write_text(config_text(QUALITIES[quality], 1, "auto", "before") if old_encoder
+                      else encoder_config(QUALITIES[quality]))
+    launcher = ["-m", "manim"]
+    if old_encoder:
+        each = work / "each.py"
+        each.write_text(EACH)
+        launcher = [str(each)]
     env = {**os.environ, "LESSONREEL_NARRATION": "none",
            "LESSONREEL_CACHE_DIR": str(work / "cache"),
            "LESSONREEL_TEX_DIR": str(tex or work / "tex"),
            "PYTHONPATH": os.pathsep.join([str(tree), os.environ.get("PYTHONPATH", "")])}
     started = time.monotonic()
     subprocess.run(
-        [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "manim", "render",
-         f"-q{FLAGS[quality]}", "--media_dir", str(work / "media"), "--disable_caching",
+        [sys.executable, "-m", "cProfile", "-o", str(stats_file), *launcher, "render",
+         f"-q{FLAGS[quality]}", "--config_file", str(config),
+         "--media_dir", str(work / "media"), "--disable_caching",
          "--progress_bar", "none", str(scene_file), scene],
         cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.monotonic() - started
@@ -81,6 +101,9 @@ def main() -> None:
     parser.add_argument("--quality", default="medium", choices=list(FLAGS))
     parser.add_argument("--before", metavar="COMMIT",
                         help="also profile the scene as it rendered at this commit")
+    parser.add_argument("--old-encoder", action="store_true",
+                        help="also profile today's scene with the encoder settings of before "
+                             "the encoder measurements")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
 
@@ -103,6 +126,11 @@ def main() -> None:
         console.print(f"profiling {args.scene} now, its formulas in the LaTeX folder …")
         runs["now, LaTeX warm"] = profile(ROOT, args.scene, args.quality, work / "run-warm",
                                           tex=work / "run-now" / "tex")
+        if args.old_encoder:
+            console.print(f"profiling {args.scene} now with the old encoder settings …")
+            runs["old encoder, LaTeX warm"] = profile(
+                ROOT, args.scene, args.quality, work / "run-old", tex=work / "run-now" / "tex",
+                old_encoder=True)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
