@@ -4,7 +4,7 @@ count, with held frames converted once or per frame; print a table.
     .venv/bin/python scripts/bench_encoding.py [--scene S ...] [--quality medium]
                                                [--jobs 1,2] [--inflight 1,2,4]
                                                [--threads auto,1] [--repeats once,each]
-                                               [--encoder now,before]
+                                               [--encoder now,before] [--malloc tuned,glibc]
                                                [--repeat 1] [--work DIR]
 
 Each configuration renders the same scenes from the same warm LaTeX folder with plain
@@ -14,7 +14,8 @@ the local pool runs them (the longest first, the next as one ends), and times th
 whole: wall time and the CPU time of every process (user + system). ``--repeats each``
 undoes :mod:`lessonreel.authoring.repeats` in the scene processes, to measure what
 converting a held frame once saves; ``--encoder before`` gives x264 the settings it had
-before they were compared at equal quality (medium at crf 20). Also counts each
+before they were compared at equal quality (medium at crf 20); ``--malloc glibc`` runs
+Manim without lessonreel's malloc settings. Also counts each
 scene's frames and how many of them Manim drew as a held (frozen) frame, from its beats
 file.
 
@@ -48,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 from lessonreel.authoring.lesson import get_lesson  # noqa: E402
 from lessonreel.records import read_beat_records  # noqa: E402
 from lessonreel.render.beatcache import beat_frames  # noqa: E402
-from lessonreel.render.launch import BEATS_FILE_ENV  # noqa: E402
+from lessonreel.render.launch import BEATS_FILE_ENV, MALLOC_SETTINGS  # noqa: E402
 from lessonreel.render.quality import QUALITIES, Quality, encoder_config  # noqa: E402
 
 console = Console(width=max(Console().width, 150))
@@ -86,8 +87,11 @@ def config_text(quality: Quality, inflight: int, threads: str, encoder: str = "n
 
 
 def render(scene: str, scene_file: Path, quality: Quality, config: Path, repeats: str,
-           work: Path, beats: Path | None = None) -> None:
-    env = {**os.environ, "LESSONREEL_NARRATION": "none",
+           work: Path, beats: Path | None = None, malloc: str = "tuned") -> None:
+    env = {key: value for key, value in os.environ.items() if key not in MALLOC_SETTINGS}
+    if malloc == "tuned":
+        env |= MALLOC_SETTINGS
+    env |= {"LESSONREEL_NARRATION": "none",
            "LESSONREEL_CACHE_DIR": str(work / "cache"),
            "LESSONREEL_TEX_DIR": str(work / "tex"),
            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
@@ -120,6 +124,9 @@ def main() -> None:
     parser.add_argument("--inflight", default="1,2,4")
     parser.add_argument("--threads", default="auto,1")
     parser.add_argument("--repeats", default="once,each")
+    parser.add_argument("--malloc", default="tuned",
+                        help="tuned (lessonreel's glibc settings for Manim), glibc (its "
+                             "defaults), or both: tuned,glibc")
     parser.add_argument("--encoder", default="now",
                         help="now (lessonreel's x264 settings), before (medium at crf 20), "
                              "or both: now,before")
@@ -151,23 +158,24 @@ def main() -> None:
     results = []
     grid = itertools.product(
         [int(j) for j in args.jobs.split(",")], [int(i) for i in args.inflight.split(",")],
-        args.threads.split(","), args.repeats.split(","), args.encoder.split(","))
-    for jobs, inflight, threads, repeats, encoder in grid:
+        args.threads.split(","), args.repeats.split(","), args.encoder.split(","),
+        args.malloc.split(","))
+    for jobs, inflight, threads, repeats, encoder, malloc in grid:
         config = work / f"i{inflight}-t{threads}-{encoder}.cfg"
         config.write_text(config_text(quality, inflight, threads, encoder))
         best: tuple[float, float] | None = None
         for _ in range(args.repeat):
             cpu_before, started = children_cpu(), time.monotonic()
             with ThreadPoolExecutor(max_workers=jobs) as pool:
-                list(pool.map(lambda r, c=config, e=repeats: render(
-                    r.name, r.file, quality, c, e, work), order))
+                list(pool.map(lambda r, c=config, e=repeats, m=malloc: render(
+                    r.name, r.file, quality, c, e, work, malloc=m), order))
             measured = (time.monotonic() - started, children_cpu() - cpu_before)
             best = measured if best is None or measured[0] < best[0] else best
         assert best is not None
-        results.append((jobs, inflight, threads, repeats, encoder, *best))
+        results.append((jobs, inflight, threads, repeats, encoder, malloc, *best))
         console.print(f"jobs {jobs}, in-flight {inflight}, x264 threads {threads}, held frames "
-                      f"converted {repeats}, x264 {encoder}: {best[0]:.1f} s wall, "
-                      f"{best[1]:.1f} s CPU")
+                      f"converted {repeats}, x264 {encoder}, malloc {malloc}: "
+                      f"{best[0]:.1f} s wall, {best[1]:.1f} s CPU")
         (work / "results.json").write_text(json.dumps(results, indent=1))
 
     frames = sum(f for f, _ in counts.values())
@@ -176,19 +184,19 @@ def main() -> None:
                   f"({held / frames:.0%}): " + ", ".join(
                       f"{n} {h}/{f}" for n, (f, h) in counts.items()))
     # The baseline: what each pool size did before these measurements, where it was run.
-    before = (1, "auto", "each", "before")
-    base = next((r for r in results if r[1:5] == before),
+    before = (1, "auto", "each", "before", "glibc")
+    base = next((r for r in results if r[1:6] == before),
                 next((r for r in results if r[1:4] == before[:3]), results[0]))
     table = Table(title=(f"{', '.join(r.name for r in refs)} at {quality.name}, narration off, "
                          f"LaTeX warm; {os.cpu_count()} cores {platform.machine()}, "
                          f"load {os.getloadavg()[0]:.1f} after"))
     for column in ("jobs", "in-flight encoders", "x264 threads", "held frames converted",
-                   "x264", "wall", "CPU", "wall / baseline"):
+                   "x264", "malloc", "wall", "CPU", "wall / baseline"):
         table.add_column(column, justify="right")
-    for jobs, inflight, threads, repeats, encoder, wall, cpu in results:
-        same_jobs = next((r for r in results if r[0] == jobs and r[1:5] == base[1:5]), base)
-        table.add_row(str(jobs), str(inflight), threads, repeats, encoder, f"{wall:.1f} s",
-                      f"{cpu:.1f} s", f"×{wall / same_jobs[5]:.2f}")
+    for jobs, inflight, threads, repeats, encoder, malloc, wall, cpu in results:
+        same_jobs = next((r for r in results if r[0] == jobs and r[1:6] == base[1:6]), base)
+        table.add_row(str(jobs), str(inflight), threads, repeats, encoder, malloc,
+                      f"{wall:.1f} s", f"{cpu:.1f} s", f"×{wall / same_jobs[6]:.2f}")
     console.print(table)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)

@@ -19,8 +19,8 @@ worktree, the same virtualenv), so the table shows both. With ``--old-encoder``,
 same scene, today's code, is also profiled with the encoder as it was before
 scripts/bench_encoding.py and the equal-quality comparison chose today's: medium at
 crf 20 with x264's own threads, one encoder in flight, every held frame converted
-again (LaTeX warm, to compare with "now, LaTeX warm"). A measurement, not a test:
-nothing here passes or fails.
+again, glibc's own malloc settings (LaTeX warm, to compare with "now, LaTeX warm").
+A measurement, not a test: nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ console = Console()
 
 from bench_encoding import EACH, config_text  # noqa: E402
 
+from lessonreel.render.launch import MALLOC_SETTINGS  # noqa: E402
 from lessonreel.render.quality import QUALITIES, encoder_config  # noqa: E402
 
 #: (file name ending, function name) of the frames whose cumulative time makes a part.
@@ -73,7 +74,10 @@ def profile(tree: Path, scene: str, quality: str, work: Path,
         each = work / "each.py"
         each.write_text(EACH)
         launcher = [str(each)]
-    env = {**os.environ, "LESSONREEL_NARRATION": "none",
+    env = {key: value for key, value in os.environ.items() if key not in MALLOC_SETTINGS}
+    if not old_encoder:
+        env |= MALLOC_SETTINGS
+    env |= {"LESSONREEL_NARRATION": "none",
            "LESSONREEL_CACHE_DIR": str(work / "cache"),
            "LESSONREEL_TEX_DIR": str(tex or work / "tex"),
            "PYTHONPATH": os.pathsep.join([str(tree), os.environ.get("PYTHONPATH", "")])}
