@@ -29,7 +29,7 @@ ENGINE_HOME = Path(__file__).resolve().parents[2]
 
 NARRATION_ENV = "LESSONREEL_NARRATION"
 #: glibc's malloc settings for a Manim process. A scene allocates and frees a frame
-#: (3.6 MB at 720p, 8 MB at 1080p, 33 MB at 4K) several times a frame; below these
+#: (3.6 MB at 720p, 8 MB at 1080p, 33 MB at 4K) for every frame it draws; below these
 #: thresholds glibc maps each one afresh, or hands the heap's top back and faults it in
 #: again. Keeping them in the heap saves 2-3 % of a scene's CPU for about 15 % more
 #: memory; with the low trim threshold Dask gives its workers, the same scene took 27 %

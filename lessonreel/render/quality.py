@@ -13,7 +13,7 @@ from lessonreel.errors import UsageError
 
 @dataclass(frozen=True)
 class Quality:
-    """A render quality: Manim's flag, frame size and frame rate."""
+    """A render quality: Manim's flag, frame size, frame rate and x264's CRF."""
 
     name: str
     flag: str
