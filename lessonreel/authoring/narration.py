@@ -297,7 +297,7 @@ class NarrationMixin:
         scene: Any = self
         timed = self._time_based()
         before = scene.renderer.time
-        skipped = self._skipped_by_shard()
+        skipped = self._skipped_by_shard() or self._skipping_every_play()
         # Checked on skipped plays too: what a flash is follows from the scene's state.
         self.flash_watch.starting(self, self.beats[-1].name if self.beats else None)
         super().play(*args, **kwargs)  # type: ignore[misc]
@@ -311,7 +311,8 @@ class NarrationMixin:
         if skipped:
             # Skipped, Manim's clock runs on the exact run time; drawn, on whole frames.
             # A shard's clock runs as the whole scene's would have run, to the last bit,
-            # so every wait (and all that changes with time) is as long as drawn.
+            # so every wait (and all that changes with time) is as long as drawn; so does
+            # the plan's beats pass (-s), so its beats start where the render's do.
             from manim import config
 
             dt = 1 / config.frame_rate
@@ -324,6 +325,13 @@ class NarrationMixin:
                 for _ in range(len(np.arange(0, duration, dt))):
                     clock += dt
             scene.renderer.time = clock
+
+    @staticmethod
+    def _skipping_every_play() -> bool:
+        """Whether Manim skips every play to write only the last frame (``-s``)."""
+        from manim import config
+
+        return bool(config.save_last_frame)
 
     def _skipped_by_shard(self) -> bool:
         """Whether the play about to start is one a shard (``-n FIRST,...``) skips."""

@@ -292,7 +292,9 @@ def read_beats(task: SceneTask) -> list[BeatRecord] | None:
         scene_file=task.scene_file, scene=task.scene.name, output=f"{task.scene.name}-beats",
         media_dir=folder / "media", project_root=task.project_root,
         orders=task.orders(beats_file=beats_file, layout_file=folder / "layout.json"),
-        last_frame_only=True)
+        # At the render's frame rate: the clock of a drawn render runs on its frames, and
+        # a wait for a word may or may not play depending on it.
+        quality=task.quality.flag, last_frame_only=True)
     code = launch.run(folder / "read-beats.log")
     texcache.repeat_warnings(folder / "read-beats.log")
     if code != 0 or not beats_file.is_file():
