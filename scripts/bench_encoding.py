@@ -15,9 +15,8 @@ whole: wall time and the CPU time of every process (user + system). ``--repeats 
 undoes :mod:`lessonreel.authoring.repeats` in the scene processes, to measure what
 converting a held frame once saves; ``--encoder before`` gives x264 the settings it had
 before they were compared at equal quality (medium at crf 20); ``--malloc glibc`` runs
-Manim without lessonreel's malloc settings. Also counts each
-scene's frames and how many of them Manim drew as a held (frozen) frame, from its beats
-file.
+Manim without lessonreel's malloc settings. Also counts each scene's frames and how many
+of them Manim drew as a held (frozen) frame, from its beats file.
 
 A measurement, not a test: nothing here passes or fails. Keep the machine quiet.
 """
@@ -65,6 +64,12 @@ runpy.run_module("manim", run_name="__main__")
 """
 
 
+#: The settings before issue 25's measurements, as (in-flight encoders, x264 threads, held
+#: frames converted, x264 settings, malloc): the baseline of the table, and profile_scene's
+#: "old encoder".
+BEFORE = (1, "auto", "each", "before", "glibc")
+
+
 def config_text(quality: Quality, inflight: int, threads: str, encoder: str = "now") -> str:
     """lessonreel's encoder config with ``inflight`` encoders and ``threads`` x264 threads;
     with ``encoder="before"``, x264's settings as they were before they were measured
@@ -86,16 +91,22 @@ def config_text(quality: Quality, inflight: int, threads: str, encoder: str = "n
     return text.getvalue()
 
 
-def render(scene: str, scene_file: Path, quality: Quality, config: Path, repeats: str,
-           work: Path, beats: Path | None = None, malloc: str = "tuned") -> None:
+def scene_env(tree: Path, work: Path, tex: Path, malloc: str) -> dict[str, str]:
+    """The environment of a measured Manim process: narration off, its own caches, the
+    code of ``tree``, and lessonreel's malloc settings (``tuned``) or glibc's own."""
     env = {key: value for key, value in os.environ.items() if key not in MALLOC_SETTINGS}
     if malloc == "tuned":
         env |= MALLOC_SETTINGS
-    env |= {"LESSONREEL_NARRATION": "none",
-           "LESSONREEL_CACHE_DIR": str(work / "cache"),
-           "LESSONREEL_TEX_DIR": str(work / "tex"),
-           "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
-                                         if p)}
+    return env | {"LESSONREEL_NARRATION": "none",
+                  "LESSONREEL_CACHE_DIR": str(work / "cache"),
+                  "LESSONREEL_TEX_DIR": str(tex),
+                  "PYTHONPATH": os.pathsep.join(
+                      p for p in (str(tree), os.environ.get("PYTHONPATH")) if p)}
+
+
+def render(scene: str, scene_file: Path, quality: Quality, config: Path, repeats: str,
+           work: Path, beats: Path | None = None, malloc: str = "tuned") -> None:
+    env = scene_env(ROOT, work, work / "tex", malloc)
     if beats is not None:
         env[BEATS_FILE_ENV] = str(beats)
     launcher = ["-c", EACH] if repeats == "each" else ["-m", "manim"]
@@ -184,9 +195,8 @@ def main() -> None:
                   f"({held / frames:.0%}): " + ", ".join(
                       f"{n} {h}/{f}" for n, (f, h) in counts.items()))
     # The baseline: what each pool size did before these measurements, where it was run.
-    before = (1, "auto", "each", "before", "glibc")
-    base = next((r for r in results if r[1:6] == before),
-                next((r for r in results if r[1:4] == before[:3]), results[0]))
+    base = next((r for r in results if r[1:6] == BEFORE),
+                next((r for r in results if r[1:4] == BEFORE[:3]), results[0]))
     table = Table(title=(f"{', '.join(r.name for r in refs)} at {quality.name}, narration off, "
                          f"LaTeX warm; {os.cpu_count()} cores {platform.machine()}, "
                          f"load {os.getloadavg()[0]:.1f} after"))

@@ -43,9 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 console = Console()
 
-from bench_encoding import EACH, config_text  # noqa: E402
+from bench_encoding import BEFORE, EACH, config_text, scene_env  # noqa: E402
 
-from lessonreel.render.launch import MALLOC_SETTINGS  # noqa: E402
 from lessonreel.render.quality import QUALITIES, encoder_config  # noqa: E402
 
 #: (file name ending, function name) of the frames whose cumulative time makes a part.
@@ -67,20 +66,18 @@ def profile(tree: Path, scene: str, quality: str, work: Path,
     work.mkdir(parents=True, exist_ok=True)
     stats_file = work / "profile.pstats"
     config = work / "encoder.cfg"
-    config.write_text(config_text(QUALITIES[quality], 1, "auto", "before") if old_encoder
-                      else encoder_config(QUALITIES[quality]))
     launcher = ["-m", "manim"]
+    malloc = "tuned"
     if old_encoder:
+        inflight, threads, _, encoder, malloc = BEFORE
+        config.write_text(config_text(QUALITIES[quality], inflight, threads, encoder))
+        # Held frames converted at every frame, as before (BEFORE's "each").
         each = work / "each.py"
         each.write_text(EACH)
         launcher = [str(each)]
-    env = {key: value for key, value in os.environ.items() if key not in MALLOC_SETTINGS}
-    if not old_encoder:
-        env |= MALLOC_SETTINGS
-    env |= {"LESSONREEL_NARRATION": "none",
-           "LESSONREEL_CACHE_DIR": str(work / "cache"),
-           "LESSONREEL_TEX_DIR": str(tex or work / "tex"),
-           "PYTHONPATH": os.pathsep.join([str(tree), os.environ.get("PYTHONPATH", "")])}
+    else:
+        config.write_text(encoder_config(QUALITIES[quality]))
+    env = scene_env(tree, work, tex or work / "tex", malloc)
     started = time.monotonic()
     subprocess.run(
         [sys.executable, "-m", "cProfile", "-o", str(stats_file), *launcher, "render",

@@ -106,4 +106,3 @@ def test_a_dask_workers_malloc_setting_stays_out_of_the_manim_it_starts(tmp_path
     assert int(env["MALLOC_TRIM_THRESHOLD_"]) > frame
     # What else the worker's environment holds goes through untouched.
     assert env["PATH"] == worker["PATH"]
-
